@@ -1,0 +1,137 @@
+"""Findings are data: a stable code, a severity, messages in Chinese and English, where, and values.
+
+Modelled on frictionless (typed findings, a Report with `flatten()`) and Arelle (stable namespaced
+codes such as ``schema:cvc-pattern-valid`` or ``calc:T02.row``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from .model import Location
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    message: str  # Chinese
+    message_en: str = ""
+    table: str = ""
+    section: str = ""
+    row: str = ""
+    column: str = ""
+    location: Location = field(default_factory=Location)
+    values: dict = field(default_factory=dict)
+    file: str = ""
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_en if (lang == "en" and self.message_en) else self.message
+
+    def where(self) -> str:
+        parts = []
+        if self.table:
+            parts.append(f"{self.table}表")
+        for p in (self.section, self.row, self.column):
+            if p:
+                parts.append(p)
+        return " ".join(parts)
+
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "table": self.table,
+            "section": self.section,
+            "row": self.row,
+            "column": self.column,
+            "message": self.text(lang),
+            "message_zh": self.message,
+            "message_en": self.message_en,
+            "values": {k: _jsonable(v) for k, v in self.values.items()},
+            "location": self.location.to_dict(),
+            "file": self.file,
+        }
+
+
+def _jsonable(v):
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    return v
+
+
+@dataclass
+class Report:
+    """The findings for one or more files."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, items: Iterable[Finding]) -> None:
+        self.findings.extend(items)
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+    def codes(self) -> list[str]:
+        return sorted(f.code for f in self.findings)
+
+    def flatten(self, fields: Iterable[str] = ("file", "code", "severity", "table", "row", "column", "message")) -> list[list]:
+        out = []
+        for f in self.findings:
+            d = f.to_dict()
+            out.append([d.get(k, "") for k in fields])
+        return out
+
+    def to_text(self, lang: str = "zh") -> str:
+        """Readable lines: one per finding, then a summary line per file."""
+        sev = {"zh": {"error": "错误", "warning": "警告", "info": "提示"}, "en": {}}
+        lines = []
+        for path in self.files:
+            mine = [f for f in self.findings if f.file == path]
+            for f in mine:
+                where = str(f.location) if f.location != Location() else path
+                place = f.where() if lang != "en" else f.where().replace("表", " table ", 1).strip()
+                label = sev.get(lang, {}).get(f.severity, f.severity)
+                lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{f.text(lang)}")
+            n_err = sum(1 for f in mine if f.severity == "error")
+            n_warn = sum(1 for f in mine if f.severity == "warning")
+            if lang == "en":
+                verdict = "valid" if not n_err else "INVALID"
+                lines.append(f"{path}: {verdict} ({n_err} errors, {n_warn} warnings, {len(mine)} findings)")
+            else:
+                verdict = "有效" if not n_err else "无效"
+                lines.append(f"{path}：{verdict}（错误 {n_err} 个，警告 {n_warn} 个，共 {len(mine)} 条）")
+        return "\n".join(lines)
+
+    def to_json(self, lang: str = "zh") -> str:
+        return json.dumps(
+            {
+                "valid": self.valid,
+                "files": self.files,
+                "counts": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES},
+                "findings": [f.to_dict(lang) for f in self.findings],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )

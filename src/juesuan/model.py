@@ -1,0 +1,161 @@
+"""The instance model: a report's header, its facts (Decimal amounts) and its narrative blocks.
+
+Every reader (instance XML, Excel, extracted text, PDF) produces an `Instance`; every consumer
+(checks, diff, exports) reads one. Each fact and block remembers where it came from (`Location`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from typing import Iterable, Iterator
+
+STATUSES = ("draft", "final")
+UNIT = "万元"
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a value was read: a file plus sheet!cell, a line number, or an XPath."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    line: int | None = None
+    xpath: str = ""
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(self.file)
+        if self.sheet or self.cell:
+            parts.append(f"{self.sheet}!{self.cell}" if self.sheet else self.cell)
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.xpath and not (self.sheet or self.cell):
+            parts.append(self.xpath)
+        return ":".join(parts[:1]) + (" " + " ".join(parts[1:]) if len(parts) > 1 else "")
+
+    @property
+    def source(self) -> str:
+        """Compact source reference kept in instance XML (`src` attribute): 'sheet!cell' or 'line N'."""
+        if self.sheet or self.cell:
+            return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        if self.line is not None:
+            return f"line {self.line}"
+        return ""
+
+    def to_dict(self) -> dict:
+        d: dict = {}
+        for k in ("file", "sheet", "cell", "line", "xpath"):
+            v = getattr(self, k)
+            if v not in ("", None):
+                d[k] = v
+        return d
+
+
+def parse_amount(text: str) -> Decimal:
+    """'2,001.35' -> Decimal('2001.35'). Raises ValueError for anything that is not an amount."""
+    s = text.strip().replace(",", "").replace("，", "")
+    if not _AMOUNT_RE.match(s):
+        raise ValueError(f"{text!r} is not an amount")
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the regex already excludes these
+        raise ValueError(f"{text!r} is not an amount") from None
+
+
+def format_amount(value: Decimal) -> str:
+    """Canonical text of an amount in 万元: two fraction digits, no separators ('20.00')."""
+    q = value.quantize(Decimal("0.01")) if value == value.quantize(Decimal("0.01")) else value
+    s = format(q, "f")
+    if "." not in s:
+        s += ".00"
+    elif len(s.split(".")[1]) == 1:
+        s += "0"
+    return "0.00" if s in ("-0.00",) else s
+
+
+@dataclass(frozen=True)
+class Fact:
+    concept: str
+    code: str | None
+    value: Decimal
+    location: Location = field(default_factory=Location, compare=False)
+    decimals: int = 2
+    # Where a converter read the value ("Sheet!E9", "line 123"), kept in instance XML as `src` so that
+    # findings on a converted instance can still point into the source document.
+    origin: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.concept, self.code or "")
+
+
+@dataclass(frozen=True)
+class NarrativeBlock:
+    key: str  # e.g. "3.1": part 3 (第三部分), item 1
+    title: str
+    text: str
+    location: Location = field(default_factory=Location, compare=False)
+
+
+@dataclass(frozen=True)
+class Header:
+    entity: str
+    fiscal_year: int
+    layout: str
+    taxonomy: str = "juesuan-1.0"
+    unit: str = UNIT
+    status: str = "final"
+    uscc: str = ""
+    preparer: str = ""
+    date: str = ""
+    note: str = ""
+
+
+@dataclass
+class Instance:
+    header: Header
+    facts: list[Fact] = field(default_factory=list)
+    narrative: list[NarrativeBlock] = field(default_factory=list)
+    source: str = ""  # file it was read from, for messages
+
+    def __post_init__(self) -> None:
+        self._index: dict[tuple[str, str], Fact] | None = None
+
+    def _idx(self) -> dict[tuple[str, str], Fact]:
+        if self._index is None or len(self._index) != len(self.facts):
+            self._index = {f.key: f for f in self.facts}
+        return self._index
+
+    def add(self, fact: Fact) -> None:
+        self.facts.append(fact)
+        self._index = None
+
+    def get(self, concept: str, code: str | None = None) -> Fact | None:
+        return self._idx().get((concept, code or ""))
+
+    def value(self, concept: str, code: str | None = None) -> Decimal | None:
+        f = self.get(concept, code)
+        return f.value if f else None
+
+    def by_concept(self, concept: str) -> Iterator[Fact]:
+        return (f for f in self.facts if f.concept == concept)
+
+    def sorted_facts(self) -> list[Fact]:
+        return sorted(self.facts, key=lambda f: (f.concept, f.code or ""))
+
+    def fact_set(self) -> set[tuple[str, str, Decimal]]:
+        """Facts as comparable values (concept, code, amount), ignoring order and locations."""
+        return {(f.concept, f.code or "", f.value) for f in self.facts}
+
+    def with_header(self, **changes) -> "Instance":
+        return Instance(replace(self.header, **changes), list(self.facts), list(self.narrative), self.source)
+
+    @staticmethod
+    def from_facts(header: Header, facts: Iterable[Fact], narrative: Iterable[NarrativeBlock] = ()) -> "Instance":
+        return Instance(header, list(facts), list(narrative))

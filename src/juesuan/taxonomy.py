@@ -1,0 +1,438 @@
+"""The taxonomy: concepts, code lists and table layouts, loaded from taxonomies/<version>/.
+
+Everything else (the XSD, templates, XBRL files, the facts view) is derived from what this module
+loads. Loading is pure: nothing happens at import time; `load_taxonomy()` reads and caches.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import TaxonomyError
+
+DEFAULT_TAXONOMY = "juesuan-1.0"
+
+FUNCTION_CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
+ECONOMIC_CODE_RE = re.compile(r"^(\d{3}|\d{5})$")
+CONCEPT_ID_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+# Leading ordinals printed before row labels: "一、", "（一）", "1.", "二十四、" ...
+_ORDINAL_RE = re.compile(
+    r"^\s*(?:[（(][一二三四五六七八九十百]+[)）][、.．]?|[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d))\s*"
+)
+
+
+def strip_ordinal(label: str) -> str:
+    """'一、一般公共服务支出' -> '一般公共服务支出'."""
+    return _ORDINAL_RE.sub("", label, count=1).strip()
+
+
+def normalize_label(label: str) -> str:
+    """Label form used for matching: no ordinal, no blanks, ASCII brackets and quotes unified."""
+    s = strip_ordinal(label or "")
+    s = re.sub(r"\s+", "", s)
+    table = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
+    return s.translate(table)
+
+
+def resource_root() -> Path:
+    """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data"
+    if (packaged / "taxonomies").is_dir():
+        return packaged
+    tree = here.parent.parent
+    if (tree / "taxonomies").is_dir():
+        return tree
+    raise TaxonomyError(f"taxonomy files not found (looked in {packaged} and {tree})")
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    zh: str
+    en: str
+    statement: str
+    dim: str = "none"  # none | function | economic
+    period: str = "duration"  # duration | instant
+    balance: str = "credit"  # credit | debit
+    type: str = "amount"
+
+    def label(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> int:
+        """1 for 类 (3 digits), 2 for 款 (5), 3 for 项 (7)."""
+        return {3: 1, 5: 2, 7: 3}[len(self.code)]
+
+
+@dataclass(frozen=True)
+class CodeList:
+    kind: str  # function | economic
+    codes: dict[str, Code]
+
+    def name(self, code: str) -> str | None:
+        c = self.codes.get(code)
+        return c.name if c else None
+
+    @functools.cached_property
+    def by_name(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for c in self.codes.values():
+            for n in (c.name, *c.aliases):
+                out.setdefault(normalize_label(n), []).append(c.code)
+        return out
+
+    def __hash__(self) -> int:
+        return hash(self.kind)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    group: str = ""
+    section: str = ""
+    number: str = ""
+    aliases: tuple[str, ...] = ()
+    group_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """A printed row. Exactly one of: a fixed label row, a fixed code row, a code-row group."""
+
+    label: str = ""
+    number: int | None = None
+    code: str = ""  # fixed classification row (06)
+    codes: str = ""  # "class" | "function" | "economic": rows the unit fills in
+    standard: tuple[str, ...] = ()  # codes a template prints for a code-row group
+    parent: str = ""
+    cells: tuple[tuple[str, str], ...] = ()  # (column key, concept id)
+    aliases: tuple[str, ...] = ()
+    filler: bool = False
+
+    @property
+    def cell_map(self) -> dict[str, str]:
+        return dict(self.cells)
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.codes)
+
+
+@dataclass(frozen=True)
+class Block:
+    section: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    header: tuple[str, ...] = ()
+    code_columns: tuple[str, ...] = ()
+    cells: tuple[tuple[str, str], ...] = ()  # concepts of the code rows and the 合计 row, by column
+
+    @property
+    def cell_map(self) -> dict[str, str]:
+        return dict(self.cells)
+
+    def row_cells(self, row: Row) -> dict[str, str]:
+        """Concepts printed in a row: its own cells, else the block's (code rows, 合计 rows)."""
+        if row.cells:
+            return row.cell_map
+        if row.filler or not (row.code or row.codes or row.label):
+            return {}
+        return self.cell_map
+
+    def column(self, key: str) -> Column:
+        for c in self.columns:
+            if c.key == key:
+                return c
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class Table:
+    id: str
+    statement: str
+    title: str
+    blocks: tuple[Block, ...]
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one (concept, code) is printed in a layout."""
+
+    table: str
+    section: str
+    row: str  # the facts view's row: a code, or the label without ordinal (parent-prefixed if repeated)
+    column: str
+    block: int
+    column_key: str
+    row_index: int  # index into block.rows (the group row for code rows)
+
+
+@dataclass(frozen=True)
+class Layout:
+    id: str
+    taxonomy: str
+    zh: str
+    en: str
+    years: tuple[int, ...]
+    tables: tuple[Table, ...]
+
+    def table(self, table_id: str) -> Table:
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(table_id)
+
+    def table_for_statement(self, statement: str) -> Table | None:
+        for t in self.tables:
+            if t.statement == statement:
+                return t
+        return None
+
+    @functools.cached_property
+    def _fixed(self) -> dict[tuple[str, str | None], Placement]:
+        out: dict[tuple[str, str | None], Placement] = {}
+        for t in self.tables:
+            keys = _row_keys(t)
+            for bi, b in enumerate(t.blocks):
+                for ri, r in enumerate(b.rows):
+                    if r.is_group:
+                        continue
+                    cells = b.row_cells(r)
+                    for ck, concept in cells.items():
+                        col = b.column(ck)
+                        code = r.code or None
+                        key = (concept, code)
+                        if key in out:
+                            raise TaxonomyError(f"layout {self.id}: {concept} {code or ''} placed twice")
+                        out[key] = Placement(
+                            t.id, col.section or b.section, r.code or keys[(bi, ri)], col.label, bi, ck, ri
+                        )
+        return out
+
+    @functools.cached_property
+    def _groups(self) -> dict[str, tuple[Table, int, int, Row]]:
+        out: dict[str, tuple[Table, int, int, Row]] = {}
+        for t in self.tables:
+            for bi, b in enumerate(t.blocks):
+                for ri, r in enumerate(b.rows):
+                    if r.is_group:
+                        for concept in b.row_cells(r).values():
+                            out[concept] = (t, bi, ri, r)
+        return out
+
+    def place(self, concept: str, code: str | None) -> Placement | None:
+        """Where a fact is printed in this layout, or None when the layout has no cell for it."""
+        p = self._fixed.get((concept, code))
+        if p is not None:
+            return p
+        if code is None:
+            return None
+        g = self._groups.get(concept)
+        if g is None:
+            return None
+        t, bi, ri, r = g
+        if r.codes == "class" and len(code) != 3:
+            return None
+        b = t.blocks[bi]
+        for ck, c in b.row_cells(r).items():
+            if c == concept:
+                col = b.column(ck)
+                return Placement(t.id, col.section or b.section, code, col.label, bi, ck, ri)
+        return None
+
+    def concepts(self) -> set[str]:
+        return {k[0] for k in self._fixed} | set(self._groups)
+
+
+def _row_keys(t: Table) -> dict[tuple[int, int], str]:
+    """Facts-view row names for the fixed label rows of a table."""
+    labels: dict[tuple[int, int], tuple[str, str]] = {}
+    for bi, b in enumerate(t.blocks):
+        for ri, r in enumerate(b.rows):
+            if r.is_group or r.code:
+                continue
+            labels[(bi, ri)] = (b.section, strip_ordinal(r.label))
+    seen: dict[tuple[str, str], int] = {}
+    for v in labels.values():
+        seen[v] = seen.get(v, 0) + 1
+    out = {}
+    for (bi, ri), (section, lab) in labels.items():
+        r = t.blocks[bi].rows[ri]
+        if seen[(section, lab)] > 1 and r.parent:
+            lab = f"{strip_ordinal(r.parent)}/{lab}"
+        out[(bi, ri)] = lab
+    return out
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    id: str
+    namespace: str
+    root: Path
+    statements: dict[str, dict[str, str]]
+    concepts: dict[str, Concept]
+    function_codes: CodeList
+    economic_codes: CodeList
+    layouts: dict[str, Layout] = field(default_factory=dict)
+
+    def concept(self, concept_id: str) -> Concept:
+        return self.concepts[concept_id]
+
+    def layout(self, layout_id: str) -> Layout:
+        try:
+            return self.layouts[layout_id]
+        except KeyError:
+            raise TaxonomyError(
+                f"unknown layout {layout_id!r}; this taxonomy has: {', '.join(sorted(self.layouts))}"
+            ) from None
+
+    def codes_for(self, dim: str) -> CodeList:
+        return self.function_codes if dim == "function" else self.economic_codes
+
+    def __hash__(self) -> int:
+        return hash(self.id)
+
+
+def _read_codes(path: Path, kind: str, pattern: re.Pattern[str]) -> CodeList:
+    codes: dict[str, Code] = {}
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as fh:
+            for rec in csv.DictReader(fh, delimiter="\t"):
+                code = (rec.get("code") or "").strip()
+                if not code:
+                    continue
+                if not pattern.match(code):
+                    raise TaxonomyError(f"{path}: bad {kind} code {code!r}")
+                aliases = tuple(a for a in (rec.get("aliases") or "").split("|") if a.strip())
+                codes[code] = Code(code, (rec.get("name") or "").strip(), aliases)
+    return CodeList(kind, codes)
+
+
+def _load_layout(path: Path, concepts: dict[str, Concept]) -> Layout:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    tables = []
+    for t in data.get("table", []):
+        blocks = []
+        for b in t.get("block", []):
+            cols = tuple(
+                Column(
+                    key=c["key"],
+                    label=c.get("label", ""),
+                    group=c.get("group", ""),
+                    section=c.get("section", ""),
+                    number=str(c.get("number", "")),
+                    aliases=tuple(c.get("aliases", ())),
+                    group_aliases=tuple(c.get("group_aliases", ())),
+                )
+                for c in b.get("columns", [])
+            )
+            colkeys = {c.key for c in cols}
+            rows = []
+            for r in b.get("rows", []):
+                cells = tuple(sorted(r.get("cells", {}).items()))
+                for ck, cid in cells:
+                    if ck not in colkeys:
+                        raise TaxonomyError(f"{path.name}: table {t['id']}: unknown column {ck!r}")
+                    if cid not in concepts:
+                        raise TaxonomyError(f"{path.name}: table {t['id']}: unknown concept {cid!r}")
+                rows.append(
+                    Row(
+                        label=r.get("label", ""),
+                        number=r.get("number"),
+                        code=r.get("code", ""),
+                        codes=r.get("codes", ""),
+                        standard=tuple(r.get("standard", ())),
+                        parent=r.get("parent", ""),
+                        cells=cells,
+                        aliases=tuple(r.get("aliases", ())),
+                        filler=bool(r.get("filler", False)),
+                    )
+                )
+            bcells = tuple(sorted(b.get("cells", {}).items()))
+            for ck, cid in bcells:
+                if ck not in colkeys or cid not in concepts:
+                    raise TaxonomyError(f"{path.name}: table {t['id']}: bad block cell {ck}={cid}")
+            block = Block(
+                section=b.get("section", ""),
+                columns=cols,
+                rows=tuple(rows),
+                header=tuple(b.get("header", ())),
+                code_columns=tuple(b.get("code_columns", ())),
+                cells=bcells,
+            )
+            blocks.append(block)
+        tables.append(
+            Table(
+                id=t["id"],
+                statement=t["statement"],
+                title=t["title"],
+                blocks=tuple(blocks),
+                aliases=tuple(t.get("aliases", ())),
+            )
+        )
+    layout = Layout(
+        id=data["layout"],
+        taxonomy=data.get("taxonomy", ""),
+        zh=data.get("zh", ""),
+        en=data.get("en", ""),
+        years=tuple(data.get("years", ())),
+        tables=tuple(tables),
+    )
+    layout._fixed  # noqa: B018 - validate placements eagerly (raises on a concept placed twice)
+    return layout
+
+
+@functools.lru_cache(maxsize=8)
+def load_taxonomy(taxonomy_id: str = DEFAULT_TAXONOMY) -> Taxonomy:
+    root = resource_root() / "taxonomies" / taxonomy_id
+    if not root.is_dir():
+        raise TaxonomyError(f"unknown taxonomy {taxonomy_id!r}")
+    with (root / "concepts.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    concepts: dict[str, Concept] = {}
+    for c in data["concept"]:
+        if not CONCEPT_ID_RE.match(c["id"]):
+            raise TaxonomyError(f"bad concept id {c['id']!r}")
+        if c["id"] in concepts:
+            raise TaxonomyError(f"duplicate concept id {c['id']!r}")
+        concepts[c["id"]] = Concept(
+            id=c["id"],
+            zh=c["zh"],
+            en=c["en"],
+            statement=c["statement"],
+            dim=c.get("dim", "none"),
+            period=c.get("period", "duration"),
+            balance=c.get("balance", "credit"),
+            type=c.get("type", "amount"),
+        )
+    tax = Taxonomy(
+        id=data["taxonomy"],
+        namespace=data["namespace"],
+        root=root,
+        statements=data["statements"],
+        concepts=concepts,
+        function_codes=_read_codes(root / "codes" / "function.tsv", "function", FUNCTION_CODE_RE),
+        economic_codes=_read_codes(root / "codes" / "economic.tsv", "economic", ECONOMIC_CODE_RE),
+    )
+    for p in sorted((root / "layouts").glob("*.toml")):
+        lay = _load_layout(p, concepts)
+        tax.layouts[lay.id] = lay
+    return tax

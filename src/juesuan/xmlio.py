@@ -1,0 +1,238 @@
+"""Hardened reading and canonical, atomic writing of instance XML.
+
+Parsing never resolves entities, never touches the network, never loads a DTD and keeps lxml's
+huge_tree protection on. A document that carries a DOCTYPE at all is refused: instances have no use
+for one, and refusing it closes the door on entity tricks (billion laughs, external entities).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import UnusableInput
+from .model import Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
+
+MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
+NS = "urn:juesuan:1.0"
+HEADER_FIELDS = (
+    ("entity", "entity"),
+    ("uscc", "uscc"),
+    ("fiscalYear", "fiscal_year"),
+    ("taxonomy", "taxonomy"),
+    ("layout", "layout"),
+    ("unit", "unit"),
+    ("status", "status"),
+    ("preparer", "preparer"),
+    ("date", "date"),
+    ("note", "note"),
+)
+
+
+def safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_blank_text=False,
+    )
+
+
+def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as e:
+        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+    if p.is_dir():
+        raise UnusableInput("is a directory", str(path))
+    if size > limit:
+        raise UnusableInput(f"file is {size:,} bytes, more than the {limit:,} an instance may have", str(path))
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as e:
+        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+    if len(data) > limit:
+        raise UnusableInput(f"file is larger than the {limit:,} bytes an instance may have", str(path))
+    return data
+
+
+def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
+    """Parse untrusted XML bytes into a tree, or raise UnusableInput with one line."""
+    if not data.strip():
+        raise UnusableInput("empty file", where)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnusableInput("binary data, not XML", where)
+    head = data[:4096].lstrip()
+    if not head.startswith(b"<") and not head.startswith(b"\xef\xbb\xbf<"):
+        raise UnusableInput("not XML (does not start with '<')", where)
+    try:
+        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+    except etree.XMLSyntaxError as e:
+        line = getattr(e, "lineno", None)
+        msg = str(e.msg if hasattr(e, "msg") else e).splitlines()[0]
+        raise UnusableInput(f"not well-formed XML{f' (line {line})' if line else ''}: {msg}", where) from None
+    di = tree.docinfo
+    if di.doctype or di.internalDTD is not None or di.externalDTD is not None:
+        raise UnusableInput("a DOCTYPE/DTD is not allowed in an instance (entities are never expanded)", where)
+    for node in tree.iter():
+        if isinstance(node, etree._Entity):
+            raise UnusableInput("entity references are not allowed in an instance", where)
+    return tree
+
+
+def load_tree(path: str | os.PathLike) -> etree._ElementTree:
+    return parse_xml(read_bytes(path), str(path))
+
+
+def _text(el: etree._Element | None) -> str:
+    return (el.text or "").strip() if el is not None else ""
+
+
+def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
+    """Read an instance from a parsed tree. Assumes nothing about validity beyond the shape needed.
+
+    Raises UnusableInput when the document is not a juesuan instance at all (wrong root or
+    namespace). Values that do not parse are skipped here; schema validation reports them.
+    """
+    root = tree.getroot()
+    if etree.QName(root).localname != "report" or etree.QName(root).namespace != NS:
+        raise UnusableInput(
+            f"not a juesuan instance (root element is {root.tag!r}, expected {{{NS}}}report)", where
+        )
+    q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
+    hdr = root.find(q("header"))
+    values: dict = {}
+    for tag, attr in HEADER_FIELDS:
+        values[attr] = _text(hdr.find(q(tag))) if hdr is not None else ""
+    try:
+        year = int(values["fiscal_year"])
+    except ValueError:
+        year = 0
+    header = Header(
+        entity=values["entity"],
+        fiscal_year=year,
+        layout=values["layout"],
+        taxonomy=values["taxonomy"] or "juesuan-1.0",
+        unit=values["unit"] or "万元",
+        status=values["status"] or "final",
+        uscc=values["uscc"],
+        preparer=values["preparer"],
+        date=values["date"],
+        note=values["note"],
+    )
+    inst = Instance(header, source=where)
+    facts_el = root.find(q("facts"))
+    if facts_el is not None:
+        for el in facts_el:
+            if not isinstance(el.tag, str):
+                continue
+            name = etree.QName(el).localname
+            try:
+                value = parse_amount(el.text or "")
+            except ValueError:
+                continue
+            loc = Location(file=where, line=el.sourceline, xpath=tree.getpath(el))
+            inst.facts.append(Fact(name, el.get("code") or None, value, loc, origin=el.get("src", "")))
+    narr = root.find(q("narrative"))
+    if narr is not None:
+        for el in narr.findall(q("block")):
+            inst.narrative.append(
+                NarrativeBlock(
+                    el.get("key", ""),
+                    el.get("title", ""),
+                    el.text or "",
+                    Location(file=where, line=el.sourceline, xpath=tree.getpath(el)),
+                )
+            )
+    return inst
+
+
+def load_instance(path: str | os.PathLike) -> Instance:
+    return instance_from_tree(load_tree(path), str(path))
+
+
+def instance_to_tree(inst: Instance, keep_source: bool = True) -> etree._ElementTree:
+    """Canonical XML for an instance: header fields in schema order, facts sorted by concept and code."""
+    E = lambda tag: etree.Element(f"{{{NS}}}{tag}", nsmap={None: NS})  # noqa: E731
+    root = E("report")
+    hdr = etree.SubElement(root, f"{{{NS}}}header")
+    h = inst.header
+    vals = {
+        "entity": h.entity,
+        "uscc": h.uscc,
+        "fiscalYear": str(h.fiscal_year),
+        "taxonomy": h.taxonomy,
+        "layout": h.layout,
+        "unit": h.unit,
+        "status": h.status,
+        "preparer": h.preparer,
+        "date": h.date,
+        "note": h.note,
+    }
+    for tag, _ in HEADER_FIELDS:
+        v = vals[tag]
+        if v or tag in ("entity", "fiscalYear", "taxonomy", "layout", "unit", "status"):
+            etree.SubElement(hdr, f"{{{NS}}}{tag}").text = v
+    facts = etree.SubElement(root, f"{{{NS}}}facts")
+    for f in inst.sorted_facts():
+        el = etree.SubElement(facts, f"{{{NS}}}{f.concept}")
+        if f.code:
+            el.set("code", f.code)
+        if keep_source and f.origin:
+            el.set("src", f.origin)
+        el.text = format_amount(f.value) if isinstance(f.value, Decimal) else str(f.value)
+    if inst.narrative:
+        narr = etree.SubElement(root, f"{{{NS}}}narrative")
+        for b in inst.narrative:
+            el = etree.SubElement(narr, f"{{{NS}}}block")
+            el.set("key", b.key)
+            if b.title:
+                el.set("title", b.title)
+            el.text = b.text
+    _indent(root)
+    return etree.ElementTree(root)
+
+
+def _indent(root: etree._Element) -> None:
+    etree.indent(root, space="  ")
+    narr = root.find(f"{{{NS}}}narrative")
+    if narr is not None:  # indentation must not change the narrative text
+        for el in narr:
+            el.tail = "\n    " if el.getnext() is not None else "\n  "
+
+
+def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
+    body = etree.tostring(instance_to_tree(inst, keep_source), encoding="UTF-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
+
+
+def atomic_write(path: str | os.PathLike, data: bytes) -> None:
+    """Write bytes to path via a temporary file in the same folder and a rename."""
+    p = Path(path)
+    d = p.parent if str(p.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=d)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, p)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def save_instance(inst: Instance, path: str | os.PathLike, keep_source: bool = True) -> None:
+    atomic_write(path, instance_to_bytes(inst, keep_source))

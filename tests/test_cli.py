@@ -1,0 +1,70 @@
+"""sqlite-utils style: every command has help; the library never imports click."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from juesuan.cli import cli
+
+from .conftest import EXAMPLE_XML, ROOT, run_cli
+
+
+def _commands(group: click.Group, prefix=()):
+    for name, cmd in sorted(group.commands.items()):
+        yield prefix + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, prefix + (name,))
+
+
+@pytest.mark.parametrize("path,cmd", list(_commands(cli)), ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
+def test_every_command_has_help(path, cmd):
+    assert cmd.help and len(cmd.help.strip()) > 20
+    res = CliRunner().invoke(cli, [*path, "--help"])
+    assert res.exit_code == 0 and "Usage:" in res.output
+
+
+def test_top_level_help_lists_commands():
+    res = run_cli("--help")
+    assert res.returncode == 0
+    for name in cli.commands:
+        assert name in res.stdout
+
+
+def test_library_never_imports_click():
+    code = ("import sys, juesuan.validate, juesuan.facts, juesuan.xmlio, juesuan.schema, juesuan.taxonomy;"
+            "import juesuan.derive; assert 'click' not in sys.modules, 'click imported'")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    for p in (ROOT / "src" / "juesuan").rglob("*.py"):
+        if p.name != "cli.py":
+            assert "import click" not in p.read_text("utf-8"), p
+
+
+def test_facts_csv_has_the_named_fields_and_all_facts():
+    res = run_cli("facts", EXAMPLE_XML, "--format", "csv")
+    assert res.returncode == 0
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(rows) == 122
+    assert {"table", "section", "row", "column", "value", "concept", "label_zh", "label_en"} <= set(rows[0])
+    assert {"table": "01", "section": "收入", "row": "一般公共预算财政拨款收入", "column": "决算数",
+            "value": "1960.73"}.items() <= rows[0].items()
+
+
+def test_facts_json_in_another_layout():
+    res = run_cli("facts", EXAMPLE_XML, "--format", "json", "--layout", "2024-shanghai")
+    assert res.returncode == 0
+    recs = json.loads(res.stdout)
+    five = [r for r in recs if r["table"] == "05" and r["row"] == "合计"]
+    assert {r["column"] for r in five} == {"合计", "基本支出", "项目支出"}
+
+
+def test_usage_error_exit_2():
+    res = run_cli("facts", EXAMPLE_XML, "--format", "yaml")
+    assert res.returncode == 2

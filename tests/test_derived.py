@@ -1,0 +1,33 @@
+"""The committed derived files must be what the taxonomy generates today."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from juesuan.derive import derived_files
+from juesuan.schema import build_xsd, xsd_path
+from juesuan.taxonomy import load_taxonomy
+
+XS = "{http://www.w3.org/2001/XMLSchema}"
+
+
+def test_every_derived_file_is_current():
+    stale = [str(p) for p, build in derived_files() if not p.exists() or p.read_text("utf-8") != build()]
+    assert not stale, f"run `python -m juesuan.derive`: stale {stale}"
+
+
+def test_xsd_is_self_contained_xsd_1_0():
+    tax = load_taxonomy()
+    doc = etree.parse(str(xsd_path(tax.id)))
+    root = doc.getroot()
+    assert root.tag == f"{XS}schema"
+    assert not root.findall(f"{XS}import") and not root.findall(f"{XS}include") and not root.findall(f"{XS}redefine")
+    assert b"schemaLocation" not in etree.tostring(doc)
+    assert b"http://" not in etree.tostring(doc).replace(b"http://www.w3.org/2001/XMLSchema", b"").replace(
+        b"http://www.w3.org/XML/1998/namespace", b"")
+    # XSD 1.1-only constructs must not appear
+    for tag in ("assert", "assertion", "alternative", "openContent", "defaultOpenContent", "override"):
+        assert not list(root.iter(f"{XS}{tag}")), tag
+    names = {e.get("name") for e in root.findall(f"{XS}element")}
+    assert set(tax.concepts) <= names
+    assert build_xsd(tax) == build_xsd(tax)  # deterministic
