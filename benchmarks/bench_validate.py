@@ -29,7 +29,7 @@ TARGET_MS = 5.0
 def per_call_ms(fn, n: int) -> float:
     fn()  # warm up
     best = float("inf")
-    for _ in range(3):  # best of three rounds: the machine is shared
+    for _ in range(5):  # best of five rounds: the machine may be shared
         t = time.perf_counter()
         for _ in range(n):
             fn()

@@ -80,9 +80,8 @@ def _row_order(code: str) -> tuple[int, str]:
     return (0, "") if code == "" else (1, code)
 
 
-def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Iterator[Comparison]:
-    """The comparisons a (layout-narrowed) rule stands for on these facts, presence rules applied."""
-    present = lambda bs: any(idx.get(c, k) is not None for c, k, _ in bs)  # noqa: E731
+def _candidates(rule: Rule, idx: FactIndex, tax: Taxonomy) -> Iterator[tuple[tuple[Bound, ...], tuple[Bound, ...], str]]:
+    """(left, right, row code) for every comparison a rule may stand for, presence not yet applied."""
     if rule.kind == "sum":
         if rule.scope == "plain":
             rows = [""]
@@ -92,9 +91,7 @@ def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Itera
                 found.update(k for k in idx.codes_of(t.concept) if k)
             rows = ([""] if idx.place(rule.total.concept, None) is not None else []) + sorted(found)
         for row in rows:
-            items = tuple(_bind(t, row) for t in rule.items)
-            if present(items):  # a total with none of its items reported is not checked
-                yield Comparison(rule, (_bind(rule.total, row),), items, row)
+            yield (_bind(rule.total, row),), tuple(_bind(t, row) for t in rule.items), row
     elif rule.kind == "hierarchy":
         for concept in rule.concepts:
             economic = tax.concepts[concept].dim == "economic"
@@ -108,8 +105,7 @@ def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Itera
                 elif len(code) == 3 and has_total and not economic:
                     children.setdefault("", []).append(code)
             for parent in sorted(children, key=_row_order):
-                kids = tuple((concept, k, 1) for k in sorted(children[parent]))
-                yield Comparison(rule, ((concept, parent, 1),), kids, parent)
+                yield ((concept, parent, 1),), tuple((concept, k, 1) for k in sorted(children[parent])), parent
     else:
         if rule.scope == "plain":
             rows = [""]
@@ -120,10 +116,7 @@ def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Itera
                 found.update(k for k in idx.codes_of(t.concept) if len(k) in lengths)
             rows = sorted(found)
         for row in rows:
-            left = tuple(_bind(t, row) for t in rule.left)
-            right = tuple(_bind(t, row) for t in rule.right)
-            if present(left) or present(right):
-                yield Comparison(rule, left, right, row)
+            yield tuple(_bind(t, row) for t in rule.left), tuple(_bind(t, row) for t in rule.right), row
 
 
 _HALF: dict[int, Decimal] = {}
@@ -137,33 +130,58 @@ def _half(decimals: int) -> Decimal:
     return h
 
 
-def _side(bs: tuple[Bound, ...], idx: FactIndex) -> tuple[Decimal, Decimal]:
-    """(Σ weight·value, Σ half-widths): the side's interval is [value - half, value + half].
+def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
+    """(Σ weight·value, Σ half-widths, number of reported terms).
 
-    The interval of a weighted sum of rounding intervals is centred on the weighted sum of the
-    values with the sum of the half-widths (a weight of -1 mirrors an interval, same width); an
-    unreported term is exactly 0. This is the interval arithmetic of rounding.Interval, unrolled.
+    The side's interval is [value - half, value + half]: the interval of a weighted sum of rounding
+    intervals is centred on the weighted sum of the values and as wide as the sum of the widths (a
+    weight of -1 mirrors an interval, same width); an unreported term is exactly 0. This is the
+    interval arithmetic of rounding.Interval, unrolled for speed.
     """
     value = ZERO
     half = ZERO
-    get = idx.by_key.get
+    n = 0
     for concept, code, w in bs:
         f = get((concept, code))
         if f is not None:
             value += f.value if w == 1 else f.value * w
             half += _half(f.decimals)
-    return value, half
+            n += 1
+    return value, half, n
+
+
+def _decide(kind: str, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex):
+    """None when the presence rules say the comparison is not checked, else
+    (consistent, left value, left half-width, right value, right half-width)."""
+    get = idx.by_key.get
+    lv, lh, ln = _side(left, get)
+    rv, rh, rn = _side(right, get)
+    if kind == "sum" or kind == "hierarchy":
+        if not rn:  # a total with none of its items reported is not checked
+            return None
+    elif not (ln or rn):  # equal / ge with every term blank
+        return None
+    if kind == "ge":
+        ok = lv + lh >= rv - rh  # left.high ≥ right.low
+    else:
+        ok = abs(lv - rv) <= lh + rh  # the closed intervals overlap
+    return ok, lv, lh, rv, rh
+
+
+def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Iterator[Comparison]:
+    """The comparisons a (layout-narrowed) rule stands for on these facts, presence rules applied."""
+    for left, right, code in _candidates(rule, idx, tax):
+        if _decide(rule.kind, left, right, idx) is not None:
+            yield Comparison(rule, left, right, code)
 
 
 def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal, Interval, Interval]:
     """Whether the comparison holds under Calculation 1.1 rounding, with both sides' values and
     intervals. equal/sum/hierarchy: the closed intervals overlap; ge: left.high ≥ right.low."""
-    lv, lh = _side(cmp.left, idx)
-    rv, rh = _side(cmp.right, idx)
-    if cmp.rule.kind == "ge":
-        ok = lv + lh >= rv - rh
-    else:
-        ok = abs(lv - rv) <= lh + rh
+    get = idx.by_key.get
+    lv, lh, _ = _side(cmp.left, get)
+    rv, rh, _ = _side(cmp.right, get)
+    ok = (lv + lh >= rv - rh) if cmp.rule.kind == "ge" else abs(lv - rv) <= lh + rh
     return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
 
 
@@ -185,7 +203,11 @@ def _term_text(b: Bound, idx: FactIndex, lay: Layout, tax: Taxonomy, primary_tab
         parts.append(f"{p.table}表" if lang != "en" else f"table {p.table}")
     if code and code != primary_code:
         parts.append(code)
-    parts.append(tax.concepts[concept].label(lang))
+    c = tax.concepts[concept]
+    label = c.label(lang)
+    if c.dim == "economic" and code and lang != "en":  # 06 has one column: name the row (30217 公务接待费)
+        label = tax.economic_codes.name(code) or label
+    parts.append(label)
     parts.append(format_amount(f.value) if f is not None else _BLANK.get(lang, "blank"))
     return " ".join(parts), w
 
@@ -289,7 +311,10 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Ite
         rules = rules_for_layout(tax.id, lay.id)
     idx = FactIndex(inst, lay)
     for rule in rules:
-        for cmp in comparisons(rule, idx, lay, tax):
-            ok, lv, rv, li, ri = consistent(cmp, idx)
-            if not ok:
-                yield _finding(cmp, idx, lay, tax, inst, lv, rv, li, ri)
+        kind = rule.kind
+        for left, right, code in _candidates(rule, idx, tax):
+            d = _decide(kind, left, right, idx)
+            if d is not None and not d[0]:
+                _, lv, lh, rv, rh = d
+                cmp = Comparison(rule, left, right, code)
+                yield _finding(cmp, idx, lay, tax, inst, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh))
