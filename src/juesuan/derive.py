@@ -17,7 +17,20 @@ from .xmlio import atomic_write
 
 def derived_files() -> list[tuple[Path, Callable[[], str]]]:
     tax = load_taxonomy()
-    return [(xsd_path(tax.id), lambda: build_xsd(tax))]
+    out: list[tuple[Path, Callable[[], str]]] = [(xsd_path(tax.id), lambda: build_xsd(tax))]
+    out.extend(_xbrl_package_files(tax))
+    return out
+
+
+def _xbrl_package_files(tax) -> list[tuple[Path, Callable[[], str]]]:
+    """The XBRL taxonomy package, unzipped under schemas/xbrl/ (juesuan export zips the same texts)."""
+    import functools
+
+    from .xbrl.package import committed_dir, package_files
+
+    files = functools.cache(lambda: package_files(tax))
+    root = committed_dir(tax)
+    return [(root / rel, (lambda rel=rel: files()[rel])) for rel in package_files(tax)]
 
 
 def main(argv: list[str] | None = None) -> int:
