@@ -70,6 +70,51 @@ def facts(file: str, fmt: str, layout: str | None) -> None:
     click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Instance XML to write.")
+@click.option("--entity", default=None, help="Entity name, when the document does not say it.")
+@click.option("--year", type=int, default=None, help="Fiscal year, when the document does not say it.")
+@click.option("--layout", default=None, help="Layout id (2021-hunan, 2024-shanghai); guessed from the table titles if omitted.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@LANG
+def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, fmt: str, lang: str) -> None:
+    """Convert a filled workbook (.xlsx/.xlsm), extracted report text (.txt/.csv/.tsv) or a report
+    PDF into an instance XML, then run the checks and print what was read and found.
+
+    Exit status: 0 converted with no errors, 1 converted but with error findings, 2 unusable input
+    (nothing is written then).
+    """
+    from dataclasses import replace
+
+    from .convert import check_converted, convert_file
+    from .findings import Report
+    from .xmlio import save_instance
+
+    try:
+        conv = convert_file(file, layout=layout, entity=entity, year=year)
+        inst = conv.instance
+        report = Report(files=[file])
+        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(inst)])
+        save_instance(inst, output)
+    except JuesuanError as e:
+        _fail(e)
+    if fmt == "json":
+        import json
+
+        data = json.loads(report.to_json(lang))
+        data["output"] = output
+        data["facts"] = len(inst.facts)
+        data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for line in conv.summaries_en if lang == "en" else conv.summaries:
+            click.echo(line)
+        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)")
+        click.echo(report.to_text(lang))
+    sys.exit(1 if report.errors else 0)
+
+
 EXPORT_FORMATS = ("xbrl", "xbrl-json")  # one branch per format in `export` below
 
 

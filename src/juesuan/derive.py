@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from .docs import build_taxonomy_doc
 from .schema import build_xsd, xsd_path
-from .taxonomy import load_taxonomy
+from .taxonomy import load_taxonomy, resource_root
 from .xmlio import atomic_write
 
 
 def derived_files() -> list[tuple[Path, Callable[[], str]]]:
     tax = load_taxonomy()
-    out: list[tuple[Path, Callable[[], str]]] = [(xsd_path(tax.id), lambda: build_xsd(tax))]
+    out: list[tuple[Path, Callable[[], str]]] = [
+        (xsd_path(tax.id), lambda: build_xsd(tax)),
+        (resource_root() / "docs" / f"taxonomy-{tax.id}.md", lambda: build_taxonomy_doc(tax)),
+    ]
     out.extend(_xbrl_package_files(tax))
     return out
 

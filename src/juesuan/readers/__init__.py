@@ -1,0 +1,1 @@
+"""Source readers: each turns one kind of input into an Instance plus findings."""

@@ -1,0 +1,576 @@
+"""Table matching shared by every reader: a grid of cells in, facts and findings out.
+
+Readers (official-layout Excel, tab- or space-separated text, CSV, PDF) turn their input into
+`GridRow`s: cells with a physical column index and a `Location`. This module finds the nine tables
+by title, maps physical columns to the layout's columns (by 栏次 numbers, else by header text, else by
+position), matches rows by classification code or by label (never by fixed address), and turns the
+value cells into facts. Every non-empty cell of a recognised table becomes a fact or a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from ..findings import Finding
+from ..model import Fact, Location, parse_amount
+from ..taxonomy import Block, Layout, Row, Table, Taxonomy, normalize_label, strip_ordinal
+
+CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+CODE_PART_RE = re.compile(r"^\d{2,3}$")
+CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
+SPLIT_CODE_RE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
+AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+INT_RE = re.compile(r"^\d{1,3}$")
+BLANK_MARKS = {"", "—", "-", "－", "–", "/", "／", "——", "…"}
+HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科目编码", "经济分类科目编码", "科目编码",
+                "支出功能分类科目编码", "功能分类", "经济分类", "类", "款", "项", "收入", "支出", "金额",
+                "决算数", "预算数"}
+TABLE_MARK_RE = re.compile(r"公开\s*0?([1-9])\s*表")
+# lines inside a table region that are not rows: notes, unit and department lines, page furniture
+META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
+# where the tables end: the narrative parts
+PART_RE = re.compile(r"^第[三四五]部分")
+
+
+@dataclass(frozen=True)
+class Cell:
+    col: int
+    text: str
+    loc: Location
+
+
+@dataclass
+class GridRow:
+    cells: list[Cell]
+    loc: Location = field(default_factory=Location)
+
+    def nonempty(self) -> list[Cell]:
+        return [c for c in self.cells if c.text.strip()]
+
+    def text(self) -> str:
+        return " ".join(c.text.strip() for c in self.nonempty())
+
+    def at(self, col: int) -> Cell | None:
+        for c in self.cells:
+            if c.col == col:
+                return c
+        return None
+
+
+@dataclass
+class TableResult:
+    table: Table
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unplaced: list[Cell] = field(default_factory=list)
+    rows_matched: int = 0
+
+    def summary(self, lang: str = "zh") -> str:
+        where = ", ".join(str(c.loc.source or c.loc) for c in self.unplaced[:8])
+        more = f" …(+{len(self.unplaced) - 8})" if len(self.unplaced) > 8 else ""
+        if lang == "en":
+            s = f"table {self.table.id} {self.table.title}: {len(self.facts)} facts read, {len(self.unplaced)} cells not placed"
+        else:
+            s = f"{self.table.id} 表 {self.table.title}：读取 {len(self.facts)} 个数，未能归位 {len(self.unplaced)} 个单元格"
+        return s + (f" ({where}{more})" if self.unplaced else "")
+
+
+def is_meta(row: GridRow) -> bool:
+    cells = row.nonempty()
+    return bool(cells) and bool(META_RE.match(cells[0].text.strip()))
+
+
+def is_amount(text: str) -> bool:
+    return bool(AMOUNT_RE.match(text.strip().replace(" ", "")))
+
+
+def is_blank(text: str) -> bool:
+    return text.strip() in BLANK_MARKS
+
+
+# ------------------------------------------------------------------ tables and layouts by title
+
+
+def title_keys(table: Table) -> list[str]:
+    return [normalize_label(t) for t in (table.title, *table.aliases)]
+
+
+def match_title(text: str, layout: Layout) -> Table | None:
+    """The table whose title (or alias) this text is; exact after normalisation, or a 公开NN表 mark."""
+    n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", text.strip()))
+    n = re.sub(r"^[一二三四五六七八九]、", "", n)
+    for t in layout.tables:
+        if n in title_keys(t):
+            return t
+    return None
+
+
+def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
+    """Pick the layout whose table titles match the most lines exactly; ties go to the year."""
+    lines = [normalize_label(t) for t in texts if t and len(t) < 80]
+    best, best_score = None, -1
+    for lay in tax.layouts.values():
+        titles = {normalize_label(t.title): 2 for t in lay.tables}
+        for t in lay.tables:
+            for a in t.aliases:
+                titles.setdefault(normalize_label(a), 1)
+        score = sum(titles.get(re.sub(r"^[一二三四五六七八九]、", "", l), 0) for l in set(lines))
+        if year is not None and lay.years and year in lay.years:
+            score += 1
+        if score > best_score:
+            best, best_score = lay, score
+    assert best is not None
+    return best
+
+
+# ------------------------------------------------------------------ codes
+
+
+def cell_code(text: str) -> tuple[str, str] | None:
+    """'2010601' -> ('2010601', ''); '201 06 01 行政运行' -> ('2010601', '行政运行'); '2010601行政运行' too."""
+    s = text.strip()
+    if CODE_RE.match(s):
+        return s, ""
+    m = SPLIT_CODE_RE.match(s)
+    if m:
+        return m.group(1) + m.group(2) + (m.group(3) or ""), (m.group(4) or "").strip()
+    m = CODE_NAME_RE.match(s)
+    if m and not is_amount(s):
+        return m.group(1), m.group(2).strip()
+    return None
+
+
+# ------------------------------------------------------------------ the matcher
+
+
+@dataclass
+class _BlockMap:
+    block: Block
+    start: int  # first physical column of the block (its label column)
+    end: int  # one past the last physical column
+    columns: dict[int, str] = field(default_factory=dict)  # physical column -> layout column key
+
+
+class TableMatcher:
+    """Maps one table region (rows between its title and the next table) onto a layout table."""
+
+    def __init__(self, tax: Taxonomy, layout: Layout, table: Table, scale: Decimal = Decimal(1)):
+        self.tax, self.layout, self.table, self.scale = tax, layout, table, scale
+        self.dim = "economic" if table.statement == "basic" else "function"
+        self.codes = tax.codes_for(self.dim)
+
+    # -- row kinds
+    def _row_label_keys(self, block: Block) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, r in enumerate(block.rows):
+            if r.is_group or r.code:
+                continue
+            for lab in (r.label, *r.aliases):
+                if lab:
+                    out.setdefault(normalize_label(lab), []).append(i)
+        return out
+
+    def _looks_like_data(self, row: GridRow) -> bool:
+        """The first data row ends the header zone: an amount, a code, or a known row label alone."""
+        cells = row.nonempty()
+        if not cells:
+            return False
+        if any(is_amount(c.text) and "." in c.text for c in cells):
+            return True
+        first = cells[0].text.strip()
+        if CODE_RE.match(first) or (cell_code(first) and not INT_RE.match(first)):
+            return True
+        n = normalize_label(first)
+        known = n == "合计" or any(n in self._row_label_keys(b) for b in self.table.blocks) or (
+            n in self.codes.by_name and len(self.codes.by_name[n][0]) == 3)
+        return known and all(is_amount(c.text) or is_blank(c.text) for c in cells[1:])
+
+    def _numbers_row(self, row: GridRow) -> bool:
+        """A 栏次 row: '栏次' then column numbers, or only small integers in sequence (07)."""
+        cells = row.nonempty()
+        if not cells:
+            return False
+        texts = [normalize_label(c.text) for c in cells]
+        nums = [t for t in texts if INT_RE.match(t)]
+        if any(t == "栏次" for t in texts):
+            return True
+        return len(nums) >= 3 and len(nums) == len(texts) and nums == [str(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
+
+    # -- columns
+    def _block_starts(self, header: list[GridRow], data: list[GridRow]) -> list[int]:
+        nblocks = len(self.table.blocks)
+        if nblocks == 1:
+            return [min((c.col for r in header + data[:3] for c in r.nonempty()), default=0)]
+        firsts = {normalize_label(b.header[0]) for b in self.table.blocks if b.header} | {"项目", "经济分类科目编码"}
+        for r in header:
+            cols = [c.col for c in r.nonempty() if normalize_label(c.text) in firsts]
+            if len(cols) == nblocks:
+                return cols
+        # fallback: spread data-row codes / labels (06: code columns repeat every k columns)
+        for r in data:
+            cols = [c.col for c in r.nonempty() if CODE_RE.match(c.text.strip())]
+            if len(cols) == nblocks:
+                return cols
+        raise _NoColumns(f"{self.table.id} 表：无法确定左右栏的起始列")
+
+    def map_columns(self, header: list[GridRow], data: list[GridRow]) -> list[_BlockMap]:
+        starts = self._block_starts(header, data)
+        maxcol = max((c.col for r in header + data for c in r.cells), default=0) + 1
+        maps = []
+        for i, b in enumerate(self.table.blocks):
+            end = starts[i + 1] if i + 1 < len(starts) else maxcol
+            maps.append(_BlockMap(b, starts[i], end))
+        numbers = [r for r in header if self._numbers_row(r)]
+        for m in maps:
+            if numbers and all(c.number for c in m.block.columns):
+                self._map_by_numbers(m, numbers[-1])
+            if len(m.columns) < len(m.block.columns):
+                self._map_by_header(m, [r for r in header if not self._numbers_row(r)])
+            if not m.columns:
+                self._map_by_position(m, data)
+        return maps
+
+    def _map_by_numbers(self, m: _BlockMap, row: GridRow) -> None:
+        bynum = {c.number: c.key for c in m.block.columns}
+        for c in row.nonempty():
+            if m.start <= c.col < m.end and normalize_label(c.text) in bynum:
+                m.columns[c.col] = bynum[normalize_label(c.text)]
+
+    def _map_by_header(self, m: _BlockMap, header: list[GridRow]) -> None:
+        # header path per physical column, spanning headers filled rightwards over empty cells
+        paths: dict[int, list[str]] = {col: [] for col in range(m.start, m.end)}
+        for r in header:
+            last = ""
+            for col in range(m.start, m.end):
+                c = r.at(col)
+                t = normalize_label(c.text) if c and c.text.strip() else ""
+                if t:
+                    last = t
+                    paths[col].append(t)
+                elif last and last in self._spanning(m.block):
+                    paths[col].append(last)
+        taken = set(m.columns.values())
+        for col in sorted(paths):
+            if col in m.columns:
+                continue
+            path = paths[col]
+            if not path:
+                continue
+            for c in m.block.columns:
+                if c.key in taken:
+                    continue
+                labels = {normalize_label(x) for x in (c.label, *c.aliases)}
+                if path[-1] not in labels:
+                    continue
+                if c.section and normalize_label(c.section) not in path and any(
+                    normalize_label(o.section) in path for o in m.block.columns if o.section
+                ):
+                    continue
+                m.columns[col] = c.key
+                taken.add(c.key)
+                break
+
+    @staticmethod
+    def _spanning(block: Block) -> set[str]:
+        out = set()
+        for c in block.columns:
+            for g in (c.group, *c.group_aliases, c.section):
+                if g:
+                    out.add(normalize_label(g))
+        return out
+
+    def _map_by_position(self, m: _BlockMap, data: list[GridRow]) -> None:
+        """Last resort: value columns are the columns right of the label (and 行次) columns, in order."""
+        amount_cols = sorted({c.col for r in data for c in r.nonempty() if m.start <= c.col < m.end and is_amount(c.text) and "." in c.text})
+        if not amount_cols:
+            return
+        first = amount_cols[0]
+        for i, c in enumerate(m.block.columns):
+            m.columns[first + i] = c.key
+
+    # -- rows
+    def read(self, rows: Sequence[GridRow]) -> TableResult:
+        res = TableResult(self.table)
+        header, data = [], []
+        for r in rows:
+            if not r.nonempty() or is_meta(r):
+                continue
+            if not data and not self._looks_like_data(r):
+                header.append(r)
+            else:
+                data.append(r)
+        if not data:
+            return res
+        try:
+            maps = self.map_columns(header, data)
+        except _NoColumns as e:
+            res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
+            return res
+        used: list[set[int]] = [set() for _ in maps]
+        seen: set[tuple[str, str]] = set()
+        for r in data:
+            carry: list[Cell] = []  # amounts right of a spanning label (06 公用经费合计)
+            pending: tuple[_BlockMap, Row, str | None] | None = None
+            for bi, m in enumerate(maps):
+                cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
+                if not cells:
+                    continue
+                value_cols = set(m.columns)
+                label_cells = [c for c in cells if c.col not in value_cols]
+                target = self._match_row(m, label_cells, used[bi])
+                if target is None:
+                    vals = [c for c in cells if c.col in value_cols and not is_blank(c.text)]
+                    first_value = min(value_cols, default=m.start + 1)
+                    if pending is not None and all(
+                        (is_amount(c.text) or is_blank(c.text)) and c.col >= first_value for c in cells
+                    ):
+                        # a label spanning blocks: its amount is printed further right (06 公用经费合计)
+                        self._emit(res, pending[0], pending[1], pending[2], cells, seen, spill=True)
+                        pending = None
+                        continue
+                    leftovers = [c for c in cells if not (INT_RE.match(c.text.strip()) and not vals)]
+                    if vals:
+                        label = " ".join(c.text.strip() for c in label_cells) or "（空）"
+                        res.findings.append(self._finding(
+                            "convert:row-not-matched", "warning",
+                            f"{self.table.id} 表：行“{label}”无法对应到表样中的行，其数值未读取",
+                            f"table {self.table.id}: row '{label}' matches no row of the layout; its values were not read",
+                            r.loc))
+                        res.unplaced.extend(vals)
+                    elif leftovers and not all(self._ignorable(c.text) for c in leftovers):
+                        res.unplaced.extend(c for c in leftovers if not self._ignorable(c.text))
+                    continue
+                row, code, consumed = target
+                res.rows_matched += 1
+                extra = [c for c in label_cells if c not in consumed and not self._ignorable(c.text)]
+                if extra:
+                    res.unplaced.extend(extra)
+                vals = [c for c in cells if c.col in value_cols]
+                self._emit(res, m, row, code, vals, seen)
+                pending = (m, row, code) if row.cells and not vals else None
+        return res
+
+    @staticmethod
+    def _ignorable(text: str) -> bool:
+        return is_blank(text)
+
+    def _match_row(self, m: _BlockMap, label_cells: list[Cell], used: set[int]):
+        """(row, code, consumed cells) for the label part of one block of a data row, or None."""
+        block = m.block
+        if not label_cells:
+            # tables with one unlabelled row (07): the values are the row
+            blank = [i for i, r in enumerate(block.rows) if not r.label and r.cells and not r.is_group]
+            if len(blank) == 1 and len(block.rows) == 1:
+                return block.rows[blank[0]], None, []
+            return None
+        texts = [c.text.strip() for c in label_cells]
+        # classification code: one cell, or 类 | 款 | 项 split over cells, or code+name run together
+        code, consumed = None, []
+        parts = []
+        for c in label_cells:
+            t = c.text.strip()
+            if CODE_PART_RE.match(t) and (not parts and len(t) == 3 or parts and len(t) == 2):
+                parts.append(c)
+                continue
+            break
+        if len(parts) >= 2:
+            code = "".join(c.text.strip() for c in parts)
+            consumed = list(parts)
+        else:
+            cc = cell_code(texts[0])
+            if cc and not (INT_RE.match(texts[0]) and len(texts[0]) < 3):
+                code = cc[0]
+                consumed = [label_cells[0]]
+        if code is not None:
+            if self.dim == "economic" and len(code) == 7:
+                return None
+            for i, r in enumerate(block.rows):
+                if r.code == code:
+                    used.add(i)
+                    return r, code, consumed + self._name_cells(label_cells, consumed)
+            for r in block.rows:
+                if r.is_group and (r.codes != "class" or len(code) == 3):
+                    return r, code, consumed + self._name_cells(label_cells, consumed)
+            return None
+        # label
+        n = normalize_label(texts[0])
+        keys = self._row_label_keys(block)
+        number = None
+        if len(texts) > 1 and INT_RE.match(texts[1]):
+            number = int(texts[1])
+        if n in keys:
+            cands = keys[n]
+            if number is not None:
+                by_num = [i for i in cands if block.rows[i].number == number]
+                cands = by_num or cands
+            free = [i for i in cands if i not in used] or cands
+            i = free[0]
+            used.add(i)
+            return block.rows[i], None, label_cells[:2] if number is not None else label_cells[:1]
+        # 类 rows printed by name ("一、一般公共服务支出")
+        group = next((r for r in block.rows if r.is_group), None)
+        if group is not None and n in self.codes.by_name:
+            codes = [c for c in self.codes.by_name[n] if group.codes != "class" or len(c) == 3]
+            if codes:
+                return group, codes[0], label_cells[:2] if number is not None else label_cells[:1]
+        # a bare 行次 (label lost in extraction): the row by its number
+        if INT_RE.match(texts[0]):
+            num = int(texts[0])
+            for i, r in enumerate(block.rows):
+                if r.number == num and not r.is_group:
+                    return r, None, label_cells[:1]
+            return None
+        return None
+
+    @staticmethod
+    def _name_cells(label_cells: list[Cell], consumed: list[Cell]) -> list[Cell]:
+        """The 科目名称 cell(s) after a code: text cells that are not amounts."""
+        out = []
+        for c in label_cells:
+            if c in consumed:
+                continue
+            if is_amount(c.text):
+                break
+            out.append(c)
+        return out
+
+    def _emit(self, res: TableResult, m: _BlockMap, row: Row, code: str | None, cells: list[Cell],
+              seen: set, spill: bool = False) -> None:
+        concepts = m.block.row_cells(row)
+        for c in cells:
+            t = c.text.strip()
+            if is_blank(t):
+                continue
+            key = m.columns.get(c.col)
+            if spill:
+                key = next(iter(concepts), None) if len(concepts) == 1 else None
+            concept = concepts.get(key) if key else None
+            if concept is None:
+                res.unplaced.append(c)
+                continue
+            try:
+                value = parse_amount(t.replace(" ", ""))
+            except ValueError:
+                res.findings.append(self._finding(
+                    "convert:not-an-amount", "error",
+                    f"{c.loc.source or c.loc}：“{t}”不是金额", f"{c.loc.source or c.loc}: {t!r} is not an amount", c.loc))
+                continue
+            value = value * self.scale
+            if (concept, code or "") in seen:
+                res.findings.append(self._finding(
+                    "convert:duplicate", "error",
+                    f"{c.loc.source or c.loc}：{self.table.id} 表 {code or strip_ordinal(row.label)} 重复出现",
+                    f"{c.loc.source or c.loc}: table {self.table.id} row {code or row.label} appears twice", c.loc))
+                res.unplaced.append(c)
+                continue
+            seen.add((concept, code or ""))
+            res.facts.append(Fact(concept, code, value, c.loc, origin=c.loc.source))
+
+    def _finding(self, code: str, severity: str, zh: str, en: str, loc: Location) -> Finding:
+        return Finding(code=code, severity=severity, message=zh, message_en=en, table=self.table.id,
+                       location=loc, file=loc.file)
+
+
+class _NoColumns(Exception):
+    pass
+
+
+# ------------------------------------------------------------------ regions of a whole document
+
+
+def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, list[GridRow]]]:
+    """Cut a document's rows into table regions at table titles or 公开NN表 marks.
+
+    A title seen again (table of contents, repeated header on the next page) keeps the region with
+    the most cells; repeated header rows inside a region are the matcher's business.
+    """
+    starts: list[tuple[int, Table]] = []
+    stop = len(rows)
+    for i, r in enumerate(rows):
+        text = r.text()
+        if starts and PART_RE.match(text):
+            stop = i
+            break
+        if not text or len(text) > 60:
+            continue
+        t = match_title(text, layout)
+        if t is None:
+            m = TABLE_MARK_RE.search(text)
+            if m and not any(s[1].id == f"0{m.group(1)}" and i - s[0] <= 6 for s in starts):
+                try:
+                    t = layout.table(f"0{m.group(1)}")
+                except KeyError:
+                    t = None
+        if t is not None:
+            if starts and starts[-1][1].id == t.id and i - starts[-1][0] <= 6:
+                continue
+            starts.append((i, t))
+    regions: dict[str, list[GridRow]] = {}
+    for k, (i, t) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else stop
+        region = list(rows[i + 1:end])
+        if len(region) > 0 and sum(len(r.nonempty()) for r in region) >= sum(
+            len(r.nonempty()) for r in regions.get(t.id, [])
+        ):
+            regions[t.id] = region
+    return [(t, regions[t.id]) for t in layout.tables if t.id in regions]
+
+
+# ------------------------------------------------------------------ a whole document
+
+_ENTITY_PATTERNS = [
+    re.compile(r"第[一二]部分\s*(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+    re.compile(r"^(?P<year>20\d\d)\s*年度?\s*(?P<entity>\S.*?)\s*部门决算"),
+    re.compile(r"^(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+]
+
+
+def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
+    """Entity name and fiscal year from a report's cover and part titles."""
+    head = [t.strip() for t in texts[:400] if t and t.strip()]
+    for pat in _ENTITY_PATTERNS:
+        for t in head:
+            m = pat.search(t)
+            if m and 2 <= len(m.group("entity")) <= 60 and "部门决算" not in m.group("entity"):
+                return m.group("entity").strip(), int(m.group("year"))
+    # cover: "2021 年度" / "<entity>" / "部门决算"
+    for i, t in enumerate(head[:12]):
+        m = re.fullmatch(r"(20\d\d)\s*年度?", t)
+        if m and i + 2 < len(head) and head[i + 2].replace(" ", "") in ("部门决算", "年度部门决算"):
+            return head[i + 1], int(m.group(1))
+    years = [int(y) for t in head for y in re.findall(r"(20\d\d)\s*年度", t)]
+    return "", (max(set(years), key=years.count) if years else None)
+
+
+@dataclass
+class DocumentResult:
+    layout: Layout
+    tables: list[TableResult]
+    facts: list[Fact]
+    findings: list[Finding]
+    entity: str
+    year: int | None
+
+
+def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None = None,
+                  scale: Decimal = Decimal(1)) -> DocumentResult:
+    """Find the tables of a whole document and read them all."""
+    texts = [r.text() for r in rows]
+    entity, year = guess_entity_year(texts)
+    lay = layout or choose_layout(texts, tax, year)
+    results = []
+    for t, region in split_tables(rows, lay):
+        results.append(TableMatcher(tax, lay, t, scale).read(region))
+    facts = [f for r in results for f in r.facts]
+    findings = [f for r in results for f in r.findings]
+    for r in results:
+        for c in r.unplaced:
+            findings.append(Finding(
+                code="convert:cell-not-placed", severity="warning",
+                message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
+                message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
+                table=r.table.id, location=c.loc, file=c.loc.file))
+    return DocumentResult(lay, results, facts, findings, entity, year)

@@ -1,0 +1,96 @@
+"""The shared table matcher, on the reference text (tab-separated extraction with its noise)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from juesuan.convert import convert_file
+from juesuan.model import Location
+from juesuan.readers.grid import Cell, GridRow, TableMatcher, cell_code, guess_entity_year, read_document
+from juesuan.readers.text import tab_rows
+from juesuan.taxonomy import load_taxonomy
+from juesuan.xmlio import load_instance
+
+from .conftest import EXAMPLE_XML, REFERENCE_TXT, run_cli
+
+
+def test_reference_text_converts_to_exactly_the_example():
+    conv = convert_file(REFERENCE_TXT)
+    assert conv.instance.fact_set() == load_instance(EXAMPLE_XML).fact_set()
+    assert conv.instance.header.entity == "醴陵市网格化管理服务中心"
+    assert conv.instance.header.fiscal_year == 2021 and conv.instance.header.layout == "2021-hunan"
+    assert conv.findings == []
+
+
+def test_facts_remember_their_line():
+    conv = convert_file(REFERENCE_TXT)
+    f = conv.instance.get("IncOther", "210")
+    lines = REFERENCE_TXT.read_text("utf-8").splitlines()
+    assert f.origin.startswith("line ")
+    assert lines[int(f.origin[5:]) - 1].startswith("210\t卫生健康支出")
+    spanned = conv.instance.get("BasicPublicTotal")  # printed two blocks to the right of its label
+    assert spanned.value == Decimal("772.12")
+    assert lines[int(spanned.origin[5:]) - 1].startswith("人员经费合计")
+
+
+def test_cli_convert_reference_text(tmp_path):
+    out = tmp_path / "ref.xml"
+    res = run_cli("convert", REFERENCE_TXT, "-o", out)
+    assert out.exists(), res.stderr
+    assert "02 表 收入决算表：读取 21 个数，未能归位 0 个单元格" in res.stdout
+    assert load_instance(out).fact_set() == load_instance(EXAMPLE_XML).fact_set()
+
+
+def _rows(lines):
+    return tab_rows("\n".join(lines), "t.txt")
+
+
+def test_unmatched_rows_and_unplaced_cells_are_reported():
+    tax = load_taxonomy()
+    lay = tax.layout("2021-hunan")
+    rows = _rows([
+        "功能分类科目编码\t项 目\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入",
+        "\t合计\t10.00\t10.00\t\t\t\t\t",
+        "201\t一般公共服务支出\t10.00\t10.00\t\t\t\t\t\t99.99",
+        "\t神秘的一行\t3.00\t\t\t\t\t\t",
+        "201\t一般公共服务支出\t1,9x0\t\t\t\t\t\t",
+    ])
+    res = TableMatcher(tax, lay, lay.table("02")).read(rows)
+    assert {(f.concept, f.code, f.value) for f in res.facts} == {
+        ("IncTotal", None, Decimal("10.00")), ("IncGrant", None, Decimal("10.00")),
+        ("IncTotal", "201", Decimal("10.00")), ("IncGrant", "201", Decimal("10.00"))}
+    codes = sorted(f.code for f in res.findings)
+    assert codes == ["convert:not-an-amount", "convert:row-not-matched"]
+    bad = next(f for f in res.findings if f.code == "convert:not-an-amount")
+    assert bad.location.line == 5 and "1,9x0" in bad.message
+    assert sorted((c.loc.line, c.text) for c in res.unplaced) == [(3, "99.99"), (4, "3.00")]
+
+
+def test_split_codes_and_code_name_run_together():
+    assert cell_code("2010601") == ("2010601", "")
+    assert cell_code("201 06 01 行政运行") == ("2010601", "行政运行")
+    assert cell_code("2010601行政运行") == ("2010601", "行政运行")
+    assert cell_code("1,960.73") is None and cell_code("772.12") is None
+    tax = load_taxonomy()
+    lay = tax.layout("2024-shanghai")
+    L = Location
+    rows = [
+        GridRow([Cell(0, "201", L(line=1)), Cell(1, "06", L(line=1)), Cell(2, "01", L(line=1)),
+                 Cell(3, "行政运行", L(line=1)), Cell(4, "1,511.89", L(line=1)), Cell(5, "1,503.52", L(line=1)),
+                 Cell(6, "8.37", L(line=1))]),
+    ]
+    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    assert {(f.concept, f.code, f.value) for f in res.facts} == {
+        ("GpbExpTotal", "2010601", Decimal("1511.89")), ("GpbExpBasic", "2010601", Decimal("1503.52")),
+        ("GpbExpProject", "2010601", Decimal("8.37"))}
+
+
+def test_entity_and_year_from_titles():
+    assert guess_entity_year(["第二部分 上海市普陀区财政局 2024 年度部门决算表"]) == ("上海市普陀区财政局", 2024)
+    assert guess_entity_year(["", "2021 年度", "醴陵市网格化管理服务中心", "部门决算"]) == ("醴陵市网格化管理服务中心", 2021)
+
+
+def test_layout_chosen_from_titles():
+    tax = load_taxonomy()
+    doc = read_document(tab_rows(REFERENCE_TXT.read_text("utf-8")), tax)
+    assert doc.layout.id == "2021-hunan"
