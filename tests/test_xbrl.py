@@ -169,10 +169,13 @@ def test_calculation_rules_from_a_catalogue(tax):
         "T01.grand-income": "mixed-periods",  # 年初结转和结余 is an instant, the flows are durations
         "T04.fund.closing": "mixed-periods",
         "T05.total-plain": "plain-coded",  # the 合计 row only; a calculation would bind every code row
-        "T02.hierarchy": "not-sum",
-        "T01-T02.income": "not-sum",
-        "T07-T06.reception": "not-sum",
+        "T02.hierarchy": "hierarchy",
+        "T01-T02.income": "equal",
+        "T07-T06.reception": "ge",
     }
+    details = {e.rule: e.detail for e in excluded}
+    assert details["T04.fund.closing"] == "FundClosing = FundOpening + FundIncome - FundExpTotal"
+    assert details["T07-T06.reception"] == "ThreeActualReception ≥ BasicExp[30217]"
 
 
 def test_calculation_linkbase_carries_the_sum_rules(tax):
@@ -261,7 +264,7 @@ def test_contexts_deduplicated_and_all_used(liling, xml_root):
     assert used == set(ids)
     # one context per (period, code): the example's codes, the plain duration and the two instants
     codes = {f.code for f in liling.facts if f.code}
-    assert len(ids) == len(codes) + 3
+    assert len(ids) == len(codes) + 3 == 42  # docs/xbrl.md says so
 
 
 def test_entity_identifier_schemes(liling):
@@ -355,3 +358,14 @@ def test_cli_export(tmp_path):
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
     res = run_cli("export", EXAMPLE_XML, "--format", "pdf", "-o", tmp_path / "m")
     assert res.returncode == 2
+
+
+def test_calculations_doc_lists_every_rule(tax):
+    from juesuan.xbrl.docs import build_calculations_doc
+
+    doc = build_calculations_doc(tax, FIXTURE_RULES)
+    calc, excluded = calculation_rules(tax, FIXTURE_RULES)
+    head, tail = doc.split("## Rules XBRL calculations do not express")
+    assert all(f"| `{r.id}` |" in head for r in calc)
+    assert all(f"| `{e.rule}` |" in tail for e in excluded)
+    assert "| `T01.grand-income` | sum | mixes instants" in tail

@@ -86,9 +86,10 @@ def juesuan_calc_findings(path: Path, calc_ids: set[str]) -> set[tuple[str, str,
     total = {r.id: r.total for r in calc}
     out = set()
     for f in check_instance(load_instance(path)):
-        rid = f.code.split(":", 1)[-1]
-        if rid in calc_ids and f.severity == "error":
-            out.add((rid, total[rid], f.row if re.fullmatch(r"\d+", f.row or "") else ""))
+        rid = f.values.get("rule") or f.code.split(":", 1)[-1]
+        if rid in calc_ids:  # any severity: Arelle reports every calculation inconsistency
+            [code] = {t["code"] or "" for t in f.values["terms"] if t["concept"] == total[rid]}
+            out.add((rid, total[rid], code))
     return out
 
 

@@ -30,11 +30,14 @@ def _xbrl_package_files(tax) -> list[tuple[Path, Callable[[], str]]]:
     """The XBRL taxonomy package, unzipped under schemas/xbrl/ (juesuan export zips the same texts)."""
     import functools
 
+    from .xbrl.docs import build_calculations_doc
     from .xbrl.package import committed_dir, package_files
 
     files = functools.cache(lambda: package_files(tax))
     root = committed_dir(tax)
-    return [(root / rel, (lambda rel=rel: files()[rel])) for rel in package_files(tax)]
+    out = [(root / rel, (lambda rel=rel: files()[rel])) for rel in package_files(tax)]
+    out.append((resource_root() / "docs" / f"xbrl-calculations-{tax.id}.md", lambda: build_calculations_doc(tax)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

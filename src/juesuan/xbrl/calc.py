@@ -54,8 +54,41 @@ REASONS = {
     "pinned": ("某项指定了编码或表，属于另一个 context", "an item is pinned to a code: another context"),
     "balance": ("权重与借贷方向（balance）不一致（XBRL 2.1 §5.1.1.2）",
                 "weights disagree with the balance attributes (XBRL 2.1 §5.1.1.2)"),
+    "hierarchy": ("下级编码之和 = 上级编码：跨维度成员（不同 context），计算关系无法表达",
+                  "children codes sum to their parent: across dimension members (different contexts)"),
+    "equal": ("两个概念（多为不同表）之间的相等关系，不是求和", "an equality between concepts (mostly between tables), not a sum"),
+    "ge": ("不等式，计算关系只能表达相等的求和", "an inequality; calculations only express sums that must be equal"),
     "not-sum": ("不是求和关系", "not a pure sum"),
 }
+
+
+def term_text(term) -> str:
+    """'IncOther', 'BasicExp[30217]', '-FundExpTotal' for a rule term (a concept id or an inline table)."""
+    if isinstance(term, str):
+        return term
+    if isinstance(term, dict):
+        w = term.get("weight", 1)
+        code = f"[{term['code']}]" if term.get("code") else ""
+        return f"{'-' if w == -1 else ''}{term.get('concept', '?')}{code}"
+    if isinstance(term, list):
+        return " + ".join(term_text(t) for t in term).replace("+ -", "- ")
+    return str(term)
+
+
+def relation_text(r: dict) -> str:
+    """The relation a rule states, in concept ids."""
+    kind = r.get("kind", "")
+    if kind == "sum":
+        return f"{term_text(r.get('total'))} = {term_text(list(r.get('items', [])))}"
+    if kind == "hierarchy":
+        return "Σ child codes = parent code, for " + ", ".join(r.get("concepts", []))
+    if kind in ("equal", "ge"):
+        op = "=" if kind == "equal" else "≥"
+        left, right = r.get("left"), r.get("right")
+        left = left if isinstance(left, list) else [left]
+        right = right if isinstance(right, list) else [right]
+        return f"{term_text(left)} {op} {term_text(right)}"
+    return kind
 
 
 def rules_path(tax: Taxonomy) -> Path:
@@ -105,7 +138,7 @@ def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tup
         kind = r.get("kind", "")
         rid = r.get("id", "?")
         if kind != "sum":
-            excluded.append(Excluded(rid, kind, "not-sum"))
+            excluded.append(Excluded(rid, kind, kind if kind in REASONS else "not-sum", relation_text(r)))
             continue
         s = _sum_rule(r, where)
         names = [s.total, *(c for c, _ in s.items)]
@@ -131,8 +164,7 @@ def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tup
                     reason = "balance"
                     break
         if reason:
-            excluded.append(Excluded(s.id, kind, reason, f"{s.total} = " + " ".join(
-                f"{'+' if w > 0 else '-'}{'' if abs(w) == 1 else abs(w)}{c}" for c, w in s.items)))
+            excluded.append(Excluded(s.id, kind, reason, relation_text(r)))
         else:
             calc.append(s)
     ids = [s.id for s in calc]
