@@ -369,3 +369,15 @@ def test_calculations_doc_lists_every_rule(tax):
     assert all(f"| `{r.id}` |" in head for r in calc)
     assert all(f"| `{e.rule}` |" in tail for e in excluded)
     assert "| `T01.grand-income` | sum | mixes instants" in tail
+
+
+def test_schema_ref_is_the_entry_point_of_the_layout(liling):
+    for lid in ("2021-hunan", "2024-shanghai"):
+        root = etree.fromstring(to_xml(build_report(liling.with_header(layout=lid))))
+        [ref] = root.findall(f"{{{N.LINK}}}schemaRef")
+        assert ref.get(f"{XL}href") == f"http://juesuan.org/taxonomy/1.0/juesuan-1.0-{lid}.xsd"
+
+
+def test_entity_name_is_escaped(liling):
+    root = etree.fromstring(to_xml(build_report(liling.with_header(entity="A&B <单位>"))))
+    assert root.find("{http://juesuan.org/taxonomy/1.0}EntityName").text == "A&B <单位>"
