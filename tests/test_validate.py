@@ -96,9 +96,12 @@ def test_validate_json_output_has_findings(example_text, tmp_path):
     assert {"code", "severity", "table", "message", "values", "location"} <= set(f)
 
 
-def test_validate_example_exit_0():
-    res = run_cli("validate", EXAMPLE_XML)
-    assert res.returncode == 0, res.stdout + res.stderr
+def test_validate_example_schema_valid_but_rules_exit_1():
+    """The example passes the XSD; its real 02 表 errors (the table rules) make validate exit 1."""
+    res = run_cli("validate", "--format", "json", EXAMPLE_XML)
+    assert res.returncode == 1, res.stdout + res.stderr
+    codes = {f["code"] for f in json.loads(res.stdout)["findings"]}
+    assert codes == {"rule:T02.row-sum", "rule:T02.hierarchy"}, codes
 
 
 def test_many_errors_still_exit_1(example_text, tmp_path):

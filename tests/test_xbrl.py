@@ -368,7 +368,7 @@ def test_calculations_doc_lists_every_rule(tax):
     head, tail = doc.split("## Rules XBRL calculations do not express")
     assert all(f"| `{r.id}` |" in head for r in calc)
     assert all(f"| `{e.rule}` |" in tail for e in excluded)
-    assert "| `T01.grand-income` | sum | mixes instants" in tail
+    assert "| `T01.grand-income` | sum | plain | mixes instants" in tail
 
 
 def test_schema_ref_is_the_entry_point_of_the_layout(liling):

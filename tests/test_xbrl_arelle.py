@@ -159,6 +159,8 @@ def test_arelle_calculations_agree_with_juesuan_rules(exported, name):
     roles = _roles(None)
     arelle = calc_inconsistencies(log, name, roles)
     assert arelle == juesuan_calc_findings(EXAMPLE_XML, set(roles.values()))
+    # the reference report's real errors, found by both (rule T02.row-sum of the catalogue)
+    assert arelle == {("T02.row-sum", "IncTotal", code) for code in ("210", "21011", "2101102")}
 
 
 @pytest.mark.parametrize("name", ["liling.xbrl", "liling-oim.xbrl"])  # the JSON loads as <stem>.xbrl

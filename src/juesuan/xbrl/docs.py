@@ -45,11 +45,12 @@ def build_calculations_doc(tax: Taxonomy, path: Path | None = None) -> str:
     a("")
     a("juesuan checks these itself (`juesuan validate`); an XBRL processor would need XBRL Formula for them.")
     a("")
-    a("| rule | kind | why not | relation |")
-    a("|---|---|---|---|")
+    a("| rule | kind | scope | why not | relation |")
+    a("|---|---|---|---|---|")
     for e in excluded:
         zh, en = REASONS[e.reason]
-        a(f"| `{e.rule}` | {e.kind} | {_cell(en)}（{_cell(zh)}） | {_cell(e.detail)} |")
+        scope = rules.get(e.rule, {}).get("scope", "" if e.kind == "hierarchy" else "plain")
+        a(f"| `{e.rule}` | {e.kind} | {scope} | {_cell(en)}（{_cell(zh)}） | {_cell(e.detail)} |")
     a("")
     a("Reasons: " + "; ".join(f"`{k}` = {en}" for k, (_, en) in REASONS.items()) + ".")
     return "\n".join(L) + "\n"

@@ -1,0 +1,295 @@
+"""Evaluate the rule catalogue over an instance and report inconsistencies as Findings.
+
+Rules live in concept space (catalogue.py); this module binds them to an instance's facts. It
+works out the comparisons a rule stands for (one per row for row scopes, one per parent code for
+hierarchies), compares the two sides with XBRL Calculation 1.1 round-to-nearest intervals
+(rounding.py) and, for each inconsistent comparison, builds a Finding placed in the instance's
+layout (table / section / row / column of the first left-hand term) with the fact's source.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from ..findings import Finding
+from ..model import Fact, Instance, Location, format_amount
+from ..taxonomy import Layout, Placement, Taxonomy, load_taxonomy
+from .catalogue import Rule, Term, rules_for_layout
+from .rounding import ZERO, Interval
+
+# A bound term: (concept, code or "" for the fact without code, weight)
+Bound = tuple[str, str, int]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One check a rule stands for: Σ left (= or ≥) Σ right, in one row or for one parent code."""
+
+    rule: Rule
+    left: tuple[Bound, ...]
+    right: tuple[Bound, ...]
+    code: str  # the row's classification code ("" for the 合计 row or plain facts)
+
+
+@functools.lru_cache(maxsize=32)
+def _placer(taxonomy_id: str, layout_id: str) -> Callable[[str, str | None], Placement | None]:
+    """Layout.place, memoised per layout (placements never change once a layout is loaded)."""
+    lay = load_taxonomy(taxonomy_id).layout(layout_id)
+    memo: dict[tuple[str, str | None], Placement | None] = {}
+
+    def place(concept: str, code: str | None) -> Placement | None:
+        key = (concept, code)
+        try:
+            return memo[key]
+        except KeyError:
+            p = memo[key] = lay.place(concept, code)
+            return p
+
+    return place
+
+
+class FactIndex:
+    """The instance's facts that have a cell in its layout, by (concept, code) and by concept."""
+
+    def __init__(self, inst: Instance, lay: Layout):
+        self.by_key: dict[tuple[str, str], Fact] = {}
+        self.codes: dict[str, dict[str, Fact]] = {}
+        self.place = place = _placer(lay.taxonomy, lay.id) if lay.taxonomy else lay.place
+        for f in inst.facts:
+            if place(f.concept, f.code) is None:
+                continue  # no cell for it in this layout: no rule can speak about it
+            code = f.code or ""
+            self.by_key[(f.concept, code)] = f
+            self.codes.setdefault(f.concept, {})[code] = f
+
+    def get(self, concept: str, code: str) -> Fact | None:
+        return self.by_key.get((concept, code))
+
+    def codes_of(self, concept: str) -> dict[str, Fact]:
+        return self.codes.get(concept, {})
+
+
+def _bind(t: Term, row: str) -> Bound:
+    return (t.concept, row if t.code is None else t.code, t.weight)
+
+
+def _row_order(code: str) -> tuple[int, str]:
+    return (0, "") if code == "" else (1, code)
+
+
+def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Iterator[Comparison]:
+    """The comparisons a (layout-narrowed) rule stands for on these facts, presence rules applied."""
+    present = lambda bs: any(idx.get(c, k) is not None for c, k, _ in bs)  # noqa: E731
+    if rule.kind == "sum":
+        if rule.scope == "plain":
+            rows = [""]
+        else:
+            found: set[str] = set()
+            for t in (rule.total, *rule.items):
+                found.update(k for k in idx.codes_of(t.concept) if k)
+            rows = ([""] if idx.place(rule.total.concept, None) is not None else []) + sorted(found)
+        for row in rows:
+            items = tuple(_bind(t, row) for t in rule.items)
+            if present(items):  # a total with none of its items reported is not checked
+                yield Comparison(rule, (_bind(rule.total, row),), items, row)
+    elif rule.kind == "hierarchy":
+        for concept in rule.concepts:
+            economic = tax.concepts[concept].dim == "economic"
+            has_total = idx.place(concept, None) is not None
+            children: dict[str, list[str]] = {}
+            for code in idx.codes_of(concept):
+                if len(code) == 7:
+                    children.setdefault(code[:5], []).append(code)
+                elif len(code) == 5:
+                    children.setdefault(code[:3], []).append(code)
+                elif len(code) == 3 and has_total and not economic:
+                    children.setdefault("", []).append(code)
+            for parent in sorted(children, key=_row_order):
+                kids = tuple((concept, k, 1) for k in sorted(children[parent]))
+                yield Comparison(rule, ((concept, parent, 1),), kids, parent)
+    else:
+        if rule.scope == "plain":
+            rows = [""]
+        else:
+            lengths = (3,) if rule.scope == "class-rows" else (3, 5, 7)
+            found = set()
+            for t in rule.left + rule.right:
+                found.update(k for k in idx.codes_of(t.concept) if len(k) in lengths)
+            rows = sorted(found)
+        for row in rows:
+            left = tuple(_bind(t, row) for t in rule.left)
+            right = tuple(_bind(t, row) for t in rule.right)
+            if present(left) or present(right):
+                yield Comparison(rule, left, right, row)
+
+
+_HALF: dict[int, Decimal] = {}
+
+
+def _half(decimals: int) -> Decimal:
+    """Half the rounding unit of a value with `decimals` decimals: 0.005 for 2."""
+    h = _HALF.get(decimals)
+    if h is None:
+        h = _HALF[decimals] = Interval.of(ZERO, decimals).high
+    return h
+
+
+def _side(bs: tuple[Bound, ...], idx: FactIndex) -> tuple[Decimal, Decimal]:
+    """(Σ weight·value, Σ half-widths): the side's interval is [value - half, value + half].
+
+    The interval of a weighted sum of rounding intervals is centred on the weighted sum of the
+    values with the sum of the half-widths (a weight of -1 mirrors an interval, same width); an
+    unreported term is exactly 0. This is the interval arithmetic of rounding.Interval, unrolled.
+    """
+    value = ZERO
+    half = ZERO
+    get = idx.by_key.get
+    for concept, code, w in bs:
+        f = get((concept, code))
+        if f is not None:
+            value += f.value if w == 1 else f.value * w
+            half += _half(f.decimals)
+    return value, half
+
+
+def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal, Interval, Interval]:
+    """Whether the comparison holds under Calculation 1.1 rounding, with both sides' values and
+    intervals. equal/sum/hierarchy: the closed intervals overlap; ge: left.high ≥ right.low."""
+    lv, lh = _side(cmp.left, idx)
+    rv, rh = _side(cmp.right, idx)
+    if cmp.rule.kind == "ge":
+        ok = lv + lh >= rv - rh
+    else:
+        ok = abs(lv - rv) <= lh + rh
+    return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
+
+
+_BLANK = {"zh": "空", "en": "blank"}
+_TOTAL = {"zh": "合计", "en": "total"}
+
+
+def _term_text(b: Bound, idx: FactIndex, lay: Layout, tax: Taxonomy, primary_table: str,
+               primary_code: str, lang: str, hide_blank: bool) -> tuple[str, int] | None:
+    """'05表 201 一般公共预算财政拨款支出合计 2001.35': table when not the finding's, code when not
+    the finding's row, label, value (or 空 / blank)."""
+    concept, code, w = b
+    f = idx.get(concept, code)
+    if f is None and hide_blank:
+        return None
+    p = idx.place(concept, code or None)
+    parts = []
+    if p is not None and p.table != primary_table:
+        parts.append(f"{p.table}表" if lang != "en" else f"table {p.table}")
+    if code and code != primary_code:
+        parts.append(code)
+    parts.append(tax.concepts[concept].label(lang))
+    parts.append(format_amount(f.value) if f is not None else _BLANK.get(lang, "blank"))
+    return " ".join(parts), w
+
+
+def _expr(bs, idx, lay, tax, table, code, lang, hide_blank) -> str:
+    out = []
+    for b in bs:
+        r = _term_text(b, idx, lay, tax, table, code, lang, hide_blank)
+        if r is None:
+            continue
+        text, w = r
+        if not out:
+            out.append(("-" if w < 0 else "") + text)
+        else:
+            out.append(("- " if w < 0 else "+ ") + text)
+    return " ".join(out) if out else "0.00"
+
+
+def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: Instance,
+             lv: Decimal, rv: Decimal, li: Interval, ri: Interval) -> Finding:
+    rule = cmp.rule
+    concept, code, _ = cmp.left[0]
+    p = idx.place(concept, code or None)
+    table, section, row, column = (p.table, p.section, p.row, p.column) if p else ("", "", code, "")
+    # where the finding points: the first left-hand fact, else the first reported fact
+    facts = [idx.get(c, k) for c, k, _ in cmp.left + cmp.right]
+    anchor = idx.get(concept, code) or next(f for f in facts if f is not None)
+    hide_blank = rule.kind in ("sum", "hierarchy")
+    msgs = {}
+    for lang in ("zh", "en"):
+        fields = {
+            "lhs": _expr(cmp.left, idx, lay, tax, table, code, lang, False),
+            "rhs": _expr(cmp.right, idx, lay, tax, table, code, lang, hide_blank),
+            "left_value": format_amount(lv),
+            "right_value": format_amount(rv),
+            "diff": format_amount(lv - rv),
+            "table": table,
+            "row": row,
+            # layouts label columns in Chinese; English messages name the concept instead
+            "column": column if lang != "en" else tax.concepts[concept].en,
+            "code": code or _TOTAL[lang],
+        }
+        text = rule.template(lang).format(**fields)
+        if anchor.origin:
+            text += f"（来源：{anchor.origin}）" if lang == "zh" else f" (source: {anchor.origin})"
+        msgs[lang] = text
+    terms = []
+    for side, bs in (("left", cmp.left), ("right", cmp.right)):
+        for c, k, w in bs:
+            f = idx.get(c, k)
+            tp = idx.place(c, k or None)
+            terms.append({
+                "side": side,
+                "concept": c,
+                "code": k,
+                "weight": w,
+                "value": format_amount(f.value) if f is not None else None,
+                "table": tp.table if tp else "",
+                "row": tp.row if tp else k,
+                "column": tp.column if tp else "",
+                "source": f.origin if f is not None else "",
+                "line": f.location.line if f is not None else None,
+            })
+    values = {
+        "rule": rule.id,
+        "kind": rule.kind,
+        "left": format_amount(lv),
+        "right": format_amount(rv),
+        "difference": format_amount(lv - rv),
+        "left_interval": li.as_strings(),
+        "right_interval": ri.as_strings(),
+        "source": anchor.origin,
+        "terms": terms,
+    }
+    loc = anchor.location
+    if not loc.file and inst.source:
+        loc = Location(file=inst.source, line=loc.line, xpath=loc.xpath)
+    return Finding(
+        code=rule.code,
+        severity=rule.severity,
+        message=msgs["zh"],
+        message_en=msgs["en"],
+        table=table,
+        section=section,
+        row=row,
+        column=column,
+        location=loc,
+        values=values,
+        file=inst.source,
+    )
+
+
+def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Iterator[Finding]:
+    """Findings of the taxonomy's rules on an instance (schema-valid: known taxonomy and layout).
+
+    `rules` overrides the catalogue (tests, tools); they are evaluated as given, not narrowed.
+    """
+    tax = load_taxonomy(inst.header.taxonomy)
+    lay = tax.layout(inst.header.layout)
+    if rules is None:
+        rules = rules_for_layout(tax.id, lay.id)
+    idx = FactIndex(inst, lay)
+    for rule in rules:
+        for cmp in comparisons(rule, idx, lay, tax):
+            ok, lv, rv, li, ri = consistent(cmp, idx)
+            if not ok:
+                yield _finding(cmp, idx, lay, tax, inst, lv, rv, li, ri)
