@@ -381,3 +381,18 @@ def test_schema_ref_is_the_entry_point_of_the_layout(liling):
 def test_entity_name_is_escaped(liling):
     root = etree.fromstring(to_xml(build_report(liling.with_header(entity="A&B <单位>"))))
     assert root.find("{http://juesuan.org/taxonomy/1.0}EntityName").text == "A&B <单位>"
+
+
+def test_the_catalogue_sums_that_are_calculations(tax):
+    from juesuan.xbrl.calc import load_rules, rules_path
+
+    calc, excluded = calculation_rules(tax)
+    assert len(calc) + len(excluded) == len(load_rules(rules_path(tax))) > 0
+    ids = {r.id for r in calc}
+    assert {"T02.row-sum", "T03.row-sum", "T04.row-sum", "T05.row-sum", "T08.row-sum", "T09.row-sum",
+            "T01.income-total", "T07.actual-total", "T04.opening-total"} <= ids
+    reasons = {e.rule: e.reason for e in excluded}
+    assert reasons["T01.income-grand-total"] == "mixed-periods"  # + 年初结转和结余 (instant)
+    assert reasons["T06.personnel-total"] == "pinned"  # 301 + 303: other contexts
+    assert reasons["T02.hierarchy"] == "hierarchy" and reasons["X01-04.opening"] == "ge"
+    assert all(tax.concepts[r.total].period == tax.concepts[c].period for r in calc for c, _ in r.items)

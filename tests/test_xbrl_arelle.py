@@ -24,7 +24,11 @@ from juesuan.xbrl.calc import calculation_rules
 from juesuan.xbrl.package import calc_role, package_zip_name
 from juesuan.xmlio import load_instance
 
+from juesuan.xmlio import save_instance
+
+from .checks_util import build
 from .conftest import EXAMPLE_XML, run_cli
+from .test_checks_2024 import putuo_facts
 
 pytestmark = pytest.mark.arelle
 
@@ -102,10 +106,15 @@ def exported(tmp_path_factory):
         assert res.returncode == 0, res.stderr
     # Arelle names a loaded xBRL-JSON document <stem>.xbrl: give the JSON its own stem
     (out / "liling-2021-oim.json").write_bytes((out / "j" / "liling-2021.json").read_bytes())
+    # a 2024-shanghai report (上海市普陀区财政局 2024, tests/test_checks_2024.py): consistent for juesuan
+    save_instance(build("2024-shanghai", putuo_facts()), out / "putuo-2024.xml")
+    res = run_cli("export", out / "putuo-2024.xml", "--format", "xbrl", "-o", out / "p")
+    assert res.returncode == 0, res.stderr
     tax = load_taxonomy()
-    assert (out / "x" / package_zip_name(tax)).read_bytes() == (out / "j" / package_zip_name(tax)).read_bytes()
-    rc, log = run_arelle([out / "x" / "liling-2021.xbrl", out / "liling-2021-oim.json"], out / "x" / package_zip_name(tax),
-                         out / "arelle.json", plugins="loadFromOIM")
+    pkg = (out / "x" / package_zip_name(tax)).read_bytes()
+    assert pkg == (out / "j" / package_zip_name(tax)).read_bytes() == (out / "p" / package_zip_name(tax)).read_bytes()
+    rc, log = run_arelle([out / "x" / "liling-2021.xbrl", out / "liling-2021-oim.json", out / "p" / "putuo-2024.xbrl"],
+                         out / "x" / package_zip_name(tax), out / "arelle.json", plugins="loadFromOIM")
     return rc, log
 
 
@@ -142,7 +151,16 @@ def test_package_activates_and_documents_load(exported):
     rc, log = exported
     assert any("Activation of package" in e["message"]["text"] and "successful" in e["message"]["text"] for e in log)
     loaded = {_file(e) for e in log if e["message"]["text"].startswith("[info] validated in")}
-    assert loaded == {"liling-2021.xbrl", "liling-2021-oim.json"}
+    assert loaded == {"liling-2021.xbrl", "liling-2021-oim.json", "putuo-2024.xbrl"}
+
+
+def test_a_consistent_2024_report_is_clean_for_arelle(exported, tmp_path):
+    rc, log = exported
+    assert problems(log, "putuo-2024.xbrl") == []
+    inst = build("2024-shanghai", putuo_facts())
+    save_instance(inst, tmp_path / "putuo.xml")
+    assert juesuan_calc_findings(tmp_path / "putuo.xml", set(_roles(None).values())) == set()
+    assert build_report(inst).entry_point.endswith("/juesuan-1.0-2024-shanghai.xsd")
 
 
 @pytest.mark.parametrize("name", ["liling-2021.xbrl", "liling-2021-oim.xbrl"])
@@ -150,7 +168,7 @@ def test_export_has_no_errors_but_calculation_inconsistencies(exported, name):
     rc, log = exported
     found = problems(log, name)
     assert [e for e in found if e["code"] != CALC_CODE] == []
-    assert rc == (3 if found else 0)
+    assert rc == 3 and len(found) == 3
 
 
 @pytest.mark.parametrize("name", ["liling-2021.xbrl", "liling-2021-oim.xbrl"])
