@@ -115,5 +115,36 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     sys.exit(1 if report.errors else 0)
 
 
+EXPORT_FORMATS = ("xbrl", "xbrl-json")  # one branch per format in `export` below
+
+
+@cli.command()
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
+              help="xbrl: XBRL 2.1 instance + taxonomy package; xbrl-json: xBRL-JSON (OIM) + taxonomy package.")
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder to write into (created if missing; files are replaced atomically).")
+@LANG
+def export(instance: str, fmt: str, outdir: str, lang: str) -> None:
+    """Export INSTANCE (instance XML, valid against the XSD) in another format.
+
+    Prints the files written, one per line. Exit status: 0 written, 2 unusable input.
+    """
+    try:
+        if fmt in ("xbrl", "xbrl-json"):
+            from .xbrl import export_xbrl
+
+            written = export_xbrl(instance, outdir, fmt)
+        else:  # pragma: no cover - click rejects unknown choices
+            raise click.UsageError(f"unknown format {fmt}")
+    except JuesuanError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(f"{outdir}: cannot write: {e.strerror or e}")
+    verb = "wrote" if lang == "en" else "已写入"
+    for p in written:
+        click.echo(f"{verb} {p}")
+
+
 def main() -> None:
     cli(prog_name="juesuan")

@@ -18,10 +18,26 @@ from .xmlio import atomic_write
 
 def derived_files() -> list[tuple[Path, Callable[[], str]]]:
     tax = load_taxonomy()
-    return [
+    out: list[tuple[Path, Callable[[], str]]] = [
         (xsd_path(tax.id), lambda: build_xsd(tax)),
         (resource_root() / "docs" / f"taxonomy-{tax.id}.md", lambda: build_taxonomy_doc(tax)),
     ]
+    out.extend(_xbrl_package_files(tax))
+    return out
+
+
+def _xbrl_package_files(tax) -> list[tuple[Path, Callable[[], str]]]:
+    """The XBRL taxonomy package, unzipped under schemas/xbrl/ (juesuan export zips the same texts)."""
+    import functools
+
+    from .xbrl.docs import build_calculations_doc
+    from .xbrl.package import committed_dir, package_files
+
+    files = functools.cache(lambda: package_files(tax))
+    root = committed_dir(tax)
+    out = [(root / rel, (lambda rel=rel: files()[rel])) for rel in package_files(tax)]
+    out.append((resource_root() / "docs" / f"xbrl-calculations-{tax.id}.md", lambda: build_calculations_doc(tax)))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,49 @@
+"""`juesuan export --format xbrl|xbrl-json`: the taxonomy package plus the report, written atomically."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..errors import UnusableInput
+from ..schema import validate_schema
+from ..taxonomy import load_taxonomy
+from ..xmlio import atomic_write, instance_from_tree, load_tree
+from .instance import build_report, to_xml
+from .oim import to_json
+from .package import package_files, package_zip_name, zip_bytes
+
+FORMATS = {"xbrl": ".xbrl", "xbrl-json": ".json"}
+
+
+def export_xbrl(path: str | os.PathLike, outdir: str | os.PathLike, fmt: str = "xbrl") -> list[Path]:
+    """Write OUTDIR/<stem>.xbrl (or .json) and OUTDIR/<taxonomy>-taxonomy-package.zip; return the paths.
+
+    The instance must be valid against the XSD (table-rule findings do not matter: exporting a
+    report with inconsistent sums is the point, XBRL processors report them as calculation
+    inconsistencies). Each file is written atomically.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown XBRL export format {fmt!r}")
+    src = Path(path)
+    tree = load_tree(src)
+    problems = validate_schema(tree, str(src))
+    if problems:
+        raise UnusableInput(
+            f"not valid against the XSD ({len(problems)} findings, first: {problems[0].message_en}); "
+            "run `juesuan validate`", str(src))
+    inst = instance_from_tree(tree, str(src))
+    tax = load_taxonomy(inst.header.taxonomy)
+    rep = build_report(inst, tax)
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise UnusableInput("output exists and is not a directory", str(out))
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    pkg = out / package_zip_name(tax)
+    atomic_write(pkg, zip_bytes(package_files(tax)))
+    written.append(pkg)
+    doc = out / (src.stem + FORMATS[fmt])
+    atomic_write(doc, to_xml(rep) if fmt == "xbrl" else to_json(rep))
+    written.append(doc)
+    return written
