@@ -147,4 +147,17 @@ def export(instance: str, fmt: str, outdir: str, lang: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="juesuan")
+    """Entry point. Usage errors are one line on stderr with exit 2, like every other bad input."""
+    try:
+        rv = cli.main(prog_name="juesuan", standalone_mode=False)
+    except click.UsageError as e:
+        cmd = e.ctx.command_path if e.ctx else "juesuan"
+        click.echo(f"juesuan: usage: {e.format_message()} (see '{cmd} --help')", err=True)
+        sys.exit(2)
+    except click.ClickException as e:
+        click.echo(f"juesuan: {e.format_message()}", err=True)
+        sys.exit(2)
+    except click.Abort:
+        click.echo("juesuan: aborted", err=True)
+        sys.exit(2)
+    sys.exit(rv if isinstance(rv, int) else 0)

@@ -33,10 +33,10 @@ class Finding:
     def text(self, lang: str = "zh") -> str:
         return self.message_en if (lang == "en" and self.message_en) else self.message
 
-    def where(self) -> str:
+    def where(self, lang: str = "zh") -> str:
         parts = []
         if self.table:
-            parts.append(f"{self.table}表")
+            parts.append(f"table {self.table}" if lang == "en" else f"{self.table}表")
         for p in (self.section, self.row, self.column):
             if p:
                 parts.append(p)
@@ -111,7 +111,7 @@ class Report:
             mine = [f for f in self.findings if f.file == path]
             for f in mine:
                 where = str(f.location) if f.location != Location() else path
-                place = f.where() if lang != "en" else f.where().replace("表", " table ", 1).strip()
+                place = f.where(lang)
                 label = sev.get(lang, {}).get(f.severity, f.severity)
                 lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{f.text(lang)}")
             n_err = sum(1 for f in mine if f.severity == "error")
