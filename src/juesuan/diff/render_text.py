@@ -81,19 +81,24 @@ RIGHT = {2, 3, 4, 5}  # numeric columns of the change tables
 
 
 def display_width(s: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
+    """Terminal cells taken by s: 2 for East Asian Wide/Fullwidth characters, else 1."""
+    if s.isascii():
+        return len(s)
+    eaw = unicodedata.east_asian_width
+    return len(s) + sum(1 for ch in s if eaw(ch) in ("W", "F"))
 
 
-def pad(s: str, width: int, right: bool = False) -> str:
-    fill = " " * max(0, width - display_width(s))
+def pad(s: str, width: int, right: bool = False, have: int | None = None) -> str:
+    fill = " " * max(0, width - (display_width(s) if have is None else have))
     return fill + s if right else s + fill
 
 
 def align(rows: list[tuple[str, ...]], right: set[int], indent: str = "  ") -> list[str]:
-    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    w = [[display_width(c) for c in r] for r in rows]
+    widths = [max(x[i] for x in w) for i in range(len(rows[0]))]
     out = []
-    for r in rows:
-        cells = [pad(c, widths[i], i in right) for i, c in enumerate(r)]
+    for r, wr in zip(rows, w):
+        cells = [pad(c, widths[i], i in right, wr[i]) for i, c in enumerate(r)]
         out.append((indent + "  ".join(cells)).rstrip())
     return out
 
