@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import Callable
 
 from .schema import build_xsd, xsd_path
-from .taxonomy import load_taxonomy
+from .taxonomy import build_compiled, compiled_path, load_taxonomy
 from .xmlio import atomic_write
 
 
 def derived_files() -> list[tuple[Path, Callable[[], str]]]:
     tax = load_taxonomy()
-    return [(xsd_path(tax.id), lambda: build_xsd(tax))]
+    return [(xsd_path(tax.id), lambda: build_xsd(tax)),
+            (compiled_path(tax.id), lambda: build_compiled(tax.id))]
 
 
 def main(argv: list[str] | None = None) -> int:

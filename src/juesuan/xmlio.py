@@ -8,7 +8,6 @@ for one, and refusing it closes the door on entity tricks (billion laughs, exter
 from __future__ import annotations
 
 import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -227,6 +226,8 @@ def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     """Write bytes to path via a temporary file in the same folder and a rename."""
+    import tempfile  # noqa: PLC0415 - only writers pay for it (tempfile pulls in random, shutil)
+
     p = Path(path)
     d = p.parent if str(p.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=d)
