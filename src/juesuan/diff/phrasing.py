@@ -69,7 +69,8 @@ def phrase(kind: str, old: Decimal | None, new: Decimal | None, delta: Decimal |
     mag = format_amount(abs(delta))
     if en:
         s = f"{'up' if up else 'down'} {mag} (10k yuan)"
-        return s + (f", {'+' if up else '-'}{abs(pct)}%" if pct is not None else "")
+        sign = "" if pct is None or pct == 0 else ("+" if up else "-")
+        return s + (f", {sign}{abs(pct)}%" if pct is not None else "")
     s = f"{'增加' if up else '减少'} {mag} 万元"
     return s + (f"，{'增长' if up else '下降'} {abs(pct)}%" if pct is not None else "")
 

@@ -125,7 +125,7 @@ def _change_rows(changes: list[Change], t: dict, lang: str) -> list[tuple[str, .
 def _table_block(r: DiffResult, changes: list[Change], t: dict, lang: str) -> list[str]:
     lines = []
     for tid, title, lst in r.by_table(changes):
-        lines.append(f"{tid}{' ' if lang == 'en' else '表 '}{title}" if tid else t["other"])
+        lines.append((f"Table {tid} {title}" if lang == "en" else f"{tid}表 {title}") if tid else t["other"])
         body = align(_change_rows(lst, t, lang), RIGHT)
         lines.append(body[0])
         for c, line in zip(lst, body[1:]):
@@ -167,7 +167,8 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
     if r.rows:
         out += ["", t["rows"]]
         rows = [(t["row_added"] if x.kind == "added" else t["row_removed"],
-                 f"{x.table}{' ' if lang == 'en' else '表 '}{x.table_title}", x.code, x.name) for x in r.rows]
+                 f"Table {x.table} {x.table_title}" if lang == "en" else f"{x.table}表 {x.table_title}", x.code, x.name)
+                for x in r.rows]
         out += align(rows, set())
     if r.shown_rounding():
         out += ["", t["rounding"]]
