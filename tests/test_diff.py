@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import random
 import re
@@ -457,3 +456,21 @@ def test_examples_are_valid_and_what_the_generator_writes():
     final = load_instance(EXAMPLE_XML)
     assert instance_to_bytes(gen.make_draft(final)) == DRAFT_XML.read_bytes()
     assert instance_to_bytes(gen.make_prior(final)) == PRIOR_XML.read_bytes()
+
+
+def test_a_fact_printed_only_in_the_old_layout():
+    """2021-hunan's 06 prints 307 债务利息 rows; 2024-shanghai's does not: the change keeps its old place."""
+    from juesuan.model import Fact
+
+    old = load_instance(EXAMPLE_XML)
+    new = old.with_header(layout="2024-shanghai")
+    new.facts = [f for f in new.facts if f.key != ("BasicExp", "30101")]
+    new.facts += [Fact("BasicExp", "30101", D("388.20")), Fact("BasicExp", "30701", D("1.00"))]
+    r = compare(old, new)
+    added = next(c for c in r.changes if c.code == "30701")
+    assert added.kind == "added" and added.new_place is None and added.old_place.table == "06"
+    assert "新版式无此栏；原版式位置：06表 30701 国内债务付息 / 决算数 [2021-hunan]" in render(r, "text").decode()
+    html = render(r, "html").decode()
+    grid = html.split('<table class="grid" data-table="06">', 1)[1].split("</table>", 1)[0]
+    assert 'data-code="30101"' in grid and "30701" not in grid  # the grid is the new layout's 06
+    assert "06表 30701 国内债务付息 / 决算数 [2021-hunan]" in html and "（本版式无此栏）" in html

@@ -89,14 +89,19 @@ def _cell(c: Change, lang: str) -> str:
 
 def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]:
     """The rows of one table that hold a change, in the layout the changes are placed in."""
-    first = changes[0].place
-    lay = load_taxonomy((r.new if first.layout == r.new.layout else r.old).taxonomy).layout(first.layout)
-    inst = r.new_instance if first.layout == r.new.layout else r.old_instance
+    # the grid is drawn in the new layout; changes with no cell there (only in the old layout) are
+    # listed in the details table only, unless none of the table's changes has a cell in the new layout
+    in_new = [c for c in changes if c.new_place is not None]
+    side, grid = (r.new, in_new) if in_new else (r.old, changes)
+    inst = r.new_instance if in_new else r.old_instance
+    lay = load_taxonomy(side.taxonomy).layout(side.layout)
+    first = grid[0].new_place if in_new else grid[0].old_place
     table = lay.table(first.table)
-    by_cell = {(c.concept, c.code): c for c in changes if c.place and c.place.layout == first.layout}
+    by_cell = {(c.concept, c.code): c for c in grid}
+    place = (lambda c: c.new_place) if in_new else (lambda c: c.old_place)
     rows: dict[int, set[tuple[int, str]]] = {}
     for c in by_cell.values():
-        p = c.place
+        p = place(c)
         bi, ri = p.order[1], p.order[2]
         rows.setdefault(bi, set()).add((ri, p.order[3]))
     out = []

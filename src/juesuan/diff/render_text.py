@@ -33,6 +33,7 @@ T = {
         "cols": ("行", "栏", "原值", "新值", "增减", "幅度", "说明"),
         "moved": "原版式位置：{w}",
         "unplaced": "（本版式无此栏）",
+        "new_unplaced": "新版式无此栏；",
         "other": "未列入表格的数据",
         "rounding": "【尾数差异】（|差额| 不超过两值小数位的舍入误差，如 0.01 万元；不计入数值变动）",
         "rows": "【新增与删除的行】",
@@ -65,6 +66,7 @@ T = {
         "cols": ("row", "column", "old", "new", "change", "pct", "wording"),
         "moved": "old layout: {w}",
         "unplaced": "(no cell in this layout)",
+        "new_unplaced": "no cell in the new layout; ",
         "other": "facts not printed in a table",
         "rounding": "[Rounding differences] (within rounding of the two values' decimals, e.g. 0.01; not counted as changes)",
         "rows": "[Rows added and removed]",
@@ -131,8 +133,12 @@ def _table_block(r: DiffResult, changes: list[Change], t: dict, lang: str) -> li
         for c, line in zip(lst, body[1:]):
             lines.append(line)
             if c.moved():
-                w = c.old_place.where(lang) + f" [{c.old_place.layout}]" if c.old_place else t["unplaced"]
-                lines.append("      " + t["moved"].format(w=w))
+                if c.old_place is None:
+                    lines.append("      " + t["moved"].format(w=t["unplaced"]))
+                else:
+                    w = c.old_place.where(lang) + f" [{c.old_place.layout}]"
+                    lines.append("      " + (t["new_unplaced"] if c.new_place is None else "")
+                                 + t["moved"].format(w=w))
     return lines
 
 
