@@ -144,6 +144,46 @@ def export(instance: str, fmt: str, outdir: str, lang: str) -> None:
     verb = "wrote" if lang == "en" else "已写入"
     for p in written:
         click.echo(f"{verb} {p}")
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
+              show_default=True, help="text for a terminal, json for machines, html one self-contained page, "
+              "xlsx one sheet per table (xlsx needs -o unless stdout is redirected).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@click.option("--mode", type=click.Choice(["auto", "draft-final", "yoy", "plain"]), default="auto",
+              show_default=True, help="auto: draft-final for the same entity and year, yoy for consecutive "
+              "years, else plain.")
+@click.option("--ignore-rounding", is_flag=True,
+              help="Hide differences within rounding (|change| <= 0.01 for amounts with two decimals).")
+@LANG
+def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ignore_rounding: bool,
+                 lang: str) -> None:
+    """Compare two instances OLD and NEW (draft versus final, or last year versus this year).
+
+    Facts are matched by concept and classification code, never by table position, so instances in
+    different layouts compare. Exit status like diff(1): 0 no differences, 1 differences, 2 bad input.
+    """
+    from .diff import compare_files, render
+
+    if fmt == "xlsx" and not output and sys.stdout.isatty():
+        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    try:
+        result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
+        data = render(result, fmt, lang)
+        if output:
+            from .xmlio import atomic_write
+
+            atomic_write(output, data)
+    except JuesuanError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    if not output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    sys.exit(1 if result.different else 0)
 
 
 def main() -> None:

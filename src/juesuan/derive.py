@@ -12,7 +12,7 @@ from typing import Callable
 
 from .docs import build_taxonomy_doc
 from .schema import build_xsd, xsd_path
-from .taxonomy import load_taxonomy, resource_root
+from .taxonomy import build_compiled, compiled_path, load_taxonomy, resource_root
 from .xmlio import atomic_write
 
 
@@ -21,6 +21,7 @@ def derived_files() -> list[tuple[Path, Callable[[], str]]]:
     out: list[tuple[Path, Callable[[], str]]] = [
         (xsd_path(tax.id), lambda: build_xsd(tax)),
         (resource_root() / "docs" / f"taxonomy-{tax.id}.md", lambda: build_taxonomy_doc(tax)),
+        (compiled_path(tax.id), lambda: build_compiled(tax.id)),
     ]
     out.extend(_xbrl_package_files(tax))
     return out
@@ -44,6 +45,15 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     check = "--check" in argv
     stale = []
+    # compiled.json first: the other builders load the taxonomy, which reads compiled.json when current
+    tax = load_taxonomy()
+    first = compiled_path(tax.id)
+    current = first.read_text(encoding="utf-8") if first.exists() else None
+    if current != build_compiled(tax.id):
+        if not check:
+            atomic_write(first, build_compiled(tax.id).encode("utf-8"))
+            print(f"wrote {first}")
+            load_taxonomy.cache_clear()
     for path, build in derived_files():
         text = build()
         current = path.read_text(encoding="utf-8") if path.exists() else None

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 import re
-import tomllib
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,9 +326,73 @@ def _read_codes(path: Path, kind: str, pattern: re.Pattern[str]) -> CodeList:
     return CodeList(kind, codes)
 
 
-def _load_layout(path: Path, concepts: dict[str, Concept]) -> Layout:
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+COMPILED = "compiled.json"  # derived: the parsed TOML sources, for fast start-up (python -m juesuan.derive)
+
+
+def _source_files(root: Path) -> list[Path]:
+    return [root / "concepts.toml", *sorted((root / "layouts").glob("*.toml"))]
+
+
+def _read_sources(root: Path) -> dict[str, dict]:
+    """The parsed TOML sources by relative path (concepts.toml, layouts/*.toml).
+
+    Parsing TOML is most of a command's start-up (tomllib is pure Python), so `compiled.json` beside
+    the sources keeps the parsed data with a fingerprint of each source (length and CRC-32: a change
+    detector, not a security measure; hashlib would cost more start-up than it saves); it is used only
+    when every fingerprint matches, otherwise the TOML is parsed. Stale or missing, it is never wrong,
+    only slower.
+    """
+    raw = {p.relative_to(root).as_posix(): p.read_bytes() for p in _source_files(root)}
+    compiled = root / COMPILED
+    if compiled.is_file():
+        try:
+            doc = json.loads(compiled.read_bytes())
+        except ValueError:
+            doc = None
+        if isinstance(doc, dict) and doc.get("sources") == {k: _fingerprint(v) for k, v in raw.items()}:
+            return doc["toml"]
+    import tomllib  # noqa: PLC0415 - only when compiled.json is missing or stale
+
+    out = {}
+    for rel, data in raw.items():
+        try:
+            out[rel] = tomllib.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+            raise TaxonomyError(f"{root / rel}: {e}") from None
+    return out
+
+
+def _fingerprint(data: bytes) -> str:
+    return f"{len(data)}:{zlib.crc32(data):08x}"
+
+
+def compiled_path(taxonomy_id: str = DEFAULT_TAXONOMY) -> Path:
+    return resource_root() / "taxonomies" / taxonomy_id / COMPILED
+
+
+def build_compiled(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
+    """Text of compiled.json: the sources' fingerprints and their parsed data (JSON keeps it exactly)."""
+    root = resource_root() / "taxonomies" / taxonomy_id
+    import tomllib  # noqa: PLC0415
+
+    sources, parsed = {}, {}
+    for p in _source_files(root):
+        rel = p.relative_to(root).as_posix()
+        data = p.read_bytes()
+        sources[rel] = _fingerprint(data)
+        parsed[rel] = tomllib.loads(data.decode("utf-8"))
+        if json.loads(json.dumps(parsed[rel])) != parsed[rel]:
+            raise TaxonomyError(f"{p}: holds values JSON cannot keep (dates?); compiled.json cannot cache it")
+    doc = {"generated_by": "python -m juesuan.derive (do not edit)", "sources": sources, "toml": parsed}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _load_layout(path: Path, concepts: dict[str, Concept], data: dict | None = None) -> Layout:
+    if data is None:
+        import tomllib  # noqa: PLC0415
+
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
     tables = []
     for t in data.get("table", []):
         blocks = []
@@ -405,8 +470,8 @@ def load_taxonomy(taxonomy_id: str = DEFAULT_TAXONOMY) -> Taxonomy:
     root = resource_root() / "taxonomies" / taxonomy_id
     if not root.is_dir():
         raise TaxonomyError(f"unknown taxonomy {taxonomy_id!r}")
-    with (root / "concepts.toml").open("rb") as fh:
-        data = tomllib.load(fh)
+    sources = _read_sources(root)
+    data = sources["concepts.toml"]
     concepts: dict[str, Concept] = {}
     for c in data["concept"]:
         if not CONCEPT_ID_RE.match(c["id"]):
@@ -433,6 +498,6 @@ def load_taxonomy(taxonomy_id: str = DEFAULT_TAXONOMY) -> Taxonomy:
         economic_codes=_read_codes(root / "codes" / "economic.tsv", "economic", ECONOMIC_CODE_RE),
     )
     for p in sorted((root / "layouts").glob("*.toml")):
-        lay = _load_layout(p, concepts)
+        lay = _load_layout(p, concepts, sources[p.relative_to(root).as_posix()])
         tax.layouts[lay.id] = lay
     return tax

@@ -1,0 +1,315 @@
+"""Compare two instances: match facts by concept + classification code, never by position.
+
+A fact is identified by (concept, code) alone, so a 2021-hunan instance compares against a
+2024-shanghai one; each change is then placed in both layouts (`Layout.place`) so that a reader sees
+the table/row/column labels of the old and of the new report.
+
+Mode (chosen from the headers unless the caller forces one):
+  draft-final  same entity, same fiscal year: what changed between a draft and the final, plus the
+               table-check findings that appeared and disappeared (`check_instance` on both);
+  yoy          same entity, new year = old year + 1: the key totals first (KEY_TOTALS, as
+               第三部分's "与上年相比" paragraphs report them), then table by table;
+  plain        anything else (different entities, years further apart): the changes only.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+from ..errors import UnusableInput
+from ..model import Header, Instance, parse_amount
+from ..taxonomy import Layout, Taxonomy, load_taxonomy
+from .model import Change, DiffResult, HeaderChange, KeyTotal, Place, RowChange
+from .phrasing import percent
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+
+CheckFn = Callable[[Instance], Iterable["Finding"]]
+
+# The key totals a year-over-year comparison opens with, in the order 第三部分 reports them.
+# (concept, code, zh, en); a function-dim concept without a code is the table's 合计 row.
+KEY_TOTALS: tuple[tuple[str, str, str, str], ...] = (
+    # 01 总计 (收入 side; equals 支出总计): "收、支总计 … 与上年相比" (第三部分 一)
+    ("SumIncGrandTotal", "", "收入总计", "Income grand total"),
+    # 01 本年收入合计 (第三部分 二 "收入合计")
+    ("SumIncTotal", "", "本年收入合计", "Total income for the year"),
+    # 01 本年支出合计: SumExp without a code (第三部分 三 "支出合计")
+    ("SumExp", "", "本年支出合计", "Total expenditure for the year"),
+    # 04 总计: "财政拨款收、支总计 … 与上年相比" (第三部分 四)
+    ("GrantIncGrandTotal", "", "财政拨款收支总计", "Appropriations, grand total"),
+    # 04 本年收入合计
+    ("GrantIncTotal", "", "财政拨款收入", "Appropriation income"),
+    # 04 本年支出合计, 合计 column: GrantExpTotal without a code ("财政拨款支出 … 与上年相比", 第三部分 五)
+    ("GrantExpTotal", "", "财政拨款支出", "Appropriation expenditure"),
+    # 03 合计 row, 基本支出 / 项目支出 columns (第三部分 三)
+    ("ExpBasic", "", "基本支出", "Basic expenditure"),
+    ("ExpProject", "", "项目支出", "Project expenditure"),
+    # 07 决算数 合计 (第三部分 七)
+    ("ThreeActualTotal", "", "“三公”经费支出合计", "“Three public” expenses, total"),
+)
+
+# Header fields that make two reports different; the others are presentation or bookkeeping.
+MATERIAL_HEADER_FIELDS = ("entity", "uscc", "fiscal_year", "taxonomy", "unit", "status")
+HEADER_FIELDS = ("entity", "uscc", "fiscal_year", "taxonomy", "layout", "unit", "status", "preparer", "date", "note")
+
+
+# ---------------------------------------------------------------------------------------- loading
+def load_for_diff(path: str | os.PathLike) -> Instance:
+    """Read an instance for comparison, refusing what would make a comparison silently wrong.
+
+    Beyond `xmlio.load_instance`: every fact must carry an amount (a value that does not parse would
+    otherwise drop out of the comparison), no concept+code may occur twice, every concept must be in
+    the taxonomy and the fiscal year must be a year. Raises UnusableInput (exit 2) with one line.
+    """
+    from lxml import etree
+
+    from ..xmlio import NS, instance_from_tree, load_tree
+
+    where = str(path)
+    tree = load_tree(path)
+    inst = instance_from_tree(tree, where)
+    facts_el = tree.getroot().find(f"{{{NS}}}facts")
+    n_el = sum(1 for el in facts_el if isinstance(el.tag, str)) if facts_el is not None else 0
+    if n_el != len(inst.facts):  # some value did not parse: name it
+        for el in facts_el:
+            if not isinstance(el.tag, str):
+                continue
+            try:
+                parse_amount(el.text or "")
+            except ValueError:
+                raise UnusableInput(
+                    f"line {el.sourceline}: {etree.QName(el).localname} has {(el.text or '').strip()!r}, "
+                    "not an amount", where) from None
+    check_instance_shape(inst, where)
+    return inst
+
+
+def check_instance_shape(inst: Instance, where: str = "") -> None:
+    """Raise UnusableInput for duplicate facts, unknown concepts, a missing year or layout."""
+    h = inst.header
+    if h.fiscal_year < 1900:
+        raise UnusableInput("header has no fiscalYear (a four-digit year)", where)
+    tax = load_taxonomy(h.taxonomy)
+    tax.layout(h.layout)  # raises TaxonomyError (exit 2) for an unknown layout
+    seen: dict[tuple[str, str], object] = {}
+    for f in inst.facts:
+        if f.concept not in tax.concepts:
+            raise UnusableInput(f"{_at(f)}unknown concept {f.concept!r} (not in {tax.id})", where)
+        if f.key in seen:
+            raise UnusableInput(f"{_at(f)}{f.concept} {f.code or '(no code)'} occurs twice", where)
+        seen[f.key] = f
+
+
+def _at(f) -> str:
+    return f"line {f.location.line}: " if f.location.line else ""
+
+
+# ---------------------------------------------------------------------------------------- placing
+class Placer:
+    """Place (concept, code) in one layout, with labels; cached per key."""
+
+    def __init__(self, tax: Taxonomy, layout: Layout):
+        self.tax = tax
+        self.layout = layout
+        self._cache: dict[tuple[str, str], Place | None] = {}
+        self._titles = {t.id: t.title for t in layout.tables}
+        self._colidx: dict[tuple[str, int], dict[str, tuple[int, str]]] = {}
+
+    def place(self, concept: str, code: str) -> Place | None:
+        key = (concept, code)
+        try:
+            return self._cache[key]
+        except KeyError:
+            pass
+        p = self.layout.place(concept, code or None)
+        out = None
+        if p is not None:
+            table = self.layout.table(p.table)
+            block = table.blocks[p.block]
+            row = block.rows[p.row_index]
+            cols = self._colidx.get((p.table, p.block))
+            if cols is None:
+                cols = {c.key: (i, c.number) for i, c in enumerate(block.columns)}
+                self._colidx[(p.table, p.block)] = cols
+            ci, cnum = cols[p.column_key]
+            row_name = ""
+            if code:
+                c = self.tax.concepts.get(concept)
+                if c is not None and c.dim != "none":
+                    row_name = self.tax.codes_for(c.dim).name(code) or ""
+            out = Place(
+                layout=self.layout.id,
+                table=p.table,
+                table_title=self._titles[p.table],
+                section=p.section,
+                row=p.row,
+                row_name=row_name,
+                column=p.column,
+                row_number="" if row.is_group or row.number is None else str(row.number),
+                column_number=cnum,
+                order=(p.table, p.block, p.row_index, code if row.is_group else "", ci),
+            )
+        self._cache[key] = out
+        return out
+
+
+def _placer(header: Header) -> Placer:
+    tax = load_taxonomy(header.taxonomy)
+    return Placer(tax, tax.layout(header.layout))
+
+
+# ---------------------------------------------------------------------------------------- modes
+def _same_entity(a: Header, b: Header) -> bool:
+    if a.uscc and b.uscc:
+        return a.uscc == b.uscc
+    return "".join(a.entity.split()) == "".join(b.entity.split()) and bool(a.entity.strip())
+
+
+def choose_mode(old: Header, new: Header) -> str:
+    """draft-final (same entity and year), yoy (same entity, consecutive years), else plain."""
+    if _same_entity(old, new):
+        if old.fiscal_year == new.fiscal_year:
+            return "draft-final"
+        if new.fiscal_year == old.fiscal_year + 1:
+            return "yoy"
+    return "plain"
+
+
+# ---------------------------------------------------------------------------------------- comparing
+def _tolerance(a: int, b: int) -> Decimal:
+    """Half a unit is what rounding can move a value; two values rounded independently can differ by
+    one unit of the coarser precision (0.01 for amounts in 万元 with two decimals)."""
+    return Decimal(1).scaleb(-min(a, b))
+
+
+def compare(
+    old: Instance,
+    new: Instance,
+    mode: str = "auto",
+    ignore_rounding: bool = False,
+    check: CheckFn | None = None,
+) -> DiffResult:
+    """Compare two instances. `check` replaces juesuan.checks.check_instance (draft-final mode)."""
+    if mode == "auto":
+        chosen, auto = choose_mode(old.header, new.header), True
+    elif mode in ("draft-final", "yoy", "plain"):
+        chosen, auto = mode, False
+    else:
+        raise ValueError(f"unknown mode {mode!r}")
+    res = DiffResult(
+        old=old.header, new=new.header, old_file=old.source, new_file=new.source,
+        mode=chosen, mode_auto=auto, rounding_hidden=ignore_rounding, old_instance=old, new_instance=new,
+    )
+    res.header_changes = list(_header_changes(old.header, new.header))
+    po, pn = _placer(old.header), _placer(new.header)
+    tax_new, tax_old = pn.tax, po.tax
+
+    oi = {f.key: f for f in old.facts}
+    ni = {f.key: f for f in new.facts}
+    changes: list[Change] = []
+    for key in oi.keys() | ni.keys():
+        o, n = oi.get(key), ni.get(key)
+        if o is not None and n is not None:
+            if o.value == n.value:
+                continue
+            delta = n.value - o.value
+            kind = "changed"
+            rounding = abs(delta) <= _tolerance(o.decimals, n.decimals)
+        elif n is not None:
+            kind, delta, rounding = "added", n.value, False
+        else:
+            kind, delta, rounding = "removed", -o.value, False
+        concept, code = key
+        c = tax_new.concepts.get(concept) or tax_old.concepts.get(concept)
+        ov = o.value if o is not None else None
+        changes.append(Change(
+            kind=kind, concept=concept, code=code,
+            label_zh=c.zh if c else concept, label_en=c.en if c else concept,
+            old=ov, new=n.value if n is not None else None, delta=delta,
+            pct=percent(delta, ov) if kind == "changed" else None,
+            rounding=rounding, old_place=po.place(concept, code), new_place=pn.place(concept, code),
+        ))
+    changes.sort(key=_order)
+    res.changes = [c for c in changes if not c.rounding]
+    res.rounding = [c for c in changes if c.rounding]
+    res.rows = _row_changes(old, new, po, pn)
+    if chosen == "yoy":
+        res.key_totals = [_key_total(old, new, *kt) for kt in KEY_TOTALS]
+    if chosen == "draft-final":
+        if check is None:
+            from ..checks import check_instance as check  # noqa: PLC0415 - optional, loaded on use
+        appeared, disappeared = finding_changes(check(old), check(new))
+        res.checked = True
+        res.findings_appeared, res.findings_disappeared = appeared, disappeared
+    return res
+
+
+def compare_files(old_path, new_path, mode: str = "auto", ignore_rounding: bool = False,
+                  check: CheckFn | None = None) -> DiffResult:
+    return compare(load_for_diff(old_path), load_for_diff(new_path), mode, ignore_rounding, check)
+
+
+def _order(ch: Change) -> tuple:
+    p = ch.new_place or ch.old_place
+    if p is None:
+        return (1, (), ch.concept, ch.code)
+    return (0, p.order, ch.concept, ch.code)
+
+
+def _header_changes(a: Header, b: Header) -> Iterator[HeaderChange]:
+    for name in HEADER_FIELDS:
+        va, vb = str(getattr(a, name)), str(getattr(b, name))
+        if va != vb:
+            yield HeaderChange(name, va, vb, name in MATERIAL_HEADER_FIELDS)
+
+
+def _key_total(old: Instance, new: Instance, concept: str, code: str, zh: str, en: str) -> KeyTotal:
+    ov, nv = old.value(concept, code or None), new.value(concept, code or None)
+    delta = nv - ov if ov is not None and nv is not None else None
+    return KeyTotal(concept, code, zh, en, ov, nv, delta, percent(delta, ov) if delta is not None else None)
+
+
+def _row_changes(old: Instance, new: Instance, po: Placer, pn: Placer) -> list[RowChange]:
+    """Classification rows (statement, code) present in one instance and not in the other."""
+    def rows(inst: Instance, tax: Taxonomy) -> set[tuple[str, str, str]]:
+        out = set()
+        for f in inst.facts:
+            if f.code:
+                c = tax.concepts.get(f.concept)
+                if c is not None:
+                    out.add((c.statement, c.dim, f.code))
+        return out
+
+    ro, rn = rows(old, po.tax), rows(new, pn.tax)
+    out = []
+    for kind, items, placer in (("added", rn - ro, pn), ("removed", ro - rn, po)):
+        for statement, dim, code in items:
+            t = placer.layout.table_for_statement(statement)
+            out.append(RowChange(kind, t.id if t else "", t.title if t else statement, code,
+                                 placer.tax.codes_for(dim).name(code) or ""))
+    out.sort(key=lambda r: (r.kind, r.table, r.code))
+    return out
+
+
+def finding_key(f: Finding) -> tuple[str, str, str, str, str]:
+    return (f.code, f.table, f.section, f.row, f.column)
+
+
+def finding_changes(old: Iterable[Finding], new: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """(appeared, disappeared): findings of new whose key old lacks, and the other way round.
+
+    Findings are compared by (code, table, section, row, column), not by message or values, so a
+    finding whose amounts merely changed is neither appeared nor disappeared.
+    """
+    ok: dict[tuple, Finding] = {}
+    for f in old:
+        ok.setdefault(finding_key(f), f)
+    nk: dict[tuple, Finding] = {}
+    for f in new:
+        nk.setdefault(finding_key(f), f)
+    appeared = [nk[k] for k in sorted(nk.keys() - ok.keys())]
+    disappeared = [ok[k] for k in sorted(ok.keys() - nk.keys())]
+    return appeared, disappeared

@@ -1,0 +1,182 @@
+"""The change model of a comparison: where a fact is printed, what changed, and the whole result.
+
+Everything here is plain data (immutable NamedTuples, Decimal amounts; NamedTuple rather than frozen
+dataclasses because they are several times cheaper to define, which matters for CLI start-up); the
+renderers read it and the comparison in `compare.py` builds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..findings import Finding
+    from ..model import Header, Instance
+
+MODES = ("draft-final", "yoy", "plain")
+MODE_NAMES = {
+    "draft-final": ("草稿与定稿对比", "draft versus final"),
+    "yoy": ("与上年相比", "year over year"),
+    "plain": ("两份决算对比", "comparison"),
+}
+KINDS = ("changed", "added", "removed")
+
+
+class Place(NamedTuple):
+    """Where one (concept, code) is printed in one layout, with the labels a reader sees."""
+
+    layout: str
+    table: str
+    table_title: str
+    section: str  # 收入 / 支出 (01, 04), 预算数 / 决算数 (07), else ""
+    row: str  # the classification code, or the row label (as in `juesuan facts`)
+    row_name: str  # the code's name for code rows ("事业单位医疗"), else ""
+    column: str
+    row_number: str = ""  # 行次 as printed (2021-hunan), else ""
+    column_number: str = ""  # 栏次 as printed
+    order: tuple = ()  # sort key within the layout (table, block, row, code, column)
+
+    def row_label(self) -> str:
+        """'2101102 事业单位医疗', '本年收入合计', or '' for a table with one row."""
+        return f"{self.row} {self.row_name}" if self.row_name else self.row
+
+    def where(self, lang: str = "zh") -> str:
+        """One line: '05表 合计 / 小计', '01表 收入 / 本年收入合计 / 决算数'."""
+        parts = [p for p in (self.section, self.row_label(), self.column) if p]
+        head = f"table {self.table}" if lang == "en" else f"{self.table}表"
+        return f"{head} " + " / ".join(parts) if parts else head
+
+    def to_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "table": self.table,
+            "table_title": self.table_title,
+            "section": self.section,
+            "row": self.row,
+            "row_name": self.row_name,
+            "column": self.column,
+            "row_number": self.row_number,
+            "column_number": self.column_number,
+        }
+
+
+class Change(NamedTuple):
+    """One fact that differs between the two instances, matched by concept and code."""
+
+    kind: str  # changed | added | removed
+    concept: str
+    code: str  # "" for a fact without a classification code (a 合计 row or a fixed cell)
+    label_zh: str
+    label_en: str
+    old: Decimal | None
+    new: Decimal | None
+    delta: Decimal
+    pct: Decimal | None  # percent of the old value, 2 decimals; None when old is absent or zero
+    rounding: bool  # |delta| within the rounding of the two values' decimals
+    old_place: Place | None
+    new_place: Place | None
+
+    @property
+    def place(self) -> Place | None:
+        """The position shown first: in the new instance's layout, else in the old one's."""
+        return self.new_place or self.old_place
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.concept, self.code)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_en if lang == "en" else self.label_zh
+
+    def moved(self) -> bool:
+        """True when the two layouts print this fact at different table/row/column labels."""
+        a, b = self.old_place, self.new_place
+        if a is None or b is None:
+            return a is not b
+        return (a.table, a.section, a.row, a.column) != (b.table, b.section, b.row, b.column)
+
+
+class HeaderChange(NamedTuple):
+    field: str  # entity, uscc, fiscal_year, taxonomy, layout, unit, status, preparer, date, note
+    old: str
+    new: str
+    material: bool  # counts as a difference for the exit status (layout, preparer, date, note do not)
+
+
+class KeyTotal(NamedTuple):
+    """One of the totals a 与上年相比 paragraph reports (see compare.KEY_TOTALS)."""
+
+    concept: str
+    code: str
+    label_zh: str
+    label_en: str
+    old: Decimal | None
+    new: Decimal | None
+    delta: Decimal | None
+    pct: Decimal | None
+
+
+class RowChange(NamedTuple):
+    """A classification row (a code) that appears in one instance's table and not the other's."""
+
+    kind: str  # added | removed
+    table: str
+    table_title: str
+    code: str
+    name: str
+
+
+@dataclass
+class DiffResult:
+    old: Header
+    new: Header
+    old_file: str
+    new_file: str
+    mode: str
+    mode_auto: bool  # chosen from the headers (True) or forced by the caller
+    header_changes: list[HeaderChange] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # beyond rounding, in table order
+    rounding: list[Change] = field(default_factory=list)  # within rounding, reported apart
+    rounding_hidden: bool = False
+    key_totals: list[KeyTotal] = field(default_factory=list)  # yoy only
+    rows: list[RowChange] = field(default_factory=list)
+    checked: bool = False  # draft-final: the table checks ran on both instances
+    findings_appeared: list[Finding] = field(default_factory=list)
+    findings_disappeared: list[Finding] = field(default_factory=list)
+    # The compared instances, for renderers that show unchanged context (the HTML grids).
+    old_instance: Instance | None = field(default=None, repr=False, compare=False)
+    new_instance: Instance | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def different(self) -> bool:
+        """What the exit status reports (diff(1) style): 1 when this is True."""
+        return bool(
+            self.changes
+            or (self.rounding and not self.rounding_hidden)
+            or any(h.material for h in self.header_changes)
+            or self.findings_appeared
+            or self.findings_disappeared
+        )
+
+    def shown_rounding(self) -> list[Change]:
+        return [] if self.rounding_hidden else self.rounding
+
+    def counts(self) -> dict[str, int]:
+        c = {k: sum(1 for x in self.changes if x.kind == k) for k in KINDS}
+        c["rounding"] = len(self.shown_rounding())
+        c["rows_added"] = sum(1 for r in self.rows if r.kind == "added")
+        c["rows_removed"] = sum(1 for r in self.rows if r.kind == "removed")
+        c["findings_appeared"] = len(self.findings_appeared)
+        c["findings_disappeared"] = len(self.findings_disappeared)
+        return c
+
+    def by_table(self, changes: list[Change] | None = None) -> list[tuple[str, str, list[Change]]]:
+        """[(table id, title, changes)] in table order; changes already come sorted."""
+        out: dict[str, tuple[str, list[Change]]] = {}
+        for ch in self.changes if changes is None else changes:
+            p = ch.place
+            tid, title = (p.table, p.table_title) if p else ("", "")
+            out.setdefault(tid, (title, []))[1].append(ch)
+        return [(t, title, lst) for t, (title, lst) in sorted(out.items(), key=lambda kv: (kv[0] == "", kv[0]))]

@@ -1,0 +1,240 @@
+"""HTML: ONE self-contained page (inline CSS, no scripts, no external assets), summary first, then
+table by table a grid of the rows that changed with the changed cells highlighted, then the details
+of each change in both layouts. Every changed cell is a <td class="chg|add|del|rnd"> carrying
+data-concept / data-code / data-old / data-new, so tools (and the Chromium test) can find them.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..model import format_amount
+from ..taxonomy import load_taxonomy
+from .model import MODE_NAMES, Change, DiffResult
+from .phrasing import amount, header_field, header_value, pct_text, phrase, signed
+
+CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5em;color:#222;line-height:1.45}
+h1{font-size:1.4em;margin:.2em 0 .6em}h2{font-size:1.15em;margin:1.6em 0 .4em;border-bottom:1px solid #ccc}
+h3{font-size:1em;margin:1em 0 .3em;color:#444}
+table{border-collapse:collapse;margin:.3em 0 .8em}th,td{border:1px solid #bbb;padding:.2em .5em;vertical-align:top}
+th{background:#f2f2f2;font-weight:600;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.chg,.legend .chg{background:#ffe08a}td.add,.legend .add{background:#b9f0c0}td.del,.legend .del{background:#f9c0c0}
+td.rnd,.legend .rnd{background:#dde6fb}
+td del{color:#a00}td ins{text-decoration:none;font-weight:700}td small{display:block;color:#555}
+tr.chg td.k{border-left:4px solid #e0a800}tr.add td.k{border-left:4px solid #2a9d3a}tr.del td.k{border-left:4px solid #c62828}
+tr.rnd td.k{border-left:4px solid #6b8bd6}
+.summary li{margin:.15em 0}.none{font-weight:700;color:#2a7a2a}.muted{color:#777}
+.legend span{display:inline-block;padding:0 .5em;margin-right:.5em;border:1px solid #bbb}
+"""
+
+T = {
+    "zh": {
+        "lang": "zh-CN", "title": "决算对比", "summary": "概要", "field": "项目", "old": "原", "new": "新",
+        "file": "文件", "none": "两份决算没有差异。", "unit": "金额单位：万元",
+        "counts": ("数值变动 {changed} 处", "新增 {added} 处", "删除 {removed} 处", "尾数差异 {rounding} 处",
+                   "新增行 {rows_added} 个", "删除行 {rows_removed} 个"),
+        "fcounts": ("审核发现新出现 {findings_appeared} 条", "已消失 {findings_disappeared} 条"),
+        "rhidden": "尾数差异已按 --ignore-rounding 隐藏", "info": "（不计为差异）",
+        "key": "主要指标与上年相比", "key_cols": ("项目", "上年数", "本年数", "增减", "说明"),
+        "tables": "逐表变动", "table": "{t}表 {title}", "other": "未列入表格的数据",
+        "details": ("位置（新版式）", "位置（原版式）", "原值", "新值", "增减", "幅度", "说明"),
+        "no_place": "（本版式无此栏）", "rowhead": "行",
+        "rows": "新增与删除的行", "row_added": "新增行", "row_removed": "删除行",
+        "rounding": "尾数差异（|差额| 不超过两值小数位的舍入误差，如 0.01 万元；不计入数值变动）",
+        "findings": "审核发现的变化", "appeared": "新出现", "disappeared": "已消失", "no_findings": "审核发现没有变化。",
+        "legend": (("chg", "数值变动"), ("add", "新增"), ("del", "删除"), ("rnd", "尾数差异")),
+        "mode": "模式", "auto": "按表头判断", "forced": "按指定模式",
+    },
+    "en": {
+        "lang": "en", "title": "Comparison", "summary": "Summary", "field": "field", "old": "old", "new": "new",
+        "file": "file", "none": "No differences.", "unit": "Amounts in 10,000 yuan (万元)",
+        "counts": ("{changed} changed", "{added} added", "{removed} removed", "{rounding} rounding differences",
+                   "{rows_added} rows added", "{rows_removed} rows removed"),
+        "fcounts": ("{findings_appeared} check findings appeared", "{findings_disappeared} disappeared"),
+        "rhidden": "rounding differences hidden by --ignore-rounding", "info": " (not counted as a difference)",
+        "key": "Key totals, year over year", "key_cols": ("item", "last year", "this year", "change", "wording"),
+        "tables": "Changes table by table", "table": "Table {t} {title}", "other": "Facts not printed in a table",
+        "details": ("place (new layout)", "place (old layout)", "old", "new", "change", "pct", "wording"),
+        "no_place": "(no cell in this layout)", "rowhead": "row",
+        "rows": "Rows added and removed", "row_added": "added", "row_removed": "removed",
+        "rounding": "Rounding differences (within rounding of the two values' decimals, e.g. 0.01; not counted)",
+        "findings": "Check findings that changed", "appeared": "appeared", "disappeared": "disappeared",
+        "no_findings": "No change in check findings.",
+        "legend": (("chg", "changed"), ("add", "added"), ("del", "removed"), ("rnd", "rounding")),
+        "mode": "mode", "auto": "from the headers", "forced": "as given",
+    },
+}
+
+
+def e(s) -> str:
+    return escape(str(s), quote=True)
+
+
+def _cls(c: Change) -> str:
+    return "rnd" if c.rounding else {"changed": "chg", "added": "add", "removed": "del"}[c.kind]
+
+
+def _cell(c: Change, lang: str) -> str:
+    body = []
+    if c.old is not None:
+        body.append(f"<del>{e(amount(c.old))}</del>")
+    if c.new is not None:
+        body.append(f"<ins>{e(amount(c.new))}</ins>")
+    body.append(f"<small>{e(signed(c.delta))}{' ' + e(pct_text(c.pct)) if c.pct is not None else ''}</small>")
+    return (f'<td class="n {_cls(c)}" data-concept="{e(c.concept)}" data-code="{e(c.code)}" '
+            f'data-old="{e(amount(c.old))}" data-new="{e(amount(c.new))}" data-kind="{e(c.kind)}" '
+            f'title="{e(phrase(c.kind, c.old, c.new, c.delta, c.pct, lang))}">{" ".join(body)}</td>')
+
+
+def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]:
+    """The rows of one table that hold a change, in the layout the changes are placed in."""
+    # the grid is drawn in the new layout; changes with no cell there (only in the old layout) are
+    # listed in the details table only, unless none of the table's changes has a cell in the new layout
+    in_new = [c for c in changes if c.new_place is not None]
+    side, grid = (r.new, in_new) if in_new else (r.old, changes)
+    inst = r.new_instance if in_new else r.old_instance
+    lay = load_taxonomy(side.taxonomy).layout(side.layout)
+    first = grid[0].new_place if in_new else grid[0].old_place
+    table = lay.table(first.table)
+    by_cell = {(c.concept, c.code): c for c in grid}
+    place = (lambda c: c.new_place) if in_new else (lambda c: c.old_place)
+    rows: dict[int, set[tuple[int, str]]] = {}
+    for c in by_cell.values():
+        p = place(c)
+        bi, ri = p.order[1], p.order[2]
+        rows.setdefault(bi, set()).add((ri, p.order[3]))
+    out = []
+    for bi in sorted(rows):
+        block = table.blocks[bi]
+        if block.section:
+            out.append(f"<h3>{e(block.section)}</h3>")
+        head = "".join(
+            f"<th>{e(' '.join(x for x in (col.section, col.group, col.label) if x))}"
+            f"{'<br><span class=muted>' + e(col.number) + '</span>' if col.number else ''}</th>"
+            for col in block.columns)
+        out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th>{e(t["rowhead"])}</th>{head}</tr>')
+        for ri, code in sorted(rows[bi]):
+            row = block.rows[ri]
+            cells = block.row_cells(row)
+            rcode = code or row.code
+            label = row.label or ""
+            if rcode:
+                c0 = next(iter(cells.values()), None)
+                dim = load_taxonomy(inst.header.taxonomy).concepts[c0].dim if c0 else "function"
+                name = load_taxonomy(inst.header.taxonomy).codes_for(dim).name(rcode) or ""
+                label = f"{rcode} {name}".strip()
+            tds = []
+            for col in block.columns:
+                concept = cells.get(col.key)
+                if concept is None:
+                    tds.append("<td></td>")
+                    continue
+                ch = by_cell.get((concept, rcode or ""))
+                if ch is not None:
+                    tds.append(_cell(ch, lang))
+                else:
+                    v = inst.value(concept, rcode or None) if inst is not None else None
+                    tds.append(f'<td class="n">{e(format_amount(v)) if v is not None else ""}</td>')
+            out.append(f"<tr><th>{e(label)}</th>{''.join(tds)}</tr>")
+        out.append("</table>")
+    return out
+
+
+def _details(changes: list[Change], lang: str, t: dict) -> list[str]:
+    out = ['<table class="details"><tr>' + "".join(f"<th>{e(h)}</th>" for h in t["details"]) + "</tr>"]
+    for c in changes:
+        new_w = f"{c.new_place.where(lang)} [{c.new_place.layout}]" if c.new_place else t["no_place"]
+        old_w = f"{c.old_place.where(lang)} [{c.old_place.layout}]" if c.old_place else t["no_place"]
+        out.append(
+            f'<tr class="{_cls(c)}"><td class="k">{e(new_w)}<br><span class="muted">{e(c.concept)}'
+            f'{" " + e(c.code) if c.code else ""}</span></td><td>{e(old_w)}</td>'
+            f'<td class="n">{e(amount(c.old))}</td><td class="n">{e(amount(c.new))}</td>'
+            f'<td class="n">{e(signed(c.delta))}</td><td class="n">{e(pct_text(c.pct))}</td>'
+            f"<td>{e(phrase(c.kind, c.old, c.new, c.delta, c.pct, lang))}</td></tr>")
+    out.append("</table>")
+    return out
+
+
+def _tables(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]:
+    out = []
+    for tid, title, lst in r.by_table(changes):
+        out.append(f'<h2 id="t{e(tid)}">{e(t["table"].format(t=tid, title=title)) if tid else e(t["other"])}</h2>')
+        if tid:
+            out += _grid(r, lst, lang, t)
+        out += _details(lst, lang, t)
+    return out
+
+
+def render_html(r: DiffResult, lang: str = "zh") -> str:
+    t = T["en" if lang == "en" else "zh"]
+    mode = MODE_NAMES[r.mode][1 if lang == "en" else 0]
+    title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
+    o = [f'<!DOCTYPE html>\n<html lang="{t["lang"]}"><head><meta charset="utf-8">',
+         '<meta name="viewport" content="width=device-width, initial-scale=1">',
+         f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
+         f"<h1>{e(title)}</h1>", '<section id="summary">', f"<h2>{e(t['summary'])}</h2>"]
+    o.append(f'<table class="header"><tr><th>{e(t["field"])}</th><th>{e(t["old"])}</th><th>{e(t["new"])}</th></tr>')
+    material = {h.field: h for h in r.header_changes}
+    for field, ov, nv in (("file", r.old_file, r.new_file), ("entity", r.old.entity, r.new.entity),
+                          ("fiscal_year", r.old.fiscal_year, r.new.fiscal_year),
+                          ("status", r.old.status, r.new.status), ("layout", r.old.layout, r.new.layout)):
+        name = t["file"] if field == "file" else header_field(field, lang)
+        cls = ' class="chg"' if field in material else ""
+        o.append(f"<tr><th>{e(name)}</th><td{cls}>{e(header_value(field, str(ov), lang))}</td>"
+                 f"<td{cls}>{e(header_value(field, str(nv), lang))}</td></tr>")
+    o.append("</table>")
+    counts = r.counts()
+    items = [x.format(**counts) for x in t["counts"]]
+    if r.checked:
+        items += [x.format(**counts) for x in t["fcounts"]]
+    o.append('<ul class="summary">')
+    o.append(f"<li>{e(t['mode'])}: {e(mode)}（{e(t['auto'] if r.mode_auto else t['forced'])}）</li>")
+    o.append(f"<li>{e('；'.join(items) if lang != 'en' else '; '.join(items))}</li>")
+    for h in r.header_changes:
+        o.append(f"<li>{e(header_field(h.field, lang))}: {e(header_value(h.field, h.old, lang, 40))} → "
+                 f"{e(header_value(h.field, h.new, lang, 40))}{'' if h.material else e(t['info'])}</li>")
+    if r.rounding_hidden:
+        o.append(f"<li>{e(t['rhidden'])}</li>")
+    o.append(f"<li>{e(t['unit'])}</li></ul>")
+    if not r.different:
+        o.append(f'<p class="none">{e(t["none"])}</p>')
+    o.append('<p class="legend">' + "".join(f'<span class="{k}">{e(v)}</span>' for k, v in t["legend"]) + "</p>")
+    if r.key_totals:
+        o.append(f'<h2 id="key-totals">{e(t["key"])}</h2><table class="key"><tr>'
+                 + "".join(f"<th>{e(h)}</th>" for h in t["key_cols"]) + "</tr>")
+        for k in r.key_totals:
+            o.append(f"<tr><th>{e(k.label_en if lang == 'en' else k.label_zh)}</th><td class=n>{e(amount(k.old))}</td>"
+                     f"<td class=n>{e(amount(k.new))}</td><td class=n>{e(signed(k.delta))}</td>"
+                     f"<td>{e(phrase('changed', k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else '—')}</td></tr>")
+        o.append("</table>")
+    o.append("</section>")
+    if r.changes:
+        o.append(f'<section id="changes"><h2>{e(t["tables"])}</h2>')
+        o += _tables(r, r.changes, lang, t)
+        o.append("</section>")
+    if r.rows:
+        o.append(f'<section id="rows"><h2>{e(t["rows"])}</h2><ul>')
+        for x in r.rows:
+            o.append(f"<li>{e(t['row_added'] if x.kind == 'added' else t['row_removed'])}: "
+                     f"{e(t['table'].format(t=x.table, title=x.table_title))} {e(x.code)} {e(x.name)}</li>")
+        o.append("</ul></section>")
+    if r.shown_rounding():
+        o.append(f'<section id="rounding"><h2>{e(t["rounding"])}</h2>')
+        o += _tables(r, r.shown_rounding(), lang, t)
+        o.append("</section>")
+    if r.checked:
+        o.append(f'<section id="findings"><h2>{e(t["findings"])}</h2>')
+        if not (r.findings_appeared or r.findings_disappeared):
+            o.append(f"<p>{e(t['no_findings'])}</p>")
+        else:
+            o.append("<ul>")
+            for label, cls, lst in ((t["appeared"], "add", r.findings_appeared),
+                                    (t["disappeared"], "del", r.findings_disappeared)):
+                for f in lst:
+                    o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)} [{e(f.code)}] '
+                             f"{e(f.where())} {e(f.text(lang))}</li>")
+            o.append("</ul>")
+        o.append("</section>")
+    o.append("</body></html>\n")
+    return "\n".join(o)
