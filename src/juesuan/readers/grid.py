@@ -35,6 +35,8 @@ META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:�
 PART_RE = re.compile(r"^第[三四五]部分")
 # the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
 CODE_HEADS = {"类", "款", "项"}
+# header cells that may stand alone on a repeated header line (never a wrapped label's tail)
+LONE_HEADS = {"栏次", "行次", "项目", "科目名称", "金额", "决算数", "预算数"}
 _QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 
 
@@ -410,7 +412,8 @@ class TableMatcher:
     # -- rows broken by extraction
     def _drop_repeated_headers(self, header: list[GridRow], maps: list[_BlockMap], data: list[GridRow]) -> list[GridRow]:
         """Header rows printed again inside the table (a page break repeats the header)."""
-        known = {normalize_label(c.text) for r in header for c in r.nonempty()} | HEADER_WORDS | CODE_HEADS
+        head_texts = {normalize_label(c.text) for r in header for c in r.nonempty()}
+        known = head_texts | HEADER_WORDS | CODE_HEADS
         for m in maps:
             for c in m.block.columns:
                 known.update(normalize_label(x) for x in (c.label, c.group, c.section, *c.aliases, *c.group_aliases) if x)
@@ -423,6 +426,8 @@ class TableMatcher:
                     continue
                 if len(texts) >= 2 and all(t in known for t in texts):
                     continue
+                if len(texts) == 1 and texts[0] in head_texts and texts[0] in LONE_HEADS:
+                    continue  # a lone header cell again ("栏次")
                 if len(texts) == 1 and _QUOTES_RE.sub("", re.sub(r"[（(]续[)）]$", "", texts[0])) in title:
                     continue  # the title repeated on the next page, "（续）"
             out.append(r)
@@ -639,14 +644,15 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
     starts: list[tuple[int, Table]] = []
     begins: list[int] = []  # first line of each title (a broken title starts a line earlier)
     stop = len(rows)
+    parts: list[int] = []
     texts = [r.text() for r in rows]
     skip_to = -1
     for i, text in enumerate(texts):
         if i <= skip_to:
             continue
-        if starts and PART_RE.match(text):
-            stop = i
-            break
+        if PART_RE.match(text):
+            parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
+            continue
         if not text or len(text) > 60:
             continue
         t = match_title(text, layout)
@@ -670,6 +676,7 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
     pieces: list[tuple[Table, list[GridRow]]] = []
     for k, (i, t) in enumerate(starts):
         end = begins[k + 1] if k + 1 < len(starts) else stop
+        end = min([p for p in parts if p > i] + [end])
         region = list(rows[i + 1:end])
         if pieces and pieces[-1][0].id == t.id:
             pieces[-1][1].extend(region)  # the table goes on under its title repeated on the next page
