@@ -9,6 +9,7 @@ value cells into facts. Every non-empty cell of a recognised table becomes a fac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -100,8 +101,9 @@ def is_blank(text: str) -> bool:
 # ------------------------------------------------------------------ tables and layouts by title
 
 
-def title_keys(table: Table) -> list[str]:
-    return [_QUOTES_RE.sub("", normalize_label(t)) for t in (table.title, *table.aliases)]
+@functools.lru_cache(maxsize=256)
+def title_keys(table: Table) -> tuple[str, ...]:
+    return tuple(_QUOTES_RE.sub("", normalize_label(t)) for t in (table.title, *table.aliases))
 
 
 def match_title(text: str, layout: Layout) -> Table | None:

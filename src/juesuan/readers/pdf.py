@@ -24,6 +24,7 @@ and the 第二部分 title; the unit from the "单位：" lines; 第三部分 be
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 
 from ..convert import Conversion, make_header
@@ -37,6 +38,8 @@ from .text import has_layout_spacing, layout_grid
 from .textdoc import SCALES, detect_unit
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
+_PART3_RE = re.compile(r"^第三部分")
+_LATER_RE = re.compile(r"^第[四五六]部分")
 MAX_PAGES = 500
 X_TOL = 3.0  # points: the same column border on two pages
 
@@ -111,11 +114,16 @@ def _is_title(text: str, layouts) -> bool:
 
 
 def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
-    """Grid rows of the whole document, and whether any page had text at all."""
+    """Grid rows of the whole document, and whether any page had text at all. Pages after the part
+    that follows 第三部分 (第四部分 名词解释, 附件) are not read."""
     rows: list[GridRow] = []
     borders: list[float] = []  # column borders of the table being read (its first part)
     any_text = False
+    stage = 0  # 1: a table under a title seen, 2: then 第三部分; a later part ends what needs reading
+    titled = False
     for pno, page in enumerate(pdf.pages, start=1):
+        if stage == 3:
+            break  # 第四部分 (名词解释) and later: nothing to read, and parsing pages is the cost
         sheet = f"p{pno}"
         words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
         if not words:
@@ -150,7 +158,6 @@ def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
         for t in tables:
             texts = t.extract()
             xs = sorted({round(c[0], 1) for r in t.rows for c in r.cells if c is not None})
-            right = max(c[2] for r in t.rows for c in r.cells if c is not None)
             titled = any(top < t.bbox[1] and _is_title(r.text(), layouts) for top, r in items)
             if not borders or titled or not all(any(abs(x - b) <= X_TOL for b in borders) for x in xs):
                 borders = xs
@@ -164,9 +171,18 @@ def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
                     span = sum(1 for b in borders if bbox[0] - X_TOL <= b < bbox[2] - X_TOL) or 1
                     cells.append(Cell(col, _cell_text(text), loc, span))
                 items.append((r.bbox[1], GridRow(cells, loc)))
-            del right
         items.sort(key=lambda x: x[0])
         rows.extend(r for _, r in items)
+        for _, r in items:
+            text = r.text()
+            if stage == 0 and len(r.cells) == 1 and _is_title(text, layouts):
+                titled = True
+            elif stage == 0 and titled and len(r.nonempty()) >= 2:
+                stage = 1  # a table under a title (the table of contents has titles only)
+            elif stage == 1 and _PART3_RE.match(text):
+                stage = 2
+            elif stage == 2 and _LATER_RE.match(text):
+                stage = 3
     return rows, any_text
 
 
