@@ -139,3 +139,25 @@ def test_without_pdfplumber_the_message_names_the_extra(monkeypatch, tmp_path):
     with pytest.raises(UnusableInput) as e:
         convert_file(PUTUO)
     assert "reading PDF needs the pdf extra: pip install 'juesuan[pdf]'" in str(e.value)
+
+
+def test_putuo_plain_extract_text_never_misplaces(putuo, tmp_path):
+    """The PDF's own plain extract_text(): blank cells vanish and 06 comes out with codes, names and
+    amounts on separate lines. What is placed is right; every other amount is reported."""
+    import re
+
+    import pdfplumber
+
+    with pdfplumber.open(PUTUO) as pdf:
+        text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+    src = tmp_path / "putuo.txt"
+    src.write_text(text, encoding="utf-8")
+    conv = convert_file(src, entity="上海市普陀区财政局", year=2024)
+    got, want = conv.instance.fact_set(), putuo.instance.fact_set()
+    assert got <= want
+    amount = re.compile(r"^-?[\d,]+\.\d+$")
+    lost = [f for f in conv.findings if f.code == "convert:cell-not-placed"
+            and amount.match(f.message.split("“")[1].split("”")[0])]
+    assert len(got) + len(lost) == 195
+    lay = load_taxonomy().layout("2024-shanghai")
+    assert Counter(lay.place(c, k or None).table for c, k, _ in got)["05"] == 44  # 05 prints every cell

@@ -108,6 +108,15 @@ class PlainTable:
             return None
         return self.m._match_row(self.maps[bi], cells, set())
 
+    def _name_ok(self, seg: Seg) -> bool:
+        """A code row's printed name is the code's name (a mis-joined line never is)."""
+        if not seg.code or not seg.label:
+            return True
+        known = self.m.codes.codes.get(seg.code)
+        if known is None:
+            return True
+        return normalize_label(seg.label) in {normalize_label(x) for x in (known.name, *known.aliases)}
+
     def _known_label(self, text: str) -> bool:
         return any(self._match(bi, Seg(Location(), label=text)) is not None for bi in range(len(self.blocks)))
 
@@ -187,7 +196,7 @@ class PlainTable:
             toks = _tokens(text)
             has_amount = any(AMT_RE.match(t) for t in toks)
             if not has_amount and (normalize_label(text) in head_lines or len(toks) >= 2 and all(
-                    normalize_label(t) in known_heads or INT_TOKEN_RE.match(t) for t in toks)):
+                    normalize_label(t) in known_heads or re.fullmatch(r"\d{1,2}", t) for t in toks)):
                 continue  # header lines, also when repeated after a page break
             if not has_amount and _TITLE_RE.sub("", normalize_label(text)) in title_keys(self.table):
                 continue
@@ -204,6 +213,9 @@ class PlainTable:
                     seg = Seg(loc, amounts=amounts, block=0)  # the one unlabelled row (07)
                     seg.row = next(r for r in self.blocks[0].rows if not r.label and r.cells)
                     rows.append([seg])
+                elif carry:  # words between the row and these amounts: the lines are out of order
+                    self._ambiguous(loc, amounts, "金额与其上方的行之间隔着文字，无法确定所属行",
+                                    "words stand between these amounts and the row above; their row is unknown")
                 else:
                     self._amounts_below(rows, amounts, loc)
                 continue
@@ -213,6 +225,9 @@ class PlainTable:
                 if self._complete_above(rows[-1], frag):
                     continue
                 if not self._known_label(frag):
+                    if carry:  # only the line just above a row can be its first part
+                        self.lost.extend(Cell(0, c, loc) for c in carry)
+                        carry = []
                     carry.append(frag)
                     continue
             if carry and segs:
@@ -227,8 +242,10 @@ class PlainTable:
 
     def _complete_above(self, segs: list[Seg], frag: str) -> bool:
         for seg in segs:
-            if seg.row is None and seg.label:
+            if (seg.row is None or not self._name_ok(seg)) and seg.label:
                 trial = Seg(seg.loc, seg.code, seg.label + frag, seg.number)
+                if not self._name_ok(trial):
+                    continue
                 for bi in range(len(self.blocks)):
                     if self._match(bi, trial) is not None:
                         seg.label += frag
@@ -293,6 +310,11 @@ class PlainTable:
                 good = [c for c in s.cands if self._sums_hold(rels, self._values(s, c))]
                 if good:
                     s.cands = good
+            for s in segs:
+                if s.amounts and not self._name_ok(s):
+                    self._ambiguous(s.loc, s.amounts, f"行“{s.code} {s.label}”的名称与科目编码不符，金额不读取",
+                                    f"row '{s.code} {s.label}': the name is not the code's; amounts not read")
+                    s.amounts = []
             segs = [s for s in segs if s.amounts]
             self._narrow(block, bi, segs)
             for s in segs:
