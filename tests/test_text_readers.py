@@ -204,3 +204,15 @@ def test_latin1_text_is_refused(tmp_path):
     p.write_bytes("Résumé des dépenses: total 12,00 ¤\n".encode("latin-1") * 5)
     with pytest.raises(UnusableInput, match="not UTF-8"):
         convert_file(p)
+
+
+def test_fixtures_are_what_the_tool_makes(reference_text):
+    """tests/fixtures/liling-2021-*.txt are derived from the reference by tools/make_text_fixtures.py."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_text_fixtures", FIXTURES.parents[1] / "tools" / "make_text_fixtures.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    layout, plain = mod.build(reference_text.splitlines())
+    assert LAYOUT_TXT.read_text("utf-8") == "\n".join(layout) + "\n", "run python tools/make_text_fixtures.py"
+    assert PLAIN_TXT.read_text("utf-8") == "\n".join(plain) + "\n", "run python tools/make_text_fixtures.py"
