@@ -101,9 +101,22 @@ def is_blank(text: str) -> bool:
 # ------------------------------------------------------------------ tables and layouts by title
 
 
-@functools.lru_cache(maxsize=256)
 def title_keys(table: Table) -> tuple[str, ...]:
     return tuple(_QUOTES_RE.sub("", normalize_label(t)) for t in (table.title, *table.aliases))
+
+
+_TITLE_INDEX: dict[int, tuple[Layout, dict[str, Table]]] = {}
+
+
+def _title_index(layout: Layout) -> dict[str, Table]:
+    hit = _TITLE_INDEX.get(id(layout))
+    if hit is None or hit[0] is not layout:
+        index: dict[str, Table] = {}
+        for t in layout.tables:
+            for k in title_keys(t):
+                index.setdefault(k, t)
+        hit = _TITLE_INDEX[id(layout)] = (layout, index)
+    return hit[1]
 
 
 def match_title(text: str, layout: Layout) -> Table | None:
@@ -111,10 +124,7 @@ def match_title(text: str, layout: Layout) -> Table | None:
     PDF text often drops or displaces “ ”), or None."""
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", text.strip()))
     n = _QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
-    for t in layout.tables:
-        if n in title_keys(t):
-            return t
-    return None
+    return _title_index(layout).get(n)
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
