@@ -94,3 +94,25 @@ def test_layout_chosen_from_titles():
     tax = load_taxonomy()
     doc = read_document(tab_rows(REFERENCE_TXT.read_text("utf-8")), tax)
     assert doc.layout.id == "2021-hunan"
+
+
+def test_spanning_header_cells_and_label_above_section():
+    """Shanghai 07 as a PDF table gives it: merged header cells (span) and 预算数 | 决算数 leaves
+    under each item; the label sits above the leaf."""
+    tax = load_taxonomy()
+    lay = tax.layout("2024-shanghai")
+    L = Location(line=1)
+    head = [
+        GridRow([Cell(0, "财政拨款“三公”经费", L, 12)]),
+        GridRow([Cell(0, "合计", L, 2), Cell(2, "因公出国（境）费", L, 2), Cell(4, "公务用车购置及运行费", L, 6),
+                 Cell(10, "公务接待费", L, 2)]),
+        GridRow([Cell(4, "小计", L, 2), Cell(6, "公务用车购置费", L, 2), Cell(8, "公务用车运行费", L, 2)]),
+        GridRow([Cell(i, "预算数" if i % 2 == 0 else "决算数", L) for i in range(12)]),
+    ]
+    data = GridRow([Cell(0, "0.95", Location(line=5)), Cell(5, "3.00", Location(line=5)),
+                    Cell(9, "3.00", Location(line=5)), Cell(10, "0.95", Location(line=5))])
+    res = TableMatcher(tax, lay, lay.table("07")).read(head + [data])
+    assert {(f.concept, f.value) for f in res.facts} == {
+        ("ThreeBudgetTotal", Decimal("0.95")), ("ThreeActualVehicle", Decimal("3.00")),
+        ("ThreeActualVehicleOperation", Decimal("3.00")), ("ThreeBudgetReception", Decimal("0.95"))}
+    assert res.unplaced == []

@@ -1,6 +1,6 @@
 """Write examples/liling-2021.xml: the 2021 reference report, typed in by hand from
 ../shared/reference/liling-grid-center-2021-final-accounts.txt (every number of the nine tables as
-printed, including its real errors), plus the 第三部分 narrative blocks cut from the same text.
+printed, including its real errors), plus the 第三部分 narrative blocks cut from the same text (juesuan.readers.narrative).
 
 Run once when the example must change: `python tools/make_reference_example.py`. Tests check the
 result against the reference text independently of this script.
@@ -8,7 +8,6 @@ result against the reference text independently of this script.
 
 from __future__ import annotations
 
-import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from juesuan.model import Fact, Header, Instance, NarrativeBlock  # noqa: E402
+from juesuan.model import Fact, Header, Instance  # noqa: E402
+from juesuan.readers.narrative import narrative_blocks  # noqa: E402
 from juesuan.xmlio import save_instance  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference" / "liling-grid-center-2021-final-accounts.txt"
@@ -147,48 +147,6 @@ ThreeActualTotal - 1.64
 ThreeActualReception - 1.64
 """
 
-_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
-
-
-def narrative_blocks(text: str) -> list[NarrativeBlock]:
-    lines = text.splitlines()
-    starts = [i for i, l in enumerate(lines) if l.strip() == "第三部分"]
-    start = starts[-1]
-    end = next(i for i in range(start, len(lines)) if lines[i].strip() == "第四部分")
-    blocks: list[tuple[str, str, list[str]]] = []
-    for l in lines[start + 1 : end]:
-        s = l.strip()
-        if not s:
-            continue
-        m = _HEADING.match(s)
-        if m and not blocks_has_number(blocks, m.group(1)):
-            title, rest = s, ""
-            cut = s.find("说明")
-            if cut != -1 and cut + 2 < len(s):
-                title, rest = s[: cut + 2], s[cut + 2 :].strip()
-            blocks.append((m.group(1), title, [rest] if rest else []))
-        elif blocks:
-            blocks[-1][2].append(s)
-    order = "一二三四五六七八九十"
-    out = []
-    for num, title, body in blocks:
-        n = _cn(num, order)
-        out.append(NarrativeBlock(f"3.{n}", title, "\n".join(body)))
-    return out
-
-
-def blocks_has_number(blocks, num) -> bool:
-    return any(b[0] == num for b in blocks)
-
-
-def _cn(num: str, order: str) -> int:
-    if num == "十":
-        return 10
-    if num.startswith("十"):
-        return 10 + order.index(num[1]) + 1
-    return order.index(num) + 1
-
-
 def main() -> None:
     facts = []
     for line in FACTS.strip().splitlines():
@@ -196,7 +154,7 @@ def main() -> None:
         facts.append(Fact(concept, None if code == "-" else code, Decimal(value)))
     header = Header(entity="醴陵市网格化管理服务中心", fiscal_year=2021, layout="2021-hunan", status="final")
     text = REFERENCE.read_text(encoding="utf-8")
-    inst = Instance(header, facts, narrative_blocks(text))
+    inst = Instance(header, facts, narrative_blocks(text.splitlines()))
     save_instance(inst, ROOT / "examples" / "liling-2021.xml")
     print(f"{len(facts)} facts, {len(inst.narrative)} narrative blocks")
 

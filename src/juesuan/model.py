@@ -31,9 +31,11 @@ class Location:
         parts = []
         if self.file:
             parts.append(self.file)
-        if self.sheet or self.cell:
+        if self.sheet and not self.cell and self.line is not None:
+            parts.append(f"{self.sheet} line {self.line}")  # a PDF page: "p12 line 7"
+        elif self.sheet or self.cell:
             parts.append(f"{self.sheet}!{self.cell}" if self.sheet else self.cell)
-        if self.line is not None:
+        if self.line is not None and not (self.sheet and not self.cell):
             parts.append(f"line {self.line}")
         if self.xpath and not (self.sheet or self.cell):
             parts.append(self.xpath)
@@ -41,7 +43,10 @@ class Location:
 
     @property
     def source(self) -> str:
-        """Compact source reference kept in instance XML (`src` attribute): 'sheet!cell' or 'line N'."""
+        """Compact source reference kept in instance XML (`src` attribute): 'sheet!cell', 'line N', or
+        'pN line M' (page N of a PDF, its M-th text line from the top)."""
+        if self.sheet and not self.cell and self.line is not None:
+            return f"{self.sheet} line {self.line}"
         if self.sheet or self.cell:
             return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
         if self.line is not None:

@@ -33,6 +33,7 @@ def strip_ordinal(label: str) -> str:
     return _ORDINAL_RE.sub("", label, count=1).strip()
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize_label(label: str) -> str:
     """Label form used for matching: no ordinal, no blanks, ASCII brackets and quotes unified."""
     s = strip_ordinal(label or "")

@@ -9,10 +9,11 @@ value cells into facts. Every non-empty cell of a recognised table becomes a fac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from ..findings import Finding
 from ..model import Fact, Location, parse_amount
@@ -33,6 +34,11 @@ TABLE_MARK_RE = re.compile(r"公开\s*0?([1-9])\s*表")
 META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
 # where the tables end: the narrative parts
 PART_RE = re.compile(r"^第[三四五]部分")
+# the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
+CODE_HEADS = {"类", "款", "项"}
+# header cells that may stand alone on a repeated header line (never a wrapped label's tail)
+LONE_HEADS = {"栏次", "行次", "项目", "科目名称", "金额", "决算数", "预算数"}
+_QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Cell:
     col: int
     text: str
     loc: Location
+    span: int = 1  # physical columns covered (a merged header cell in a PDF table or a workbook)
 
 
 @dataclass
@@ -94,29 +101,41 @@ def is_blank(text: str) -> bool:
 # ------------------------------------------------------------------ tables and layouts by title
 
 
-def title_keys(table: Table) -> list[str]:
-    return [normalize_label(t) for t in (table.title, *table.aliases)]
+def title_keys(table: Table) -> tuple[str, ...]:
+    return tuple(_QUOTES_RE.sub("", normalize_label(t)) for t in (table.title, *table.aliases))
+
+
+_TITLE_INDEX: dict[int, tuple[Layout, dict[str, Table]]] = {}
+
+
+def _title_index(layout: Layout) -> dict[str, Table]:
+    hit = _TITLE_INDEX.get(id(layout))
+    if hit is None or hit[0] is not layout:
+        index: dict[str, Table] = {}
+        for t in layout.tables:
+            for k in title_keys(t):
+                index.setdefault(k, t)
+        hit = _TITLE_INDEX[id(layout)] = (layout, index)
+    return hit[1]
 
 
 def match_title(text: str, layout: Layout) -> Table | None:
-    """The table whose title (or alias) this text is; exact after normalisation, or a 公开NN表 mark."""
+    """The table whose title (or alias) this text is; exact after normalisation (quotes ignored:
+    PDF text often drops or displaces “ ”), or None."""
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", text.strip()))
-    n = re.sub(r"^[一二三四五六七八九]、", "", n)
-    for t in layout.tables:
-        if n in title_keys(t):
-            return t
-    return None
+    n = _QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
+    return _title_index(layout).get(n)
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
     """Pick the layout whose table titles match the most lines exactly; ties go to the year."""
-    lines = [normalize_label(t) for t in texts if t and len(t) < 80]
+    lines = [_QUOTES_RE.sub("", normalize_label(t)) for t in texts if t and len(t) < 80]
     best, best_score = None, -1
     for lay in tax.layouts.values():
-        titles = {normalize_label(t.title): 2 for t in lay.tables}
+        titles = {_QUOTES_RE.sub("", normalize_label(t.title)): 2 for t in lay.tables}
         for t in lay.tables:
             for a in t.aliases:
-                titles.setdefault(normalize_label(a), 1)
+                titles.setdefault(_QUOTES_RE.sub("", normalize_label(a)), 1)
         score = sum(titles.get(re.sub(r"^[一二三四五六七八九]、", "", l), 0) for l in set(lines))
         if year is not None and lay.years and year in lay.years:
             score += 1
@@ -239,39 +258,77 @@ class TableMatcher:
             if m.start <= c.col < m.end and normalize_label(c.text) in bynum:
                 m.columns[c.col] = bynum[normalize_label(c.text)]
 
-    def _map_by_header(self, m: _BlockMap, header: list[GridRow]) -> None:
-        # header path per physical column, spanning headers filled rightwards over empty cells
+    def _header_paths(self, m: _BlockMap, header: list[GridRow]) -> dict[int, list[str]]:
+        """Header texts above each physical column, top to bottom. A cell with a known span covers
+        its columns; without span information a spanning group/section label is carried rightwards
+        over empty cells."""
+        spanning = self._spanning(m.block)
         paths: dict[int, list[str]] = {col: [] for col in range(m.start, m.end)}
         for r in header:
+            covered: dict[int, str] = {}
+            for c in r.nonempty():
+                for col in range(c.col, c.col + max(1, c.span)):
+                    covered.setdefault(col, normalize_label(c.text))
             last = ""
             for col in range(m.start, m.end):
-                c = r.at(col)
-                t = normalize_label(c.text) if c and c.text.strip() else ""
+                t = covered.get(col, "")
                 if t:
                     last = t
                     paths[col].append(t)
-                elif last and last in self._spanning(m.block):
+                elif last and last in spanning:
                     paths[col].append(last)
+        return paths
+
+    def _section_ok(self, m: _BlockMap, c, path: list[str]) -> bool:
+        if c.section and normalize_label(c.section) not in path and any(
+            normalize_label(o.section) in path for o in m.block.columns if o.section
+        ):
+            return False
+        return True
+
+    def _map_by_header(self, m: _BlockMap, header: list[GridRow]) -> None:
+        paths = self._header_paths(m, header)
         taken = set(m.columns.values())
+        # pass 1: the lowest header text is the column's label (or a label wrapped over header rows)
         for col in sorted(paths):
             if col in m.columns:
                 continue
             path = paths[col]
             if not path:
                 continue
+            leaves = [path[-1]] + ["".join(path[-k:]) for k in (2, 3) if len(path) >= k]
             for c in m.block.columns:
                 if c.key in taken:
                     continue
                 labels = {normalize_label(x) for x in (c.label, *c.aliases)}
-                if path[-1] not in labels:
-                    continue
-                if c.section and normalize_label(c.section) not in path and any(
-                    normalize_label(o.section) in path for o in m.block.columns if o.section
-                ):
+                if not labels.intersection(leaves) or not self._section_ok(m, c, path):
                     continue
                 m.columns[col] = c.key
                 taken.add(c.key)
                 break
+        # pass 2: the label sits above the leaf (Shanghai 07: 合计 over 预算数 | 决算数)
+        for col in sorted(paths):
+            if col in m.columns or not paths[col]:
+                continue
+            path = paths[col]
+            done = False
+            for text in reversed(path[:-1]):
+                for c in m.block.columns:
+                    if c.key in taken or text not in {normalize_label(x) for x in (c.label, *c.aliases)}:
+                        continue
+                    if not self._section_ok(m, c, path):
+                        continue
+                    groups = {normalize_label(g) for g in (c.group, *c.group_aliases) if g}
+                    if groups and not groups.intersection(path) and any(
+                        normalize_label(g) in path for o in m.block.columns for g in (o.group, *o.group_aliases) if g
+                    ):
+                        continue
+                    m.columns[col] = c.key
+                    taken.add(c.key)
+                    done = True
+                    break
+                if done:
+                    break
 
     @staticmethod
     def _spanning(block: Block) -> set[str]:
@@ -309,6 +366,8 @@ class TableMatcher:
         except _NoColumns as e:
             res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
             return res
+        data = self._drop_repeated_headers(header, maps, data)
+        data = self.join_split_rows(maps, data)
         used: list[set[int]] = [set() for _ in maps]
         seen: set[tuple[str, str]] = set()
         for r in data:
@@ -320,6 +379,11 @@ class TableMatcher:
                     continue
                 value_cols = set(m.columns)
                 label_cells = [c for c in cells if c.col not in value_cols]
+                heads = [c for c in label_cells if normalize_label(c.text) in CODE_HEADS]
+                if heads:  # 类 | 款 | 项 heads sharing a grid row with 合计 (PDF tables)
+                    label_cells = [c for c in label_cells if c not in heads]
+                    if not label_cells and not any(c.col in value_cols for c in cells):
+                        continue
                 target = self._match_row(m, label_cells, used[bi])
                 if target is None:
                     vals = [c for c in cells if c.col in value_cols and not is_blank(c.text)]
@@ -356,6 +420,106 @@ class TableMatcher:
     @staticmethod
     def _ignorable(text: str) -> bool:
         return is_blank(text)
+
+    # -- rows broken by extraction
+    def _drop_repeated_headers(self, header: list[GridRow], maps: list[_BlockMap], data: list[GridRow]) -> list[GridRow]:
+        """Header rows printed again inside the table (a page break repeats the header)."""
+        head_texts = {normalize_label(c.text) for r in header for c in r.nonempty()}
+        known = head_texts | HEADER_WORDS | CODE_HEADS
+        for m in maps:
+            for c in m.block.columns:
+                known.update(normalize_label(x) for x in (c.label, c.group, c.section, *c.aliases, *c.group_aliases) if x)
+        title = {*title_keys(self.table)}
+        out = []
+        for r in data:
+            texts = [normalize_label(c.text) for c in r.nonempty()]
+            if texts and not any(is_amount(c.text) and "." in c.text for c in r.nonempty()):
+                if self._numbers_row(r) and len(texts) >= 3:
+                    continue
+                if len(texts) >= 2 and all(t in known for t in texts):
+                    continue
+                if len(texts) == 1 and texts[0] in head_texts and texts[0] in LONE_HEADS:
+                    continue  # a lone header cell again ("栏次")
+                if len(texts) == 1 and _QUOTES_RE.sub("", re.sub(r"[（(]续[)）]$", "", texts[0])) in title:
+                    continue  # the title repeated on the next page, "（续）"
+            out.append(r)
+        return out
+
+    def _label_status(self, maps: list[_BlockMap], r: GridRow) -> tuple[bool, bool, bool, bool]:
+        """(has labels, has amounts, every labelled block matches a layout row, ... and by its full
+        name: a code row's name is the code list's name)."""
+        has_labels = has_amounts = False
+        matched = verified = True
+        for m in maps:
+            cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
+            labels = [c for c in cells if c.col not in m.columns and normalize_label(c.text) not in CODE_HEADS]
+            has_amounts |= any(c.col in m.columns and is_amount(c.text) for c in cells)
+            if not labels:
+                continue
+            has_labels = True
+            target = self._match_row(m, labels, set())
+            if target is None:
+                matched = verified = False
+                continue
+            code = target[1]
+            if code is not None:
+                words = [c.text.strip() for c in labels if not (INT_RE.match(c.text.strip()) and c is not labels[0])]
+                name = normalize_label(re.sub(r"^[\d\s]+", "", " ".join(words)))
+                known = self.codes.codes.get(code)
+                if name and known is not None and name not in {normalize_label(x) for x in (known.name, *known.aliases)}:
+                    verified = False
+        return has_labels, has_amounts, matched, verified
+
+    @staticmethod
+    def _merge(a: GridRow, b: GridRow) -> GridRow | None:
+        """One row from two lines: texts in the same column are joined; two amounts never are."""
+        by_col: dict[int, Cell] = {c.col: c for c in a.nonempty()}
+        for c in b.nonempty():
+            prev = by_col.get(c.col)
+            if prev is None:
+                by_col[c.col] = c
+            elif is_amount(prev.text) or is_amount(c.text):
+                return None
+            else:
+                by_col[c.col] = Cell(c.col, prev.text.strip() + c.text.strip(), prev.loc, max(prev.span, c.span))
+        return GridRow([by_col[k] for k in sorted(by_col)], a.loc)
+
+    def join_split_rows(self, maps: list[_BlockMap], data: list[GridRow]) -> list[GridRow]:
+        """Rows that extraction broke over lines: a label wrapped onto the next line, or the amounts
+        printed on the line below their label. Joined only when the joined label is a layout row (or
+        the code's own name), so no text is ever absorbed silently."""
+        rows = list(data)
+        status = [self._label_status(maps, r) for r in rows]
+        i = 0
+        while i < len(rows):
+            has_labels, has_amounts, matched, verified = status[i]
+            if has_labels and not verified:
+                joined = False
+                for j in ((i - 1, i), (i, i + 1)) if i > 0 and not status[i - 1][3] else ((i, i + 1), (i - 1, i)):
+                    a, b = j
+                    if a < 0 or b >= len(rows):
+                        continue
+                    merged = self._merge(rows[a], rows[b])
+                    if merged is None:
+                        continue
+                    st = self._label_status(maps, merged)
+                    if st[3]:
+                        rows[a:b + 1] = [merged]
+                        status[a:b + 1] = [st]
+                        i = a
+                        joined = True
+                        break
+                if joined:
+                    continue
+            if has_labels and matched and not has_amounts and i + 1 < len(rows):
+                nh, na = status[i + 1][:2]
+                if na and not nh:  # the amounts sit on the line below their label
+                    merged = self._merge(rows[i], rows[i + 1])
+                    if merged is not None:
+                        rows[i:i + 2] = [merged]
+                        status[i:i + 2] = [self._label_status(maps, merged)]
+            i += 1
+        return rows
 
     def _match_row(self, m: _BlockMap, label_cells: list[Cell], used: set[int]):
         """(row, code, consumed cells) for the label part of one block of a data row, or None."""
@@ -484,19 +648,31 @@ class _NoColumns(Exception):
 def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, list[GridRow]]]:
     """Cut a document's rows into table regions at table titles or 公开NN表 marks.
 
-    A title seen again (table of contents, repeated header on the next page) keeps the region with
-    the most cells; repeated header rows inside a region are the matcher's business.
+    A title broken over two lines ("二、收入" / "决算表") is joined. The same title again right
+    after its own region (the next page of the table) continues the region; a title seen again
+    elsewhere (table of contents) keeps the region with the most cells. Repeated header rows
+    inside a region are the matcher's business.
     """
     starts: list[tuple[int, Table]] = []
+    begins: list[int] = []  # first line of each title (a broken title starts a line earlier)
     stop = len(rows)
-    for i, r in enumerate(rows):
-        text = r.text()
-        if starts and PART_RE.match(text):
-            stop = i
-            break
+    parts: list[int] = []
+    texts = [r.text() for r in rows]
+    skip_to = -1
+    for i, text in enumerate(texts):
+        if i <= skip_to:
+            continue
+        if PART_RE.match(text):
+            parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
+            continue
         if not text or len(text) > 60:
             continue
         t = match_title(text, layout)
+        at = i
+        if t is None and i + 1 < len(texts) and texts[i + 1] and len(text) + len(texts[i + 1]) <= 60:
+            t = match_title(text + texts[i + 1], layout)  # a title broken over two lines
+            if t is not None:
+                at = skip_to = i + 1
         if t is None:
             m = TABLE_MARK_RE.search(text)
             if m and not any(s[1].id == f"0{m.group(1)}" and i - s[0] <= 6 for s in starts):
@@ -507,14 +683,20 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
         if t is not None:
             if starts and starts[-1][1].id == t.id and i - starts[-1][0] <= 6:
                 continue
-            starts.append((i, t))
-    regions: dict[str, list[GridRow]] = {}
+            starts.append((at, t))
+            begins.append(i)
+    pieces: list[tuple[Table, list[GridRow]]] = []
     for k, (i, t) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else stop
+        end = begins[k + 1] if k + 1 < len(starts) else stop
+        end = min([p for p in parts if p > i] + [end])
         region = list(rows[i + 1:end])
-        if len(region) > 0 and sum(len(r.nonempty()) for r in region) >= sum(
-            len(r.nonempty()) for r in regions.get(t.id, [])
-        ):
+        if pieces and pieces[-1][0].id == t.id:
+            pieces[-1][1].extend(region)  # the table goes on under its title repeated on the next page
+        else:
+            pieces.append((t, region))
+    regions: dict[str, list[GridRow]] = {}
+    for t, region in pieces:
+        if region and sum(len(r.nonempty()) for r in region) >= sum(len(r.nonempty()) for r in regions.get(t.id, [])):
             regions[t.id] = region
     return [(t, regions[t.id]) for t in layout.tables if t.id in regions]
 
@@ -555,15 +737,31 @@ class DocumentResult:
     year: int | None
 
 
+Regrid = Callable[["TableMatcher", list[GridRow]], tuple[list[GridRow], list[Finding], list[Cell]]]
+
+
 def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None = None,
-                  scale: Decimal = Decimal(1)) -> DocumentResult:
-    """Find the tables of a whole document and read them all."""
+                  scale: Decimal = Decimal(1), regrid: Regrid | None = None) -> DocumentResult:
+    """Find the tables of a whole document and read them all.
+
+    `regrid`, if given, turns each table region into grid rows first (text whose columns must be
+    recovered: layout-spaced or plain extract_text output); it returns the rows, its own findings
+    and the cells it could not place.
+    """
     texts = [r.text() for r in rows]
     entity, year = guess_entity_year(texts)
     lay = layout or choose_layout(texts, tax, year)
     results = []
     for t, region in split_tables(rows, lay):
-        results.append(TableMatcher(tax, lay, t, scale).read(region))
+        matcher = TableMatcher(tax, lay, t, scale)
+        found: list[Finding] = []
+        lost: list[Cell] = []
+        if regrid is not None:
+            region, found, lost = regrid(matcher, region)
+        res = matcher.read(region)
+        res.findings[:0] = found
+        res.unplaced.extend(lost)
+        results.append(res)
     facts = [f for r in results for f in r.facts]
     findings = [f for r in results for f in r.findings]
     for r in results:

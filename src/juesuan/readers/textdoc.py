@@ -1,32 +1,60 @@
-"""Text of a whole report as extracted from its PDF (tab-separated, like shared/reference) -> Instance."""
+"""Text of a report as extracted from its PDF, or a CSV/TSV of one table -> Instance.
+
+Which reader: `.csv` is comma-separated and `.tsv` tab-separated cells; a `.txt` with tabs in
+its lines is tab-separated (like shared/reference); other `.txt` is space-separated
+extract_text() output, with layout spacing (columns kept apart by runs of spaces) or plain (see
+readers/spaced.py). A CSV/TSV holding one table (no title line) is matched to the layout table
+whose column labels its header row names best; put the table's title on the first line to say
+which table it is.
+
+Encoding: UTF-8 (with or without BOM). Text that is not UTF-8 but decodes as GB18030 (the superset
+of GBK/GB2312 that Chinese Windows tools write) and reads as Chinese is decoded as GB18030 and an
+info finding says so; anything else is refused with one line.
+"""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
-from ..model import Instance
-from ..taxonomy import load_taxonomy
-from .grid import read_document
-from .text import tab_rows
+from ..findings import Finding
+from ..model import Instance, Location
+from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
+from .grid import GridRow, TableMatcher, read_document, split_tables
+from .narrative import narrative_blocks
+from .text import csv_rows, has_layout_spacing, layout_grid, line_rows, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 
-def decode_text(data: bytes, where: str) -> str:
+def decode_text(data: bytes, where: str) -> tuple[str, str]:
+    """(text, encoding). Raises UnusableInput for empty, binary or undecodable input."""
     if not data.strip():
         raise UnusableInput("empty file", where)
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] or data[:5] == b"%PDF-" or data[:4] == b"PK\x03\x04":
         raise UnusableInput("binary data, not text", where)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
         try:
-            data.decode("gb18030")
+            text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise UnusableInput(f"not UTF-8 text (byte {e.start})", where) from None
-        raise UnusableInput("text is GBK/GB18030-encoded; convert it to UTF-8 (e.g. iconv -f GB18030 -t UTF-8)", where) from None
+            raise UnusableInput(f"not UTF-8 text (byte {e.start}) and not GB18030 either", where) from None
+        visible = [ch for ch in text if not ch.isspace()]
+        if not visible or len(_CJK_RE.findall(text)) < 0.2 * len(visible):
+            raise UnusableInput(f"not UTF-8 text (byte {e.start}); as GB18030 it is not Chinese text either", where) from None
+        return text, "gb18030"
+
+
+def detect_unit(texts: list[str]) -> str:
+    units = [m.group(1) for t in texts for m in [UNIT_RE.search(t)] if m]
+    return max(set(units), key=units.count) if units else "万元"
 
 
 def read_text_file(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
@@ -34,12 +62,86 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
         raise UnusableInput(f"file is {size:,} bytes; a report's text is far smaller", where)
-    text = decode_text(path.read_bytes(), where)
+    text, encoding = decode_text(path.read_bytes(), where)
+    notes: list[Finding] = []
+    if encoding != "utf-8":
+        notes.append(Finding(code="convert:encoding", severity="info",
+                             message=f"{where}：不是 UTF-8，已按 GB18030（GBK）解码",
+                             message_en=f"{where}: not UTF-8; decoded as GB18030 (GBK)", file=where))
     tax = load_taxonomy()
-    rows = tab_rows(text, where)
-    doc = read_document(rows, tax, tax.layout(layout) if layout else None)
-    if not doc.tables:
+    suffix = path.suffix.lower()
+    regrid = None
+    if suffix == ".csv":
+        rows = csv_rows(text, where, ",")
+    elif suffix == ".tsv":
+        rows = csv_rows(text, where, "\t")
+    elif sum(1 for l in text.splitlines() if "\t" in l) >= 3:
+        rows = tab_rows(text, where)
+    else:
+        rows = line_rows(text, where)
+        regrid = _spaced_regrid
+    texts = [r.text() for r in rows]
+    unit = detect_unit(texts)
+    scale = SCALES[unit]
+    if unit != "万元":
+        notes.append(Finding(code="convert:unit", severity="info",
+                             message=f"{where}：金额单位为{unit}，已换算为万元",
+                             message_en=f"{where}: amounts are in {unit}; converted to 万元", file=where))
+    lay = tax.layout(layout) if layout else None
+    doc = read_document(rows, tax, lay, scale, regrid=regrid)
+    tables, facts, findings = doc.tables, doc.facts, doc.findings
+    used_layout = doc.layout
+    if not tables and suffix in (".csv", ".tsv"):
+        used_layout, tables = _single_table(rows, tax, lay, year or doc.year, scale, where)
+        facts = [f for t in tables for f in t.facts]
+        findings = [f for t in tables for f in t.findings] + _unplaced(tables)
+    if not tables:
         raise UnusableInput("no table of the 部门决算 set found (looked for titles like 收入支出决算总表)", where)
-    header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
-    inst = Instance(header, doc.facts, source=where)
-    return Conversion(inst, doc.findings, [t.summary() for t in doc.tables], [t.summary("en") for t in doc.tables])
+    header = make_header(entity or doc.entity, year or doc.year, used_layout.id, where)
+    narrative = narrative_blocks([r.text() for r in rows], where, [r.loc.line or 0 for r in rows])
+    inst = Instance(header, facts, narrative, source=where)
+    return Conversion(inst, notes + findings, [t.summary() for t in tables], [t.summary("en") for t in tables])
+
+
+def _spaced_regrid(matcher: TableMatcher, region: list[GridRow]):
+    lines = [r.cells[0].text if r.cells else "" for r in region]
+    if has_layout_spacing(lines):
+        return layout_grid(region), [], []
+    from .spaced import plain_regrid
+
+    return plain_regrid(matcher, region)
+
+
+def _unplaced(tables) -> list[Finding]:
+    out = []
+    for r in tables:
+        for c in r.unplaced:
+            out.append(Finding(
+                code="convert:cell-not-placed", severity="warning",
+                message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
+                message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
+                table=r.table.id, location=c.loc, file=c.loc.file))
+    return out
+
+
+def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, year: int | None,
+                  scale: Decimal, where: str):
+    """A CSV/TSV of one table without a title: the table whose column labels the header names."""
+    head = [normalize_label(c.text) for r in rows[:6] for c in r.nonempty()]
+    best = None
+    layouts = [layout] if layout else sorted(tax.layouts.values(), key=lambda l: (year not in l.years, l.id))
+    for lay in layouts:
+        for t in lay.tables:
+            labels = {normalize_label(x) for b in t.blocks for c in b.columns for x in (c.label, *c.aliases)}
+            labels |= {normalize_label(x) for b in t.blocks for c in b.columns for x in (c.group, c.section) if x}
+            score = len(set(head) & labels)
+            score += sum(1 for b in t.blocks for h in b.header if normalize_label(h) in head)
+            if best is None or score > best[0]:
+                best = (score, lay, t)
+    if best is None or best[0] < 2:
+        return layout, []
+    _, lay, t = best
+    res = TableMatcher(tax, lay, t, scale).read(rows)
+    if not res.facts and not res.rows_matched:
+        return lay, []
+    return lay, [res]

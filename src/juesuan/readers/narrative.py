@@ -1,0 +1,60 @@
+"""第三部分 (the 情况说明 text after the tables) cut into narrative blocks.
+
+A report's part 3 is a list of numbered headings ("一、收入支出决算总体情况说明", … "十三、…") each
+followed by paragraphs. Each heading becomes one `NarrativeBlock` keyed "3.N" (N = the heading's
+number), titled with the heading up to and including its first "说明" (the rest of that line, if
+any, opens the text), its text the following lines joined by newlines. Part 3 starts at the last
+line beginning with 第三部分 (the earlier ones are the table of contents) and ends at the next
+第四部分/第五部分 line or the end of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from ..model import Location, NarrativeBlock
+
+_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
+_PART3 = re.compile(r"^第三部分")
+_LATER_PART = re.compile(r"^第[四五六]部分")
+_ORDER = "一二三四五六七八九"
+
+
+def chinese_number(num: str) -> int:
+    """'一' -> 1, '十' -> 10, '十三' -> 13, '二十一' -> 21."""
+    if "十" not in num:
+        return _ORDER.index(num) + 1
+    tens, _, units = num.partition("十")
+    return (_ORDER.index(tens) + 1 if tens else 1) * 10 + (_ORDER.index(units) + 1 if units else 0)
+
+
+def narrative_blocks(lines: Sequence[str], file: str = "", line_numbers: Sequence[int] | None = None,
+                     sheets: Sequence[str] | None = None) -> list[NarrativeBlock]:
+    """The numbered blocks of 第三部分. `line_numbers` / `sheets` give each line's location (PDF:
+    page "pN" and the line on that page); by default line i is line i+1 of `file`."""
+    starts = [i for i, l in enumerate(lines) if _PART3.match(l.strip())]
+    if not starts:
+        return []
+    start = starts[-1]
+    end = next((i for i in range(start + 1, len(lines)) if _LATER_PART.match(lines[i].strip())), len(lines))
+    blocks: list[tuple[str, str, list[str], int]] = []
+    for i in range(start + 1, end):
+        s = lines[i].strip()
+        if not s:
+            continue
+        m = _HEADING.match(s)
+        if m and not any(b[0] == m.group(1) for b in blocks):
+            title, rest = s, ""
+            cut = s.find("说明")
+            if cut != -1 and cut + 2 < len(s):
+                title, rest = s[: cut + 2], s[cut + 2 :].strip()
+            blocks.append((m.group(1), title, [rest] if rest else [], i))
+        elif blocks:
+            blocks[-1][2].append(s)
+    out = []
+    for num, title, body, i in blocks:
+        loc = Location(file=file, sheet=sheets[i] if sheets else "",
+                       line=line_numbers[i] if line_numbers else i + 1)
+        out.append(NarrativeBlock(f"3.{chinese_number(num)}", title, "\n".join(body), loc))
+    return out

@@ -1,0 +1,47 @@
+"""Minimal PDFs written by hand for the reader's failure tests (no PDF library needed)."""
+
+from __future__ import annotations
+
+
+def build_pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
+    """objects[i] is the body of object i+1; object 1 must be the catalog."""
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer_extra, xref)
+    return bytes(out)
+
+
+def image_only_pdf() -> bytes:
+    """One page showing an 8x8 grey image and no text operators: what a scan without OCR is."""
+    pixels = bytes(range(64))
+    content = b"q 400 0 0 400 100 200 cm /Im1 Do Q"
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 64 >>\nstream\n"
+        + pixels + b"\nendstream",
+    ])
+
+
+def encrypted_pdf() -> bytes:
+    """A standard-security-handler PDF whose user password is not empty (the /U entry matches no
+    empty password), as a password-protected report is."""
+    content = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    o = b"<" + b"11" * 32 + b">"
+    u = b"<" + b"22" * 32 + b">"
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Filter /Standard /V 1 /R 2 /O " + o + b" /U " + u + b" /P -4 >>",
+    ], trailer_extra=b"/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
