@@ -115,5 +115,57 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     sys.exit(1 if report.errors else 0)
 
 
+@cli.command()
+@click.option("--layout", default="2021-hunan", show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Workbook to write (.xlsx).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@LANG
+def template(layout: str, output: str, fmt: str, lang: str) -> None:
+    """Write the Excel template for a layout: one protected sheet per table, laid out like the
+    official table, input cells tinted; fill it in and convert it with `juesuan convert`."""
+    from .excel import write_template
+    from .taxonomy import load_taxonomy
+
+    try:
+        lay = load_taxonomy().layout(layout)
+        write_template(output, lay.id)
+    except JuesuanError as e:
+        _fail(e)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
+    else:
+        click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
+                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）")
+
+
+@cli.command()
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["xlsx"]), required=True, help="Export format.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+@click.option("--layout", default=None, help="Layout of the workbook (default: the instance's own).")
+@LANG
+def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) -> None:
+    """Export an instance: xlsx = the filled template workbook (reads back to the same facts).
+
+    Exit status: 0 written, 1 written but some facts have no cell in the layout, 2 unusable input.
+    """
+    from .excel import export_xlsx
+    from .findings import Report
+    from .xmlio import load_instance
+
+    try:
+        inst = load_instance(instance)
+        findings = export_xlsx(inst, output, layout)
+    except JuesuanError as e:
+        _fail(e)
+    report = Report(findings=list(findings), files=[instance])
+    click.echo(("wrote" if lang == "en" else "已写入") + f" {output}")
+    if findings:
+        click.echo(report.to_text(lang))
+    sys.exit(1 if report.errors else 0)
+
+
 def main() -> None:
     cli(prog_name="juesuan")
