@@ -32,14 +32,15 @@ TARGET_MS = 150
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def wall(cmd: list[str], runs: int) -> float:
+def wall(cmd: list[str], runs: int) -> tuple[float, float]:
+    """(median, min) wall time in ms of running cmd as a fresh process."""
     subprocess.run(cmd, cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         subprocess.run(cmd, cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         times.append(time.perf_counter() - t)
-    return statistics.median(times) * 1000
+    return statistics.median(times) * 1000, min(times) * 1000
 
 
 def inproc(fn, runs: int) -> float:
@@ -61,10 +62,12 @@ def main() -> int:
         base = wall([py, "-c", "pass"], args.runs)
         helpt = wall([py, "-m", "juesuan", "--help"], args.runs)
         conv = wall([py, "-m", "juesuan", "convert", str(WORKBOOK), "-o", out], args.runs)
-    print(f"python -c pass                      {base:7.1f} ms")
-    print(f"python -m juesuan --help            {helpt:7.1f} ms")
-    print(f"python -m juesuan convert (xlsx)    {conv:7.1f} ms   target <= {TARGET_MS} ms: "
-          f"{'OK' if conv <= TARGET_MS else 'MISSED'} (ratio {conv / TARGET_MS:.2f})")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"{args.runs} runs each, median (min); load average {load:.2f} on {os.cpu_count()} CPUs")
+    print(f"python -c pass                      {base[0]:7.1f} ms ({base[1]:.1f})")
+    print(f"python -m juesuan --help            {helpt[0]:7.1f} ms ({helpt[1]:.1f})")
+    print(f"python -m juesuan convert (xlsx)    {conv[0]:7.1f} ms ({conv[1]:.1f})   target <= {TARGET_MS} ms: "
+          f"{'OK' if conv[0] <= TARGET_MS else 'MISSED'} (ratio {conv[0] / TARGET_MS:.2f})")
 
     sys.path.insert(0, str(ROOT / "src"))
     from juesuan.excel.xlsx import open_workbook
@@ -76,7 +79,6 @@ def main() -> int:
     ours_read = inproc(lambda: read_workbook(WORKBOOK), args.runs)
     print(f"in-process: our reader, cells only  {ours_open:7.1f} ms")
     print(f"in-process: read_workbook (facts)   {ours_read:7.1f} ms")
-    t = time.perf_counter()
     code = "import time; t=time.perf_counter(); import openpyxl; print((time.perf_counter()-t)*1000)"
     imp = statistics.median(
         float(subprocess.run([py, "-c", code], env=ENV, capture_output=True, text=True, check=True).stdout) for _ in range(args.runs))

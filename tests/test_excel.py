@@ -14,7 +14,8 @@ import pytest
 from juesuan.convert import convert_file
 from juesuan.errors import UnusableInput
 from juesuan.excel import export_xlsx, write_template
-from juesuan.excel.template import MAPPING_SHEET, template_bytes
+from juesuan.excel.mapping import MAPPING_SHEET
+from juesuan.excel.template import template_bytes
 from juesuan.excel.xlsx import open_workbook
 from juesuan.model import Fact, Header, Instance
 from juesuan.xmlio import instance_to_bytes, load_instance
@@ -228,6 +229,21 @@ def test_changed_template_sheet_is_read_by_its_titles(tmp_path, example):
     assert conv.instance.fact_set() == example.fact_set()
 
 
+@pytest.mark.parametrize("layout", ["2021-hunan", "2024-shanghai"])
+def test_our_workbook_without_its_mapping_is_read_by_titles(tmp_path, example, layout):
+    """Delete the hidden sheet: the shared matcher still reads every table of our layout."""
+    openpyxl = pytest.importorskip("openpyxl")
+    e = tmp_path / "e.xlsx"
+    export_xlsx(example, e, layout)
+    wb = openpyxl.load_workbook(e)
+    del wb[MAPPING_SHEET]
+    wb.save(e)
+    conv = convert_file(e)
+    assert conv.instance.fact_set() == example.fact_set()
+    assert conv.instance.header.layout == layout and conv.instance.header.entity == example.header.entity
+    assert conv.findings == []
+
+
 def test_xlsm_is_read_and_macros_ignored(tmp_path, example):
     src = EXAMPLE_XLSX.read_bytes()
     out = tmp_path / "m.xlsm"
@@ -406,10 +422,12 @@ def _soffice():
                     "install libreoffice-calc to check that it opens the template and the export")
 def test_libreoffice_opens_template_and_export_and_keeps_the_mapping(tmp_path, example):
     t, e = tmp_path / "template.xlsx", tmp_path / "export.xlsx"
+    s = tmp_path / "template-2024-shanghai.xlsx"
     write_template(t)
+    write_template(s, "2024-shanghai")
     export_xlsx(example, e)
     out = tmp_path / "pdf"
-    for src in (t, e):
+    for src in (t, s, e):
         res = subprocess.run([_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
                               "--convert-to", "pdf", "--outdir", str(out), str(src)],
                              capture_output=True, text=True, timeout=180)

@@ -8,7 +8,13 @@ protection without a password), input cells are unlocked, tinted and carry a num
 A hidden sheet `_juesuan` maps every input cell to its concept (and code, or to the cell where the
 unit types the code), so reading our own workbook back is exact; it also holds a digest of each
 table sheet's fixed cells, so that a workbook whose labels were changed is noticed (and then read
-by its titles like any other workbook).
+by its titles like any other workbook). Its lines:
+
+    juesuan-template | 1 | <layout> | <taxonomy>
+    sheet   | <sheet> | <table id> | <digest of the fixed cells>
+    header  | 封面 | B4 | entity | text                      (cover inputs: entity, fiscal_year, ...)
+    facts   | <sheet> | C7=SumIncGeneralBudgetGrant D7=SumExp:201 ...   (fixed cells: concept[:code])
+    rows    | <sheet> | <first row> | <last row> | function|economic|class | <code col> | <name col> | C=IncTotal;D=IncGrant
 
 The same builder fills the workbook from an instance (`juesuan export --format xlsx`). Output is
 deterministic: fixed document dates, zip members with a fixed timestamp.
@@ -17,23 +23,18 @@ deterministic: fixed document dates, zip members with a fixed timestamp.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import io
 import os
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Iterable
 
 from ..findings import Finding
 from ..model import Instance
 from ..taxonomy import Block, Layout, Row, Table, Taxonomy, load_taxonomy
+from .mapping import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, TEMPLATE_VERSION, sheet_digest
 from .xlsx import cell_ref, col_letter
 
-TEMPLATE_MARK = "juesuan-template"
-TEMPLATE_VERSION = "1"
-MAPPING_SHEET = "_juesuan"
-COVER_SHEET = "封面"
 DEFAULT_CODE_ROWS = 30  # blank 功能分类 rows after 合计 in 02/03/05/08/09
 DEFAULT_CLASS_ROWS = 5  # blank 类 rows after the printed 类 of 01/04
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
@@ -60,22 +61,6 @@ def cn_ordinal(n: int) -> str:
         return _CN[n]
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
-
-
-def digest_text(v) -> str:
-    """How a fixed cell's value enters the sheet digest (the same for what we write and what we read)."""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, (int, Decimal)):
-        return format(Decimal(v), "f")
-    return str(v)
-
-
-def sheet_digest(cells: Iterable[tuple[int, int, object]]) -> str:
-    h = hashlib.sha256()
-    for r, c, v in sorted((r, c, digest_text(v)) for r, c, v in cells if v is not None and digest_text(v).strip()):
-        h.update(f"{r}\t{c}\t{v}\n".encode("utf-8"))
-    return h.hexdigest()[:32]
 
 
 def _ranges(cells: list[tuple[int, int]]) -> str:
@@ -444,6 +429,7 @@ class _Builder:
 
         # data rows
         height = max(len(s) for s in specs)
+        facts_here: list[str] = []  # "C7=SumIncOther" / "D7=SumExp:201", one mapping line per sheet
         groups: list[_Group] = []
         for bi, b in enumerate(table.blocks):
             s = starts[bi]
@@ -526,9 +512,11 @@ class _Builder:
                     cpt = cells.get(col.key) if spec.kind != "blank" else None
                     if cpt:
                         self._input(ws, r, vstart + k, self._value(cpt, code))
-                        self.mapping.append(["fact", name, cell_ref(r, vstart + k), cpt, code or ""])
+                        facts_here.append(f"{cell_ref(r, vstart + k)}={cpt}" + (f":{code}" if code else ""))
                     else:
                         self._na(ws, r, vstart + k)
+        if facts_here:
+            self.mapping.append(["facts", name, " ".join(facts_here)])
         for g in groups:
             vals = ";".join(f"{col_letter(cc)}={cpt}" for cc, cpt in sorted(g.values.items()))
             self.mapping[g.slot] = ["rows", name, str(g.rows[0]), str(g.rows[-1]), g.kind, col_letter(g.code_col),

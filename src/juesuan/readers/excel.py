@@ -27,7 +27,7 @@ from pathlib import Path
 
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
-from ..excel.template import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
+from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
 from ..model import Fact, Instance, Location, parse_amount
@@ -193,12 +193,15 @@ def _parse_mapping(sheet: Sheet, wb: Workbook, tax: Taxonomy) -> dict:
                 out["sheets"][name] = (tid, digest)
             elif kind == "header":
                 out["header"].append((line[1], parse_ref(line[2]), line[3], line[4]))
-            elif kind == "fact":
-                name, ref, concept, code = line[1], parse_ref(line[2]), line[3], line[4] or None
-                p = lay.place(concept, code)
-                if p is None or out["sheets"].get(name, ("",))[0] != p.table:
-                    raise _NotOurs(f"line {n}: {concept} {code or ''} is not a cell of table sheet {name!r}")
-                out["facts"].append((name, ref, concept, code))
+            elif kind == "facts":
+                name = line[1]
+                for item in line[2].split():
+                    ref, _, rest = item.partition("=")
+                    concept, _, code = rest.partition(":")
+                    p = lay.place(concept, code or None)
+                    if p is None or out["sheets"].get(name, ("",))[0] != p.table:
+                        raise _NotOurs(f"line {n}: {concept} {code} is not a cell of table sheet {name!r}")
+                    out["facts"].append((name, parse_ref(ref), concept, code or None))
             elif kind == "rows":
                 name, first_row, last_row, gkind = line[1], int(line[2]), int(line[3]), line[4]
                 code_col = col_index(line[5]) if _COL_RE.match(line[5]) else 0
