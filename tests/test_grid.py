@@ -116,3 +116,55 @@ def test_spanning_header_cells_and_label_above_section():
         ("ThreeBudgetTotal", Decimal("0.95")), ("ThreeActualVehicle", Decimal("3.00")),
         ("ThreeActualVehicleOperation", Decimal("3.00")), ("ThreeBudgetReception", Decimal("0.95"))}
     assert res.unplaced == []
+# ------------------------------------------------------------------ added for workbooks (issue 4)
+
+
+def test_merged_header_span_maps_columns_under_a_spanning_label():
+    """Shanghai 07: each item spans its 预算数 | 决算数 pair; the 决算数 column finds its item by the span."""
+    tax = load_taxonomy()
+    lay = tax.layout("2024-shanghai")
+    L = Location
+    items = [("合计", 0, 2), ("因公出国（境）费", 2, 2), ("公务用车购置及运行维护费", 4, 6), ("公务接待费", 10, 2)]
+    row1 = GridRow([Cell(c, t, L(line=1), span=n) for t, c, n in items])
+    row2 = GridRow([Cell(c, t, L(line=2), span=2) for t, c in (("小计", 4), ("公务用车购置费", 6), ("公务用车运行维护费", 8))])
+    row3 = GridRow([Cell(c, "预算数" if c % 2 == 0 else "决算数", L(line=3)) for c in range(12)])
+    data = GridRow([Cell(0, "5.00", L(line=4)), Cell(1, "1.64", L(line=4)), Cell(10, "5.00", L(line=4)), Cell(11, "1.64", L(line=4))])
+    res = TableMatcher(tax, lay, lay.table("07")).read([row1, row2, row3, data])
+    assert {(f.concept, f.value) for f in res.facts} == {
+        ("ThreeBudgetTotal", Decimal("5.00")), ("ThreeActualTotal", Decimal("1.64")),
+        ("ThreeBudgetReception", Decimal("5.00")), ("ThreeActualReception", Decimal("1.64"))}
+    assert res.unplaced == []
+
+
+def test_unit_line_in_yuan_scales_and_rounds_half_up():
+    from juesuan.readers.grid import round_amount, unit_of
+
+    assert round_amount(Decimal("1960.734567")) == (Decimal("1960.73"), True)
+    assert round_amount(Decimal("0.005")) == (Decimal("0.01"), True)
+    assert round_amount(Decimal("20")) == (Decimal("20.00"), False)
+    text = "\n".join([
+        "收入决算表", "公开02表\t部门：某单位\t金额单位：元",
+        "功能分类科目编码\t科目名称\t本年收入合计\t财政拨款收入\t上级补助收入\t事业收入\t经营收入\t附属单位上缴收入\t其他收入",
+        "\t合计\t19,807,345.00\t19,607,300.00\t\t\t\t\t200,000.00",
+    ])
+    rows = tab_rows(text, "y.txt")
+    assert unit_of(rows) == "元"
+    doc = read_document(rows, load_taxonomy(), load_taxonomy().layout("2021-hunan"))
+    assert {(f.concept, f.value) for f in doc.facts} == {
+        ("IncTotal", Decimal("1980.73")), ("IncGrant", Decimal("1960.73")), ("IncOther", Decimal("20.00"))}
+    assert [f.code for f in doc.findings] == ["convert:rounded"]  # 1980.7345 -> 1980.73
+    assert "金额单位为元" in doc.tables[0].summary() and doc.entity == "某单位"
+
+
+def test_sections_are_cut_separately_and_repeated_tables_reported():
+    tax = load_taxonomy()
+    lay = tax.layout("2021-hunan")
+    t07 = ["一般公共预算财政拨款“三公”经费支出决算表", "1\t2\t3\t4\t5\t6\t7\t8\t9\t10\t11\t12",
+           "5.00\t\t\t\t\t5.00\t1.64\t\t\t\t\t1.64"]
+    a = tab_rows("\n".join(t07), "a")
+    b = tab_rows("\n".join(["说明", "本单位没有其他内容 12.00"]), "b")
+    c = tab_rows("\n".join(t07[:2] + ["5.00"]), "c")
+    doc = read_document([], tax, lay, sections=[a, b, c])
+    assert len(doc.facts) == 4  # the fuller copy; the notes section is no part of table 07
+    assert [f.code for f in doc.findings] == ["convert:table-repeated"]
+    assert doc.findings[0].location.file == "c"

@@ -115,35 +115,77 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     sys.exit(1 if report.errors else 0)
 
 
-EXPORT_FORMATS = ("xbrl", "xbrl-json")  # one branch per format in `export` below
+EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `export` below
+
+
+@cli.command()
+@click.option("--layout", default="2021-hunan", show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Workbook to write (.xlsx).")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@LANG
+def template(layout: str, output: str, fmt: str, lang: str) -> None:
+    """Write the Excel template for a layout: one protected sheet per table, laid out like the
+    official table, input cells tinted; fill it in and convert it with `juesuan convert`."""
+    from .excel import write_template
+    from .taxonomy import load_taxonomy
+
+    try:
+        lay = load_taxonomy().layout(layout)
+        write_template(output, lay.id)
+    except JuesuanError as e:
+        _fail(e)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
+    else:
+        click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
+                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）")
 
 
 @cli.command()
 @click.argument("instance", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
-              help="xbrl: XBRL 2.1 instance + taxonomy package; xbrl-json: xBRL-JSON (OIM) + taxonomy package.")
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Folder to write into (created if missing; files are replaced atomically).")
+              help="xlsx: the filled template workbook; xbrl: XBRL 2.1 instance + taxonomy package; "
+              "xbrl-json: xBRL-JSON (OIM) + taxonomy package.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="xlsx: the workbook to write; xbrl/xbrl-json: the folder to write into (created if missing).")
+@click.option("--layout", default=None, help="xlsx: layout of the workbook (default: the instance's own).")
 @LANG
-def export(instance: str, fmt: str, outdir: str, lang: str) -> None:
-    """Export INSTANCE (instance XML, valid against the XSD) in another format.
+def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) -> None:
+    """Export INSTANCE (instance XML) as a filled workbook (xlsx, reads back to the same facts) or as
+    XBRL 2.1 / xBRL-JSON with the taxonomy package that Arelle validates offline.
 
-    Prints the files written, one per line. Exit status: 0 written, 2 unusable input.
+    Prints the files written. Exit status: 0 written, 1 written but some facts have no cell in the
+    workbook's layout, 2 unusable input.
     """
+    from .findings import Report
+
+    findings: list = []
     try:
-        if fmt in ("xbrl", "xbrl-json"):
+        if fmt == "xlsx":
+            from .excel import export_xlsx
+            from .xmlio import load_instance
+
+            findings = list(export_xlsx(load_instance(instance), output, layout))
+            written = [output]
+        else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, outdir, fmt)
-        else:  # pragma: no cover - click rejects unknown choices
-            raise click.UsageError(f"unknown format {fmt}")
+            written = export_xbrl(instance, output, fmt)
     except JuesuanError as e:
         _fail(e)
     except OSError as e:
-        _fail(f"{outdir}: cannot write: {e.strerror or e}")
+        _fail(f"{output}: cannot write: {e.strerror or e}")
     verb = "wrote" if lang == "en" else "已写入"
     for p in written:
         click.echo(f"{verb} {p}")
+    report = Report(findings=findings, files=[instance])
+    if findings:
+        click.echo(report.to_text(lang))
+    sys.exit(1 if report.errors else 0)
+
+
 @cli.command("diff")
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))

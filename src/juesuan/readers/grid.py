@@ -9,10 +9,9 @@ value cells into facts. Every non-empty cell of a recognised table becomes a fac
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Sequence
 
 from ..findings import Finding
@@ -74,14 +73,21 @@ class TableResult:
     findings: list[Finding] = field(default_factory=list)
     unplaced: list[Cell] = field(default_factory=list)
     rows_matched: int = 0
+    rows: list[GridRow] = field(default_factory=list)  # the region read
+    unit: str = "万元"  # as printed; amounts in 元 / 千元 were converted to 万元
+    rounded: list[tuple[Cell, Decimal, Decimal]] = field(default_factory=list)  # (cell, exact, rounded)
 
     def summary(self, lang: str = "zh") -> str:
         where = ", ".join(str(c.loc.source or c.loc) for c in self.unplaced[:8])
         more = f" …(+{len(self.unplaced) - 8})" if len(self.unplaced) > 8 else ""
         if lang == "en":
             s = f"table {self.table.id} {self.table.title}: {len(self.facts)} facts read, {len(self.unplaced)} cells not placed"
+            if self.unit != "万元":
+                s += f" (amounts in {self.unit} converted to 万元)"
         else:
             s = f"{self.table.id} 表 {self.table.title}：读取 {len(self.facts)} 个数，未能归位 {len(self.unplaced)} 个单元格"
+            if self.unit != "万元":
+                s += f"（金额单位为{self.unit}，已折算为万元）"
         return s + (f" ({where}{more})" if self.unplaced else "")
 
 
@@ -96,6 +102,27 @@ def is_amount(text: str) -> bool:
 
 def is_blank(text: str) -> bool:
     return text.strip() in BLANK_MARKS
+
+
+CENT = Decimal("0.01")
+UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+UNIT_SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
+
+
+def round_amount(value: Decimal) -> tuple[Decimal, bool]:
+    """An amount in 万元 with two decimals; True when it had more (rounded half-up, as the 决算
+    software does when it converts 元 to 万元)."""
+    q = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return q, q != value
+
+
+def unit_of(rows: Sequence[GridRow]) -> str | None:
+    """The amount unit printed in a table's unit line ('单位：元'), if any."""
+    for r in rows[:12]:
+        m = UNIT_RE.search(r.text().replace(" ", ""))
+        if m:
+            return m.group(1)
+    return None
 
 
 # ------------------------------------------------------------------ tables and layouts by title
@@ -296,7 +323,10 @@ class TableMatcher:
             path = paths[col]
             if not path:
                 continue
-            leaves = [path[-1]] + ["".join(path[-k:]) for k in (2, 3) if len(path) >= k]
+            sections = {normalize_label(o.section) for o in m.block.columns if o.section}
+            # a section printed under the leaf (预算数 | 决算数 under each item) is not the leaf
+            lpath = path[:-1] if len(path) > 1 and path[-1] in sections else path
+            leaves = [lpath[-1]] + ["".join(lpath[-k:]) for k in (2, 3) if len(lpath) >= k]
             for c in m.block.columns:
                 if c.key in taken:
                     continue
@@ -350,7 +380,32 @@ class TableMatcher:
 
     # -- rows
     def read(self, rows: Sequence[GridRow]) -> TableResult:
-        res = TableResult(self.table)
+        res = TableResult(self.table, rows=list(rows))
+        res.unit = next((u for u, s in UNIT_SCALES.items() if s == self.scale), str(self.scale))
+        self._read(rows, res)
+        self._report_rounding(res)
+        return res
+
+    def _report_rounding(self, res: TableResult) -> None:
+        if not res.rounded:
+            return
+        if self.scale == 1:
+            for c, exact, q in res.rounded:
+                where = c.loc.source or str(c.loc)
+                res.findings.append(self._finding(
+                    "convert:rounded", "warning",
+                    f"{where}：金额 {exact} 超过两位小数，已四舍五入为 {q}",
+                    f"{where}: amount {exact} has more than two decimals; rounded half-up to {q}", c.loc))
+        else:
+            c, exact, q = res.rounded[0]
+            n = len(res.rounded)
+            res.findings.append(self._finding(
+                "convert:rounded", "warning",
+                f"{self.table.id} 表：{n} 个金额由{res.unit}折算为万元后四舍五入保留两位小数（如 {c.loc.source or c.loc} {exact} → {q}）",
+                f"table {self.table.id}: {n} amounts converted from {res.unit} to 万元 were rounded half-up to two decimals "
+                f"(e.g. {c.loc.source or c.loc} {exact} -> {q})", c.loc))
+
+    def _read(self, rows: Sequence[GridRow], res: TableResult) -> None:
         header, data = [], []
         for r in rows:
             if not r.nonempty() or is_meta(r):
@@ -360,18 +415,17 @@ class TableMatcher:
             else:
                 data.append(r)
         if not data:
-            return res
+            return
         try:
             maps = self.map_columns(header, data)
         except _NoColumns as e:
             res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
-            return res
+            return
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)
         used: list[set[int]] = [set() for _ in maps]
         seen: set[tuple[str, str]] = set()
         for r in data:
-            carry: list[Cell] = []  # amounts right of a spanning label (06 公用经费合计)
             pending: tuple[_BlockMap, Row, str | None] | None = None
             for bi, m in enumerate(maps):
                 cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
@@ -415,7 +469,6 @@ class TableMatcher:
                 vals = [c for c in cells if c.col in value_cols]
                 self._emit(res, m, row, code, vals, seen)
                 pending = (m, row, code) if row.cells and not vals else None
-        return res
 
     @staticmethod
     def _ignorable(text: str) -> bool:
@@ -622,7 +675,10 @@ class TableMatcher:
                     "convert:not-an-amount", "error",
                     f"{c.loc.source or c.loc}：“{t}”不是金额", f"{c.loc.source or c.loc}: {t!r} is not an amount", c.loc))
                 continue
-            value = value * self.scale
+            exact = value * self.scale
+            value, rounded = round_amount(exact)
+            if rounded:
+                res.rounded.append((c, exact.normalize(), value))
             if (concept, code or "") in seen:
                 res.findings.append(self._finding(
                     "convert:duplicate", "error",
@@ -727,6 +783,19 @@ def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
     return "", (max(set(years), key=years.count) if years else None)
 
 
+_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
+
+
+def entity_from_department_lines(texts: Sequence[str]) -> str:
+    """'部门：醴陵市网格化管理服务中心   单位：万元' -> the entity, when every such line agrees."""
+    names = []
+    for t in texts:
+        m = _DEPT_RE.search(t.strip())
+        if m and 2 <= len(m.group("entity").strip()) <= 60:
+            names.append(m.group("entity").strip())
+    return names[0] if names and len(set(names)) == 1 else ""
+
+
 @dataclass
 class DocumentResult:
     layout: Layout
@@ -741,29 +810,64 @@ Regrid = Callable[["TableMatcher", list[GridRow]], tuple[list[GridRow], list[Fin
 
 
 def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None = None,
-                  scale: Decimal = Decimal(1), regrid: Regrid | None = None) -> DocumentResult:
+                  scale: Decimal | None = None, regrid: Regrid | None = None,
+                  sections: Sequence[Sequence[GridRow]] | None = None) -> DocumentResult:
     """Find the tables of a whole document and read them all.
+
+    `sections` (e.g. the sheets of a workbook) are cut into tables each on its own, so that a table
+    never runs on into the next section; `rows` is then only used for the document's texts. A table
+    found twice keeps the copy with the most cells (the other is reported). `scale` converts the
+    amounts; by default each table's own unit line decides (单位：元 -> 0.0001), else 万元.
 
     `regrid`, if given, turns each table region into grid rows first (text whose columns must be
     recovered: layout-spaced or plain extract_text output); it returns the rows, its own findings
     and the cells it could not place.
     """
-    texts = [r.text() for r in rows]
+    secs = list(sections) if sections is not None else [rows]
+    texts = [r.text() for sec in secs for r in sec]
     entity, year = guess_entity_year(texts)
+    if not entity:
+        entity = entity_from_department_lines(texts)
     lay = layout or choose_layout(texts, tax, year)
+    found: dict[str, list[GridRow]] = {}
+    dropped: list[tuple[str, list[GridRow]]] = []
+    for sec in secs:
+        for t, region in split_tables(sec, lay):
+            size = sum(len(r.nonempty()) for r in region)
+            if t.id in found:
+                if size > sum(len(r.nonempty()) for r in found[t.id]):
+                    dropped.append((t.id, found[t.id]))
+                    found[t.id] = region
+                else:
+                    dropped.append((t.id, region))
+            else:
+                found[t.id] = region
     results = []
-    for t, region in split_tables(rows, lay):
-        matcher = TableMatcher(tax, lay, t, scale)
-        found: list[Finding] = []
+    for t in lay.tables:
+        if t.id not in found:
+            continue
+        region = found[t.id]
+        sc = scale if scale is not None else UNIT_SCALES.get(unit_of(region) or "万元", Decimal(1))
+        matcher = TableMatcher(tax, lay, t, sc)
+        lost_findings: list[Finding] = []
         lost: list[Cell] = []
         if regrid is not None:
-            region, found, lost = regrid(matcher, region)
+            region, lost_findings, lost = regrid(matcher, region)
         res = matcher.read(region)
-        res.findings[:0] = found
+        res.findings[:0] = lost_findings
         res.unplaced.extend(lost)
         results.append(res)
     facts = [f for r in results for f in r.facts]
     findings = [f for r in results for f in r.findings]
+    for tid, region in dropped:
+        first = next((r for r in region if r.nonempty()), None)
+        loc = first.loc if first else Location()
+        n = sum(len(r.nonempty()) for r in region)
+        findings.append(Finding(
+            code="convert:table-repeated", severity="warning",
+            message=f"{loc.source or loc}：{tid} 表再次出现（{n} 个非空单元格），只读取了内容更多的一份",
+            message_en=f"{loc.source or loc}: table {tid} appears again ({n} non-empty cells); only the fuller copy was read",
+            table=tid, location=loc, file=loc.file))
     for r in results:
         for c in r.unplaced:
             findings.append(Finding(
