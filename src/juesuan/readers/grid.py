@@ -868,11 +868,17 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
             message=f"{loc.source or loc}：{tid} 表再次出现（{n} 个非空单元格），只读取了内容更多的一份",
             message_en=f"{loc.source or loc}: table {tid} appears again ({n} non-empty cells); only the fuller copy was read",
             table=tid, location=loc, file=loc.file))
-    for r in results:
-        for c in r.unplaced:
-            findings.append(Finding(
-                code="convert:cell-not-placed", severity="warning",
-                message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
-                message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
-                table=r.table.id, location=c.loc, file=c.loc.file))
+    findings.extend(unplaced_findings(results))
     return DocumentResult(lay, results, facts, findings, entity, year)
+
+
+def unplaced_findings(results: Iterable[TableResult]) -> list[Finding]:
+    """One warning per cell of a recognised table that became no fact (no silent loss)."""
+    return [
+        Finding(
+            code="convert:cell-not-placed", severity="warning",
+            message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
+            message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
+            table=r.table.id, location=c.loc, file=c.loc.file)
+        for r in results for c in r.unplaced
+    ]

@@ -21,9 +21,9 @@ from pathlib import Path
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..model import Instance, Location
+from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
-from .grid import GridRow, TableMatcher, read_document, split_tables
+from .grid import GridRow, TableMatcher, read_document, unplaced_findings
 from .narrative import narrative_blocks
 from .text import csv_rows, has_layout_spacing, layout_grid, line_rows, tab_rows
 
@@ -94,7 +94,7 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     if not tables and suffix in (".csv", ".tsv"):
         used_layout, tables = _single_table(rows, tax, lay, year or doc.year, scale, where)
         facts = [f for t in tables for f in t.facts]
-        findings = [f for t in tables for f in t.findings] + _unplaced(tables)
+        findings = [f for t in tables for f in t.findings] + unplaced_findings(tables)
     if not tables:
         raise UnusableInput("no table of the 部门决算 set found (looked for titles like 收入支出决算总表)", where)
     header = make_header(entity or doc.entity, year or doc.year, used_layout.id, where)
@@ -110,18 +110,6 @@ def _spaced_regrid(matcher: TableMatcher, region: list[GridRow]):
     from .spaced import plain_regrid
 
     return plain_regrid(matcher, region)
-
-
-def _unplaced(tables) -> list[Finding]:
-    out = []
-    for r in tables:
-        for c in r.unplaced:
-            out.append(Finding(
-                code="convert:cell-not-placed", severity="warning",
-                message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
-                message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
-                table=r.table.id, location=c.loc, file=c.loc.file))
-    return out
 
 
 def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, year: int | None,
