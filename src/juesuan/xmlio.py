@@ -130,25 +130,20 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
     inst = Instance(header, source=where)
     facts_el = root.find(q("facts"))
     if facts_el is not None:
-        # tree.getpath() walks the preceding siblings, O(n) per fact and O(n^2) per instance (0.5 s for
-        # 10,000 facts); the path of a default-namespace fact is "<facts>/*[i]" (i over element siblings),
-        # so compute that and ask getpath only for other elements.
-        base = tree.getpath(facts_el)
-        n_el = sum(1 for el in facts_el if isinstance(el.tag, str))
-        i = 0
+        # A fact's path names it by concept and code (stable when facts are reordered, and readable:
+        # /report/facts/IncTotal[@code='210']); computing it is O(1), where tree.getpath() is O(n).
+        coded = {etree.QName(el).localname for el in facts_el if isinstance(el.tag, str) and el.get("code")}
         for el in facts_el:
             if not isinstance(el.tag, str):
                 continue
-            i += 1
             name = etree.QName(el).localname
             try:
                 value = parse_amount(el.text or "")
             except ValueError:
                 continue
-            if el.prefix is None and el.nsmap.get(None) and etree.QName(el).namespace:
-                xpath = f"{base}/*[{i}]" if n_el > 1 else f"{base}/*"
-            else:
-                xpath = tree.getpath(el)
+            code = el.get("code")
+            pred = f"[@code='{code}']" if code else ("[not(@code)]" if name in coded else "")
+            xpath = f"/report/facts/{name}{pred}"
             loc = Location(file=where, line=el.sourceline, xpath=xpath)
             inst.facts.append(Fact(name, el.get("code") or None, value, loc, origin=el.get("src", "")))
     narr = root.find(q("narrative"))

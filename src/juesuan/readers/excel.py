@@ -235,7 +235,7 @@ def _header_value(key: str, kind: str, cell: RawCell | None, loc: Location, date
     if kind == "year":
         try:
             return int(Decimal(str(v).strip().removesuffix("年度").removesuffix("年")))
-        except Exception:  # noqa: BLE001 - any unreadable year is reported below
+        except (ArithmeticError, ValueError, TypeError):  # Decimal's InvalidOperation is an ArithmeticError
             findings.append(_finding("convert:bad-header", "error", f"{loc.source}：“{v}”不是年度",
                                      f"{loc.source}: {v!r} is not a year", loc))
             return None
