@@ -4,6 +4,8 @@ encodings and unusable text."""
 
 from __future__ import annotations
 
+import json
+
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,6 +162,24 @@ def test_csv_single_table_detected_by_header(tmp_path, example):
     assert conv.instance.fact_set() == want
     res = run_cli("convert", p, "-o", tmp_path / "x.xml")  # no entity/year in a lone table
     assert res.returncode == 2 and "--entity" in res.stderr
+    # only the rules among the tables the file holds run: no 01 = 02 or 02 = 04 errors for a lone 02
+    res = run_cli("convert", p, "-o", tmp_path / "x.xml", "--entity", "某单位", "--year", "2021", "--format", "json")
+    codes = {f["code"] for f in json.loads(res.stdout)["findings"]}
+    assert codes == {"rule:T02.hierarchy"}, codes  # 201 + 210(absent) vs 合计 其他收入: the real column error
+
+
+def test_csv_of_06_as_one_block(tmp_path):
+    """06 is printed in side-by-side blocks; a CSV of it usually stacks them in one block."""
+    rows = ["经济分类科目编码,科目名称,决算数", '301,工资福利支出,"1,060.20"', "30101,基本工资,388.18",
+            "302,商品和服务支出,733.09", "31002,办公设备购置,37.67", "人员经费合计,,1060.26"]
+    p = tmp_path / "t06.csv"
+    p.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    conv = convert_file(p, entity="某单位", year=2021, layout="2021-hunan")
+    assert conv.summaries[0].startswith("06 表") and "未能归位 0 个" in conv.summaries[0]
+    assert conv.instance.fact_set() == {
+        ("BasicExp", "301", Decimal("1060.20")), ("BasicExp", "30101", Decimal("388.18")),
+        ("BasicExp", "302", Decimal("733.09")), ("BasicExp", "31002", Decimal("37.67")),
+        ("BasicPersonnelTotal", "", Decimal("1060.26"))}
 
 
 def test_tsv_with_title_line_names_its_table(tmp_path):

@@ -181,3 +181,44 @@ def test_200mb_file_refused_without_reading_it(tmp_path):
     res = run_cli("validate", p)
     assert res.returncode == 2
     assert "209,715,200 bytes" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_unusable_file_is_never_reported_valid(tmp_path):
+    empty = tmp_path / "empty.xml"
+    empty.write_bytes(b"")
+    res = run_cli("validate", empty, EXAMPLE_XML)
+    assert res.returncode == 2
+    assert "有效" not in res.stdout.splitlines()[0] and "无法读取" in res.stdout.splitlines()[0]
+    data = json.loads(run_cli("validate", "--format", "json", empty).stdout)
+    assert data["valid"] is False and data["unusable"] == {str(empty): "empty file"}
+
+
+def test_billion_laughs_is_refused_as_a_doctype(tmp_path):
+    p = tmp_path / "lol.xml"
+    p.write_text(BILLION_LAUGHS, encoding="utf-8")
+    res = run_cli("validate", p)
+    assert res.returncode == 2 and "DOCTYPE" in res.stderr
+
+
+@pytest.mark.parametrize("cmd", [["facts"], ["diff", str(EXAMPLE_XML)], ["export", "--format", "xlsx", "-o", "OUT"]])
+def test_commands_refuse_schema_invalid_instances(cmd, example_text, tmp_path):
+    """A fact with three decimals or a malformed code must not be dropped or misread silently."""
+    for old, new in (INVALID["three decimals"], INVALID["function code 2O1"], INVALID["duplicate coded fact"]):
+        p = tmp_path / "bad.xml"
+        p.write_text(variant(example_text, old, new), encoding="utf-8")
+        args = [a.replace("OUT", str(tmp_path / "o.xlsx")) for a in cmd]
+        res = run_cli(*([args[0], p] + args[1:]) if args[0] != "export" else ["export", p, *args[1:]])
+        assert res.returncode == 2, (cmd, old, res.stdout, res.stderr)
+        assert len(res.stderr.strip().splitlines()) == 1 and str(p) in res.stderr
+        assert "not valid against the XSD" in res.stderr or "occurs twice" in res.stderr  # diff names duplicates
+        assert not (tmp_path / "o.xlsx").exists()
+
+
+@pytest.mark.parametrize("cmd", [["template", "-o", "{d}/t.xlsx"], ["convert", str(EXAMPLE_XML).replace(".xml", ".xlsx"), "-o", "{d}/x.xml"],
+                                 ["export", str(EXAMPLE_XML), "--format", "xlsx", "-o", "{d}/x.xlsx"]])
+def test_unwritable_output_is_one_line_exit_2(cmd, tmp_path):
+    missing = tmp_path / "no" / "such" / "folder"
+    res = run_cli(*[a.format(d=missing) for a in cmd])
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "cannot write" in res.stderr

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from juesuan.errors import OutputError
 from juesuan.model import Fact, format_amount, parse_amount
 from juesuan.xmlio import atomic_write, instance_to_bytes, load_instance, save_instance
 
@@ -68,7 +69,7 @@ def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="cannot write .*x.xml: disk full"):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.xml"]

@@ -7,7 +7,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import JuesuanError
+from .errors import JuesuanError, UnusableInput
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -40,17 +40,15 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     from .validate import iter_findings
 
     report = Report()
-    unusable = []
     for path in files:
         report.files.append(path)
         try:
             report.extend(iter_findings(path))
         except JuesuanError as e:
-            unusable.append(str(e))
-    for msg in unusable:
-        click.echo(f"juesuan: {msg}", err=True)
+            report.unusable[path] = e.message if isinstance(e, UnusableInput) else str(e)
+            click.echo(f"juesuan: {e}", err=True)
     click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
-    sys.exit(2 if unusable else (1 if report.errors else 0))
+    sys.exit(2 if report.unusable else (1 if report.errors else 0))
 
 
 @cli.command()
@@ -60,10 +58,10 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .xmlio import load_instance
+    from .validate import load_valid_instance
 
     try:
-        inst = load_instance(file)
+        inst = load_valid_instance(file)
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -95,7 +93,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         conv = convert_file(file, layout=layout, entity=entity, year=year)
         inst = conv.instance
         report = Report(files=[file])
-        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(inst)])
+        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv)])
         save_instance(inst, output)
     except JuesuanError as e:
         _fail(e)
@@ -165,9 +163,9 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     try:
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .xmlio import load_instance
+            from .validate import load_valid_instance
 
-            findings = list(export_xlsx(load_instance(instance), output, layout))
+            findings = list(export_xlsx(load_valid_instance(instance), output, layout))
             written = [output]
         else:
             from .xbrl import export_xbrl

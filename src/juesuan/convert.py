@@ -24,6 +24,14 @@ class Conversion:
     findings: list[Finding] = field(default_factory=list)
     summaries: list[str] = field(default_factory=list)  # one line per table, Chinese
     summaries_en: list[str] = field(default_factory=list)
+    tables: tuple[str, ...] = ()  # ids of the layout's tables found in the source ("" = unknown: all)
+
+    @classmethod
+    def from_tables(cls, instance: Instance, findings: list[Finding], tables) -> "Conversion":
+        """From the readers' per-table results (readers.grid.TableResult)."""
+        tables = list(tables)
+        return cls(instance, findings, [t.summary() for t in tables], [t.summary("en") for t in tables],
+                   tuple(t.table.id for t in tables))
 
 
 def make_header(entity: str | None, year: int | None, layout: str, where: str, status: str = "final") -> Header:
@@ -59,14 +67,39 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
     raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
 
 
-def check_converted(inst: Instance) -> list[Finding]:
-    """Schema-validate the serialized instance, then run the table rules (what `validate` does)."""
-    from .checks import check_instance
+def check_converted(conv: Conversion) -> list[Finding]:
+    """Schema-validate the serialized instance, then run the table rules (what `validate` does).
+
+    Only rules among the tables the source contains are run: a CSV of the 02 表 alone must not fail
+    the 01 = 02 rule. A document that lacks some of its layout's tables says so in one warning.
+    """
+    from .checks import check_instance, rules_for_layout
     from .schema import validate_schema
+    from .taxonomy import load_taxonomy
     from .xmlio import instance_to_bytes, parse_xml
 
+    inst = conv.instance
     tree = parse_xml(instance_to_bytes(inst), inst.source)
     found = validate_schema(tree, inst.source)
     if found:
         return found
-    return list(check_instance(inst))
+    if not conv.tables:
+        return list(check_instance(inst))
+    tax = load_taxonomy(inst.header.taxonomy)
+    lay = tax.layout(inst.header.layout)
+    present = set(conv.tables)
+    table_of = {t.statement: t.id for t in lay.tables}
+
+    def inside(rule) -> bool:
+        return all(table_of.get(tax.concepts[c].statement) in present for c in rule.all_concepts())
+
+    rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
+    out = list(check_instance(inst, rules))
+    missing = [t.id for t in lay.tables if t.id not in present]
+    if missing and len(present) > 1:
+        out.append(Finding(
+            code="convert:tables-missing", severity="warning",
+            message=f"未找到 {'、'.join(missing)} 表；涉及这些表的审核未执行",
+            message_en=f"table(s) {', '.join(missing)} not found; the rules involving them were not run",
+            file=inst.source))
+    return out

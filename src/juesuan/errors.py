@@ -12,8 +12,17 @@ class UnusableInput(JuesuanError):
 
     def __init__(self, message: str, where: str | None = None):
         self.where = where
+        self.message = message
         super().__init__(f"{where}: {message}" if where else message)
 
 
 class TaxonomyError(JuesuanError):
     """The taxonomy files themselves are inconsistent (a bug in taxonomies/, exit code 2)."""
+
+
+class OutputError(JuesuanError):
+    """An output file or folder cannot be written (exit code 2)."""
+
+
+class InvalidInstance(UnusableInput):
+    """An instance that is not valid against the XSD, given to a command that needs a valid one."""

@@ -75,6 +75,7 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    unusable: dict[str, str] = field(default_factory=dict)  # file -> why it could not be read
 
     def extend(self, items: Iterable[Finding]) -> None:
         self.findings.extend(items)
@@ -91,7 +92,7 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.unusable
 
     def codes(self) -> list[str]:
         return sorted(f.code for f in self.findings)
@@ -108,6 +109,10 @@ class Report:
         sev = {"zh": {"error": "错误", "warning": "警告", "info": "提示"}, "en": {}}
         lines = []
         for path in self.files:
+            if path in self.unusable:
+                lines.append(f"{path}: UNUSABLE ({self.unusable[path]})" if lang == "en"
+                             else f"{path}：无法读取（{self.unusable[path]}）")
+                continue
             mine = [f for f in self.findings if f.file == path]
             for f in mine:
                 where = str(f.location) if f.location != Location() else path
@@ -129,6 +134,7 @@ class Report:
             {
                 "valid": self.valid,
                 "files": self.files,
+                "unusable": self.unusable,
                 "counts": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES},
                 "findings": [f.to_dict(lang) for f in self.findings],
             },

@@ -8,7 +8,9 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
+from .errors import InvalidInstance
 from .findings import Finding, Report
+from .model import Instance
 from .schema import validate_schema
 from .xmlio import instance_from_tree, load_tree
 
@@ -35,3 +37,23 @@ def validate_file(path: str | os.PathLike) -> Report:
 
 def is_valid(path: str | os.PathLike) -> bool:
     return validate_file(path).valid
+
+
+def load_valid_instance(path: str | os.PathLike) -> Instance:
+    """Load an instance that commands other than `validate` can trust (facts, diff, export).
+
+    Raises InvalidInstance (exit 2, one line) when it is not valid against the XSD: a value that is
+    not an amount, a duplicate fact or an unknown concept would otherwise be silently dropped,
+    doubled or misplaced.
+    """
+    where = str(path)
+    tree = load_tree(path)
+    problems = validate_schema(tree, where)
+    if problems:
+        first = problems[0]
+        at = f"line {first.location.line}: " if first.location.line else ""
+        raise InvalidInstance(
+            f"not valid against the XSD ({len(problems)} finding{'s' if len(problems) > 1 else ''}; first: "
+            f"{at}{first.message_en.removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
+            where)
+    return instance_from_tree(tree, where)

@@ -8,12 +8,13 @@ for one, and refusing it closes the door on entity tricks (billion laughs, exter
 from __future__ import annotations
 
 import os
+import re
 from decimal import Decimal
 from pathlib import Path
 
 from lxml import etree
 
-from .errors import UnusableInput
+from .errors import OutputError, UnusableInput
 from .model import Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
@@ -30,6 +31,9 @@ HEADER_FIELDS = (
     ("date", "date"),
     ("note", "note"),
 )
+
+
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -72,11 +76,14 @@ def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
     head = data[:4096].lstrip()
     if not head.startswith(b"<") and not head.startswith(b"\xef\xbb\xbf<"):
         raise UnusableInput("not XML (does not start with '<')", where)
+    if _DOCTYPE_RE.search(data[:65536]):
+        raise UnusableInput("a DOCTYPE/DTD is not allowed in an instance (entities are never expanded)", where)
     try:
         tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as e:
         line = getattr(e, "lineno", None)
         msg = str(e.msg if hasattr(e, "msg") else e).splitlines()[0]
+        msg = re.sub(r",? line \d+, column \d+$", "", msg)
         raise UnusableInput(f"not well-formed XML{f' (line {line})' if line else ''}: {msg}", where) from None
     di = tree.docinfo
     if di.doctype or di.internalDTD is not None or di.externalDTD is not None:
@@ -220,12 +227,21 @@ def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
 
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same folder and a rename."""
-    import tempfile  # noqa: PLC0415 - only writers pay for it (tempfile pulls in random, shutil)
+    """Write bytes to path via a temporary file in the same folder and a rename.
+
+    A folder that does not exist or cannot be written is an OutputError (one line, exit 2); the
+    target is never left half-written and no temporary file stays behind.
+    """
+    import tempfile
 
     p = Path(path)
     d = p.parent if str(p.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=d)
+    if p.is_dir():
+        raise OutputError(f"cannot write {p}: it is a directory")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=d)
+    except OSError as e:
+        raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -233,11 +249,13 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, p)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
         raise
 
 

@@ -84,6 +84,16 @@ def load_for_diff(path: str | os.PathLike) -> Instance:
                     f"line {el.sourceline}: {etree.QName(el).localname} has {(el.text or '').strip()!r}, "
                     "not an amount", where) from None
     check_instance_shape(inst, where)
+    # anything else the XSD rejects (three decimals, a malformed code, a bad header) is refused too
+    from ..schema import validate_schema
+
+    problems = validate_schema(tree, where)
+    if problems:
+        first = problems[0]
+        at = f"line {first.location.line}: " if first.location.line else ""
+        raise UnusableInput(f"not valid against the XSD ({len(problems)} findings; first: {at}"
+                            f"{first.message_en.removeprefix('not valid against the XSD ')}); "
+                            f"run `juesuan validate {where}`", where)
     return inst
 
 

@@ -403,8 +403,7 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
                             "or 公开01表)", where)
     header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
     inst = Instance(header, doc.facts, source=where)
-    return Conversion(inst, [*notes, *doc.findings, *extra], [t.summary() for t in doc.tables],
-                      [t.summary("en") for t in doc.tables])
+    return Conversion.from_tables(inst, [*notes, *doc.findings, *extra], doc.tables)
 
 
 def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None, year: int | None,
@@ -446,4 +445,4 @@ def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | 
     if extras:
         header = replace(header, **extras)
     inst = Instance(header, facts, source=where)
-    return Conversion(inst, [*notes, *findings], [r.summary() for r in results], [r.summary("en") for r in results])
+    return Conversion.from_tables(inst, [*notes, *findings], results)

@@ -10,7 +10,7 @@ value cells into facts. Every non-empty cell of a recognised table becomes a fac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Sequence
 
@@ -262,11 +262,27 @@ class TableMatcher:
                 return cols
         raise _NoColumns(f"{self.table.id} 表：无法确定左右栏的起始列")
 
+    def _stacked(self) -> Block | None:
+        """Side-by-side blocks with the same columns and cells (06) printed as one long block, as in a
+        CSV of one table: one block holding all their rows."""
+        bs = self.table.blocks
+        if len(bs) < 2 or any((b.columns, b.cells, b.section) != (bs[0].columns, bs[0].cells, bs[0].section) for b in bs):
+            return None
+        return replace(bs[0], rows=tuple(r for b in bs for r in b.rows))
+
     def map_columns(self, header: list[GridRow], data: list[GridRow]) -> list[_BlockMap]:
-        starts = self._block_starts(header, data)
+        blocks = self.table.blocks
+        try:
+            starts = self._block_starts(header, data)
+        except _NoColumns:
+            stacked = self._stacked()
+            if stacked is None:
+                raise
+            blocks = (stacked,)
+            starts = [min((c.col for r in header + data[:3] for c in r.nonempty()), default=0)]
         maxcol = max((c.col for r in header + data for c in r.cells), default=0) + 1
         maps = []
-        for i, b in enumerate(self.table.blocks):
+        for i, b in enumerate(blocks):
             end = starts[i + 1] if i + 1 < len(starts) else maxcol
             maps.append(_BlockMap(b, starts[i], end))
         numbers = [r for r in header if self._numbers_row(r)]
@@ -420,6 +436,9 @@ class TableMatcher:
             maps = self.map_columns(header, data)
         except _NoColumns as e:
             res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
+            # nothing of this table could be read: every amount in it counts as not placed
+            res.unplaced.extend(c for r in data for c in r.nonempty()
+                                if is_amount(c.text) and not CODE_RE.match(c.text.strip()))
             return
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)

@@ -235,4 +235,4 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
     header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
     narrative = narrative_blocks(texts, where, [r.loc.line or 0 for r in rows], [r.loc.sheet for r in rows])
     inst = Instance(header, doc.facts, narrative, source=where)
-    return Conversion(inst, notes + doc.findings, [t.summary() for t in doc.tables], [t.summary("en") for t in doc.tables])
+    return Conversion.from_tables(inst, notes + doc.findings, doc.tables)

@@ -100,7 +100,7 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     header = make_header(entity or doc.entity, year or doc.year, used_layout.id, where)
     narrative = narrative_blocks([r.text() for r in rows], where, [r.loc.line or 0 for r in rows])
     inst = Instance(header, facts, narrative, source=where)
-    return Conversion(inst, notes + findings, [t.summary() for t in tables], [t.summary("en") for t in tables])
+    return Conversion.from_tables(inst, notes + findings, tables)
 
 
 def _spaced_regrid(matcher: TableMatcher, region: list[GridRow]):
