@@ -293,6 +293,8 @@ class Taxonomy:
     function_codes: CodeList
     economic_codes: CodeList
     layouts: dict[str, Layout] = field(default_factory=dict)
+    # the other parsed TOML sources of this version by relative path (rules.toml), from compiled.json
+    sources: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
     def concept(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]
@@ -331,11 +333,12 @@ COMPILED = "compiled.json"  # derived: the parsed TOML sources, for fast start-u
 
 
 def _source_files(root: Path) -> list[Path]:
-    return [root / "concepts.toml", *sorted((root / "layouts").glob("*.toml"))]
+    rules = root / "rules.toml"
+    return [root / "concepts.toml", *sorted((root / "layouts").glob("*.toml")), *([rules] if rules.exists() else [])]
 
 
 def _read_sources(root: Path) -> dict[str, dict]:
-    """The parsed TOML sources by relative path (concepts.toml, layouts/*.toml).
+    """The parsed TOML sources by relative path (concepts.toml, layouts/*.toml, rules.toml).
 
     Parsing TOML is most of a command's start-up (tomllib is pure Python), so `compiled.json` beside
     the sources keeps the parsed data with a fingerprint of each source (length and CRC-32: a change
@@ -497,6 +500,7 @@ def load_taxonomy(taxonomy_id: str = DEFAULT_TAXONOMY) -> Taxonomy:
         concepts=concepts,
         function_codes=_read_codes(root / "codes" / "function.tsv", "function", FUNCTION_CODE_RE),
         economic_codes=_read_codes(root / "codes" / "economic.tsv", "economic", ECONOMIC_CODE_RE),
+        sources={k: v for k, v in sources.items() if k == "rules.toml"},
     )
     for p in sorted((root / "layouts").glob("*.toml")):
         lay = _load_layout(p, concepts, sources[p.relative_to(root).as_posix()])

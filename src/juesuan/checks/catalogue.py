@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 import string
-import tomllib
 from dataclasses import dataclass, replace
 
 from ..errors import TaxonomyError
@@ -186,14 +185,9 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
 def load_rules(taxonomy_id: str = "juesuan-1.0") -> tuple[Rule, ...]:
     """The rule catalogue of a taxonomy version, in file order."""
     tax = load_taxonomy(taxonomy_id)
-    path = tax.root / "rules.toml"
-    if not path.exists():
+    data = tax.sources.get("rules.toml")  # parsed with the other sources (compiled.json when current)
+    if data is None:
         return ()
-    with path.open("rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as e:
-            raise TaxonomyError(f"{path}: {e}") from None
     return parse_rules(data, tax)
 
 
