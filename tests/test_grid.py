@@ -168,3 +168,32 @@ def test_sections_are_cut_separately_and_repeated_tables_reported():
     assert len(doc.facts) == 4  # the fuller copy; the notes section is no part of table 07
     assert [f.code for f in doc.findings] == ["convert:table-repeated"]
     assert doc.findings[0].location.file == "c"
+
+
+def test_a_mistyped_total_row_is_still_a_row_and_nothing_is_dropped():
+    """'合计 7.0O 7' must not be taken for a header line (its cells would vanish)."""
+    tax = load_taxonomy()
+    lay = tax.layout("2021-hunan")
+    rows = _rows([
+        "功能分类科目编码\t科目名称\t小计\t基本支出\t项目支出",
+        "\t合计\t7.0O\t7\t",
+        "201\t一般公共服务支出\t7.00\t7.00\t",
+    ])
+    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    assert {(f.concept, f.code, f.value) for f in res.facts} == {
+        ("GpbExpBasic", None, Decimal("7")), ("GpbExpTotal", "201", Decimal("7.00")),
+        ("GpbExpBasic", "201", Decimal("7.00"))}
+    bad = [f for f in res.findings if f.code == "convert:not-an-amount"]
+    assert len(bad) == 1 and "7.0O" in bad[0].message and bad[0].location.line == 2
+
+
+def test_numbers_in_the_header_zone_are_reported():
+    tax = load_taxonomy()
+    lay = tax.layout("2021-hunan")
+    rows = _rows([
+        "功能分类科目编码\t科目名称\t小计\t基本支出\t项目支出",
+        "\t\t\t1,234\t",  # a stray number in the header zone (no decimals: not taken for a data row)
+        "201\t一般公共服务支出\t7.00\t7.00\t",
+    ])
+    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    assert [(c.loc.line, c.text) for c in res.unplaced] == [(2, "1,234")]

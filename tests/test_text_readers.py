@@ -5,6 +5,10 @@ encodings and unusable text."""
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 
 from decimal import Decimal
 from pathlib import Path
@@ -236,3 +240,25 @@ def test_fixtures_are_what_the_tool_makes(reference_text):
     layout, plain = mod.build(reference_text.splitlines())
     assert LAYOUT_TXT.read_text("utf-8") == "\n".join(layout) + "\n", "run python tools/make_text_fixtures.py"
     assert PLAIN_TXT.read_text("utf-8") == "\n".join(plain) + "\n", "run python tools/make_text_fixtures.py"
+
+
+def test_each_table_has_its_own_unit(tmp_path, example):
+    """06 printed in 元 while the other tables are in 万元: only 06 is converted, whatever the hash seed."""
+    text = REFERENCE_TXT.read_text("utf-8")
+    start = text.index("公开 06 表")
+    end = text.index("公开 07 表")
+    part = text[start:end].replace("单位：万元", "单位：元")
+    part = re.sub(r"(?<![\d.,])(\d{1,3}(?:,\d{3})*|\d+)\.(\d\d)(?![\d])",
+                  lambda m: f"{int(m.group(1).replace(',', '')) * 10000 + int(m.group(2)) * 100:,}", part)
+    p = tmp_path / "mixed.txt"
+    p.write_text(text[:start] + part + text[end:], encoding="utf-8")
+    outs = []
+    for seed in ("1", "5"):
+        out = tmp_path / f"m{seed}.xml"
+        res = subprocess.run([sys.executable, "-m", "juesuan", "convert", str(p), "-o", str(out)],
+                             capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        assert res.returncode in (0, 1), res.stderr
+        assert "06 表" in res.stdout and "金额单位为元，已折算为万元" in res.stdout
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+    assert load_instance(tmp_path / "m1.xml").fact_set() == example.fact_set()

@@ -131,15 +131,18 @@ class Instance:
 
     def __post_init__(self) -> None:
         self._index: dict[tuple[str, str], Fact] | None = None
+        self._indexed: tuple[Fact, ...] = ()
 
     def _idx(self) -> dict[tuple[str, str], Fact]:
-        if self._index is None or len(self._index) != len(self.facts):
-            self._index = {f.key: f for f in self.facts}
+        """Facts by (concept, code), rebuilt whenever `facts` changed in any way (appended, replaced,
+        reassigned): comparing the snapshot is a C-speed identity scan, far cheaper than a rebuild."""
+        if self._index is None or len(self._indexed) != len(self.facts) or self._indexed != tuple(self.facts):
+            self._indexed = tuple(self.facts)
+            self._index = {f.key: f for f in self._indexed}
         return self._index
 
     def add(self, fact: Fact) -> None:
         self.facts.append(fact)
-        self._index = None
 
     def get(self, concept: str, code: str | None = None) -> Fact | None:
         return self._idx().get((concept, code or ""))

@@ -39,6 +39,18 @@ def is_valid(path: str | os.PathLike) -> bool:
     return validate_file(path).valid
 
 
+def require_schema_valid(tree, where: str) -> None:
+    """Raise InvalidInstance (exit 2, one line) when the tree is not valid against the XSD."""
+    problems = validate_schema(tree, where)
+    if problems:
+        first = problems[0]
+        at = f"line {first.location.line}: " if first.location.line else ""
+        raise InvalidInstance(
+            f"not valid against the XSD ({len(problems)} finding{'s' if len(problems) > 1 else ''}; first: "
+            f"{at}{first.message_en.removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
+            where)
+
+
 def load_valid_instance(path: str | os.PathLike) -> Instance:
     """Load an instance that commands other than `validate` can trust (facts, diff, export).
 
@@ -48,12 +60,5 @@ def load_valid_instance(path: str | os.PathLike) -> Instance:
     """
     where = str(path)
     tree = load_tree(path)
-    problems = validate_schema(tree, where)
-    if problems:
-        first = problems[0]
-        at = f"line {first.location.line}: " if first.location.line else ""
-        raise InvalidInstance(
-            f"not valid against the XSD ({len(problems)} finding{'s' if len(problems) > 1 else ''}; first: "
-            f"{at}{first.message_en.removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
-            where)
+    require_schema_valid(tree, where)
     return instance_from_tree(tree, where)

@@ -85,15 +85,9 @@ def load_for_diff(path: str | os.PathLike) -> Instance:
                     "not an amount", where) from None
     check_instance_shape(inst, where)
     # anything else the XSD rejects (three decimals, a malformed code, a bad header) is refused too
-    from ..schema import validate_schema
+    from ..validate import require_schema_valid
 
-    problems = validate_schema(tree, where)
-    if problems:
-        first = problems[0]
-        at = f"line {first.location.line}: " if first.location.line else ""
-        raise UnusableInput(f"not valid against the XSD ({len(problems)} findings; first: {at}"
-                            f"{first.message_en.removeprefix('not valid against the XSD ')}); "
-                            f"run `juesuan validate {where}`", where)
+    require_schema_valid(tree, where)
     return inst
 
 

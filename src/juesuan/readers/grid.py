@@ -91,6 +91,15 @@ class TableResult:
         return s + (f" ({where}{more})" if self.unplaced else "")
 
 
+_CJK_RE = re.compile(r"[\u3400-\u9fff]")
+
+
+def is_numberish(text: str) -> bool:
+    """Meant as a number, if perhaps mistyped: has a digit and no Chinese ('7.0O', '1,9x0', '20')."""
+    t = text.strip()
+    return bool(re.search(r"\d", t)) and not _CJK_RE.search(t)
+
+
 def is_meta(row: GridRow) -> bool:
     cells = row.nonempty()
     return bool(cells) and bool(META_RE.match(cells[0].text.strip()))
@@ -114,6 +123,13 @@ def round_amount(value: Decimal) -> tuple[Decimal, bool]:
     software does when it converts 元 to 万元)."""
     q = value.quantize(CENT, rounding=ROUND_HALF_UP)
     return q, q != value
+
+
+def document_unit(texts: Iterable[str]) -> str:
+    """The unit for tables that print no unit line of their own: the document's, when all its unit
+    lines agree; 万元 otherwise (the published unit)."""
+    units = {m.group(1) for t in texts for m in [UNIT_RE.search(t.replace(" ", ""))] if m}
+    return units.pop() if len(units) == 1 else "万元"
 
 
 def unit_of(rows: Sequence[GridRow]) -> str | None:
@@ -230,9 +246,11 @@ class TableMatcher:
         if CODE_RE.match(first) or (cell_code(first) and not INT_RE.match(first)):
             return True
         n = normalize_label(first)
-        known = n == "合计" or any(n in self._row_label_keys(b) for b in self.table.blocks) or (
+        known = any(n in self._row_label_keys(b) for b in self.table.blocks) or (
             n in self.codes.by_name and len(self.codes.by_name[n][0]) == 3)
-        return known and all(is_amount(c.text) or is_blank(c.text) for c in cells[1:])
+        # a known label followed by numbers (even mistyped ones like '7.0O') is a row; followed by
+        # other labels it is a header line (2024 05: 合计 | 基本支出 | 项目支出)
+        return known and all(is_blank(c.text) or is_numberish(c.text) for c in cells[1:])
 
     def _numbers_row(self, row: GridRow) -> bool:
         """A 栏次 row: '栏次' then column numbers, or only small integers in sequence (07)."""
@@ -430,6 +448,9 @@ class TableMatcher:
                 header.append(r)
             else:
                 data.append(r)
+        # numbers in the header zone belong to no cell: never drop them silently (栏次/行次 are small ints)
+        res.unplaced.extend(c for r in header for c in r.nonempty()
+                            if is_numberish(c.text) and not INT_RE.match(c.text.strip()) and not self._numbers_row(r))
         if not data:
             return
         try:
@@ -438,7 +459,7 @@ class TableMatcher:
             res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
             # nothing of this table could be read: every amount in it counts as not placed
             res.unplaced.extend(c for r in data for c in r.nonempty()
-                                if is_amount(c.text) and not CODE_RE.match(c.text.strip()))
+                                if is_numberish(c.text) and not CODE_RE.match(c.text.strip()))
             return
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)
@@ -844,6 +865,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     """
     secs = list(sections) if sections is not None else [rows]
     texts = [r.text() for sec in secs for r in sec]
+    doc_unit = document_unit(texts)
     entity, year = guess_entity_year(texts)
     if not entity:
         entity = entity_from_department_lines(texts)
@@ -866,7 +888,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         if t.id not in found:
             continue
         region = found[t.id]
-        sc = scale if scale is not None else UNIT_SCALES.get(unit_of(region) or "万元", Decimal(1))
+        sc = scale if scale is not None else UNIT_SCALES[unit_of(region) or doc_unit]
         matcher = TableMatcher(tax, lay, t, sc)
         lost_findings: list[Finding] = []
         lost: list[Cell] = []

@@ -29,13 +29,11 @@ from pathlib import Path
 
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
-from ..findings import Finding
 from ..model import Instance, Location
 from ..taxonomy import load_taxonomy
 from .grid import Cell, GridRow, TableMatcher, match_title, read_document
 from .narrative import narrative_blocks
 from .text import has_layout_spacing, layout_grid
-from .textdoc import SCALES, detect_unit
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 _PART3_RE = re.compile(r"^第三部分")
@@ -224,15 +222,11 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
     if not any_text:
         raise UnusableInput("the PDF has no text layer (scanned images?); run OCR on it first", where)
     texts = [r.text() for r in rows]
-    unit = detect_unit(texts)
-    notes: list[Finding] = []
-    if unit != "万元":
-        notes.append(Finding(code="convert:unit", severity="info", message=f"{where}：金额单位为{unit}，已换算为万元",
-                             message_en=f"{where}: amounts are in {unit}; converted to 万元", file=where))
-    doc = read_document(rows, tax, tax.layout(layout) if layout else None, SCALES[unit], regrid=_regrid)
+    # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
+    doc = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=_regrid)
     if not doc.tables:
         raise UnusableInput("no table of the 部门决算 set found (looked for titles like 收入支出决算总表)", where)
     header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
     narrative = narrative_blocks(texts, where, [r.loc.line or 0 for r in rows], [r.loc.sheet for r in rows])
     inst = Instance(header, doc.facts, narrative, source=where)
-    return Conversion.from_tables(inst, notes + doc.findings, doc.tables)
+    return Conversion.from_tables(inst, doc.findings, doc.tables)

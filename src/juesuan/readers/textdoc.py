@@ -23,14 +23,12 @@ from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
-from .grid import GridRow, TableMatcher, read_document, unplaced_findings
+from .grid import UNIT_SCALES, GridRow, TableMatcher, document_unit, read_document, unit_of, unplaced_findings
 from .narrative import narrative_blocks
 from .text import csv_rows, has_layout_spacing, layout_grid, line_rows, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
-SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 
 def decode_text(data: bytes, where: str) -> tuple[str, str]:
@@ -50,11 +48,6 @@ def decode_text(data: bytes, where: str) -> tuple[str, str]:
         if not visible or len(_CJK_RE.findall(text)) < 0.2 * len(visible):
             raise UnusableInput(f"not UTF-8 text (byte {e.start}); as GB18030 it is not Chinese text either", where) from None
         return text, "gb18030"
-
-
-def detect_unit(texts: list[str]) -> str:
-    units = [m.group(1) for t in texts for m in [UNIT_RE.search(t)] if m]
-    return max(set(units), key=units.count) if units else "万元"
 
 
 def read_text_file(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
@@ -80,18 +73,13 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     else:
         rows = line_rows(text, where)
         regrid = _spaced_regrid
-    texts = [r.text() for r in rows]
-    unit = detect_unit(texts)
-    scale = SCALES[unit]
-    if unit != "万元":
-        notes.append(Finding(code="convert:unit", severity="info",
-                             message=f"{where}：金额单位为{unit}，已换算为万元",
-                             message_en=f"{where}: amounts are in {unit}; converted to 万元", file=where))
     lay = tax.layout(layout) if layout else None
-    doc = read_document(rows, tax, lay, scale, regrid=regrid)
+    # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
+    doc = read_document(rows, tax, lay, regrid=regrid)
     tables, facts, findings = doc.tables, doc.facts, doc.findings
     used_layout = doc.layout
     if not tables and suffix in (".csv", ".tsv"):
+        scale = UNIT_SCALES[unit_of(rows) or document_unit([r.text() for r in rows])]
         used_layout, tables = _single_table(rows, tax, lay, year or doc.year, scale, where)
         facts = [f for t in tables for f in t.facts]
         findings = [f for t in tables for f in t.findings] + unplaced_findings(tables)

@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..schema import validate_schema
 from ..taxonomy import load_taxonomy
-from ..xmlio import atomic_write, instance_from_tree, load_tree
+from ..validate import load_valid_instance
+from ..xmlio import atomic_write
 from .instance import build_report, to_xml
 from .oim import to_json
 from .package import package_files, package_zip_name, zip_bytes
@@ -26,13 +26,7 @@ def export_xbrl(path: str | os.PathLike, outdir: str | os.PathLike, fmt: str = "
     if fmt not in FORMATS:
         raise ValueError(f"unknown XBRL export format {fmt!r}")
     src = Path(path)
-    tree = load_tree(src)
-    problems = validate_schema(tree, str(src))
-    if problems:
-        raise UnusableInput(
-            f"not valid against the XSD ({len(problems)} findings, first: {problems[0].message_en}); "
-            "run `juesuan validate`", str(src))
-    inst = instance_from_tree(tree, str(src))
+    inst = load_valid_instance(src)
     tax = load_taxonomy(inst.header.taxonomy)
     rep = build_report(inst, tax)
     out = Path(outdir)
