@@ -30,6 +30,11 @@ class Finding:
     values: dict = field(default_factory=dict)
     file: str = ""
 
+    @classmethod
+    def at(cls, code: str, severity: str, zh: str, en: str, loc: Location, table: str = "", **kw) -> "Finding":
+        """A finding about one place of a source file (its file is the location's)."""
+        return cls(code, severity, zh, en, table, location=loc, file=loc.file, **kw)
+
     def text(self, lang: str = "zh") -> str:
         return self.message_en if (lang == "en" and self.message_en) else self.message
 

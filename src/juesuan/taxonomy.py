@@ -37,9 +37,16 @@ def strip_ordinal(label: str) -> str:
 def normalize_label(label: str) -> str:
     """Label form used for matching: no ordinal, no blanks, ASCII brackets and quotes unified."""
     s = strip_ordinal(label or "")
-    s = re.sub(r"\s+", "", s)
-    table = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
-    return s.translate(table)
+    return re.sub(r"\s+", "", s).translate(_LABEL_TRANS)
+
+
+_LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
+QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
+
+
+def title_key(text: str) -> str:
+    """A table title as matched: normalised, quotes dropped (PDF text often drops or displaces “ ”)."""
+    return QUOTES_RE.sub("", normalize_label(text))
 
 
 def resource_root() -> Path:
@@ -80,6 +87,11 @@ class Code:
         """1 for 类 (3 digits), 2 for 款 (5), 3 for 项 (7)."""
         return {3: 1, 5: 2, 7: 3}[len(self.code)]
 
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The code's name and aliases, normalised."""
+        return frozenset(normalize_label(x) for x in (self.name, *self.aliases))
+
 
 @dataclass(frozen=True)
 class CodeList:
@@ -98,6 +110,11 @@ class CodeList:
                 out.setdefault(normalize_label(n), []).append(c.code)
         return out
 
+    def is_name(self, code: str, text: str) -> bool:
+        """Is `text` the name of `code` (true for a code not in the list)?"""
+        c = self.codes.get(code)
+        return c is None or normalize_label(text) in c.names
+
     def __hash__(self) -> int:
         return hash(self.kind)
 
@@ -111,6 +128,11 @@ class Column:
     number: str = ""
     aliases: tuple[str, ...] = ()
     group_aliases: tuple[str, ...] = ()
+
+    @functools.cached_property
+    def names(self) -> frozenset[str]:
+        """The column's label and aliases, normalised."""
+        return frozenset(normalize_label(x) for x in (self.label, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -157,6 +179,23 @@ class Block:
             return {}
         return self.cell_map
 
+    @functools.cached_property
+    def column_words(self) -> frozenset[str]:
+        """Every text a header line may print over the columns (labels, groups, sections, aliases)."""
+        return frozenset(normalize_label(x) for c in self.columns
+                         for x in (c.label, c.group, c.section, *c.aliases, *c.group_aliases) if x)
+
+    @functools.cached_property
+    def label_index(self) -> dict[str, list[int]]:
+        """Normalised label (and aliases) of each fixed label row -> its row indices."""
+        out: dict[str, list[int]] = {}
+        for i, r in enumerate(self.rows):
+            if not (r.is_group or r.code):
+                for lab in (r.label, *r.aliases):
+                    if lab:
+                        out.setdefault(normalize_label(lab), []).append(i)
+        return out
+
     def column(self, key: str) -> Column:
         for c in self.columns:
             if c.key == key:
@@ -171,6 +210,16 @@ class Table:
     title: str
     blocks: tuple[Block, ...]
     aliases: tuple[str, ...] = ()
+
+    @property
+    def dim(self) -> str:
+        """The classification of the table's code rows: economic for 06 (basic), else function."""
+        return "economic" if self.statement == "basic" else "function"
+
+    @functools.cached_property
+    def title_keys(self) -> tuple[str, ...]:
+        """The title and its aliases as matched (see title_key)."""
+        return tuple(title_key(t) for t in (self.title, *self.aliases))
 
 
 @dataclass(frozen=True)
@@ -206,6 +255,15 @@ class Layout:
             if t.statement == statement:
                 return t
         return None
+
+    @functools.cached_property
+    def title_index(self) -> dict[str, Table]:
+        """Title keys (titles and aliases) -> table; the first table wins a shared key."""
+        out: dict[str, Table] = {}
+        for t in self.tables:
+            for k in t.title_keys:
+                out.setdefault(k, t)
+        return out
 
     @functools.cached_property
     def _fixed(self) -> dict[tuple[str, str | None], Placement]:
