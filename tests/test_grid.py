@@ -55,7 +55,7 @@ def test_unmatched_rows_and_unplaced_cells_are_reported():
         "\t神秘的一行\t3.00\t\t\t\t\t\t",
         "201\t一般公共服务支出\t1,9x0\t\t\t\t\t\t",
     ])
-    res = TableMatcher(tax, lay, lay.table("02")).read(rows)
+    res = TableMatcher(tax, lay.table("02")).read(rows)
     assert {(f.concept, f.code, f.value) for f in res.facts} == {
         ("IncTotal", None, Decimal("10.00")), ("IncGrant", None, Decimal("10.00")),
         ("IncTotal", "201", Decimal("10.00")), ("IncGrant", "201", Decimal("10.00"))}
@@ -79,7 +79,7 @@ def test_split_codes_and_code_name_run_together():
                  Cell(3, "行政运行", L(line=1)), Cell(4, "1,511.89", L(line=1)), Cell(5, "1,503.52", L(line=1)),
                  Cell(6, "8.37", L(line=1))]),
     ]
-    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    res = TableMatcher(tax, lay.table("05")).read(rows)
     assert {(f.concept, f.code, f.value) for f in res.facts} == {
         ("GpbExpTotal", "2010601", Decimal("1511.89")), ("GpbExpBasic", "2010601", Decimal("1503.52")),
         ("GpbExpProject", "2010601", Decimal("8.37"))}
@@ -111,7 +111,7 @@ def test_spanning_header_cells_and_label_above_section():
     ]
     data = GridRow([Cell(0, "0.95", Location(line=5)), Cell(5, "3.00", Location(line=5)),
                     Cell(9, "3.00", Location(line=5)), Cell(10, "0.95", Location(line=5))])
-    res = TableMatcher(tax, lay, lay.table("07")).read(head + [data])
+    res = TableMatcher(tax, lay.table("07")).read(head + [data])
     assert {(f.concept, f.value) for f in res.facts} == {
         ("ThreeBudgetTotal", Decimal("0.95")), ("ThreeActualVehicle", Decimal("3.00")),
         ("ThreeActualVehicleOperation", Decimal("3.00")), ("ThreeBudgetReception", Decimal("0.95"))}
@@ -129,7 +129,7 @@ def test_merged_header_span_maps_columns_under_a_spanning_label():
     row2 = GridRow([Cell(c, t, L(line=2), span=2) for t, c in (("小计", 4), ("公务用车购置费", 6), ("公务用车运行维护费", 8))])
     row3 = GridRow([Cell(c, "预算数" if c % 2 == 0 else "决算数", L(line=3)) for c in range(12)])
     data = GridRow([Cell(0, "5.00", L(line=4)), Cell(1, "1.64", L(line=4)), Cell(10, "5.00", L(line=4)), Cell(11, "1.64", L(line=4))])
-    res = TableMatcher(tax, lay, lay.table("07")).read([row1, row2, row3, data])
+    res = TableMatcher(tax, lay.table("07")).read([row1, row2, row3, data])
     assert {(f.concept, f.value) for f in res.facts} == {
         ("ThreeBudgetTotal", Decimal("5.00")), ("ThreeActualTotal", Decimal("1.64")),
         ("ThreeBudgetReception", Decimal("5.00")), ("ThreeActualReception", Decimal("1.64"))}
@@ -179,7 +179,7 @@ def test_a_mistyped_total_row_is_still_a_row_and_nothing_is_dropped():
         "\t合计\t7.0O\t7\t",
         "201\t一般公共服务支出\t7.00\t7.00\t",
     ])
-    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    res = TableMatcher(tax, lay.table("05")).read(rows)
     assert {(f.concept, f.code, f.value) for f in res.facts} == {
         ("GpbExpBasic", None, Decimal("7")), ("GpbExpTotal", "201", Decimal("7.00")),
         ("GpbExpBasic", "201", Decimal("7.00"))}
@@ -195,5 +195,5 @@ def test_numbers_in_the_header_zone_are_reported():
         "\t\t\t1,234\t",  # a stray number in the header zone (no decimals: not taken for a data row)
         "201\t一般公共服务支出\t7.00\t7.00\t",
     ])
-    res = TableMatcher(tax, lay, lay.table("05")).read(rows)
+    res = TableMatcher(tax, lay.table("05")).read(rows)
     assert [(c.loc.line, c.text) for c in res.unplaced] == [(2, "1,234")]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,15 +31,14 @@ from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
-from ..model import Fact, Instance, Location, parse_amount
-from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
-from .grid import (BLANK_MARKS, Cell, GridRow, TableResult, cell_code, read_document, round_amount)
+from ..model import Fact, Instance, Location
+from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
+from .grid import (Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
+                   require_tables, round_amount, rounding_finding, unplaced_findings)
 
 RECALC = "recalculate and save it in Excel or LibreOffice"
 RECALC_ZH = "请在 Excel 或 LibreOffice 中重新计算并保存"
 _COL_RE = re.compile(r"^[A-Z]{1,3}$")
-_FUNCTION_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_ECONOMIC_CODE = re.compile(r"^\d{3}(\d{2})?$")
 
 
 def cell_text(c: RawCell) -> str:
@@ -51,10 +51,6 @@ def cell_text(c: RawCell) -> str:
             v = v.quantize(Decimal(1).scaleb(-c.decimals))
         return format(v, "f")
     return v
-
-
-def _finding(code: str, severity: str, zh: str, en: str, loc: Location, table: str = "") -> Finding:
-    return Finding(code=code, severity=severity, message=zh, message_en=en, table=table, location=loc, file=loc.file)
 
 
 # ------------------------------------------------------------------ (b) official layout
@@ -111,9 +107,9 @@ def read_official(wb: Workbook, tax: Taxonomy, layout: Layout | None, sheets: li
 
 
 def _uncomputed(loc: Location, table: str) -> Finding:
-    return _finding("convert:formula-not-computed", "error",
-                    f"{loc.source}：公式没有计算结果，{RECALC_ZH}",
-                    f"{loc.source}: the formula has no computed value; {RECALC}", loc, table)
+    return Finding.at("convert:formula-not-computed", "error",
+                      f"{loc.source}：公式没有计算结果，{RECALC_ZH}",
+                      f"{loc.source}: the formula has no computed value; {RECALC}", loc, table)
 
 
 # ------------------------------------------------------------------ (a) our template
@@ -129,25 +125,17 @@ def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Find
     if cell.formula and cell.value is None:
         findings.append(_uncomputed(loc, table))
         return None
-    v = cell.value
-    if isinstance(v, Decimal):
-        value = v
-    else:
-        t = (v or "").strip()
-        if t in BLANK_MARKS:
+    value = cell.value
+    if not isinstance(value, Decimal):
+        if is_blank(value or ""):
             return None
-        try:
-            value = parse_amount(t.replace(" ", ""))
-        except ValueError:
-            findings.append(_finding("convert:not-an-amount", "error", f"{loc.source}：“{t}”不是金额",
-                                     f"{loc.source}: {t!r} is not an amount", loc, table))
+        value, bad = read_amount(value, loc, table)
+        if bad is not None:
+            findings.append(bad)
             return None
     q, rounded = round_amount(value)
     if rounded:
-        findings.append(_finding("convert:rounded", "warning",
-                                 f"{loc.source}：金额 {value.normalize()} 超过两位小数，已四舍五入为 {q}",
-                                 f"{loc.source}: amount {value.normalize()} has more than two decimals; rounded half-up to {q}",
-                                 loc, table))
+        findings.append(rounding_finding(loc, value.normalize(), q, table))
     return q
 
 
@@ -213,10 +201,7 @@ def _parse_mapping(sheet: Sheet, wb: Workbook, tax: Taxonomy) -> dict:
                     col, _, concept = part.partition("=")
                     if not _COL_RE.match(col) or concept not in tax.concepts:
                         raise ValueError
-                    sample = "201" if gkind != "economic" else "301"
-                    if gkind == "economic":
-                        sample = "30101"
-                    p = lay.place(concept, sample)
+                    p = lay.place(concept, "30101" if gkind == "economic" else "201")
                     if p is None or out["sheets"].get(name, ("",))[0] != p.table:
                         raise _NotOurs(f"line {n}: {concept} is not a code column of table sheet {name!r}")
                     values[col_index(col)] = concept
@@ -228,7 +213,7 @@ def _parse_mapping(sheet: Sheet, wb: Workbook, tax: Taxonomy) -> dict:
     return out
 
 
-def _header_value(key: str, kind: str, cell: RawCell | None, loc: Location, date1904: bool, findings: list[Finding]):
+def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool, findings: list[Finding]):
     if cell is None or cell.value is None:
         return None
     v = cell.value
@@ -236,8 +221,8 @@ def _header_value(key: str, kind: str, cell: RawCell | None, loc: Location, date
         try:
             return int(Decimal(str(v).strip().removesuffix("年度").removesuffix("年")))
         except (ArithmeticError, ValueError, TypeError):  # Decimal's InvalidOperation is an ArithmeticError
-            findings.append(_finding("convert:bad-header", "error", f"{loc.source}：“{v}”不是年度",
-                                     f"{loc.source}: {v!r} is not a year", loc))
+            findings.append(Finding.at("convert:bad-header", "error", f"{loc.source}：“{v}”不是年度",
+                                       f"{loc.source}: {v!r} is not a year", loc))
             return None
     if kind == "date":
         if isinstance(v, Decimal):
@@ -246,8 +231,8 @@ def _header_value(key: str, kind: str, cell: RawCell | None, loc: Location, date
         m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", v.strip())
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        findings.append(_finding("convert:bad-header", "warning", f"{loc.source}：“{v}”不是日期（应为 2022-08-31），未读取",
-                                 f"{loc.source}: {v!r} is not a date (expected 2022-08-31); not read", loc))
+        findings.append(Finding.at("convert:bad-header", "warning", f"{loc.source}：“{v}”不是日期（应为 2022-08-31），未读取",
+                                   f"{loc.source}: {v!r} is not a date (expected 2022-08-31); not read", loc))
         return None
     if kind == "status":
         t = str(v).strip()
@@ -255,7 +240,7 @@ def _header_value(key: str, kind: str, cell: RawCell | None, loc: Location, date
     return digest_text(v).strip() or None
 
 
-def read_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None, year: int | None):
+def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
     """(instance header values, table results, findings, sheets that must be read by title)."""
     lay: Layout = mapping["layout"]
     where = wb.path
@@ -282,9 +267,7 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None
     def add(tid: str, concept: str, code: str | None, value: Decimal, loc: Location) -> None:
         res = results[tid]
         if (concept, code or "") in seen:
-            findings.append(_finding("convert:duplicate", "error",
-                                     f"{loc.source}：{tid} 表 {code or concept} 重复出现",
-                                     f"{loc.source}: table {tid} row {code or concept} appears twice", loc, tid))
+            findings.append(duplicate_finding(tid, code or concept, loc))
             res.unplaced.append(Cell(0, format(value, "f"), loc))
             return
         seen.add((concept, code or ""))
@@ -321,10 +304,10 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None
             name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
             if not text:
                 if vals:
-                    findings.append(_finding("convert:code-missing", "error",
-                                             f"{code_loc.source}：该行有金额但没有填写科目编码，金额未读取",
-                                             f"{code_loc.source}: the row has amounts but no classification code; its amounts were not read",
-                                             code_loc, tid))
+                    findings.append(Finding.at("convert:code-missing", "error",
+                                               f"{code_loc.source}：该行有金额但没有填写科目编码，金额未读取",
+                                               f"{code_loc.source}: the row has amounts but no classification code; its amounts were not read",
+                                               code_loc, tid))
                     res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 elif name_text:
                     nloc = Location(file=where, sheet=name, cell=cell_ref(r, name_col))
@@ -333,10 +316,10 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None
             code = _parse_code(text, gkind, codes)
             if code is None:
                 what = {"class": "支出功能分类（类）编码或名称", "function": "功能分类科目编码", "economic": "经济分类科目编码"}[gkind]
-                findings.append(_finding("convert:bad-code", "error",
-                                         f"{code_loc.source}：“{text}”不是{what}，该行未读取",
-                                         f"{code_loc.source}: {text!r} is not a {'class (类) code or name' if gkind == 'class' else gkind + ' classification code'}; the row was not read",
-                                         code_loc, tid))
+                findings.append(Finding.at("convert:bad-code", "error",
+                                           f"{code_loc.source}：“{text}”不是{what}，该行未读取",
+                                           f"{code_loc.source}: {text!r} is not a {'class (类) code or name' if gkind == 'class' else gkind + ' classification code'}; the row was not read",
+                                           code_loc, tid))
                 res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 continue
             for concept, v, loc in vals:
@@ -348,7 +331,7 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None
         if sh is None:
             continue
         loc = Location(file=where, sheet=name, cell=cell_ref(*ref))
-        v = _header_value(key, kind, sh.cells.get(ref), loc, wb.date1904, findings)
+        v = _header_value(kind, sh.cells.get(ref), loc, wb.date1904, findings)
         if v is not None:
             hdr[key] = v
     ordered = [results[t.id] for t in lay.tables if t.id in results]
@@ -368,8 +351,8 @@ def _parse_code(text: str, kind: str, codes) -> str | None:
     if code is None:
         return None
     if kind == "economic":
-        return code if _ECONOMIC_CODE.match(code) else None
-    return code if _FUNCTION_CODE.match(code) else None
+        return code if ECONOMIC_CODE_RE.match(code) else None
+    return code if FUNCTION_CODE_RE.match(code) else None
 
 
 # ------------------------------------------------------------------ entry point
@@ -387,10 +370,10 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
         try:
             mapping = _parse_mapping(mapping_sheet, wb, tax)
         except _NotOurs as e:
-            notes.append(_finding("convert:template-mapping-ignored", "warning",
-                                  f"{where}：模板映射表 _juesuan 无法使用（{e}），按表名读取各表",
-                                  f"{where}: the template mapping sheet _juesuan cannot be used ({e}); tables read by their titles",
-                                  Location(file=where)))
+            notes.append(Finding.at("convert:template-mapping-ignored", "warning",
+                                    f"{where}：模板映射表 _juesuan 无法使用（{e}），按表名读取各表",
+                                    f"{where}: the template mapping sheet _juesuan cannot be used ({e}); tables read by their titles",
+                                    Location(file=where)))
             mapping = None
         if mapping is not None:
             if lay is not None and lay.id != mapping["layout"].id:
@@ -398,9 +381,7 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
                                     f"--layout {lay.id} does not apply to it", where)
             return _convert_template(wb, tax, mapping, entity, year, notes)
     doc, extra = read_official(wb, tax, lay)
-    if not doc.tables:
-        raise UnusableInput("no table of the 部门决算 set found in any sheet (looked for titles like 收入支出决算总表 "
-                            "or 公开01表)", where)
+    require_tables(doc.tables, where, sheets=True)
     header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
     inst = Instance(header, doc.facts, source=where)
     return Conversion.from_tables(inst, [*notes, *doc.findings, *extra], doc.tables)
@@ -408,19 +389,17 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
 
 def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | None, year: int | None,
                       notes: list[Finding]) -> Conversion:
-    from dataclasses import replace
-
     where = wb.path
     lay: Layout = mapping["layout"]
-    hdr, results, findings, changed = read_template(wb, tax, mapping, entity, year)
+    hdr, results, findings, changed = read_template(wb, tax, mapping)
     facts = [f for r in results for f in r.facts]
     if changed:
         sheets = [wb.sheet(n) for n in changed]
         for n in changed:
-            notes.append(_finding("convert:template-changed", "warning",
-                                  f"{where}：工作表“{n}”的表样已被改动，改按表名和行列标题读取",
-                                  f"{where}: sheet {n!r} no longer has the template's labels; read by its title and headers instead",
-                                  Location(file=where, sheet=n)))
+            notes.append(Finding.at("convert:template-changed", "warning",
+                                    f"{where}：工作表“{n}”的表样已被改动，改按表名和行列标题读取",
+                                    f"{where}: sheet {n!r} no longer has the template's labels; read by its title and headers instead",
+                                    Location(file=where, sheet=n)))
         doc, extra = read_official(wb, tax, lay, sheets)
         have = {r.table.id for r in results}
         for t in doc.tables:
@@ -431,14 +410,7 @@ def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | 
         findings.extend(extra)
         order = {t.id: i for i, t in enumerate(lay.tables)}
         results.sort(key=lambda r: order[r.table.id])
-    for r in results:
-        for c in r.unplaced:
-            if any(f.location == c.loc for f in findings):
-                continue
-            findings.append(_finding("convert:cell-not-placed", "warning",
-                                     f"{c.loc.source}：{r.table.id} 表中的“{c.text.strip()}”未能读取",
-                                     f"{c.loc.source}: {c.text.strip()!r} in table {r.table.id} was not read",
-                                     c.loc, r.table.id))
+    findings += unplaced_findings(results, findings, "未能读取", "was not read")
     header = make_header(entity or hdr.get("entity"), year or hdr.get("fiscal_year"), lay.id, where,
                          status=str(hdr.get("status") or "final"))
     extras = {k: str(hdr[k]) for k in ("uscc", "preparer", "date", "note") if hdr.get(k)}

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable, Iterable, Sequence
 
+from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Fact, Location, parse_amount
-from ..taxonomy import Block, Layout, Row, Table, Taxonomy, normalize_label, strip_ordinal
+from ..taxonomy import (FUNCTION_CODE_RE, QUOTES_RE, Block, Layout, Row, Table, Taxonomy, normalize_label,
+                        strip_ordinal, title_key)
 
-CODE_RE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 CODE_PART_RE = re.compile(r"^\d{2,3}$")
 CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
 SPLIT_CODE_RE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
@@ -37,7 +38,6 @@ PART_RE = re.compile(r"^第[三四五]部分")
 CODE_HEADS = {"类", "款", "项"}
 # header cells that may stand alone on a repeated header line (never a wrapped label's tail)
 LONE_HEADS = {"栏次", "行次", "项目", "科目名称", "金额", "决算数", "预算数"}
-_QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,31 @@ def round_amount(value: Decimal) -> tuple[Decimal, bool]:
     return q, q != value
 
 
+def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, Finding | None]:
+    """The amount a cell's text shows, or (None, the not-an-amount error)."""
+    t = text.strip()
+    try:
+        return parse_amount(t.replace(" ", "")), None
+    except ValueError:
+        where = loc.source or loc
+        return None, Finding.at("convert:not-an-amount", "error", f"{where}：“{t}”不是金额",
+                                f"{where}: {t!r} is not an amount", loc, table)
+
+
+def rounding_finding(loc: Location, exact: Decimal, q: Decimal, table: str) -> Finding:
+    """One amount with more than two decimals, rounded half-up."""
+    where = loc.source or loc
+    return Finding.at("convert:rounded", "warning", f"{where}：金额 {exact} 超过两位小数，已四舍五入为 {q}",
+                      f"{where}: amount {exact} has more than two decimals; rounded half-up to {q}", loc, table)
+
+
+def duplicate_finding(table: str, key: str, loc: Location, key_en: str = "") -> Finding:
+    """A (concept, code) read a second time: `key` names the row (`key_en` in English, if other)."""
+    where = loc.source or loc
+    return Finding.at("convert:duplicate", "error", f"{where}：{table} 表 {key} 重复出现",
+                      f"{where}: table {table} row {key_en or key} appears twice", loc, table)
+
+
 def document_unit(texts: Iterable[str]) -> str:
     """The unit for tables that print no unit line of their own: the document's, when all its unit
     lines agree; 万元 otherwise (the published unit)."""
@@ -144,41 +169,23 @@ def unit_of(rows: Sequence[GridRow]) -> str | None:
 # ------------------------------------------------------------------ tables and layouts by title
 
 
-def title_keys(table: Table) -> tuple[str, ...]:
-    return tuple(_QUOTES_RE.sub("", normalize_label(t)) for t in (table.title, *table.aliases))
-
-
-_TITLE_INDEX: dict[int, tuple[Layout, dict[str, Table]]] = {}
-
-
-def _title_index(layout: Layout) -> dict[str, Table]:
-    hit = _TITLE_INDEX.get(id(layout))
-    if hit is None or hit[0] is not layout:
-        index: dict[str, Table] = {}
-        for t in layout.tables:
-            for k in title_keys(t):
-                index.setdefault(k, t)
-        hit = _TITLE_INDEX[id(layout)] = (layout, index)
-    return hit[1]
-
-
 def match_title(text: str, layout: Layout) -> Table | None:
     """The table whose title (or alias) this text is; exact after normalisation (quotes ignored:
     PDF text often drops or displaces “ ”), or None."""
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", text.strip()))
-    n = _QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
-    return _title_index(layout).get(n)
+    n = QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
+    return layout.title_index.get(n)
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
     """Pick the layout whose table titles match the most lines exactly; ties go to the year."""
-    lines = [_QUOTES_RE.sub("", normalize_label(t)) for t in texts if t and len(t) < 80]
+    lines = [title_key(t) for t in texts if t and len(t) < 80]
     best, best_score = None, -1
     for lay in tax.layouts.values():
-        titles = {_QUOTES_RE.sub("", normalize_label(t.title)): 2 for t in lay.tables}
+        titles = {t.title_keys[0]: 2 for t in lay.tables}
         for t in lay.tables:
-            for a in t.aliases:
-                titles.setdefault(_QUOTES_RE.sub("", normalize_label(a)), 1)
+            for a in t.title_keys[1:]:
+                titles.setdefault(a, 1)
         score = sum(titles.get(re.sub(r"^[一二三四五六七八九]、", "", l), 0) for l in set(lines))
         if year is not None and lay.years and year in lay.years:
             score += 1
@@ -194,7 +201,7 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
 def cell_code(text: str) -> tuple[str, str] | None:
     """'2010601' -> ('2010601', ''); '201 06 01 行政运行' -> ('2010601', '行政运行'); '2010601行政运行' too."""
     s = text.strip()
-    if CODE_RE.match(s):
+    if FUNCTION_CODE_RE.match(s):
         return s, ""
     m = SPLIT_CODE_RE.match(s)
     if m:
@@ -209,7 +216,9 @@ def cell_code(text: str) -> tuple[str, str] | None:
 
 
 @dataclass
-class _BlockMap:
+class BlockMap:
+    """Where one layout block sits among a region's physical columns."""
+
     block: Block
     start: int  # first physical column of the block (its label column)
     end: int  # one past the last physical column
@@ -219,22 +228,13 @@ class _BlockMap:
 class TableMatcher:
     """Maps one table region (rows between its title and the next table) onto a layout table."""
 
-    def __init__(self, tax: Taxonomy, layout: Layout, table: Table, scale: Decimal = Decimal(1)):
-        self.tax, self.layout, self.table, self.scale = tax, layout, table, scale
-        self.dim = "economic" if table.statement == "basic" else "function"
+    def __init__(self, tax: Taxonomy, table: Table, unit: str = "万元"):
+        """`unit`: the table's amount unit as printed (a key of UNIT_SCALES); amounts become 万元."""
+        self.tax, self.table, self.unit, self.scale = tax, table, unit, UNIT_SCALES[unit]
+        self.dim = table.dim
         self.codes = tax.codes_for(self.dim)
 
     # -- row kinds
-    def _row_label_keys(self, block: Block) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for i, r in enumerate(block.rows):
-            if r.is_group or r.code:
-                continue
-            for lab in (r.label, *r.aliases):
-                if lab:
-                    out.setdefault(normalize_label(lab), []).append(i)
-        return out
-
     def _looks_like_data(self, row: GridRow) -> bool:
         """The first data row ends the header zone: an amount, a code, or a known row label alone."""
         cells = row.nonempty()
@@ -243,10 +243,10 @@ class TableMatcher:
         if any(is_amount(c.text) and "." in c.text for c in cells):
             return True
         first = cells[0].text.strip()
-        if CODE_RE.match(first) or (cell_code(first) and not INT_RE.match(first)):
+        if FUNCTION_CODE_RE.match(first) or (cell_code(first) and not INT_RE.match(first)):
             return True
         n = normalize_label(first)
-        known = any(n in self._row_label_keys(b) for b in self.table.blocks) or (
+        known = any(n in b.label_index for b in self.table.blocks) or (
             n in self.codes.by_name and len(self.codes.by_name[n][0]) == 3)
         # a known label followed by numbers (even mistyped ones like '7.0O') is a row; followed by
         # other labels it is a header line (2024 05: 合计 | 基本支出 | 项目支出)
@@ -268,14 +268,14 @@ class TableMatcher:
         nblocks = len(self.table.blocks)
         if nblocks == 1:
             return [min((c.col for r in header + data[:3] for c in r.nonempty()), default=0)]
-        firsts = {normalize_label(b.header[0]) for b in self.table.blocks if b.header} | {"项目", "经济分类科目编码"}
+        firsts = {normalize_label(b.header[0]) for b in self.table.blocks if b.header}
         for r in header:
             cols = [c.col for c in r.nonempty() if normalize_label(c.text) in firsts]
             if len(cols) == nblocks:
                 return cols
         # fallback: spread data-row codes / labels (06: code columns repeat every k columns)
         for r in data:
-            cols = [c.col for c in r.nonempty() if CODE_RE.match(c.text.strip())]
+            cols = [c.col for c in r.nonempty() if FUNCTION_CODE_RE.match(c.text.strip())]
             if len(cols) == nblocks:
                 return cols
         raise _NoColumns(f"{self.table.id} 表：无法确定左右栏的起始列")
@@ -288,7 +288,7 @@ class TableMatcher:
             return None
         return replace(bs[0], rows=tuple(r for b in bs for r in b.rows))
 
-    def map_columns(self, header: list[GridRow], data: list[GridRow]) -> list[_BlockMap]:
+    def map_columns(self, header: list[GridRow], data: list[GridRow]) -> list[BlockMap]:
         blocks = self.table.blocks
         try:
             starts = self._block_starts(header, data)
@@ -302,7 +302,7 @@ class TableMatcher:
         maps = []
         for i, b in enumerate(blocks):
             end = starts[i + 1] if i + 1 < len(starts) else maxcol
-            maps.append(_BlockMap(b, starts[i], end))
+            maps.append(BlockMap(b, starts[i], end))
         numbers = [r for r in header if self._numbers_row(r)]
         for m in maps:
             if numbers and all(c.number for c in m.block.columns):
@@ -313,13 +313,13 @@ class TableMatcher:
                 self._map_by_position(m, data)
         return maps
 
-    def _map_by_numbers(self, m: _BlockMap, row: GridRow) -> None:
+    def _map_by_numbers(self, m: BlockMap, row: GridRow) -> None:
         bynum = {c.number: c.key for c in m.block.columns}
         for c in row.nonempty():
             if m.start <= c.col < m.end and normalize_label(c.text) in bynum:
                 m.columns[c.col] = bynum[normalize_label(c.text)]
 
-    def _header_paths(self, m: _BlockMap, header: list[GridRow]) -> dict[int, list[str]]:
+    def _header_paths(self, m: BlockMap, header: list[GridRow]) -> dict[int, list[str]]:
         """Header texts above each physical column, top to bottom. A cell with a known span covers
         its columns; without span information a spanning group/section label is carried rightwards
         over empty cells."""
@@ -340,14 +340,14 @@ class TableMatcher:
                     paths[col].append(last)
         return paths
 
-    def _section_ok(self, m: _BlockMap, c, path: list[str]) -> bool:
+    def _section_ok(self, m: BlockMap, c, path: list[str]) -> bool:
         if c.section and normalize_label(c.section) not in path and any(
             normalize_label(o.section) in path for o in m.block.columns if o.section
         ):
             return False
         return True
 
-    def _map_by_header(self, m: _BlockMap, header: list[GridRow]) -> None:
+    def _map_by_header(self, m: BlockMap, header: list[GridRow]) -> None:
         paths = self._header_paths(m, header)
         taken = set(m.columns.values())
         # pass 1: the lowest header text is the column's label (or a label wrapped over header rows)
@@ -364,8 +364,7 @@ class TableMatcher:
             for c in m.block.columns:
                 if c.key in taken:
                     continue
-                labels = {normalize_label(x) for x in (c.label, *c.aliases)}
-                if not labels.intersection(leaves) or not self._section_ok(m, c, path):
+                if not c.names.intersection(leaves) or not self._section_ok(m, c, path):
                     continue
                 m.columns[col] = c.key
                 taken.add(c.key)
@@ -378,7 +377,7 @@ class TableMatcher:
             done = False
             for text in reversed(path[:-1]):
                 for c in m.block.columns:
-                    if c.key in taken or text not in {normalize_label(x) for x in (c.label, *c.aliases)}:
+                    if c.key in taken or text not in c.names:
                         continue
                     if not self._section_ok(m, c, path):
                         continue
@@ -403,7 +402,7 @@ class TableMatcher:
                     out.add(normalize_label(g))
         return out
 
-    def _map_by_position(self, m: _BlockMap, data: list[GridRow]) -> None:
+    def _map_by_position(self, m: BlockMap, data: list[GridRow]) -> None:
         """Last resort: value columns are the columns right of the label (and 行次) columns, in order."""
         amount_cols = sorted({c.col for r in data for c in r.nonempty() if m.start <= c.col < m.end and is_amount(c.text) and "." in c.text})
         if not amount_cols:
@@ -414,8 +413,7 @@ class TableMatcher:
 
     # -- rows
     def read(self, rows: Sequence[GridRow]) -> TableResult:
-        res = TableResult(self.table, rows=list(rows))
-        res.unit = next((u for u, s in UNIT_SCALES.items() if s == self.scale), str(self.scale))
+        res = TableResult(self.table, rows=list(rows), unit=self.unit)
         self._read(rows, res)
         self._report_rounding(res)
         return res
@@ -424,20 +422,15 @@ class TableMatcher:
         if not res.rounded:
             return
         if self.scale == 1:
-            for c, exact, q in res.rounded:
-                where = c.loc.source or str(c.loc)
-                res.findings.append(self._finding(
-                    "convert:rounded", "warning",
-                    f"{where}：金额 {exact} 超过两位小数，已四舍五入为 {q}",
-                    f"{where}: amount {exact} has more than two decimals; rounded half-up to {q}", c.loc))
+            res.findings.extend(rounding_finding(c.loc, exact, q, self.table.id) for c, exact, q in res.rounded)
         else:
             c, exact, q = res.rounded[0]
             n = len(res.rounded)
-            res.findings.append(self._finding(
+            res.findings.append(Finding.at(
                 "convert:rounded", "warning",
                 f"{self.table.id} 表：{n} 个金额由{res.unit}折算为万元后四舍五入保留两位小数（如 {c.loc.source or c.loc} {exact} → {q}）",
                 f"table {self.table.id}: {n} amounts converted from {res.unit} to 万元 were rounded half-up to two decimals "
-                f"(e.g. {c.loc.source or c.loc} {exact} -> {q})", c.loc))
+                f"(e.g. {c.loc.source or c.loc} {exact} -> {q})", c.loc, self.table.id))
 
     def _read(self, rows: Sequence[GridRow], res: TableResult) -> None:
         header, data = [], []
@@ -456,17 +449,17 @@ class TableMatcher:
         try:
             maps = self.map_columns(header, data)
         except _NoColumns as e:
-            res.findings.append(self._finding("convert:columns-not-found", "error", str(e), str(e), rows[0].loc))
+            res.findings.append(Finding.at("convert:columns-not-found", "error", str(e), str(e), rows[0].loc, self.table.id))
             # nothing of this table could be read: every amount in it counts as not placed
             res.unplaced.extend(c for r in data for c in r.nonempty()
-                                if is_numberish(c.text) and not CODE_RE.match(c.text.strip()))
+                                if is_numberish(c.text) and not FUNCTION_CODE_RE.match(c.text.strip()))
             return
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)
         used: list[set[int]] = [set() for _ in maps]
         seen: set[tuple[str, str]] = set()
         for r in data:
-            pending: tuple[_BlockMap, Row, str | None] | None = None
+            pending: tuple[BlockMap, Row, str | None] | None = None
             for bi, m in enumerate(maps):
                 cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
                 if not cells:
@@ -478,7 +471,7 @@ class TableMatcher:
                     label_cells = [c for c in label_cells if c not in heads]
                     if not label_cells and not any(c.col in value_cols for c in cells):
                         continue
-                target = self._match_row(m, label_cells, used[bi])
+                target = self.match_row(m, label_cells, used[bi])
                 if target is None:
                     vals = [c for c in cells if c.col in value_cols and not is_blank(c.text)]
                     first_value = min(value_cols, default=m.start + 1)
@@ -492,37 +485,30 @@ class TableMatcher:
                     leftovers = [c for c in cells if not (INT_RE.match(c.text.strip()) and not vals)]
                     if vals:
                         label = " ".join(c.text.strip() for c in label_cells) or "（空）"
-                        res.findings.append(self._finding(
+                        res.findings.append(Finding.at(
                             "convert:row-not-matched", "warning",
                             f"{self.table.id} 表：行“{label}”无法对应到表样中的行，其数值未读取",
                             f"table {self.table.id}: row '{label}' matches no row of the layout; its values were not read",
-                            r.loc))
+                            r.loc, self.table.id))
                         res.unplaced.extend(vals)
-                    elif leftovers and not all(self._ignorable(c.text) for c in leftovers):
-                        res.unplaced.extend(c for c in leftovers if not self._ignorable(c.text))
+                    else:
+                        res.unplaced.extend(c for c in leftovers if not is_blank(c.text))
                     continue
                 row, code, consumed = target
                 res.rows_matched += 1
-                extra = [c for c in label_cells if c not in consumed and not self._ignorable(c.text)]
-                if extra:
-                    res.unplaced.extend(extra)
+                res.unplaced.extend(c for c in label_cells if c not in consumed and not is_blank(c.text))
                 vals = [c for c in cells if c.col in value_cols]
                 self._emit(res, m, row, code, vals, seen)
                 pending = (m, row, code) if row.cells and not vals else None
 
-    @staticmethod
-    def _ignorable(text: str) -> bool:
-        return is_blank(text)
-
     # -- rows broken by extraction
-    def _drop_repeated_headers(self, header: list[GridRow], maps: list[_BlockMap], data: list[GridRow]) -> list[GridRow]:
+    def _drop_repeated_headers(self, header: list[GridRow], maps: list[BlockMap], data: list[GridRow]) -> list[GridRow]:
         """Header rows printed again inside the table (a page break repeats the header)."""
         head_texts = {normalize_label(c.text) for r in header for c in r.nonempty()}
         known = head_texts | HEADER_WORDS | CODE_HEADS
         for m in maps:
-            for c in m.block.columns:
-                known.update(normalize_label(x) for x in (c.label, c.group, c.section, *c.aliases, *c.group_aliases) if x)
-        title = {*title_keys(self.table)}
+            known |= m.block.column_words
+        title = set(self.table.title_keys)
         out = []
         for r in data:
             texts = [normalize_label(c.text) for c in r.nonempty()]
@@ -533,12 +519,12 @@ class TableMatcher:
                     continue
                 if len(texts) == 1 and texts[0] in head_texts and texts[0] in LONE_HEADS:
                     continue  # a lone header cell again ("栏次")
-                if len(texts) == 1 and _QUOTES_RE.sub("", re.sub(r"[（(]续[)）]$", "", texts[0])) in title:
+                if len(texts) == 1 and QUOTES_RE.sub("", re.sub(r"[（(]续[)）]$", "", texts[0])) in title:
                     continue  # the title repeated on the next page, "（续）"
             out.append(r)
         return out
 
-    def _label_status(self, maps: list[_BlockMap], r: GridRow) -> tuple[bool, bool, bool, bool]:
+    def _label_status(self, maps: list[BlockMap], r: GridRow) -> tuple[bool, bool, bool, bool]:
         """(has labels, has amounts, every labelled block matches a layout row, ... and by its full
         name: a code row's name is the code list's name)."""
         has_labels = has_amounts = False
@@ -550,16 +536,15 @@ class TableMatcher:
             if not labels:
                 continue
             has_labels = True
-            target = self._match_row(m, labels, set())
+            target = self.match_row(m, labels, set())
             if target is None:
                 matched = verified = False
                 continue
             code = target[1]
             if code is not None:
                 words = [c.text.strip() for c in labels if not (INT_RE.match(c.text.strip()) and c is not labels[0])]
-                name = normalize_label(re.sub(r"^[\d\s]+", "", " ".join(words)))
-                known = self.codes.codes.get(code)
-                if name and known is not None and name not in {normalize_label(x) for x in (known.name, *known.aliases)}:
+                name = re.sub(r"^[\d\s]+", "", " ".join(words))
+                if normalize_label(name) and not self.codes.is_name(code, name):
                     verified = False
         return has_labels, has_amounts, matched, verified
 
@@ -577,7 +562,7 @@ class TableMatcher:
                 by_col[c.col] = Cell(c.col, prev.text.strip() + c.text.strip(), prev.loc, max(prev.span, c.span))
         return GridRow([by_col[k] for k in sorted(by_col)], a.loc)
 
-    def join_split_rows(self, maps: list[_BlockMap], data: list[GridRow]) -> list[GridRow]:
+    def join_split_rows(self, maps: list[BlockMap], data: list[GridRow]) -> list[GridRow]:
         """Rows that extraction broke over lines: a label wrapped onto the next line, or the amounts
         printed on the line below their label. Joined only when the joined label is a layout row (or
         the code's own name), so no text is ever absorbed silently."""
@@ -614,7 +599,7 @@ class TableMatcher:
             i += 1
         return rows
 
-    def _match_row(self, m: _BlockMap, label_cells: list[Cell], used: set[int]):
+    def match_row(self, m: BlockMap, label_cells: list[Cell], used: set[int]):
         """(row, code, consumed cells) for the label part of one block of a data row, or None."""
         block = m.block
         if not label_cells:
@@ -654,7 +639,7 @@ class TableMatcher:
             return None
         # label
         n = normalize_label(texts[0])
-        keys = self._row_label_keys(block)
+        keys = block.label_index
         number = None
         if len(texts) > 1 and INT_RE.match(texts[1]):
             number = int(texts[1])
@@ -676,10 +661,9 @@ class TableMatcher:
         # a bare 行次 (label lost in extraction): the row by its number
         if INT_RE.match(texts[0]):
             num = int(texts[0])
-            for i, r in enumerate(block.rows):
+            for r in block.rows:
                 if r.number == num and not r.is_group:
                     return r, None, label_cells[:1]
-            return None
         return None
 
     @staticmethod
@@ -694,44 +678,32 @@ class TableMatcher:
             out.append(c)
         return out
 
-    def _emit(self, res: TableResult, m: _BlockMap, row: Row, code: str | None, cells: list[Cell],
+    def _emit(self, res: TableResult, m: BlockMap, row: Row, code: str | None, cells: list[Cell],
               seen: set, spill: bool = False) -> None:
         concepts = m.block.row_cells(row)
         for c in cells:
             t = c.text.strip()
             if is_blank(t):
                 continue
-            key = m.columns.get(c.col)
-            if spill:
-                key = next(iter(concepts), None) if len(concepts) == 1 else None
+            key = (next(iter(concepts), None) if len(concepts) == 1 else None) if spill else m.columns.get(c.col)
             concept = concepts.get(key) if key else None
             if concept is None:
                 res.unplaced.append(c)
                 continue
-            try:
-                value = parse_amount(t.replace(" ", ""))
-            except ValueError:
-                res.findings.append(self._finding(
-                    "convert:not-an-amount", "error",
-                    f"{c.loc.source or c.loc}：“{t}”不是金额", f"{c.loc.source or c.loc}: {t!r} is not an amount", c.loc))
+            value, bad = read_amount(t, c.loc, self.table.id)
+            if bad is not None:
+                res.findings.append(bad)
                 continue
             exact = value * self.scale
             value, rounded = round_amount(exact)
             if rounded:
                 res.rounded.append((c, exact.normalize(), value))
             if (concept, code or "") in seen:
-                res.findings.append(self._finding(
-                    "convert:duplicate", "error",
-                    f"{c.loc.source or c.loc}：{self.table.id} 表 {code or strip_ordinal(row.label)} 重复出现",
-                    f"{c.loc.source or c.loc}: table {self.table.id} row {code or row.label} appears twice", c.loc))
+                res.findings.append(duplicate_finding(self.table.id, code or strip_ordinal(row.label), c.loc, code or row.label))
                 res.unplaced.append(c)
                 continue
             seen.add((concept, code or ""))
             res.facts.append(Fact(concept, code, value, c.loc, origin=c.loc.source))
-
-    def _finding(self, code: str, severity: str, zh: str, en: str, loc: Location) -> Finding:
-        return Finding(code=code, severity=severity, message=zh, message_en=en, table=self.table.id,
-                       location=loc, file=loc.file)
 
 
 class _NoColumns(Exception):
@@ -849,15 +821,14 @@ class DocumentResult:
 Regrid = Callable[["TableMatcher", list[GridRow]], tuple[list[GridRow], list[Finding], list[Cell]]]
 
 
-def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None = None,
-                  scale: Decimal | None = None, regrid: Regrid | None = None,
+def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None = None, regrid: Regrid | None = None,
                   sections: Sequence[Sequence[GridRow]] | None = None) -> DocumentResult:
     """Find the tables of a whole document and read them all.
 
     `sections` (e.g. the sheets of a workbook) are cut into tables each on its own, so that a table
     never runs on into the next section; `rows` is then only used for the document's texts. A table
-    found twice keeps the copy with the most cells (the other is reported). `scale` converts the
-    amounts; by default each table's own unit line decides (单位：元 -> 0.0001), else 万元.
+    found twice keeps the copy with the most cells (the other is reported). Each table's own unit line
+    decides its amounts' unit (单位：元 -> 0.0001 万元), else the document's, else 万元.
 
     `regrid`, if given, turns each table region into grid rows first (text whose columns must be
     recovered: layout-spaced or plain extract_text output); it returns the rows, its own findings
@@ -888,8 +859,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         if t.id not in found:
             continue
         region = found[t.id]
-        sc = scale if scale is not None else UNIT_SCALES[unit_of(region) or doc_unit]
-        matcher = TableMatcher(tax, lay, t, sc)
+        matcher = TableMatcher(tax, t, unit_of(region) or doc_unit)
         lost_findings: list[Finding] = []
         lost: list[Cell] = []
         if regrid is not None:
@@ -904,22 +874,36 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         first = next((r for r in region if r.nonempty()), None)
         loc = first.loc if first else Location()
         n = sum(len(r.nonempty()) for r in region)
-        findings.append(Finding(
-            code="convert:table-repeated", severity="warning",
-            message=f"{loc.source or loc}：{tid} 表再次出现（{n} 个非空单元格），只读取了内容更多的一份",
-            message_en=f"{loc.source or loc}: table {tid} appears again ({n} non-empty cells); only the fuller copy was read",
-            table=tid, location=loc, file=loc.file))
+        findings.append(Finding.at(
+            "convert:table-repeated", "warning",
+            f"{loc.source or loc}：{tid} 表再次出现（{n} 个非空单元格），只读取了内容更多的一份",
+            f"{loc.source or loc}: table {tid} appears again ({n} non-empty cells); only the fuller copy was read", loc, tid))
     findings.extend(unplaced_findings(results))
     return DocumentResult(lay, results, facts, findings, entity, year)
 
 
-def unplaced_findings(results: Iterable[TableResult]) -> list[Finding]:
-    """One warning per cell of a recognised table that became no fact (no silent loss)."""
-    return [
-        Finding(
-            code="convert:cell-not-placed", severity="warning",
-            message=f"{c.loc.source or c.loc}：{r.table.id} 表中的“{c.text.strip()}”未能对应到任何行列",
-            message_en=f"{c.loc.source or c.loc}: {c.text.strip()!r} in table {r.table.id} was not placed in any row/column",
-            table=r.table.id, location=c.loc, file=c.loc.file)
-        for r in results for c in r.unplaced
-    ]
+def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding] | None = None,
+                      zh: str = "未能对应到任何行列", en: str = "was not placed in any row/column") -> list[Finding]:
+    """One warning per cell of a recognised table that became no fact (no silent loss). With
+    `already`, none for a cell whose location has a finding there (or here) already."""
+    seen = None if already is None else {f.location for f in already}
+    out = []
+    for r in results:
+        for c in r.unplaced:
+            if seen is not None:
+                if c.loc in seen:
+                    continue
+                seen.add(c.loc)
+            where, t = c.loc.source or c.loc, c.text.strip()
+            out.append(Finding.at("convert:cell-not-placed", "warning", f"{where}：{r.table.id} 表中的“{t}”{zh}",
+                                  f"{where}: {t!r} in table {r.table.id} {en}", c.loc, r.table.id))
+    return out
+
+
+def require_tables(tables: list, where: str, sheets: bool = False) -> list:
+    """The tables read, or UnusableInput when a document holds none of the set."""
+    if not tables:
+        looked = " in any sheet (looked for titles like 收入支出决算总表 or 公开01表)" if sheets else \
+            " (looked for titles like 收入支出决算总表)"
+        raise UnusableInput("no table of the 部门决算 set found" + looked, where)
+    return tables

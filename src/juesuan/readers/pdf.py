@@ -31,9 +31,9 @@ from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..model import Instance, Location
 from ..taxonomy import load_taxonomy
-from .grid import Cell, GridRow, TableMatcher, match_title, read_document
+from .grid import Cell, GridRow, match_title, read_document, require_tables
 from .narrative import narrative_blocks
-from .text import has_layout_spacing, layout_grid
+from .text import has_layout_spacing, regrid
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 _PART3_RE = re.compile(r"^第三部分")
@@ -184,16 +184,6 @@ def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
     return rows, any_text
 
 
-def _regrid(matcher: TableMatcher, region: list[GridRow]):
-    """Pages without ruled tables hold layout-spaced lines: recover their columns."""
-    single = [r for r in region if r.nonempty()]
-    if single and all(len(r.cells) == 1 for r in single):
-        lines = [r.cells[0].text for r in region]
-        if has_layout_spacing(lines):
-            return layout_grid(region), [], []
-    return region, [], []
-
-
 def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
     where = str(path)
     pdfplumber = _open(path)
@@ -223,9 +213,9 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
         raise UnusableInput("the PDF has no text layer (scanned images?); run OCR on it first", where)
     texts = [r.text() for r in rows]
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
-    doc = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=_regrid)
-    if not doc.tables:
-        raise UnusableInput("no table of the 部门决算 set found (looked for titles like 收入支出决算总表)", where)
+    # pages without ruled tables hold layout-spaced lines: their columns are recovered
+    doc = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
+    require_tables(doc.tables, where)
     header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
     narrative = narrative_blocks(texts, where, [r.loc.line or 0 for r in rows], [r.loc.sheet for r in rows])
     inst = Instance(header, doc.facts, narrative, source=where)

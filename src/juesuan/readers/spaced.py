@@ -38,9 +38,8 @@ from typing import Sequence
 
 from ..findings import Finding
 from ..model import Location, parse_amount
-from ..taxonomy import Block, normalize_label
-from .grid import (CODE_HEADS, CODE_RE, HEADER_WORDS, Cell, GridRow, TableMatcher, _BlockMap, is_meta,
-                   title_keys)
+from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label
+from .grid import CODE_HEADS, HEADER_WORDS, BlockMap, Cell, GridRow, TableMatcher, is_meta
 
 AMT_RE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
 INT_TOKEN_RE = re.compile(r"^\d+$")
@@ -83,7 +82,7 @@ class PlainTable:
         self.table = matcher.table
         self.blocks = list(self.table.blocks)
         self.numbered = any(r.number for b in self.blocks for r in b.rows)
-        self.maps = [_BlockMap(b, 0, 0) for b in self.blocks]
+        self.maps = [BlockMap(b, 0, 0) for b in self.blocks]
         # synthetic physical columns: per block a label column, a 行次 column, the value columns
         self.label_col, self.number_col, self.value_cols = [], [], []
         col = 0
@@ -106,16 +105,11 @@ class PlainTable:
             cells.append(Cell(1, str(seg.number), seg.loc))
         if not cells:
             return None
-        return self.m._match_row(self.maps[bi], cells, set())
+        return self.m.match_row(self.maps[bi], cells, set())
 
     def _name_ok(self, seg: Seg) -> bool:
         """A code row's printed name is the code's name (a mis-joined line never is)."""
-        if not seg.code or not seg.label:
-            return True
-        known = self.m.codes.codes.get(seg.code)
-        if known is None:
-            return True
-        return normalize_label(seg.label) in {normalize_label(x) for x in (known.name, *known.aliases)}
+        return not seg.code or not seg.label or self.m.codes.is_name(seg.code, seg.label)
 
     def _known_label(self, text: str) -> bool:
         return any(self._match(bi, Seg(Location(), label=text)) is not None for bi in range(len(self.blocks)))
@@ -135,7 +129,7 @@ class PlainTable:
             is_int = bool(INT_TOKEN_RE.match(t))
             if cur is not None and (cur.amounts or cur.number is not None) and not is_amt:
                 cur = None  # a word, code or 行次 after numbers opens the next block's segment
-            if cur is not None and is_int and (cur.code or cur.label) and CODE_RE.match(t) and len(t) >= 3:
+            if cur is not None and is_int and (cur.code or cur.label) and FUNCTION_CODE_RE.match(t) and len(t) >= 3:
                 cur = None  # a code after a label: the next block's row ("30109 职业年金缴费 30207 …")
             if cur is not None and not is_amt and not is_int and cur.label and ORDINAL_RE.match(t):
                 cur = None  # two labels side by side ("八、其他收入 八、社会保障和就业支出")
@@ -145,7 +139,7 @@ class PlainTable:
             if is_amt:
                 cur.amounts.append(Cell(0, t, loc))
             elif is_int:
-                if not cur.code and not cur.label and CODE_RE.match(t) and len(t) >= 3:
+                if not cur.code and not cur.label and FUNCTION_CODE_RE.match(t) and len(t) >= 3:
                     cur.code = t
                     while (not self.numbered and len(cur.code) < 7 and i + 1 < len(toks)
                            and re.fullmatch(r"\d{2}", toks[i + 1])):
@@ -183,9 +177,7 @@ class PlainTable:
         lines = [(r.cells[0].text.strip() if r.cells else "", r.cells[0].loc if r.cells else r.loc) for r in region]
         known_heads = set(HEADER_WORDS) | CODE_HEADS | {"栏次", "栏", "次", "项", "目"}
         for b in self.blocks:
-            for c in b.columns:
-                known_heads.update(normalize_label(x) for x in (c.label, c.group, c.section, *c.aliases, *c.group_aliases) if x)
-            known_heads.update(normalize_label(h) for h in b.header)
+            known_heads |= b.column_words | {normalize_label(h) for h in b.header}
         rows: list[list[Seg]] = []
         head_lines: set[str] = set()
         started = False
@@ -198,7 +190,7 @@ class PlainTable:
             if not has_amount and (normalize_label(text) in head_lines or len(toks) >= 2 and all(
                     normalize_label(t) in known_heads or re.fullmatch(r"\d{1,2}", t) for t in toks)):
                 continue  # header lines, also when repeated after a page break
-            if not has_amount and _TITLE_RE.sub("", normalize_label(text)) in title_keys(self.table):
+            if not has_amount and _TITLE_RE.sub("", normalize_label(text)) in self.table.title_keys:
                 continue
             segs, amounts = self._segments(text, loc)
             if not started:
@@ -277,7 +269,7 @@ class PlainTable:
     # -- columns
     def _relations(self, block: Block) -> list[tuple[int, list[int]]]:
         cols = block.columns
-        is_sum = [bool({normalize_label(x) for x in (c.label, *c.aliases)} & SUM_LABELS) for c in cols]
+        is_sum = [bool(c.names & SUM_LABELS) for c in cols]
         sum_groups = {c.group for c, s in zip(cols, is_sum) if s and c.group}
         rels = []
         for i, c in enumerate(cols):
@@ -389,11 +381,11 @@ class PlainTable:
 
     def _ambiguous(self, loc: Location, amounts: list[Cell], zh: str, en: str) -> None:
         vals = " ".join(a.text for a in amounts)
-        self.findings.append(Finding(
-            code="convert:ambiguous-columns", severity="warning",
-            message=f"{loc.source or loc}：{self.table.id} 表 {zh}：{vals}（空白栏在纯文本中消失；请用带版式间距的文本或 PDF）",
-            message_en=f"{loc.source or loc}: table {self.table.id}: {en}: {vals} (blank cells vanish in plain text; use layout-spaced text or the PDF)",
-            table=self.table.id, location=loc, file=loc.file, values={"amounts": vals}))
+        self.findings.append(Finding.at(
+            "convert:ambiguous-columns", "warning",
+            f"{loc.source or loc}：{self.table.id} 表 {zh}：{vals}（空白栏在纯文本中消失；请用带版式间距的文本或 PDF）",
+            f"{loc.source or loc}: table {self.table.id}: {en}: {vals} (blank cells vanish in plain text; use layout-spaced text or the PDF)",
+            loc, self.table.id, values={"amounts": vals}))
         self.lost.extend(amounts)
 
     # -- grid rows in the layout's own columns

@@ -20,7 +20,8 @@ import re
 from typing import Sequence
 
 from ..model import Location
-from .grid import Cell, GridRow, is_amount, is_meta
+from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
+from .spaced import plain_regrid
 
 _GAP_RE = re.compile(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
@@ -58,6 +59,17 @@ def has_layout_spacing(lines: Sequence[str]) -> bool:
         return False
     spaced = sum(1 for l in inner if re.search(r"\S\s{2,}\S", l))
     return spaced >= max(2, len(inner) // 3)
+
+
+def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False):
+    """A table region of single-cell text lines -> (grid rows, findings, cells not placed): layout-spaced
+    lines by layout_grid; other lines by readers/spaced.py when `plain_fallback` (text files), else as
+    they are (PDF pages with ruled tables)."""
+    single = [r for r in region if r.nonempty()]
+    if single and all(len(r.cells) == 1 for r in single) and \
+            has_layout_spacing([r.cells[0].text if r.cells else "" for r in region]):
+        return layout_grid(region), [], []
+    return plain_regrid(matcher, region) if plain_fallback else (region, [], [])
 
 
 def _one(line: str) -> GridRow:

@@ -14,8 +14,8 @@ info finding says so; anything else is refused with one line.
 
 from __future__ import annotations
 
+import functools
 import re
-from decimal import Decimal
 from pathlib import Path
 
 from ..convert import Conversion, make_header
@@ -23,9 +23,9 @@ from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
-from .grid import UNIT_SCALES, GridRow, TableMatcher, document_unit, read_document, unit_of, unplaced_findings
+from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
 from .narrative import narrative_blocks
-from .text import csv_rows, has_layout_spacing, layout_grid, line_rows, tab_rows
+from .text import csv_rows, line_rows, regrid, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
@@ -58,12 +58,11 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     text, encoding = decode_text(path.read_bytes(), where)
     notes: list[Finding] = []
     if encoding != "utf-8":
-        notes.append(Finding(code="convert:encoding", severity="info",
-                             message=f"{where}：不是 UTF-8，已按 GB18030（GBK）解码",
-                             message_en=f"{where}: not UTF-8; decoded as GB18030 (GBK)", file=where))
+        notes.append(Finding("convert:encoding", "info", f"{where}：不是 UTF-8，已按 GB18030（GBK）解码",
+                             f"{where}: not UTF-8; decoded as GB18030 (GBK)", file=where))
     tax = load_taxonomy()
     suffix = path.suffix.lower()
-    regrid = None
+    respace = None
     if suffix == ".csv":
         rows = csv_rows(text, where, ",")
     elif suffix == ".tsv":
@@ -72,43 +71,32 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
         rows = tab_rows(text, where)
     else:
         rows = line_rows(text, where)
-        regrid = _spaced_regrid
+        respace = functools.partial(regrid, plain_fallback=True)
     lay = tax.layout(layout) if layout else None
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
-    doc = read_document(rows, tax, lay, regrid=regrid)
+    doc = read_document(rows, tax, lay, regrid=respace)
     tables, facts, findings = doc.tables, doc.facts, doc.findings
     used_layout = doc.layout
     if not tables and suffix in (".csv", ".tsv"):
-        scale = UNIT_SCALES[unit_of(rows) or document_unit([r.text() for r in rows])]
-        used_layout, tables = _single_table(rows, tax, lay, year or doc.year, scale, where)
+        unit = unit_of(rows) or document_unit([r.text() for r in rows])
+        used_layout, tables = _single_table(rows, tax, lay, year or doc.year, unit)
         facts = [f for t in tables for f in t.facts]
         findings = [f for t in tables for f in t.findings] + unplaced_findings(tables)
-    if not tables:
-        raise UnusableInput("no table of the 部门决算 set found (looked for titles like 收入支出决算总表)", where)
+    require_tables(tables, where)
     header = make_header(entity or doc.entity, year or doc.year, used_layout.id, where)
     narrative = narrative_blocks([r.text() for r in rows], where, [r.loc.line or 0 for r in rows])
     inst = Instance(header, facts, narrative, source=where)
     return Conversion.from_tables(inst, notes + findings, tables)
 
 
-def _spaced_regrid(matcher: TableMatcher, region: list[GridRow]):
-    lines = [r.cells[0].text if r.cells else "" for r in region]
-    if has_layout_spacing(lines):
-        return layout_grid(region), [], []
-    from .spaced import plain_regrid
-
-    return plain_regrid(matcher, region)
-
-
-def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, year: int | None,
-                  scale: Decimal, where: str):
+def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, year: int | None, unit: str):
     """A CSV/TSV of one table without a title: the table whose column labels the header names."""
     head = [normalize_label(c.text) for r in rows[:6] for c in r.nonempty()]
     best = None
     layouts = [layout] if layout else sorted(tax.layouts.values(), key=lambda l: (year not in l.years, l.id))
     for lay in layouts:
         for t in lay.tables:
-            labels = {normalize_label(x) for b in t.blocks for c in b.columns for x in (c.label, *c.aliases)}
+            labels = {n for b in t.blocks for c in b.columns for n in c.names}
             labels |= {normalize_label(x) for b in t.blocks for c in b.columns for x in (c.group, c.section) if x}
             score = len(set(head) & labels)
             score += sum(1 for b in t.blocks for h in b.header if normalize_label(h) in head)
@@ -117,7 +105,7 @@ def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, yea
     if best is None or best[0] < 2:
         return layout, []
     _, lay, t = best
-    res = TableMatcher(tax, lay, t, scale).read(rows)
+    res = TableMatcher(tax, t, unit).read(rows)
     if not res.facts and not res.rows_matched:
         return lay, []
     return lay, [res]
