@@ -197,3 +197,15 @@ def test_numbers_in_the_header_zone_are_reported():
     ])
     res = TableMatcher(tax, lay.table("05")).read(rows)
     assert [(c.loc.line, c.text) for c in res.unplaced] == [(2, "1,234")]
+
+
+def test_unplaced_findings_one_per_cell_or_one_per_place_not_yet_reported():
+    from juesuan.readers.grid import TableResult, unplaced_findings
+
+    loc = Location(file="f.xlsx", sheet="02", cell="C7")
+    res = TableResult(load_taxonomy().layout("2021-hunan").table("02"), unplaced=[Cell(2, "1.00", loc)] * 2)
+    assert [f.message for f in unplaced_findings([res])] == ["02!C7：02 表中的“1.00”未能对应到任何行列"] * 2
+    once = unplaced_findings([res], [], "未能读取", "was not read")
+    assert [(f.message, f.message_en, f.file, f.table) for f in once] == [
+        ("02!C7：02 表中的“1.00”未能读取", "02!C7: '1.00' in table 02 was not read", "f.xlsx", "02")]
+    assert unplaced_findings([res], once) == []
