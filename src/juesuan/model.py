@@ -11,6 +11,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator
 
+from .taxonomy import DEFAULT_TAXONOMY
+
 STATUSES = ("draft", "final")
 UNIT = "万元"
 USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
@@ -113,7 +115,7 @@ class Header:
     entity: str
     fiscal_year: int
     layout: str
-    taxonomy: str = "juesuan-1.0"
+    taxonomy: str = DEFAULT_TAXONOMY
     unit: str = UNIT
     status: str = "final"
     uscc: str = ""

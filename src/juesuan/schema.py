@@ -15,13 +15,13 @@ from lxml import etree
 
 from .findings import Finding
 from .model import Location
-from .taxonomy import Taxonomy, load_taxonomy, resource_root
+from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy, resource_root
 from .xmlio import NS, safe_parser
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
 
-def xsd_path(taxonomy_id: str = "juesuan-1.0") -> Path:
+def xsd_path(taxonomy_id: str = DEFAULT_TAXONOMY) -> Path:
     return resource_root() / "schemas" / "xsd" / f"{taxonomy_id}.xsd"
 
 
@@ -140,13 +140,13 @@ def _esc(s: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def lxml_schema(taxonomy_id: str = "juesuan-1.0") -> etree.XMLSchema:
+def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
     doc = etree.parse(str(xsd_path(taxonomy_id)), safe_parser())
     return etree.XMLSchema(doc)
 
 
 @functools.lru_cache(maxsize=4)
-def xmlschema_schema(taxonomy_id: str = "juesuan-1.0"):
+def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     import xmlschema  # slower to import; only needed for detailed messages
 
     return xmlschema.XMLSchema10(str(xsd_path(taxonomy_id)))
@@ -162,7 +162,7 @@ def _lxml_code(type_name: str) -> str:
     return f"schema:{name or 'invalid'}"
 
 
-def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     schema = lxml_schema(taxonomy_id)
     if schema.validate(tree):
         return []
@@ -202,7 +202,7 @@ def _xmlschema_code(err) -> str:
     return "schema:invalid"
 
 
-def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     schema = xmlschema_schema(taxonomy_id)
     out = []
     for err in schema.iter_errors(tree):
@@ -224,7 +224,7 @@ def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: s
     return out
 
 
-def validate_schema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_schema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     """lxml decides quickly; when it says invalid, xmlschema explains (XPath, line, readable reason)."""
     fast = validate_lxml(tree, where, taxonomy_id)
     if not fast:

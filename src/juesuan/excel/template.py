@@ -31,7 +31,7 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..model import Instance
-from ..taxonomy import Block, Layout, Row, Table, Taxonomy, load_taxonomy
+from ..taxonomy import DEFAULT_LAYOUT, DEFAULT_TAXONOMY, Block, Layout, Row, Table, Taxonomy, load_taxonomy
 from .mapping import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, TEMPLATE_VERSION, sheet_digest
 from .xlsx import cell_ref, col_letter
 
@@ -572,8 +572,6 @@ class _Builder:
         props.creator = "juesuan"
         props.lastModifiedBy = "juesuan"
         props.title = f"部门决算公开表 {self.layout.id}"
-        props.created = FIXED_TIME
-        props.modified = FIXED_TIME
         from openpyxl.workbook.protection import WorkbookProtection
 
         self.wb.security = WorkbookProtection(lockStructure=True)
@@ -588,10 +586,14 @@ class _Builder:
         return self.wb
 
 
-def workbook_bytes(wb) -> bytes:
-    """Serialize with fixed dates and zip timestamps, so identical input gives identical bytes."""
+def workbook_bytes(wb, keep_modes: bool = False) -> bytes:
+    """Serialize with fixed document dates and zip timestamps, so identical input gives identical bytes.
+
+    The zip entries get mode 0644 from system 0, or with `keep_modes` the modes openpyxl wrote (what
+    the diff workbook has always carried; kept so that its bytes do not change)."""
     from openpyxl.writer.excel import ExcelWriter
 
+    wb.properties.created = wb.properties.modified = FIXED_TIME
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
@@ -600,8 +602,10 @@ def workbook_bytes(wb) -> bytes:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
+            if keep_modes:
+                zi.external_attr = info.external_attr
+            else:
+                zi.external_attr, zi.create_system = 0o644 << 16, 0
             dst.writestr(zi, src.read(info.filename), compresslevel=6)
     return out.getvalue()
 
@@ -609,14 +613,14 @@ def workbook_bytes(wb) -> bytes:
 def build_workbook(layout_id: str | None = None, inst: Instance | None = None, tax: Taxonomy | None = None,
                    code_rows: int = DEFAULT_CODE_ROWS, class_rows: int = DEFAULT_CLASS_ROWS):
     """(openpyxl Workbook, findings): the template for a layout, filled from `inst` when given."""
-    tax = tax or load_taxonomy(inst.header.taxonomy if inst else "juesuan-1.0")
-    lay = tax.layout(layout_id or (inst.header.layout if inst else "2021-hunan"))
+    tax = tax or load_taxonomy(inst.header.taxonomy if inst else DEFAULT_TAXONOMY)
+    lay = tax.layout(layout_id or (inst.header.layout if inst else DEFAULT_LAYOUT))
     b = _Builder(tax, lay, inst, code_rows, class_rows)
     wb = b.build()
     return wb, b.findings
 
 
-def template_bytes(layout_id: str = "2021-hunan") -> bytes:
+def template_bytes(layout_id: str = DEFAULT_LAYOUT) -> bytes:
     wb, _ = build_workbook(layout_id)
     return workbook_bytes(wb)
 
@@ -626,7 +630,7 @@ def export_bytes(inst: Instance, layout_id: str | None = None) -> tuple[bytes, l
     return workbook_bytes(wb), findings
 
 
-def write_template(path: str | os.PathLike, layout_id: str = "2021-hunan") -> None:
+def write_template(path: str | os.PathLike, layout_id: str = DEFAULT_LAYOUT) -> None:
     from ..xmlio import atomic_write
 
     atomic_write(path, template_bytes(layout_id))
