@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from .findings import Finding
-from .model import Location
+from .model import HEADER_FIELDS, Location
 from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy, resource_root
 from .xmlio import NS, safe_parser
 
@@ -95,16 +95,9 @@ def build_xsd(tax: Taxonomy) -> str:
         a("  </xs:element>")
     # ---- header
     a('  <xs:element name="header"><xs:complexType><xs:sequence>')
-    a('    <xs:element name="entity" type="j:nonEmptyText"/>')
-    a('    <xs:element name="uscc" type="j:uscc" minOccurs="0"/>')
-    a('    <xs:element name="fiscalYear" type="j:fiscalYear"/>')
-    a('    <xs:element name="taxonomy" type="j:taxonomyId"/>')
-    a('    <xs:element name="layout" type="j:layoutId"/>')
-    a('    <xs:element name="unit" type="j:unit"/>')
-    a('    <xs:element name="status" type="j:status"/>')
-    a('    <xs:element name="preparer" type="j:nonEmptyText" minOccurs="0"/>')
-    a('    <xs:element name="date" type="xs:date" minOccurs="0"/>')
-    a('    <xs:element name="note" type="xs:string" minOccurs="0"/>')
+    for f in HEADER_FIELDS:
+        optional = "" if f.required else ' minOccurs="0"'
+        a(f'    <xs:element name="{f.tag}" type="{f.xsd}"{optional}/>')
     a("  </xs:sequence></xs:complexType></xs:element>")
     # ---- facts with identity constraints
     a('  <xs:element name="facts"><xs:complexType><xs:choice minOccurs="0" maxOccurs="unbounded">')

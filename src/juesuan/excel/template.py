@@ -40,8 +40,8 @@ DEFAULT_CLASS_ROWS = 5  # blank 类 rows after the printed 类 of 01/04
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-# cover fields: (header field, label, kind)
-HEADER_FIELDS = (
+# cover fields: (header field, label as the cover prints it, kind)
+COVER_FIELDS = (
     ("entity", "部门（单位）名称", "text"),
     ("fiscal_year", "决算年度", "year"),
     ("uscc", "统一社会信用代码", "text"),
@@ -233,7 +233,7 @@ class _Builder:
         from openpyxl.worksheet.datavalidation import DataValidation
 
         r = 4
-        for key, label, kind in HEADER_FIELDS:
+        for key, label, kind in COVER_FIELDS:
             self._static(ws, r, 1, label, font=st.bold, fill=st.head_fill)
             value = None
             if h is not None:
