@@ -437,12 +437,16 @@ def test_bad_input_exit_2_one_line(tmp_path):
     assert run_cli("diff", EXAMPLE_XML).returncode == 2
 
 
-def test_text_and_json_do_not_import_openpyxl():
+@pytest.mark.parametrize("fmt", ["text", "json", "html"])
+def test_text_json_and_html_do_not_import_openpyxl(fmt):
     code = ("import sys\nfrom juesuan.cli import main\n"
-            f"sys.argv = ['juesuan', 'diff', {str(DRAFT_XML)!r}, {str(EXAMPLE_XML)!r}, '--format', 'html']\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            f"sys.argv = ['juesuan', 'diff', {str(DRAFT_XML)!r}, {str(EXAMPLE_XML)!r}, '--format', {fmt!r}]\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert e.code == 1, f'exit {e.code}'\n"
+            "else:\n    raise AssertionError('no exit status')\n"
             "assert 'openpyxl' not in sys.modules, 'openpyxl imported'\n")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, capture_output=True)
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr  # exit 1 (the draft and the final differ), openpyxl never imported
+    assert "醴陵市网格化管理服务中心" in res.stdout, res.stdout[:500]  # the comparison itself was written
 
 
 def test_examples_are_valid_and_what_the_generator_writes():

@@ -10,6 +10,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from juesuan.convert import convert_file
@@ -125,7 +126,6 @@ def test_template_and_export_are_deterministic(tmp_path, example):
 
 
 def test_template_structure(tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
     path = tmp_path / "t.xlsx"
     res = run_cli("template", "-o", path)
     assert res.returncode == 0 and "2021-hunan" in res.stdout
@@ -167,7 +167,6 @@ def test_template_for_every_layout_reads_back_empty(tmp_path):
 
 
 def _fill(path, out, edits: dict[str, dict[str, object]]):
-    openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(path)
     for sheet, cells in edits.items():
         for ref, v in cells.items():
@@ -233,7 +232,6 @@ def test_changed_template_sheet_is_read_by_its_titles(tmp_path, example):
 @pytest.mark.parametrize("layout", ["2021-hunan", "2024-shanghai"])
 def test_our_workbook_without_its_mapping_is_read_by_titles(tmp_path, example, layout):
     """Delete the hidden sheet: the shared matcher still reads every table of our layout."""
-    openpyxl = pytest.importorskip("openpyxl")
     e = tmp_path / "e.xlsx"
     export_xlsx(example, e, layout)
     wb = openpyxl.load_workbook(e)
@@ -318,7 +316,6 @@ def _bomb(path: Path, size: int):
 
 
 def _million_rows(path: Path):
-    openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     wb.active["A1"] = "收入决算表"
     wb.active.cell(row=1_000_000, column=1, value=1)
@@ -333,7 +330,6 @@ def _encrypted(path: Path):
 
 
 def _no_table(path: Path):
-    openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.Workbook()
     wb.active["A1"] = "购物清单"
     wb.active["B2"] = 12.5
@@ -396,7 +392,6 @@ def test_export_bad_instance_exit_2(tmp_path):
 
 def test_reader_agrees_with_openpyxl(tmp_path):
     """Our small reader sees the same values as openpyxl (data_only) on a workbook made elsewhere."""
-    openpyxl = pytest.importorskip("openpyxl")
     path = official_workbook(tmp_path / "off.xlsx")
     ours = open_workbook(path)
     theirs = openpyxl.load_workbook(path, data_only=True)

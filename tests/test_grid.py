@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from juesuan.convert import convert_file
 from juesuan.model import Location
-from juesuan.readers.grid import Cell, GridRow, TableMatcher, cell_code, guess_entity_year, read_document
+from juesuan.readers.grid import (Cell, GridRow, TableMatcher, cell_code, choose_layout, guess_entity_year,
+                                  read_document)
 from juesuan.readers.text import tab_rows
 from juesuan.taxonomy import load_taxonomy
 from juesuan.xmlio import load_instance
@@ -94,6 +95,12 @@ def test_layout_chosen_from_titles():
     tax = load_taxonomy()
     doc = read_document(tab_rows(REFERENCE_TXT.read_text("utf-8")), tax)
     assert doc.layout.id == "2021-hunan"
+    # titles only the 2024 Shanghai set prints (Hunan's 06 is a 明细表, its 07 starts 一般公共预算…, its 09
+    # is a 支出决算表); 2021-hunan is the first layout, so always picking the first would fail here
+    shanghai = ["公开06表", "一般公共预算财政拨款基本支出决算表", "公开07表", "财政拨款“三公”经费支出决算表",
+                "公开09表", "国有资本经营预算财政拨款收入支出决算表"]
+    assert read_document(tab_rows("\n".join(shanghai)), tax).layout.id == "2024-shanghai"
+    assert choose_layout(shanghai, tax, year=2021).id == "2024-shanghai"  # the titles outweigh a Hunan year
 
 
 def test_spanning_header_cells_and_label_above_section():

@@ -8,6 +8,7 @@ import click
 
 from . import __version__
 from .errors import JuesuanError, UnusableInput
+from .taxonomy import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -117,7 +118,7 @@ EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `expo
 
 
 @cli.command()
-@click.option("--layout", default="2021-hunan", show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
+@click.option("--layout", default=DEFAULT_LAYOUT, show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Workbook to write (.xlsx).")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
 @LANG

@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
+
+from .taxonomy import DEFAULT_TAXONOMY
 
 STATUSES = ("draft", "final")
 UNIT = "万元"
@@ -113,13 +115,37 @@ class Header:
     entity: str
     fiscal_year: int
     layout: str
-    taxonomy: str = "juesuan-1.0"
+    taxonomy: str = DEFAULT_TAXONOMY
     unit: str = UNIT
     status: str = "final"
     uscc: str = ""
     preparer: str = ""
     date: str = ""
     note: str = ""
+
+
+class HeaderField(NamedTuple):
+    attr: str  # attribute of Header
+    tag: str  # element of the instance XML header
+    required: bool  # written (and required by the XSD) even when empty
+    xsd: str  # its XSD type
+    zh: str
+    en: str
+
+
+# The header fields in schema order: the XML reader and writer, the XSD and the diff's labels use it.
+HEADER_FIELDS = (
+    HeaderField("entity", "entity", True, "j:nonEmptyText", "单位", "entity"),
+    HeaderField("uscc", "uscc", False, "j:uscc", "统一社会信用代码", "USCC"),
+    HeaderField("fiscal_year", "fiscalYear", True, "j:fiscalYear", "年度", "fiscal year"),
+    HeaderField("taxonomy", "taxonomy", True, "j:taxonomyId", "分类标准", "taxonomy"),
+    HeaderField("layout", "layout", True, "j:layoutId", "版式", "layout"),
+    HeaderField("unit", "unit", True, "j:unit", "金额单位", "unit"),
+    HeaderField("status", "status", True, "j:status", "状态", "status"),
+    HeaderField("preparer", "preparer", False, "j:nonEmptyText", "编制人", "preparer"),
+    HeaderField("date", "date", False, "xs:date", "日期", "date"),
+    HeaderField("note", "note", False, "xs:string", "说明", "note"),
+)
 
 
 @dataclass

@@ -14,14 +14,14 @@ from pathlib import Path
 from lxml import etree
 
 from .findings import Finding
-from .model import Location
-from .taxonomy import Taxonomy, load_taxonomy, resource_root
+from .model import HEADER_FIELDS, Location
+from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy, resource_root
 from .xmlio import NS, safe_parser
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
 
-def xsd_path(taxonomy_id: str = "juesuan-1.0") -> Path:
+def xsd_path(taxonomy_id: str = DEFAULT_TAXONOMY) -> Path:
     return resource_root() / "schemas" / "xsd" / f"{taxonomy_id}.xsd"
 
 
@@ -95,16 +95,9 @@ def build_xsd(tax: Taxonomy) -> str:
         a("  </xs:element>")
     # ---- header
     a('  <xs:element name="header"><xs:complexType><xs:sequence>')
-    a('    <xs:element name="entity" type="j:nonEmptyText"/>')
-    a('    <xs:element name="uscc" type="j:uscc" minOccurs="0"/>')
-    a('    <xs:element name="fiscalYear" type="j:fiscalYear"/>')
-    a('    <xs:element name="taxonomy" type="j:taxonomyId"/>')
-    a('    <xs:element name="layout" type="j:layoutId"/>')
-    a('    <xs:element name="unit" type="j:unit"/>')
-    a('    <xs:element name="status" type="j:status"/>')
-    a('    <xs:element name="preparer" type="j:nonEmptyText" minOccurs="0"/>')
-    a('    <xs:element name="date" type="xs:date" minOccurs="0"/>')
-    a('    <xs:element name="note" type="xs:string" minOccurs="0"/>')
+    for f in HEADER_FIELDS:
+        optional = "" if f.required else ' minOccurs="0"'
+        a(f'    <xs:element name="{f.tag}" type="{f.xsd}"{optional}/>')
     a("  </xs:sequence></xs:complexType></xs:element>")
     # ---- facts with identity constraints
     a('  <xs:element name="facts"><xs:complexType><xs:choice minOccurs="0" maxOccurs="unbounded">')
@@ -140,13 +133,13 @@ def _esc(s: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def lxml_schema(taxonomy_id: str = "juesuan-1.0") -> etree.XMLSchema:
+def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
     doc = etree.parse(str(xsd_path(taxonomy_id)), safe_parser())
     return etree.XMLSchema(doc)
 
 
 @functools.lru_cache(maxsize=4)
-def xmlschema_schema(taxonomy_id: str = "juesuan-1.0"):
+def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     import xmlschema  # slower to import; only needed for detailed messages
 
     return xmlschema.XMLSchema10(str(xsd_path(taxonomy_id)))
@@ -162,7 +155,7 @@ def _lxml_code(type_name: str) -> str:
     return f"schema:{name or 'invalid'}"
 
 
-def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     schema = lxml_schema(taxonomy_id)
     if schema.validate(tree):
         return []
@@ -202,7 +195,7 @@ def _xmlschema_code(err) -> str:
     return "schema:invalid"
 
 
-def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     schema = xmlschema_schema(taxonomy_id)
     out = []
     for err in schema.iter_errors(tree):
@@ -224,7 +217,7 @@ def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: s
     return out
 
 
-def validate_schema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = "juesuan-1.0") -> list[Finding]:
+def validate_schema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
     """lxml decides quickly; when it says invalid, xmlschema explains (XPath, line, readable reason)."""
     fast = validate_lxml(tree, where, taxonomy_id)
     if not fast:

@@ -15,22 +15,10 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import OutputError, UnusableInput
-from .model import Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
+from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
 NS = "urn:juesuan:1.0"
-HEADER_FIELDS = (
-    ("entity", "entity"),
-    ("uscc", "uscc"),
-    ("fiscalYear", "fiscal_year"),
-    ("taxonomy", "taxonomy"),
-    ("layout", "layout"),
-    ("unit", "unit"),
-    ("status", "status"),
-    ("preparer", "preparer"),
-    ("date", "date"),
-    ("note", "note"),
-)
 
 
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -115,25 +103,14 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
         )
     q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
     hdr = root.find(q("header"))
-    values: dict = {}
-    for tag, attr in HEADER_FIELDS:
-        values[attr] = _text(hdr.find(q(tag))) if hdr is not None else ""
+    # an empty or missing field takes Header's default (a dataclass keeps it as the class attribute)
+    values = {f.attr: (_text(hdr.find(q(f.tag))) if hdr is not None else "") or getattr(Header, f.attr, "")
+              for f in HEADER_FIELDS}
     try:
-        year = int(values["fiscal_year"])
+        values["fiscal_year"] = int(values["fiscal_year"])
     except ValueError:
-        year = 0
-    header = Header(
-        entity=values["entity"],
-        fiscal_year=year,
-        layout=values["layout"],
-        taxonomy=values["taxonomy"] or "juesuan-1.0",
-        unit=values["unit"] or "万元",
-        status=values["status"] or "final",
-        uscc=values["uscc"],
-        preparer=values["preparer"],
-        date=values["date"],
-        note=values["note"],
-    )
+        values["fiscal_year"] = 0
+    header = Header(**values)
     inst = Instance(header, source=where)
     facts_el = root.find(q("facts"))
     if facts_el is not None:
@@ -176,23 +153,10 @@ def instance_to_tree(inst: Instance, keep_source: bool = True) -> etree._Element
     E = lambda tag: etree.Element(f"{{{NS}}}{tag}", nsmap={None: NS})  # noqa: E731
     root = E("report")
     hdr = etree.SubElement(root, f"{{{NS}}}header")
-    h = inst.header
-    vals = {
-        "entity": h.entity,
-        "uscc": h.uscc,
-        "fiscalYear": str(h.fiscal_year),
-        "taxonomy": h.taxonomy,
-        "layout": h.layout,
-        "unit": h.unit,
-        "status": h.status,
-        "preparer": h.preparer,
-        "date": h.date,
-        "note": h.note,
-    }
-    for tag, _ in HEADER_FIELDS:
-        v = vals[tag]
-        if v or tag in ("entity", "fiscalYear", "taxonomy", "layout", "unit", "status"):
-            etree.SubElement(hdr, f"{{{NS}}}{tag}").text = v
+    for f in HEADER_FIELDS:
+        v = str(getattr(inst.header, f.attr))
+        if v or f.required:
+            etree.SubElement(hdr, f"{{{NS}}}{f.tag}").text = v
     facts = etree.SubElement(root, f"{{{NS}}}facts")
     for f in inst.sorted_facts():
         el = etree.SubElement(facts, f"{{{NS}}}{f.concept}")

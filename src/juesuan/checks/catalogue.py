@@ -17,7 +17,7 @@ import string
 from dataclasses import dataclass, replace
 
 from ..errors import TaxonomyError
-from ..taxonomy import Layout, Taxonomy, load_taxonomy
+from ..taxonomy import DEFAULT_TAXONOMY, Layout, Taxonomy, load_taxonomy
 
 KINDS = ("sum", "hierarchy", "equal", "ge")
 SEVERITIES = ("error", "warning", "info")
@@ -182,7 +182,7 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def load_rules(taxonomy_id: str = "juesuan-1.0") -> tuple[Rule, ...]:
+def load_rules(taxonomy_id: str = DEFAULT_TAXONOMY) -> tuple[Rule, ...]:
     """The rule catalogue of a taxonomy version, in file order."""
     tax = load_taxonomy(taxonomy_id)
     data = tax.sources.get("rules.toml")  # parsed with the other sources (compiled.json when current)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from ..errors import UnusableInput
-from ..model import Header, Instance, parse_amount
+from ..model import HEADER_FIELDS, Header, Instance, parse_amount
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .model import Change, DiffResult, HeaderChange, KeyTotal, Place, RowChange
 from .phrasing import percent
@@ -53,7 +53,6 @@ KEY_TOTALS: tuple[tuple[str, str, str, str], ...] = (
 
 # Header fields that make two reports different; the others are presentation or bookkeeping.
 MATERIAL_HEADER_FIELDS = ("entity", "uscc", "fiscal_year", "taxonomy", "unit", "status")
-HEADER_FIELDS = ("entity", "uscc", "fiscal_year", "taxonomy", "layout", "unit", "status", "preparer", "date", "note")
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -264,7 +263,7 @@ def _order(ch: Change) -> tuple:
 
 
 def _header_changes(a: Header, b: Header) -> Iterator[HeaderChange]:
-    for name in HEADER_FIELDS:
+    for name in (f.attr for f in HEADER_FIELDS):
         va, vb = str(getattr(a, name)), str(getattr(b, name))
         if va != vb:
             yield HeaderChange(name, va, vb, name in MATERIAL_HEADER_FIELDS)

@@ -9,21 +9,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ..model import format_amount
+from ..model import HEADER_FIELDS, format_amount
 
 CENT = Decimal("0.01")
-HEADER_FIELD_NAMES = {
-    "entity": ("单位", "entity"),
-    "uscc": ("统一社会信用代码", "USCC"),
-    "fiscal_year": ("年度", "fiscal year"),
-    "taxonomy": ("分类标准", "taxonomy"),
-    "layout": ("版式", "layout"),
-    "unit": ("金额单位", "unit"),
-    "status": ("状态", "status"),
-    "preparer": ("编制人", "preparer"),
-    "date": ("日期", "date"),
-    "note": ("说明", "note"),
-}
+HEADER_FIELD_NAMES = {f.attr: (f.zh, f.en) for f in HEADER_FIELDS}
 STATUS_NAMES = {"draft": ("草稿", "draft"), "final": ("定稿", "final")}
 
 

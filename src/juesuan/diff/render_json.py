@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from ..model import Header, format_amount
+from ..model import HEADER_FIELDS, Header, format_amount
 from .model import MODE_NAMES, Change, DiffResult, KeyTotal
 from .phrasing import phrase
 
@@ -20,19 +20,7 @@ def _pct(v):
 
 
 def header_dict(h: Header, path: str) -> dict:
-    return {
-        "file": path,
-        "entity": h.entity,
-        "uscc": h.uscc,
-        "fiscal_year": h.fiscal_year,
-        "taxonomy": h.taxonomy,
-        "layout": h.layout,
-        "unit": h.unit,
-        "status": h.status,
-        "preparer": h.preparer,
-        "date": h.date,
-        "note": h.note,
-    }
+    return {"file": path, **{f.attr: getattr(h, f.attr) for f in HEADER_FIELDS}}
 
 
 def change_dict(c: Change, lang: str) -> dict:

@@ -7,15 +7,11 @@ workbook is made byte-reproducible: fixed document timestamps and fixed zip entr
 
 from __future__ import annotations
 
-import datetime
-import io
 import re
-import zipfile
 
 from .model import MODE_NAMES, Change, DiffResult
 from .phrasing import header_field, header_value, phrase
 
-FIXED_TIME = datetime.datetime(2000, 1, 1)
 COLS = {
     "zh": ("区域", "行", "科目名称", "栏", "原值", "新值", "增减", "增减幅度(%)", "类型", "说明", "原版式位置", "概念", "编码"),
     "en": ("section", "row", "row name", "column", "old", "new", "change", "change (%)", "kind", "wording",
@@ -108,26 +104,7 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
                            ("disappeared" if L == "en" else "已消失", r.findings_disappeared)):
             for f in lst:
                 sh.append([label, f.code, f.table, f.section, f.row, f.column, f.text(L)])
-    wb.properties.created = FIXED_TIME
     wb.properties.creator = "juesuan"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return _reproducible(buf.getvalue())
+    from ..excel.template import workbook_bytes
 
-
-def _reproducible(data: bytes) -> bytes:
-    """Rewrite the zip with fixed entry dates and fixed docProps timestamps (same input, same bytes)."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rb"\g<1>" + stamp + rb"\g<2>",
-                              body)
-            zi = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = info.external_attr
-            dst.writestr(zi, body)
-    return out.getvalue()
+    return workbook_bytes(wb, keep_modes=True)

@@ -10,9 +10,10 @@ import os
 
 from ..findings import Finding
 from ..model import Instance
+from ..taxonomy import DEFAULT_LAYOUT
 
 
-def write_template(path: str | os.PathLike, layout_id: str = "2021-hunan") -> None:
+def write_template(path: str | os.PathLike, layout_id: str = DEFAULT_LAYOUT) -> None:
     """Write the empty template workbook for a layout (deterministic bytes)."""
     from .template import write_template as _write
 

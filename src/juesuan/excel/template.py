@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import itertools
 import os
 import zipfile
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..model import Instance
-from ..taxonomy import Block, Layout, Row, Table, Taxonomy, load_taxonomy
+from ..taxonomy import DEFAULT_LAYOUT, DEFAULT_TAXONOMY, Block, Layout, Row, Table, Taxonomy, load_taxonomy
 from .mapping import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, TEMPLATE_VERSION, sheet_digest
 from .xlsx import cell_ref, col_letter
 
@@ -40,8 +41,8 @@ DEFAULT_CLASS_ROWS = 5  # blank 类 rows after the printed 类 of 01/04
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
-# cover fields: (header field, label, kind)
-HEADER_FIELDS = (
+# cover fields: (header field, label as the cover prints it, kind)
+COVER_FIELDS = (
     ("entity", "部门（单位）名称", "text"),
     ("fiscal_year", "决算年度", "year"),
     ("uscc", "统一社会信用代码", "text"),
@@ -110,7 +111,7 @@ class _Group:
     slot: int = -1  # its line in the mapping
 
 
-def _expand(block: Block, dim: str, codes_needed: dict[int, list[str]], n_code: int, n_class: int) -> tuple[list[_Spec], int, int]:
+def _expand(block: Block, codes_needed: dict[int, list[str]], n_code: int, n_class: int) -> tuple[list[_Spec], int, int]:
     """Visual rows of one block; also (index where extra rows start, how many) for side-by-side padding."""
     specs: list[_Spec] = []
     ext_at, ext_n = 0, 0
@@ -138,6 +139,16 @@ def _expand(block: Block, dim: str, codes_needed: dict[int, list[str]], n_code: 
 
 
 # ------------------------------------------------------------------ workbook
+
+
+def _finish_sheet(ws) -> None:
+    """Sheet protection (no password) and print set-up: A4 landscape, one page wide."""
+    ws.protection.sheet = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 class _Styles:
@@ -233,7 +244,7 @@ class _Builder:
         from openpyxl.worksheet.datavalidation import DataValidation
 
         r = 4
-        for key, label, kind in HEADER_FIELDS:
+        for key, label, kind in COVER_FIELDS:
             self._static(ws, r, 1, label, font=st.bold, fill=st.head_fill)
             value = None
             if h is not None:
@@ -277,40 +288,84 @@ class _Builder:
             self._merge(ws, r + 1 + i, 1, r + 1 + i, 2)
         ws.column_dimensions["A"].width = 24
         ws.column_dimensions["B"].width = 96
-        ws.protection.sheet = True
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        _finish_sheet(ws)
 
     # -- a table sheet
     def table_sheet(self, table: Table) -> None:
-        from openpyxl.worksheet.datavalidation import DataValidation
-
-        st = self.st
         ws = self.wb.create_sheet(sheet_name(table))
-        name = ws.title
         self._fixed = []
         self._amount_cells = []
-        dim = "economic" if table.statement == "basic" else "function"
-        codes = self.tax.codes_for(dim)
+        codes = self.tax.codes_for("economic" if table.statement == "basic" else "function")
+        need = self._codes_needed(table)
+        specs = self._plan_rows(table, need)
+        starts, c = [], 1
+        for b in table.blocks:
+            starts.append(c)
+            c += len(b.header) + len(b.columns)
+        self._title_rows(ws, table, c - 1)
+        first_data = self._header_rows(ws, table, starts)
 
-        # codes the instance has for each group row (export)
+        facts_here: list[str] = []  # "C7=SumIncOther" / "D7=SumExp:201", one mapping line per sheet
+        groups: list[_Group] = []
+        height = max(len(s) for s in specs)
+        for b, s, bspecs, bneed in zip(table.blocks, starts, specs, need):
+            group: _Group | None = None
+            queue: dict[int, list[str]] = {
+                ri: [c_ for c_ in v if not (b.rows[ri].codes == "class" and c_ in b.rows[ri].standard)]
+                for ri, v in bneed.items()}
+            for i in range(height):
+                spec = bspecs[i] if i < len(bspecs) else _Spec("blank")
+                if spec.kind not in ("class", "group"):
+                    group = None
+                    facts_here += self._fixed_row(ws, b, s, first_data + i, spec, codes)
+                    continue
+                if group is None:
+                    group = self._new_group(b, s, spec)
+                    groups.append(group)
+                self._group_row(ws, b, s, first_data + i, spec, group, queue, codes)
+        if facts_here:
+            self.mapping.append(["facts", ws.title, " ".join(facts_here)])
+        for g in groups:
+            vals = ";".join(f"{col_letter(cc)}={cpt}" for cc, cpt in sorted(g.values.items()))
+            self.mapping[g.slot] = ["rows", ws.title, str(g.rows[0]), str(g.rows[-1]), g.kind, col_letter(g.code_col),
+                                    col_letter(g.name_col) if g.name_col else "", vals]
+
+        # validation, widths, freeze, protection, print set-up
+        if self._amount_cells:
+            from openpyxl.worksheet.cell_range import MultiCellRange
+            from openpyxl.worksheet.datavalidation import DataValidation
+
+            dv = DataValidation(type="decimal", operator="between", formula1="-999999999999", formula2="999999999999",
+                                allow_blank=True, showErrorMessage=True, errorTitle="金额",
+                                error="请输入金额（万元，最多两位小数），不要输入文字")
+            dv.sqref = MultiCellRange(_ranges(self._amount_cells))
+            ws.add_data_validation(dv)
+        for b, s in zip(table.blocks, starts):
+            for k, lab in enumerate(b.header):
+                w = 6 if lab == "行次" else (12 if "编码" in lab else (34 if lab == "项目" else 26))
+                ws.column_dimensions[col_letter(s + k)].width = w
+            for k in range(len(b.columns)):
+                ws.column_dimensions[col_letter(s + len(b.header) + k)].width = 13 if len(b.columns) > 1 else 15
+        ws.freeze_panes = cell_ref(first_data, 1)
+        _finish_sheet(ws)
+        self.digests.append(["sheet", ws.title, table.id, sheet_digest(self._fixed)])
+
+    def _codes_needed(self, table: Table) -> list[dict[int, list[str]]]:
+        """Per block: the codes the instance has for each group row (export); empty for a template."""
         need: list[dict[int, list[str]]] = []
         for b in table.blocks:
             d: dict[int, list[str]] = {}
             for ri, r in enumerate(b.rows):
                 if r.is_group and self.inst is not None:
                     concepts = set(b.row_cells(r).values())
-                    got = sorted({f.code for f in self.inst.facts if f.code and f.concept in concepts
-                                  and (r.codes != "class" or len(f.code) == 3)})
-                    d[ri] = got
+                    d[ri] = sorted({f.code for f in self.inst.facts if f.code and f.concept in concepts
+                                    and (r.codes != "class" or len(f.code) == 3)})
             need.append(d)
+        return need
 
-        plans = []
-        for bi, b in enumerate(table.blocks):
-            plans.append(_expand(b, dim, need[bi], self.code_rows, self.class_rows))
+    def _plan_rows(self, table: Table, need: list[dict[int, list[str]]]) -> list[list[_Spec]]:
+        """Visual rows of each block; side-by-side blocks get blank rows where another block grows."""
+        plans = [_expand(b, need[bi], self.code_rows, self.class_rows) for bi, b in enumerate(table.blocks)]
         specs = [p[0] for p in plans]
         for bi, (_, at, n) in enumerate(plans):
             if not n:
@@ -318,15 +373,11 @@ class _Builder:
             for bj in range(len(specs)):
                 if bj != bi and at < len(specs[bj]):
                     specs[bj][at:at] = [_Spec("blank") for _ in range(n)]
+        return specs
 
-        # columns
-        starts, c = [], 1
-        for b in table.blocks:
-            starts.append(c)
-            c += len(b.header) + len(b.columns)
-        last_col = c - 1
-
-        # title, mark, department and unit
+    def _title_rows(self, ws, table: Table, last_col: int) -> None:
+        """Title, 公开NN表 mark, department and unit."""
+        st = self.st
         self._static(ws, 1, 1, table.title, font=st.title_font, align=st.center, border=False)
         self._merge(ws, 1, 1, 1, last_col)
         ws.row_dimensions[1].height = 30
@@ -337,7 +388,10 @@ class _Builder:
             self._merge(ws, 3, 1, 3, max(1, last_col // 2))
         self._static(ws, 3, last_col, "单位：万元", align=st.right, border=False)
 
-        # header levels
+    def _header_rows(self, ws, table: Table, starts: list[int]) -> int:
+        """The header levels (block sections, column sections, groups, leaves) and the 栏次 row; returns
+        the first data row."""
+        st = self.st
         levels = []
         if len(table.blocks) > 1 and any(b.section for b in table.blocks):
             levels.append("bsec")
@@ -347,12 +401,10 @@ class _Builder:
         if any(col.group for col in allcols):
             levels.append("group")
         levels.append("leaf")
-        numbered = any(col.number for col in allcols)
         top = 4
         leaf_row = top + len(levels) - 1
         first_head = top + (1 if "bsec" in levels else 0)
-        for bi, b in enumerate(table.blocks):
-            s = starts[bi]
+        for b, s in zip(table.blocks, starts):
             width = len(b.header) + len(b.columns)
             if "bsec" in levels:
                 self._static(ws, top, s, b.section, font=st.bold, align=st.center, fill=st.head_fill)
@@ -364,188 +416,151 @@ class _Builder:
                 for rr in range(first_head + 1, leaf_row + 1):
                     self._head_blank(ws, rr, s + k)
                 self._merge(ws, first_head, s + k, leaf_row, s + k)
-            vstart = s + len(b.header)
-            # sections (预算数 / 决算数) head their columns when each section's columns are side by side,
-            # else (interleaved under each item) they are printed below the item
-            secs = [col.section for col in b.columns]
-            runs = [x for i, x in enumerate(secs) if i == 0 or secs[i - 1] != x]
-            sec_below = "csec" in levels and len(runs) != len(set(runs))
-            paths = []
-            for col in b.columns:
-                p = []
-                if "csec" in levels and not sec_below:
-                    p.append(col.section)
-                if "group" in levels:
-                    p.append(col.group)
-                p.append(col.label)
-                if sec_below:
-                    p.append(col.section)
-                paths.append(p)
-            hl = [lv for lv in levels if lv != "bsec"]
-            # each header text starts one level below the previous text of its column and is merged
-            # down to its own level; equal group/section texts side by side are merged across
-            placed: list[dict[int, tuple[int, str]]] = []
-            for p in paths:
-                d, prev = {}, -1
-                for j, text in enumerate(p):
-                    if text:
-                        d[prev + 1] = (j, text)
-                        prev = j
-                placed.append(d)
-            for li in range(len(hl)):
-                k = 0
-                while k < len(paths):
-                    if li not in placed[k]:
-                        k += 1
-                        continue
-                    end_level, text = placed[k][li]
-                    k2 = k
-                    if end_level < len(hl) - 1:
-                        while (k2 + 1 < len(paths) and placed[k2 + 1].get(li) == (end_level, text)
-                               and paths[k2 + 1][:li] == paths[k][:li]):
-                            k2 += 1
-                    r1, r2 = first_head + li, first_head + end_level
-                    self._static(ws, r1, vstart + k, text, font=st.bold, align=st.center, fill=st.head_fill)
-                    for kk in range(k, k2 + 1):
-                        for rr in range(r1, r2 + 1):
-                            if (kk, rr) != (k, r1):
-                                self._head_blank(ws, rr, vstart + kk)
-                    self._merge(ws, r1, vstart + k, r2, vstart + k2)
-                    k = k2 + 1
+            self._column_heads(ws, b, s + len(b.header), levels, first_head)
         row = leaf_row + 1
-        if numbered:
-            for bi, b in enumerate(table.blocks):
-                s = starts[bi]
-                if b.header:
-                    self._static(ws, row, s, "栏次", font=st.bold, align=st.center, fill=st.head_fill)
-                    for k in range(1, len(b.header)):
-                        self._head_blank(ws, row, s + k)
-                    self._merge(ws, row, s, row, s + len(b.header) - 1)
-                for k, col in enumerate(b.columns):
-                    self._static(ws, row, s + len(b.header) + k, int(col.number) if col.number.isdigit() else col.number,
-                                 font=st.bold, align=st.center, fill=st.head_fill)
-            row += 1
-        first_data = row
+        if not any(col.number for col in allcols):
+            return row
+        for b, s in zip(table.blocks, starts):
+            if b.header:
+                self._static(ws, row, s, "栏次", font=st.bold, align=st.center, fill=st.head_fill)
+                for k in range(1, len(b.header)):
+                    self._head_blank(ws, row, s + k)
+                self._merge(ws, row, s, row, s + len(b.header) - 1)
+            for k, col in enumerate(b.columns):
+                self._static(ws, row, s + len(b.header) + k, int(col.number) if col.number.isdigit() else col.number,
+                             font=st.bold, align=st.center, fill=st.head_fill)
+        return row + 1
 
-        # data rows
-        height = max(len(s) for s in specs)
-        facts_here: list[str] = []  # "C7=SumIncOther" / "D7=SumExp:201", one mapping line per sheet
-        groups: list[_Group] = []
-        for bi, b in enumerate(table.blocks):
-            s = starts[bi]
-            vstart = s + len(b.header)
-            rowno_col = s + b.header.index("行次") if "行次" in b.header else None
-            code_header = bool(b.header) and "编码" in b.header[0]
-            group: _Group | None = None
-            queue: dict[int, list[str]] = {
-                ri: [c_ for c_ in v if not (b.rows[ri].codes == "class" and c_ in b.rows[ri].standard)]
-                for ri, v in need[bi].items()}
-            for i in range(height):
-                r = first_data + i
-                spec = specs[bi][i] if i < len(specs[bi]) else _Spec("blank")
-                if spec.kind not in ("class", "group"):
-                    group = None
-                cells = b.row_cells(spec.row) if spec.row is not None else {}
-                if spec.kind in ("class", "group"):
-                    ri = b.rows.index(spec.row)
-                    kind = spec.row.codes if spec.kind == "group" else "class"
-                    if group is None:
-                        group = _Group(kind, [], s, s + 1 if len(b.header) > 1 and rowno_col is None else 0,
-                                       {vstart + b.columns.index(b.column(k)): cpt for k, cpt in cells.items()})
-                        groups.append(group)
-                        self.mapping.append(None)  # placeholder, written after the rows are known
-                        group.slot = len(self.mapping) - 1
-                    group.rows.append(r)
-                    pending = queue.get(ri, [])
-                    code = pending.pop(0) if pending else None
-                    if kind == "class":
-                        label = f"{code} {codes.name(code) or ''}".strip() if code else None
-                        self._input(ws, r, s, label, text=True)
-                        for k in range(1, len(b.header)):
-                            if s + k == rowno_col:
-                                self._static(ws, r, s + k, None)
-                            else:
-                                self._input(ws, r, s + k, None, text=True)
-                    else:
-                        self._input(ws, r, s, code, text=True)
-                        if group.name_col:
-                            self._input(ws, r, group.name_col, (codes.name(code) or None) if code else None, text=True)
-                        for k in range(2 if group.name_col else 1, len(b.header)):
-                            self._static(ws, r, s + k, None)
-                    for k, col in enumerate(b.columns):
-                        cpt = cells.get(col.key)
-                        if cpt:
-                            self._input(ws, r, vstart + k, self._value(cpt, code) if code else None)
-                        else:
-                            self._na(ws, r, vstart + k)
+    def _column_heads(self, ws, b: Block, vstart: int, levels: list[str], first_head: int) -> None:
+        """A block's value-column headers: each header text starts one level below the previous text of
+        its column and is merged down to its own level; equal group/section texts side by side are merged
+        across. Sections (预算数 / 决算数) head their columns when each section's columns are side by
+        side, else (interleaved under each item) they are printed below the item."""
+        st = self.st
+        secs = [col.section for col in b.columns]
+        runs = [x for i, x in enumerate(secs) if i == 0 or secs[i - 1] != x]
+        sec_below = "csec" in levels and len(runs) != len(set(runs))
+        paths = []
+        for col in b.columns:
+            p = []
+            if "csec" in levels and not sec_below:
+                p.append(col.section)
+            if "group" in levels:
+                p.append(col.group)
+            p.append(col.label)
+            if sec_below:
+                p.append(col.section)
+            paths.append(p)
+        n_levels = len([lv for lv in levels if lv != "bsec"])
+        placed: list[dict[int, tuple[int, str]]] = []
+        for p in paths:
+            d, prev = {}, -1
+            for j, text in enumerate(p):
+                if text:
+                    d[prev + 1] = (j, text)
+                    prev = j
+            placed.append(d)
+        for li in range(n_levels):
+            k = 0
+            while k < len(paths):
+                if li not in placed[k]:
+                    k += 1
                     continue
-                # fixed rows
-                label = ""
-                code = spec.code or None
-                if spec.kind == "code":
-                    self._static(ws, r, s, spec.code, align=st.left)
-                    if len(b.header) > 1:
-                        self._static(ws, r, s + 1, codes.name(spec.code) or "")
-                elif spec.kind == "std":
-                    cname = codes.name(spec.code) or spec.code
-                    if code_header:
-                        self._static(ws, r, s, spec.code)
-                        if len(b.header) > 1:
-                            self._static(ws, r, s + 1, cname)
-                    else:
-                        label = f"{cn_ordinal(spec.row.standard.index(spec.code) + 1)}、{cname}"
-                elif spec.kind == "label" and spec.row is not None:
-                    label = spec.row.label
-                if spec.kind in ("std", "label", "blank") and b.header and not (spec.kind == "std" and code_header):
-                    if rowno_col is not None:
-                        self._static(ws, r, s, label or None)
-                        for k in range(1, len(b.header)):
-                            cc = s + k
-                            self._static(ws, r, cc, spec.number if cc == rowno_col else None, align=st.center)
-                    else:
-                        self._static(ws, r, s, label or None)
-                        for k in range(1, len(b.header)):
-                            self._static(ws, r, s + k, None)
-                        if label and len(b.header) > 1:
-                            self._merge(ws, r, s, r, s + len(b.header) - 1)
-                for k, col in enumerate(b.columns):
-                    cpt = cells.get(col.key) if spec.kind != "blank" else None
-                    if cpt:
-                        self._input(ws, r, vstart + k, self._value(cpt, code))
-                        facts_here.append(f"{cell_ref(r, vstart + k)}={cpt}" + (f":{code}" if code else ""))
-                    else:
-                        self._na(ws, r, vstart + k)
-        if facts_here:
-            self.mapping.append(["facts", name, " ".join(facts_here)])
-        for g in groups:
-            vals = ";".join(f"{col_letter(cc)}={cpt}" for cc, cpt in sorted(g.values.items()))
-            self.mapping[g.slot] = ["rows", name, str(g.rows[0]), str(g.rows[-1]), g.kind, col_letter(g.code_col),
-                                    col_letter(g.name_col) if g.name_col else "", vals]
+                end_level, text = placed[k][li]
+                k2 = k
+                if end_level < n_levels - 1:
+                    while (k2 + 1 < len(paths) and placed[k2 + 1].get(li) == (end_level, text)
+                           and paths[k2 + 1][:li] == paths[k][:li]):
+                        k2 += 1
+                r1, r2 = first_head + li, first_head + end_level
+                self._static(ws, r1, vstart + k, text, font=st.bold, align=st.center, fill=st.head_fill)
+                for kk, rr in itertools.product(range(k, k2 + 1), range(r1, r2 + 1)):
+                    if (kk, rr) != (k, r1):
+                        self._head_blank(ws, rr, vstart + kk)
+                self._merge(ws, r1, vstart + k, r2, vstart + k2)
+                k = k2 + 1
 
-        # validation, widths, protection, print set-up
-        if self._amount_cells:
-            dv = DataValidation(type="decimal", operator="between", formula1="-999999999999", formula2="999999999999",
-                                allow_blank=True, showErrorMessage=True, errorTitle="金额",
-                                error="请输入金额（万元，最多两位小数），不要输入文字")
-            from openpyxl.worksheet.cell_range import MultiCellRange
+    def _new_group(self, b: Block, s: int, spec: _Spec) -> _Group:
+        """A run of code rows; its mapping line is a placeholder until its rows are known."""
+        cells = b.row_cells(spec.row)
+        group = _Group(spec.row.codes if spec.kind == "group" else "class", [], s,
+                       s + 1 if len(b.header) > 1 and "行次" not in b.header else 0,
+                       {s + len(b.header) + b.columns.index(b.column(k)): cpt for k, cpt in cells.items()})
+        self.mapping.append(None)
+        group.slot = len(self.mapping) - 1
+        return group
 
-            dv.sqref = MultiCellRange(_ranges(self._amount_cells))
-            ws.add_data_validation(dv)
-        for bi, b in enumerate(table.blocks):
-            s = starts[bi]
-            for k, lab in enumerate(b.header):
-                w = 6 if lab == "行次" else (12 if "编码" in lab else (34 if lab == "项目" else 26))
-                ws.column_dimensions[col_letter(s + k)].width = w
-            for k in range(len(b.columns)):
-                ws.column_dimensions[col_letter(s + len(b.header) + k)].width = 13 if len(b.columns) > 1 else 15
-        ws.freeze_panes = cell_ref(first_data, 1)
-        ws.protection.sheet = True
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        self.digests.append(["sheet", name, table.id, sheet_digest(self._fixed)])
+    def _group_row(self, ws, b: Block, s: int, r: int, spec: _Spec, group: _Group, queue: dict[int, list[str]],
+                   codes) -> None:
+        """A row the unit fills with a code (or a 类 beyond the printed ones); an export fills it."""
+        vstart = s + len(b.header)
+        rowno_col = s + b.header.index("行次") if "行次" in b.header else None
+        cells = b.row_cells(spec.row)
+        group.rows.append(r)
+        pending = queue.get(b.rows.index(spec.row), [])
+        code = pending.pop(0) if pending else None
+        if spec.kind == "class":
+            label = f"{code} {codes.name(code) or ''}".strip() if code else None
+            self._input(ws, r, s, label, text=True)
+            for k in range(1, len(b.header)):
+                if s + k == rowno_col:
+                    self._static(ws, r, s + k, None)
+                else:
+                    self._input(ws, r, s + k, None, text=True)
+        else:
+            self._input(ws, r, s, code, text=True)
+            if group.name_col:
+                self._input(ws, r, group.name_col, (codes.name(code) or None) if code else None, text=True)
+            for k in range(2 if group.name_col else 1, len(b.header)):
+                self._static(ws, r, s + k, None)
+        for k, col in enumerate(b.columns):
+            cpt = cells.get(col.key)
+            if cpt:
+                self._input(ws, r, vstart + k, self._value(cpt, code) if code else None)
+            else:
+                self._na(ws, r, vstart + k)
+
+    def _fixed_row(self, ws, b: Block, s: int, r: int, spec: _Spec, codes) -> list[str]:
+        """A printed row (label, code, standard 类 or blank); returns its mapping entries."""
+        st = self.st
+        vstart = s + len(b.header)
+        rowno_col = s + b.header.index("行次") if "行次" in b.header else None
+        code_header = bool(b.header) and "编码" in b.header[0]
+        cells = b.row_cells(spec.row) if spec.row is not None else {}
+        label = ""
+        code = spec.code or None
+        if spec.kind == "code":
+            self._static(ws, r, s, spec.code, align=st.left)
+            if len(b.header) > 1:
+                self._static(ws, r, s + 1, codes.name(spec.code) or "")
+        elif spec.kind == "std":
+            cname = codes.name(spec.code) or spec.code
+            if code_header:
+                self._static(ws, r, s, spec.code)
+                if len(b.header) > 1:
+                    self._static(ws, r, s + 1, cname)
+            else:
+                label = f"{cn_ordinal(spec.row.standard.index(spec.code) + 1)}、{cname}"
+        elif spec.kind == "label" and spec.row is not None:
+            label = spec.row.label
+        if spec.kind in ("std", "label", "blank") and b.header and not (spec.kind == "std" and code_header):
+            self._static(ws, r, s, label or None)
+            for k in range(1, len(b.header)):
+                if rowno_col is not None:
+                    self._static(ws, r, s + k, spec.number if s + k == rowno_col else None, align=st.center)
+                else:
+                    self._static(ws, r, s + k, None)
+            if rowno_col is None and label and len(b.header) > 1:
+                self._merge(ws, r, s, r, s + len(b.header) - 1)
+        mapped = []
+        for k, col in enumerate(b.columns):
+            cpt = cells.get(col.key) if spec.kind != "blank" else None
+            if cpt:
+                self._input(ws, r, vstart + k, self._value(cpt, code))
+                mapped.append(f"{cell_ref(r, vstart + k)}={cpt}" + (f":{code}" if code else ""))
+            else:
+                self._na(ws, r, vstart + k)
+        return mapped
 
     def _head_blank(self, ws, r, c):
         cell = ws.cell(row=r, column=c)
@@ -572,8 +587,6 @@ class _Builder:
         props.creator = "juesuan"
         props.lastModifiedBy = "juesuan"
         props.title = f"部门决算公开表 {self.layout.id}"
-        props.created = FIXED_TIME
-        props.modified = FIXED_TIME
         from openpyxl.workbook.protection import WorkbookProtection
 
         self.wb.security = WorkbookProtection(lockStructure=True)
@@ -588,10 +601,14 @@ class _Builder:
         return self.wb
 
 
-def workbook_bytes(wb) -> bytes:
-    """Serialize with fixed dates and zip timestamps, so identical input gives identical bytes."""
+def workbook_bytes(wb, keep_modes: bool = False) -> bytes:
+    """Serialize with fixed document dates and zip timestamps, so identical input gives identical bytes.
+
+    The zip entries get mode 0644 from system 0, or with `keep_modes` the modes openpyxl wrote (what
+    the diff workbook has always carried; kept so that its bytes do not change)."""
     from openpyxl.writer.excel import ExcelWriter
 
+    wb.properties.created = wb.properties.modified = FIXED_TIME
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
@@ -600,8 +617,10 @@ def workbook_bytes(wb) -> bytes:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
+            if keep_modes:
+                zi.external_attr = info.external_attr
+            else:
+                zi.external_attr, zi.create_system = 0o644 << 16, 0
             dst.writestr(zi, src.read(info.filename), compresslevel=6)
     return out.getvalue()
 
@@ -609,14 +628,14 @@ def workbook_bytes(wb) -> bytes:
 def build_workbook(layout_id: str | None = None, inst: Instance | None = None, tax: Taxonomy | None = None,
                    code_rows: int = DEFAULT_CODE_ROWS, class_rows: int = DEFAULT_CLASS_ROWS):
     """(openpyxl Workbook, findings): the template for a layout, filled from `inst` when given."""
-    tax = tax or load_taxonomy(inst.header.taxonomy if inst else "juesuan-1.0")
-    lay = tax.layout(layout_id or (inst.header.layout if inst else "2021-hunan"))
+    tax = tax or load_taxonomy(inst.header.taxonomy if inst else DEFAULT_TAXONOMY)
+    lay = tax.layout(layout_id or (inst.header.layout if inst else DEFAULT_LAYOUT))
     b = _Builder(tax, lay, inst, code_rows, class_rows)
     wb = b.build()
     return wb, b.findings
 
 
-def template_bytes(layout_id: str = "2021-hunan") -> bytes:
+def template_bytes(layout_id: str = DEFAULT_LAYOUT) -> bytes:
     wb, _ = build_workbook(layout_id)
     return workbook_bytes(wb)
 
@@ -626,7 +645,7 @@ def export_bytes(inst: Instance, layout_id: str | None = None) -> tuple[bytes, l
     return workbook_bytes(wb), findings
 
 
-def write_template(path: str | os.PathLike, layout_id: str = "2021-hunan") -> None:
+def write_template(path: str | os.PathLike, layout_id: str = DEFAULT_LAYOUT) -> None:
     from ..xmlio import atomic_write
 
     atomic_write(path, template_bytes(layout_id))
