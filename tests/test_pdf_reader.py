@@ -5,6 +5,7 @@ its extract_text() output: 12, 45, 44, 19, 44, 29, 2, 0, 0 per table)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections import Counter
@@ -57,11 +58,11 @@ PINNED = [
     # 07 (p18): 预算数 / 决算数 interleaved; only 预算数 printed
     ("07", "ThreeBudgetTotal", None, "0.95"), ("07", "ThreeBudgetReception", None, "0.95"),
 ]
+
+
 def need_pdfplumber() -> None:
     """pdfplumber is an extra: skip without it, except in CI (CI=true), where `.[test]` installs it."""
-    try:
-        import pdfplumber  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("pdfplumber") is None:
         if os.environ.get("CI") == "true":
             pytest.fail("pdfplumber is not installed in CI (.ci/run installs '.[test]')")
         pytest.skip("pdfplumber is not installed (pip install 'juesuan[pdf]')")

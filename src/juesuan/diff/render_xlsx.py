@@ -107,4 +107,4 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
     wb.properties.creator = "juesuan"
     from ..excel.template import workbook_bytes
 
-    return workbook_bytes(wb, keep_modes=True)
+    return workbook_bytes(wb)

@@ -295,7 +295,7 @@ class _Builder:
         ws = self.wb.create_sheet(sheet_name(table))
         self._fixed = []
         self._amount_cells = []
-        codes = self.tax.codes_for("economic" if table.statement == "basic" else "function")
+        codes = self.tax.codes_for(table.dim)
         need = self._codes_needed(table)
         specs = self._plan_rows(table, need)
         starts, c = [], 1
@@ -601,11 +601,9 @@ class _Builder:
         return self.wb
 
 
-def workbook_bytes(wb, keep_modes: bool = False) -> bytes:
-    """Serialize with fixed document dates and zip timestamps, so identical input gives identical bytes.
-
-    The zip entries get mode 0644 from system 0, or with `keep_modes` the modes openpyxl wrote (what
-    the diff workbook has always carried; kept so that its bytes do not change)."""
+def workbook_bytes(wb) -> bytes:
+    """Serialize with fixed document dates, zip timestamps and modes (0644, system 0), so identical
+    input gives identical bytes."""
     from openpyxl.writer.excel import ExcelWriter
 
     wb.properties.created = wb.properties.modified = FIXED_TIME
@@ -617,10 +615,7 @@ def workbook_bytes(wb, keep_modes: bool = False) -> bytes:
         for info in src.infolist():
             zi = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            if keep_modes:
-                zi.external_attr = info.external_attr
-            else:
-                zi.external_attr, zi.create_system = 0o644 << 16, 0
+            zi.external_attr, zi.create_system = 0o644 << 16, 0
             dst.writestr(zi, src.read(info.filename), compresslevel=6)
     return out.getvalue()
 
