@@ -73,3 +73,19 @@ def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.xml"]
+
+
+def test_fact_lookup_follows_every_change_to_facts():
+    """The look-up index must never go stale (appended, replaced in place, reassigned, deleted)."""
+    from juesuan.model import Header, Instance
+
+    inst = Instance(Header("某单位", 2021, "2021-hunan"), [Fact("SumIncTotal", None, Decimal("1.00"))])
+    assert inst.value("SumIncTotal") == Decimal("1.00")
+    inst.facts[0] = Fact("SumIncTotal", None, Decimal("2.00"))
+    assert inst.value("SumIncTotal") == Decimal("2.00")
+    inst.facts = [Fact("IncTotal", "201", Decimal("3.00"))]
+    assert inst.value("SumIncTotal") is None and inst.value("IncTotal", "201") == Decimal("3.00")
+    inst.add(Fact("IncTotal", None, Decimal("4.00")))
+    assert inst.value("IncTotal") == Decimal("4.00")
+    del inst.facts[0]
+    assert inst.value("IncTotal", "201") is None

@@ -148,6 +148,61 @@ HEADER_FIELDS = (
 )
 
 
+class FactList(list):
+    """A list of facts that counts its changes, so that an Instance's look-up index never goes stale."""
+
+    version = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def __setitem__(self, i, v):
+        super().__setitem__(i, v)
+        self._changed()
+
+    def __delitem__(self, i):
+        super().__delitem__(i)
+        self._changed()
+
+    def __iadd__(self, other):
+        r = super().__iadd__(other)
+        self._changed()
+        return r
+
+    def append(self, v):
+        super().append(v)
+        self._changed()
+
+    def extend(self, vs):
+        super().extend(vs)
+        self._changed()
+
+    def insert(self, i, v):
+        super().insert(i, v)
+        self._changed()
+
+    def pop(self, *a):
+        r = super().pop(*a)
+        self._changed()
+        return r
+
+    def remove(self, v):
+        super().remove(v)
+        self._changed()
+
+    def clear(self):
+        super().clear()
+        self._changed()
+
+    def sort(self, *a, **k):
+        super().sort(*a, **k)
+        self._changed()
+
+    def reverse(self):
+        super().reverse()
+        self._changed()
+
+
 @dataclass
 class Instance:
     header: Header
@@ -157,14 +212,20 @@ class Instance:
 
     def __post_init__(self) -> None:
         self._index: dict[tuple[str, str], Fact] | None = None
-        self._indexed: tuple[Fact, ...] = ()
+        self._indexed_as: tuple[int, int] = (0, -1)
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "facts" and not isinstance(value, FactList):
+            value = FactList(value)
+        object.__setattr__(self, name, value)
 
     def _idx(self) -> dict[tuple[str, str], Fact]:
         """Facts by (concept, code), rebuilt whenever `facts` changed in any way (appended, replaced,
-        reassigned): comparing the snapshot is a C-speed identity scan, far cheaper than a rebuild."""
-        if self._index is None or len(self._indexed) != len(self.facts) or self._indexed != tuple(self.facts):
-            self._indexed = tuple(self.facts)
-            self._index = {f.key: f for f in self._indexed}
+        reassigned): `facts` is a FactList that counts its changes."""
+        now = (id(self.facts), self.facts.version)
+        if self._index is None or self._indexed_as != now:
+            self._index = {f.key: f for f in self.facts}
+            self._indexed_as = now
         return self._index
 
     def add(self, fact: Fact) -> None:
