@@ -8,7 +8,7 @@ import click
 
 from . import __version__
 from .errors import JuesuanError, UnusableInput
-from .taxonomy import DEFAULT_LAYOUT
+from .defaults import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,

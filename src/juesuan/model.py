@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator, NamedTuple
 
-from .taxonomy import DEFAULT_TAXONOMY
+from .defaults import DEFAULT_TAXONOMY
 
 STATUSES = ("draft", "final")
 UNIT = "万元"

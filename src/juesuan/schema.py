@@ -15,7 +15,8 @@ from lxml import etree
 
 from .findings import Finding
 from .model import HEADER_FIELDS, Location
-from .taxonomy import DEFAULT_TAXONOMY, Taxonomy, load_taxonomy, resource_root
+from .defaults import DEFAULT_TAXONOMY
+from .taxonomy import Taxonomy, load_taxonomy, resource_root
 from .xmlio import NS, safe_parser
 
 XS = "http://www.w3.org/2001/XMLSchema"

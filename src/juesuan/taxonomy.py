@@ -14,10 +14,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
-
-DEFAULT_TAXONOMY = "juesuan-1.0"
-DEFAULT_LAYOUT = "2021-hunan"
 
 FUNCTION_CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 ECONOMIC_CODE_RE = re.compile(r"^(\d{3}|\d{5})$")

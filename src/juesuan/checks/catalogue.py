@@ -17,7 +17,8 @@ import string
 from dataclasses import dataclass, replace
 
 from ..errors import TaxonomyError
-from ..taxonomy import DEFAULT_TAXONOMY, Layout, Taxonomy, load_taxonomy
+from ..defaults import DEFAULT_TAXONOMY
+from ..taxonomy import Layout, Taxonomy, load_taxonomy
 
 KINDS = ("sum", "hierarchy", "equal", "ge")
 SEVERITIES = ("error", "warning", "info")

@@ -10,7 +10,7 @@ import os
 
 from ..findings import Finding
 from ..model import Instance
-from ..taxonomy import DEFAULT_LAYOUT
+from ..defaults import DEFAULT_LAYOUT
 
 
 def write_template(path: str | os.PathLike, layout_id: str = DEFAULT_LAYOUT) -> None:

@@ -32,7 +32,8 @@ from decimal import Decimal
 
 from ..findings import Finding
 from ..model import Instance
-from ..taxonomy import DEFAULT_LAYOUT, DEFAULT_TAXONOMY, Block, Layout, Row, Table, Taxonomy, load_taxonomy
+from ..defaults import DEFAULT_LAYOUT, DEFAULT_TAXONOMY
+from ..taxonomy import Block, Layout, Row, Table, Taxonomy, load_taxonomy
 from .mapping import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, TEMPLATE_VERSION, sheet_digest
 from .xlsx import cell_ref, col_letter
 
