@@ -526,8 +526,17 @@ def _load_layout(path: Path, concepts: dict[str, Concept], data: dict | None = N
     return layout
 
 
+def load_taxonomy(taxonomy_id: str | None = None) -> Taxonomy:
+    """The taxonomy version, loaded once per process (`load_taxonomy()` and `load_taxonomy("juesuan-1.0")`
+    share one cache entry)."""
+    return _load_taxonomy(taxonomy_id or DEFAULT_TAXONOMY)
+
+
+load_taxonomy.cache_clear = lambda: _load_taxonomy.cache_clear()  # type: ignore[attr-defined]
+
+
 @functools.lru_cache(maxsize=8)
-def load_taxonomy(taxonomy_id: str = DEFAULT_TAXONOMY) -> Taxonomy:
+def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
     root = resource_root() / "taxonomies" / taxonomy_id
     if not root.is_dir():
         raise TaxonomyError(f"unknown taxonomy {taxonomy_id!r}")
