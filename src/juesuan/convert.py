@@ -88,10 +88,10 @@ def check_converted(conv: Conversion) -> list[Finding]:
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
     present = set(conv.tables)
-    table_of = {t.statement: t.id for t in lay.tables}
 
     def inside(rule) -> bool:
-        return all(table_of.get(tax.concepts[c].statement) in present for c in rule.all_concepts())
+        return all(getattr(lay.table_for_statement(tax.concepts[c].statement), "id", None) in present
+                   for c in rule.all_concepts())
 
     rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
     out = list(check_instance(inst, rules))

@@ -532,7 +532,11 @@ def load_taxonomy(taxonomy_id: str | None = None) -> Taxonomy:
     return _load_taxonomy(taxonomy_id or DEFAULT_TAXONOMY)
 
 
-load_taxonomy.cache_clear = lambda: _load_taxonomy.cache_clear()  # type: ignore[attr-defined]
+def _clear_taxonomy_cache() -> None:
+    _load_taxonomy.cache_clear()
+
+
+load_taxonomy.cache_clear = _clear_taxonomy_cache  # type: ignore[attr-defined] - derive and tests reload
 
 
 @functools.lru_cache(maxsize=8)
