@@ -14,7 +14,7 @@ check the identities), and the header's note says so.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
+from juesuan.records import replace
 from decimal import Decimal as D
 from pathlib import Path
 

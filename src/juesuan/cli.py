@@ -84,7 +84,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     Exit status: 0 converted with no errors, 1 converted but with error findings, 2 unusable input
     (nothing is written then).
     """
-    from dataclasses import replace
+    from .records import replace
 
     from .convert import check_converted, convert_file
     from .findings import Report

@@ -7,18 +7,18 @@ place), and a per-table summary. `convert_file` is what the CLI calls.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UnusableInput
 from .findings import Finding
 from .model import Header, Instance
+from .records import field, record
 
 TEXT_SUFFIXES = {".txt", ".text", ".tsv", ".csv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
-@dataclass
+@record
 class Conversion:
     instance: Instance
     findings: list[Finding] = field(default_factory=list)

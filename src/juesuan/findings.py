@@ -7,16 +7,16 @@ codes such as ``schema:cvc-pattern-valid`` or ``calc:T02.row``).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Iterator
 
 from .model import Location
+from .records import field, record
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     code: str
     severity: str
@@ -74,7 +74,7 @@ def _jsonable(v):
     return v
 
 
-@dataclass
+@record
 class Report:
     """The findings for one or more files."""
 

@@ -6,20 +6,20 @@ Every reader (instance XML, Excel, extracted text, PDF) produces an `Instance`; 
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator, NamedTuple
 
 from .defaults import DEFAULT_TAXONOMY
+from .lazyre import lazy
+from .records import field, record, replace
 
 STATUSES = ("draft", "final")
 UNIT = "万元"
-USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+USCC_RE = lazy(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_AMOUNT_RE = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Location:
     """Where a value was read: a file plus sheet!cell, a line number, or an XPath."""
 
@@ -86,7 +86,7 @@ def format_amount(value: Decimal) -> str:
     return "0.00" if s in ("-0.00",) else s
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fact:
     concept: str
     code: str | None
@@ -102,7 +102,7 @@ class Fact:
         return (self.concept, self.code or "")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NarrativeBlock:
     key: str  # e.g. "3.1": part 3 (第三部分), item 1
     title: str
@@ -110,7 +110,7 @@ class NarrativeBlock:
     location: Location = field(default_factory=Location, compare=False)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Header:
     entity: str
     fiscal_year: int
@@ -203,7 +203,7 @@ class FactList(list):
         self._changed()
 
 
-@dataclass
+@record
 class Instance:
     header: Header
     facts: list[Fact] = field(default_factory=list)

@@ -8,12 +8,12 @@ detailed messages; the two verdicts must agree.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 from lxml import etree
 
 from .findings import Finding
+from .lazyre import lazy
 from .model import HEADER_FIELDS, Location
 from .defaults import DEFAULT_TAXONOMY
 from .taxonomy import Taxonomy, load_taxonomy, resource_root
@@ -146,7 +146,7 @@ def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     return xmlschema.XMLSchema10(str(xsd_path(taxonomy_id)))
 
 
-_LXML_CODE = re.compile(r"^SCHEMAV_")
+_LXML_CODE = lazy(r"^SCHEMAV_")
 
 
 def _lxml_code(type_name: str) -> str:

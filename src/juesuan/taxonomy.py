@@ -11,18 +11,19 @@ import functools
 import json
 import re
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
+from .lazyre import lazy
+from .records import field, record
 
-FUNCTION_CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
-ECONOMIC_CODE_RE = re.compile(r"^(\d{3}|\d{5})$")
-CONCEPT_ID_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+FUNCTION_CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
+ECONOMIC_CODE_RE = lazy(r"^(\d{3}|\d{5})$")
+CONCEPT_ID_RE = lazy(r"^[A-Z][A-Za-z0-9]*$")
 
 # Leading ordinals printed before row labels: "一、", "（一）", "1.", "二十四、" ...
-_ORDINAL_RE = re.compile(
+_ORDINAL_RE = lazy(
     r"^\s*(?:[（(][一二三四五六七八九十百]+[)）][、.．]?|[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d))\s*"
 )
 
@@ -40,7 +41,7 @@ def normalize_label(label: str) -> str:
 
 
 _LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
-QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
+QUOTES_RE = lazy(r"[\"“”‘’'「」『』]")
 
 
 def title_key(text: str) -> str:
@@ -60,7 +61,7 @@ def resource_root() -> Path:
     raise TaxonomyError(f"taxonomy files not found (looked in {packaged} and {tree})")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Concept:
     id: str
     zh: str
@@ -75,7 +76,7 @@ class Concept:
         return self.en if lang == "en" else self.zh
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Code:
     code: str
     name: str
@@ -92,7 +93,7 @@ class Code:
         return frozenset(normalize_label(x) for x in (self.name, *self.aliases))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class CodeList:
     kind: str  # function | economic
     codes: dict[str, Code]
@@ -118,7 +119,7 @@ class CodeList:
         return hash(self.kind)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Column:
     key: str
     label: str
@@ -134,7 +135,7 @@ class Column:
         return frozenset(normalize_label(x) for x in (self.label, *self.aliases))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Row:
     """A printed row. Exactly one of: a fixed label row, a fixed code row, a code-row group."""
 
@@ -157,7 +158,7 @@ class Row:
         return bool(self.codes)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Block:
     section: str
     columns: tuple[Column, ...]
@@ -202,7 +203,7 @@ class Block:
         raise KeyError(key)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Table:
     id: str
     statement: str
@@ -221,7 +222,7 @@ class Table:
         return tuple(title_key(t) for t in (self.title, *self.aliases))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Placement:
     """Where one (concept, code) is printed in a layout."""
 
@@ -234,7 +235,7 @@ class Placement:
     row_index: int  # index into block.rows (the group row for code rows)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Layout:
     id: str
     taxonomy: str
@@ -340,7 +341,7 @@ def _row_keys(t: Table) -> dict[tuple[int, int], str]:
     return out
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Taxonomy:
     id: str
     namespace: str

@@ -15,13 +15,14 @@ from pathlib import Path
 from lxml import etree
 
 from .errors import OutputError, UnusableInput
+from .lazyre import lazy
 from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
 NS = "urn:juesuan:1.0"
 
 
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+_DOCTYPE_RE = lazy(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def safe_parser() -> etree.XMLParser:
@@ -103,7 +104,7 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
         )
     q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
     hdr = root.find(q("header"))
-    # an empty or missing field takes Header's default (a dataclass keeps it as the class attribute)
+    # an empty or missing field takes Header's default (a record keeps it as the class attribute)
     values = {f.attr: (_text(hdr.find(q(f.tag))) if hdr is not None else "") or getattr(Header, f.attr, "")
               for f in HEADER_FIELDS}
     try:

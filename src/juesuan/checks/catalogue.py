@@ -12,12 +12,12 @@ Other modules (the XBRL exporter) use `load_rules()`: kind "sum" rules are calcu
 from __future__ import annotations
 
 import functools
-import re
 import string
-from dataclasses import dataclass, replace
 
 from ..errors import TaxonomyError
 from ..defaults import DEFAULT_TAXONOMY
+from ..lazyre import lazy
+from ..records import record, replace
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 
 KINDS = ("sum", "hierarchy", "equal", "ge")
@@ -31,11 +31,11 @@ SCOPES = {
 PLACEHOLDERS = frozenset(
     {"lhs", "rhs", "left_value", "right_value", "diff", "table", "row", "column", "code"}
 )
-RULE_ID_RE = re.compile(r"^[TX][0-9]{2}(-[0-9]{2})?\.[a-z0-9][a-z0-9.-]*$")
-CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
+RULE_ID_RE = lazy(r"^[TX][0-9]{2}(-[0-9]{2})?\.[a-z0-9][a-z0-9.-]*$")
+CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Term:
     """One concept in a rule. code None: the row being evaluated (row scopes) or the fact without
     code (plain scope); "" : the fact without code (the 合计 row); a fixed code such as "30217"."""
@@ -45,7 +45,7 @@ class Term:
     weight: int = 1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     id: str
     severity: str

@@ -10,12 +10,12 @@ layout (table / section / row / column of the first left-hand term) with the fac
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterator
 
 from ..findings import Finding
 from ..model import Fact, Instance, Location, format_amount
+from ..records import record
 from ..taxonomy import Layout, Placement, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
 from .rounding import ZERO, Interval
@@ -24,7 +24,7 @@ from .rounding import ZERO, Interval
 Bound = tuple[str, str, int]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Comparison:
     """One check a rule stands for: Σ left (= or ≥) Σ right, in one row or for one parent code."""
 

@@ -8,13 +8,13 @@ as in Calculations 1.1 §"consistency" and Arelle's `ValidateXbrlCalcs.rangeValu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from ..records import record
 
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Interval:
     low: Decimal
     high: Decimal

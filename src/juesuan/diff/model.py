@@ -1,15 +1,16 @@
 """The change model of a comparison: where a fact is printed, what changed, and the whole result.
 
 Everything here is plain data (immutable NamedTuples, Decimal amounts; NamedTuple rather than frozen
-dataclasses because they are several times cheaper to define, which matters for CLI start-up); the
+records because they are cheaper to define, which matters for CLI start-up); the
 renderers read it and the comparison in `compare.py` builds it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, NamedTuple
+
+from ..records import field, record
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -128,7 +129,7 @@ class RowChange(NamedTuple):
     name: str
 
 
-@dataclass
+@record
 class DiffResult:
     old: Header
     new: Header

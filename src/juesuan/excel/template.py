@@ -27,12 +27,12 @@ import io
 import itertools
 import os
 import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..findings import Finding
 from ..model import Instance
 from ..defaults import DEFAULT_LAYOUT, DEFAULT_TAXONOMY
+from ..records import field, record
 from ..taxonomy import Block, Layout, Row, Table, Taxonomy, load_taxonomy
 from .mapping import COVER_SHEET, MAPPING_SHEET, TEMPLATE_MARK, TEMPLATE_VERSION, sheet_digest
 from .xlsx import cell_ref, col_letter
@@ -92,7 +92,7 @@ def sheet_name(table: Table) -> str:
 # ------------------------------------------------------------------ row plan
 
 
-@dataclass
+@record
 class _Spec:
     kind: str  # label | code | std | class | group | blank
     row: Row | None = None
@@ -100,7 +100,7 @@ class _Spec:
     number: int | None = None
 
 
-@dataclass
+@record
 class _Group:
     """Rows a block fills with codes (function/economic codes, or 类 beyond the printed ones)."""
 

@@ -14,13 +14,14 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
 from ..errors import UnusableInput
+from ..lazyre import lazy
+from ..records import field, record
 from ..xmlio import safe_parser
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the workbook file itself
@@ -37,8 +38,8 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_REF_RE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
-_DIM_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_REF_RE = lazy(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_DIM_RE = lazy(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
 # built-in number formats that show two decimals (0.00, #,##0.00, and the accounting ones)
 _BUILTIN_DECIMALS = {2: 2, 4: 2, 7: 2, 8: 2, 10: 2, 11: 2, 39: 2, 40: 2, 43: 2, 44: 2}
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
@@ -80,7 +81,7 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RawCell:
     """One cell: `value` is a str (text), a Decimal (number), or None (a formula with no cached value)."""
 
@@ -91,7 +92,7 @@ class RawCell:
     error: bool = False  # an Excel error value (#DIV/0! ...)
 
 
-@dataclass
+@record
 class Sheet:
     name: str
     state: str  # visible | hidden | veryHidden
@@ -105,7 +106,7 @@ class Sheet:
         return c.value if c else None
 
 
-@dataclass
+@record
 class Workbook:
     path: str
     sheets: list[Sheet]

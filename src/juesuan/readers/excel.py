@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,14 +30,16 @@ from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
+from ..lazyre import lazy
 from ..model import Fact, Instance, Location
+from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
 from .grid import (Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
                    require_tables, round_amount, rounding_finding, unplaced_findings)
 
 RECALC = "recalculate and save it in Excel or LibreOffice"
 RECALC_ZH = "请在 Excel 或 LibreOffice 中重新计算并保存"
-_COL_RE = re.compile(r"^[A-Z]{1,3}$")
+_COL_RE = lazy(r"^[A-Z]{1,3}$")
 
 
 def cell_text(c: RawCell) -> str:

@@ -18,15 +18,15 @@ The rule catalogue is taxonomies/<id>/rules.toml (`[[rule]]` with id, kind, tota
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from ..errors import TaxonomyError
+from ..records import record
 from ..taxonomy import Taxonomy
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SumRule:
     id: str
     total: str
@@ -37,7 +37,7 @@ class SumRule:
     pinned: bool = False  # some item or the total names more than a concept (a code, a table ...)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Excluded:
     rule: str
     kind: str

@@ -15,12 +15,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import TaxonomyError, UnusableInput
 from ..model import Instance
+from ..records import record
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Taxonomy, load_taxonomy
 from . import names as N
 
@@ -28,7 +28,7 @@ YUAN_PER_WANYUAN = Decimal(10000)
 UNIT_ID = "CNY"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     id: str
     start: dt.date | None  # None for an instant
@@ -41,7 +41,7 @@ class Context:
         return self.start is None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class XFact:
     concept: str
     context: str
@@ -50,7 +50,7 @@ class XFact:
     lang: str = ""
 
 
-@dataclass
+@record
 class XbrlReport:
     taxonomy: Taxonomy
     layout: str
