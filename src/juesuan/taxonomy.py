@@ -6,16 +6,16 @@ loads. Loading is pure: nothing happens at import time; `load_taxonomy()` reads 
 
 from __future__ import annotations
 
-import csv
 import functools
 import json
 import re
 import zlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
-from .lazyre import lazy
+from .lazyre import LazyPattern, lazy
 from .records import field, record
 
 FUNCTION_CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
@@ -350,7 +350,7 @@ class Taxonomy:
     concepts: dict[str, Concept]
     function_codes: CodeList
     economic_codes: CodeList
-    layouts: dict[str, Layout] = field(default_factory=dict)
+    layouts: Mapping[str, Layout] = field(default_factory=dict)  # a LayoutMap when loaded
     # the other parsed TOML sources of this version by relative path (rules.toml), from compiled.json
     sources: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
 
@@ -372,18 +372,27 @@ class Taxonomy:
         return hash(self.id)
 
 
-def _read_codes(path: Path, kind: str, pattern: re.Pattern[str]) -> CodeList:
+def _read_codes(path: Path, kind: str, pattern: LazyPattern) -> CodeList:
+    """A code list: a plain tab-separated file with a header row naming `code`, `name` and `aliases`
+    (aliases separated by "|"). No quoting: names hold no tabs or line breaks."""
     codes: dict[str, Code] = {}
-    if path.exists():
-        with path.open(encoding="utf-8", newline="") as fh:
-            for rec in csv.DictReader(fh, delimiter="\t"):
-                code = (rec.get("code") or "").strip()
-                if not code:
-                    continue
-                if not pattern.match(code):
-                    raise TaxonomyError(f"{path}: bad {kind} code {code!r}")
-                aliases = tuple(a for a in (rec.get("aliases") or "").split("|") if a.strip())
-                codes[code] = Code(code, (rec.get("name") or "").strip(), aliases)
+    if not path.exists():
+        return CodeList(kind, codes)
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    if not lines:
+        return CodeList(kind, codes)
+    head = [h.strip() for h in lines[0].split("\t")]
+    if "code" not in head:
+        raise TaxonomyError(f"{path}: the header row has no 'code' column")
+    for n, line in enumerate(lines[1:], start=2):
+        rec = dict(zip(head, (cell.strip() for cell in line.split("\t"))))
+        code = rec.get("code", "")
+        if not code:
+            continue
+        if not pattern.match(code):
+            raise TaxonomyError(f"{path}:{n}: bad {kind} code {code!r}")
+        aliases = tuple(a for a in rec.get("aliases", "").split("|") if a.strip())
+        codes[code] = Code(code, rec.get("name", ""), aliases)
     return CodeList(kind, codes)
 
 
@@ -540,6 +549,48 @@ def _clear_taxonomy_cache() -> None:
 load_taxonomy.cache_clear = _clear_taxonomy_cache  # type: ignore[attr-defined] - derive and tests reload
 
 
+class LayoutMap(Mapping[str, Layout]):
+    """The layouts of a taxonomy version by id, each built the first time it is asked for.
+
+    A command reads one layout (a conversion, a validation, a diff of two reports of the same layout), so
+    building every layout up front is start-up spent for nothing. The ids are the file stems of
+    layouts/*.toml; a layout file whose `layout` differs from its name is a TaxonomyError when it is
+    built. Everything that walks all layouts (derive, the XSD, docs, XBRL) builds them all, so a broken
+    layout still fails `python -m juesuan.derive --check` and the tests.
+    """
+
+    def __init__(self, root: Path, concepts: dict[str, Concept], sources: dict[str, dict]) -> None:
+        self._root = root
+        self._concepts = concepts
+        self._sources = sources
+        self._ids = sorted(p.stem for p in (root / "layouts").glob("*.toml"))
+        self._built: dict[str, Layout] = {}
+
+    def __getitem__(self, layout_id: str) -> Layout:
+        lay = self._built.get(layout_id)
+        if lay is None:
+            if layout_id not in self._ids:
+                raise KeyError(layout_id)
+            path = self._root / "layouts" / f"{layout_id}.toml"
+            lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"))
+            if lay.id != layout_id:
+                raise TaxonomyError(f"{path}: declares layout {lay.id!r}; the file must be named {lay.id}.toml")
+            self._built[layout_id] = lay
+        return lay
+
+    def __contains__(self, layout_id: object) -> bool:
+        return layout_id in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"LayoutMap({self._ids!r})"
+
+
 @functools.lru_cache(maxsize=8)
 def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
     root = resource_root() / "taxonomies" / taxonomy_id
@@ -563,7 +614,7 @@ def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
             balance=c.get("balance", "credit"),
             type=c.get("type", "amount"),
         )
-    tax = Taxonomy(
+    return Taxonomy(
         id=data["taxonomy"],
         namespace=data["namespace"],
         root=root,
@@ -571,9 +622,6 @@ def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
         concepts=concepts,
         function_codes=_read_codes(root / "codes" / "function.tsv", "function", FUNCTION_CODE_RE),
         economic_codes=_read_codes(root / "codes" / "economic.tsv", "economic", ECONOMIC_CODE_RE),
+        layouts=LayoutMap(root, concepts, sources),
         sources={k: v for k, v in sources.items() if k == "rules.toml"},
     )
-    for p in sorted((root / "layouts").glob("*.toml")):
-        lay = _load_layout(p, concepts, sources[p.relative_to(root).as_posix()])
-        tax.layouts[lay.id] = lay
-    return tax
