@@ -7,7 +7,7 @@ Every reader (instance XML, Excel, extracted text, PDF) produces an `Instance`; 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator
 
 from .defaults import DEFAULT_TAXONOMY
 from .lazyre import lazy
@@ -124,7 +124,8 @@ class Header:
     note: str = ""
 
 
-class HeaderField(NamedTuple):
+@record(frozen=True)
+class HeaderField:
     attr: str  # attribute of Header
     tag: str  # element of the instance XML header
     required: bool  # written (and required by the XSD) even when empty

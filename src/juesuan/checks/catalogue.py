@@ -12,7 +12,9 @@ Other modules (the XBRL exporter) use `load_rules()`: kind "sum" rules are calcu
 from __future__ import annotations
 
 import functools
-import string
+
+# string.Formatter().parse is this function; importing `string` compiles Template's pattern at start-up
+from _string import formatter_parser
 
 from ..errors import TaxonomyError
 from ..defaults import DEFAULT_TAXONOMY
@@ -102,7 +104,7 @@ def _terms(raw, where: str, concepts: dict) -> tuple[Term, ...]:
 
 def _check_template(text: str, where: str) -> None:
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        names = {f for _, f, _, _ in formatter_parser(text) if f is not None}
     except ValueError as e:
         raise TaxonomyError(f"rules.toml: {where}: bad template: {e}") from None
     bad = names - PLACEHOLDERS

@@ -1,14 +1,13 @@
 """The change model of a comparison: where a fact is printed, what changed, and the whole result.
 
-Everything here is plain data (immutable NamedTuples, Decimal amounts; NamedTuple rather than frozen
-records because they are cheaper to define, which matters for CLI start-up); the
-renderers read it and the comparison in `compare.py` builds it.
+Everything here is plain data (frozen records, Decimal amounts); the renderers read it and the
+comparison in `compare.py` builds it.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..records import field, record
 
@@ -25,7 +24,8 @@ MODE_NAMES = {
 KINDS = ("changed", "added", "removed")
 
 
-class Place(NamedTuple):
+@record(frozen=True)
+class Place:
     """Where one (concept, code) is printed in one layout, with the labels a reader sees."""
 
     layout: str
@@ -63,7 +63,8 @@ class Place(NamedTuple):
         }
 
 
-class Change(NamedTuple):
+@record(frozen=True)
+class Change:
     """One fact that differs between the two instances, matched by concept and code."""
 
     kind: str  # changed | added | removed
@@ -99,14 +100,16 @@ class Change(NamedTuple):
         return (a.table, a.section, a.row, a.column) != (b.table, b.section, b.row, b.column)
 
 
-class HeaderChange(NamedTuple):
+@record(frozen=True)
+class HeaderChange:
     field: str  # entity, uscc, fiscal_year, taxonomy, layout, unit, status, preparer, date, note
     old: str
     new: str
     material: bool  # counts as a difference for the exit status (layout, preparer, date, note do not)
 
 
-class KeyTotal(NamedTuple):
+@record(frozen=True)
+class KeyTotal:
     """One of the totals a 与上年相比 paragraph reports (see compare.KEY_TOTALS)."""
 
     concept: str
@@ -119,7 +122,8 @@ class KeyTotal(NamedTuple):
     pct: Decimal | None
 
 
-class RowChange(NamedTuple):
+@record(frozen=True)
+class RowChange:
     """A classification row (a code) that appears in one instance's table and not the other's."""
 
     kind: str  # added | removed
