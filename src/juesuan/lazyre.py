@@ -12,10 +12,15 @@ import re
 from typing import Any, Callable, Iterator
 
 
-class LazyPattern:
-    """A `re.Pattern` stand-in that compiles its pattern on first use."""
+_METHODS = ("match", "fullmatch", "search", "findall", "finditer", "split", "sub", "subn")
 
-    __slots__ = ("pattern", "flags", "_compiled")
+
+class LazyPattern:
+    """A `re.Pattern` stand-in that compiles its pattern on first use.
+
+    The first call of any method compiles the pattern and binds the compiled pattern's methods onto
+    the instance, so later calls go straight to them (no wrapper in the readers' per-cell loops).
+    """
 
     def __init__(self, pattern: str | bytes, flags: int = 0) -> None:
         self.pattern = pattern
@@ -27,6 +32,8 @@ class LazyPattern:
         c = self._compiled
         if c is None:
             c = self._compiled = re.compile(self.pattern, self.flags)
+            for name in _METHODS:
+                setattr(self, name, getattr(c, name))
         return c
 
     def match(self, string: Any, *args: int) -> re.Match | None:
