@@ -8,7 +8,8 @@ detailed messages; the two verdicts must agree.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
+import os
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
@@ -16,14 +17,24 @@ from .findings import Finding
 from .lazyre import lazy
 from .model import HEADER_FIELDS, Location
 from .defaults import DEFAULT_TAXONOMY
-from .taxonomy import Taxonomy, load_taxonomy, resource_root
+from .taxonomy import Taxonomy, load_taxonomy, resource_dir
 from .xmlio import NS, safe_parser
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 XS = "http://www.w3.org/2001/XMLSchema"
 
 
+def xsd_file(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
+    return os.path.join(resource_dir(), "schemas", "xsd", f"{taxonomy_id}.xsd")
+
+
 def xsd_path(taxonomy_id: str = DEFAULT_TAXONOMY) -> Path:
-    return resource_root() / "schemas" / "xsd" / f"{taxonomy_id}.xsd"
+    """`xsd_file()` as a Path (validation itself does not import pathlib: see taxonomy.resource_dir)."""
+    from pathlib import Path  # noqa: PLC0415
+
+    return Path(xsd_file(taxonomy_id))
 
 
 def build_xsd(tax: Taxonomy) -> str:
@@ -135,7 +146,7 @@ def _esc(s: str) -> str:
 
 @functools.lru_cache(maxsize=4)
 def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
-    doc = etree.parse(str(xsd_path(taxonomy_id)), safe_parser())
+    doc = etree.parse(xsd_file(taxonomy_id), safe_parser())
     return etree.XMLSchema(doc)
 
 
@@ -143,7 +154,7 @@ def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
 def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     import xmlschema  # slower to import; only needed for detailed messages
 
-    return xmlschema.XMLSchema10(str(xsd_path(taxonomy_id)))
+    return xmlschema.XMLSchema10(xsd_file(taxonomy_id))
 
 
 _LXML_CODE = lazy(r"^SCHEMAV_")

@@ -9,14 +9,18 @@ from __future__ import annotations
 import functools
 import json
 import re
+import os
 import zlib
 from collections.abc import Iterator, Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
 from .lazyre import LazyPattern, lazy
 from .records import field, record
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 FUNCTION_CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
 ECONOMIC_CODE_RE = lazy(r"^(\d{3}|\d{5})$")
@@ -49,16 +53,26 @@ def title_key(text: str) -> str:
     return QUOTES_RE.sub("", normalize_label(text))
 
 
-def resource_root() -> Path:
-    """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "data"
-    if (packaged / "taxonomies").is_dir():
+def resource_dir() -> str:
+    """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree.
+
+    A str: the commands that only read the taxonomy (validate, diff) then never import pathlib, which
+    costs 4-5 ms of start-up; `resource_root()` is the same folder as a Path."""
+    here = os.path.dirname(os.path.realpath(__file__))
+    packaged = os.path.join(here, "data")
+    if os.path.isdir(os.path.join(packaged, "taxonomies")):
         return packaged
-    tree = here.parent.parent
-    if (tree / "taxonomies").is_dir():
+    tree = os.path.dirname(os.path.dirname(here))
+    if os.path.isdir(os.path.join(tree, "taxonomies")):
         return tree
     raise TaxonomyError(f"taxonomy files not found (looked in {packaged} and {tree})")
+
+
+def resource_root() -> Path:
+    """`resource_dir()` as a Path."""
+    from pathlib import Path  # noqa: PLC0415 - see resource_dir
+
+    return Path(resource_dir())
 
 
 @record(frozen=True)
@@ -345,7 +359,7 @@ def _row_keys(t: Table) -> dict[tuple[int, int], str]:
 class Taxonomy:
     id: str
     namespace: str
-    root: Path
+    folder: str  # taxonomies/<id>/
     statements: dict[str, dict[str, str]]
     concepts: dict[str, Concept]
     function_codes: CodeList
@@ -353,6 +367,13 @@ class Taxonomy:
     layouts: Mapping[str, Layout] = field(default_factory=dict)  # a LayoutMap when loaded
     # the other parsed TOML sources of this version by relative path (rules.toml), from compiled.json
     sources: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def root(self) -> Path:
+        """`folder` as a Path."""
+        from pathlib import Path  # noqa: PLC0415 - see resource_dir
+
+        return Path(self.folder)
 
     def concept(self, concept_id: str) -> Concept:
         return self.concepts[concept_id]
@@ -372,13 +393,14 @@ class Taxonomy:
         return hash(self.id)
 
 
-def _read_codes(path: Path, kind: str, pattern: LazyPattern) -> CodeList:
+def _read_codes(path: str, kind: str, pattern: LazyPattern) -> CodeList:
     """A code list: a plain tab-separated file with a header row naming `code`, `name` and `aliases`
     (aliases separated by "|"). No quoting: names hold no tabs or line breaks."""
     codes: dict[str, Code] = {}
-    if not path.exists():
+    if not os.path.exists(path):
         return CodeList(kind, codes)
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    with open(path, encoding="utf-8-sig") as fh:
+        lines = fh.read().splitlines()
     if not lines:
         return CodeList(kind, codes)
     head = [h.strip() for h in lines[0].split("\t")]
@@ -399,12 +421,22 @@ def _read_codes(path: Path, kind: str, pattern: LazyPattern) -> CodeList:
 COMPILED = "compiled.json"  # derived: the parsed TOML sources, for fast start-up (python -m juesuan.derive)
 
 
-def _source_files(root: Path) -> list[Path]:
-    rules = root / "rules.toml"
-    return [root / "concepts.toml", *sorted((root / "layouts").glob("*.toml")), *([rules] if rules.exists() else [])]
+def _layout_ids(folder: str) -> list[str]:
+    return sorted(n[:-5] for n in os.listdir(os.path.join(folder, "layouts")) if n.endswith(".toml"))
 
 
-def _read_sources(root: Path) -> dict[str, dict]:
+def _source_files(folder: str) -> list[str]:
+    """The TOML sources of a taxonomy version, as paths relative to its folder ('/'-separated)."""
+    rules = ["rules.toml"] if os.path.exists(os.path.join(folder, "rules.toml")) else []
+    return ["concepts.toml", *(f"layouts/{i}.toml" for i in _layout_ids(folder)), *rules]
+
+
+def _read_file(folder: str, rel: str) -> bytes:
+    with open(os.path.join(folder, *rel.split("/")), "rb") as fh:
+        return fh.read()
+
+
+def _read_sources(folder: str) -> dict[str, dict]:
     """The parsed TOML sources by relative path (concepts.toml, layouts/*.toml, rules.toml).
 
     Parsing TOML is most of a command's start-up (tomllib is pure Python), so `compiled.json` beside
@@ -413,11 +445,10 @@ def _read_sources(root: Path) -> dict[str, dict]:
     when every fingerprint matches, otherwise the TOML is parsed. Stale or missing, it is never wrong,
     only slower.
     """
-    raw = {p.relative_to(root).as_posix(): p.read_bytes() for p in _source_files(root)}
-    compiled = root / COMPILED
-    if compiled.is_file():
+    raw = {rel: _read_file(folder, rel) for rel in _source_files(folder)}
+    if os.path.isfile(os.path.join(folder, COMPILED)):
         try:
-            doc = json.loads(compiled.read_bytes())
+            doc = json.loads(_read_file(folder, COMPILED))
         except ValueError:
             doc = None
         if isinstance(doc, dict) and doc.get("sources") == {k: _fingerprint(v) for k, v in raw.items()}:
@@ -429,7 +460,7 @@ def _read_sources(root: Path) -> dict[str, dict]:
         try:
             out[rel] = tomllib.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise TaxonomyError(f"{root / rel}: {e}") from None
+            raise TaxonomyError(f"{os.path.join(folder, rel)}: {e}") from None
     return out
 
 
@@ -443,13 +474,13 @@ def compiled_path(taxonomy_id: str = DEFAULT_TAXONOMY) -> Path:
 
 def build_compiled(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
     """Text of compiled.json: the sources' fingerprints and their parsed data (JSON keeps it exactly)."""
-    root = resource_root() / "taxonomies" / taxonomy_id
+    folder = os.path.join(resource_dir(), "taxonomies", taxonomy_id)
     import tomllib  # noqa: PLC0415
 
     sources, parsed = {}, {}
-    for p in _source_files(root):
-        rel = p.relative_to(root).as_posix()
-        data = p.read_bytes()
+    for rel in _source_files(folder):
+        p = os.path.join(folder, rel)
+        data = _read_file(folder, rel)
         sources[rel] = _fingerprint(data)
         parsed[rel] = tomllib.loads(data.decode("utf-8"))
         if json.loads(json.dumps(parsed[rel])) != parsed[rel]:
@@ -458,12 +489,13 @@ def build_compiled(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _load_layout(path: Path, concepts: dict[str, Concept], data: dict | None = None) -> Layout:
+def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = None) -> Layout:
     if data is None:
         import tomllib  # noqa: PLC0415
 
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             data = tomllib.load(fh)
+    name = os.path.basename(path)
     tables = []
     for t in data.get("table", []):
         blocks = []
@@ -486,9 +518,9 @@ def _load_layout(path: Path, concepts: dict[str, Concept], data: dict | None = N
                 cells = tuple(sorted(r.get("cells", {}).items()))
                 for ck, cid in cells:
                     if ck not in colkeys:
-                        raise TaxonomyError(f"{path.name}: table {t['id']}: unknown column {ck!r}")
+                        raise TaxonomyError(f"{name}: table {t['id']}: unknown column {ck!r}")
                     if cid not in concepts:
-                        raise TaxonomyError(f"{path.name}: table {t['id']}: unknown concept {cid!r}")
+                        raise TaxonomyError(f"{name}: table {t['id']}: unknown concept {cid!r}")
                 rows.append(
                     Row(
                         label=r.get("label", ""),
@@ -505,7 +537,7 @@ def _load_layout(path: Path, concepts: dict[str, Concept], data: dict | None = N
             bcells = tuple(sorted(b.get("cells", {}).items()))
             for ck, cid in bcells:
                 if ck not in colkeys or cid not in concepts:
-                    raise TaxonomyError(f"{path.name}: table {t['id']}: bad block cell {ck}={cid}")
+                    raise TaxonomyError(f"{name}: table {t['id']}: bad block cell {ck}={cid}")
             block = Block(
                 section=b.get("section", ""),
                 columns=cols,
@@ -559,11 +591,11 @@ class LayoutMap(Mapping[str, Layout]):
     layout still fails `python -m juesuan.derive --check` and the tests.
     """
 
-    def __init__(self, root: Path, concepts: dict[str, Concept], sources: dict[str, dict]) -> None:
-        self._root = root
+    def __init__(self, folder: str, concepts: dict[str, Concept], sources: dict[str, dict]) -> None:
+        self._folder = folder
         self._concepts = concepts
         self._sources = sources
-        self._ids = sorted(p.stem for p in (root / "layouts").glob("*.toml"))
+        self._ids = _layout_ids(folder)
         self._built: dict[str, Layout] = {}
 
     def __getitem__(self, layout_id: str) -> Layout:
@@ -571,7 +603,7 @@ class LayoutMap(Mapping[str, Layout]):
         if lay is None:
             if layout_id not in self._ids:
                 raise KeyError(layout_id)
-            path = self._root / "layouts" / f"{layout_id}.toml"
+            path = os.path.join(self._folder, "layouts", f"{layout_id}.toml")
             lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"))
             if lay.id != layout_id:
                 raise TaxonomyError(f"{path}: declares layout {lay.id!r}; the file must be named {lay.id}.toml")
@@ -593,10 +625,10 @@ class LayoutMap(Mapping[str, Layout]):
 
 @functools.lru_cache(maxsize=8)
 def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
-    root = resource_root() / "taxonomies" / taxonomy_id
-    if not root.is_dir():
+    folder = os.path.join(resource_dir(), "taxonomies", taxonomy_id)
+    if not os.path.isdir(folder):
         raise TaxonomyError(f"unknown taxonomy {taxonomy_id!r}")
-    sources = _read_sources(root)
+    sources = _read_sources(folder)
     data = sources["concepts.toml"]
     concepts: dict[str, Concept] = {}
     for c in data["concept"]:
@@ -617,11 +649,11 @@ def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
     return Taxonomy(
         id=data["taxonomy"],
         namespace=data["namespace"],
-        root=root,
+        folder=folder,
         statements=data["statements"],
         concepts=concepts,
-        function_codes=_read_codes(root / "codes" / "function.tsv", "function", FUNCTION_CODE_RE),
-        economic_codes=_read_codes(root / "codes" / "economic.tsv", "economic", ECONOMIC_CODE_RE),
-        layouts=LayoutMap(root, concepts, sources),
+        function_codes=_read_codes(os.path.join(folder, "codes", "function.tsv"), "function", FUNCTION_CODE_RE),
+        economic_codes=_read_codes(os.path.join(folder, "codes", "economic.tsv"), "economic", ECONOMIC_CODE_RE),
+        layouts=LayoutMap(folder, concepts, sources),
         sources={k: v for k, v in sources.items() if k == "rules.toml"},
     )

@@ -8,9 +8,9 @@ for one, and refusing it closes the door on entity tricks (billion laughs, exter
 from __future__ import annotations
 
 import os
+import stat
 import re
 from decimal import Decimal
-from pathlib import Path
 
 from lxml import etree
 
@@ -37,17 +37,18 @@ def safe_parser() -> etree.XMLParser:
 
 
 def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
-    p = Path(path)
+    p = os.fspath(path)
     try:
-        size = p.stat().st_size
+        st = os.stat(p)
     except OSError as e:
         raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
-    if p.is_dir():
+    size = st.st_size
+    if stat.S_ISDIR(st.st_mode):
         raise UnusableInput("is a directory", str(path))
     if size > limit:
         raise UnusableInput(f"file is {size:,} bytes, more than the {limit:,} an instance may have", str(path))
     try:
-        with p.open("rb") as fh:
+        with open(p, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as e:
         raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
@@ -197,12 +198,12 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     A folder that does not exist or cannot be written is an OutputError (one line, exit 2); the
     target is never left half-written and no temporary file stays behind.
     """
-    p = Path(path)
-    d = p.parent if str(p.parent) else Path(".")
-    if p.is_dir():
+    p = os.fspath(path)
+    d = os.path.dirname(p) or "."
+    if os.path.isdir(p):
         raise OutputError(f"cannot write {p}: it is a directory")
     try:
-        fd, tmp = _create_temp(d, p.name)
+        fd, tmp = _create_temp(d, os.path.basename(p))
     except OSError as e:
         raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
     try:
@@ -222,7 +223,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
-def _create_temp(folder: Path, name: str) -> tuple[int, str]:
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
     """Create and open a new file `.NAME.<random>.tmp` in folder, as tempfile.mkstemp does (exclusive
     create, mode 0600), without importing tempfile (and random, shutil ...): that is 2-10 ms of start-up."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
