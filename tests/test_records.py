@@ -119,3 +119,43 @@ def test_inheriting_from_a_record_is_refused_not_half_supported():
         @record
         class Sub(Point):
             z: int = 0
+
+
+def test_package_records_use_the_init_compiled_ahead_and_others_compile_their_own(monkeypatch):
+    import juesuan.records as records
+
+    assert Fact.__init__.__code__.co_filename.endswith("_record_inits.py")  # from derive's generated module
+    assert Point.__init__.__code__.co_filename == "<string>"  # a class outside the package: compiled here
+    assert Fact("X", None, Decimal("1")).decimals == 2 and Location().file == ""  # defaults still apply
+    # an entry whose source is not the one the class needs (a stale file) is not used
+    class StaleFile(dict):
+        def get(self, key, default=None):
+            return ("def __init__(self, a):\n self.a = a\n", lambda self, a: None)
+
+    monkeypatch.setattr(records, "_ahead", StaleFile)
+
+    @record
+    class Stale:
+        a: int
+        b: int = 5
+
+    assert Stale.__init__.__code__.co_filename == "<string>"
+    s = Stale(1)
+    assert (s.a, s.b) == (1, 5)
+    # and an entry whose source matches is used, with this class's defaults
+    src = Stale.__record_init_source__
+
+    class CurrentFile(dict):
+        def get(self, key, default=None):
+            ns = {}
+            exec(compile(src, "ahead.py", "exec"), ns)  # noqa: S102
+            return (src, ns["__init__"])
+
+    monkeypatch.setattr(records, "_ahead", CurrentFile)
+
+    @record
+    class Again:
+        a: int
+        b: int = 7
+
+    assert Again.__init__.__code__.co_filename == "ahead.py" and Again(1).b == 7
