@@ -89,3 +89,20 @@ def test_strip_ordinal_keeps_words_that_start_with_numerals():
 def test_unknown_layout_is_a_clear_error(tax):
     with pytest.raises(TaxonomyError, match="unknown layout 'nope'"):
         tax.layout("nope")
+
+
+def test_strip_ordinal_does_what_its_pattern_says():
+    from juesuan.taxonomy import ORDINAL_PATTERN
+
+    tax = load_taxonomy()
+    labels = {r.label for lid in tax.layouts for t in tax.layout(lid).tables for b in t.blocks for r in b.rows}
+    labels |= {r.parent for lid in tax.layouts for t in tax.layout(lid).tables for b in t.blocks for r in b.rows}
+    labels |= {"一、一般公共服务支出", "（一）基本支出", "(二)项目支出", "（三）、其他", "二十四、其他支出", " 1.工资福利支出",
+               "2、商品和服务", "1.5万元", "12．合计", "（一", "()", "一", "一般公共服务", "、", "", "  ", "１、全角数字",
+               "3.", "（十一）：x", "十、", "百、x", "（a）x", "1、2019年", "2.3.4"}
+    labels |= {c.label for lid in tax.layouts for t in tax.layout(lid).tables for b in t.blocks for c in b.columns}
+    labels |= {c.name for cl in (tax.function_codes, tax.economic_codes) for c in cl.codes.values()}
+    assert len(labels) > 200
+    spec = re.compile(ORDINAL_PATTERN)
+    for label in labels:
+        assert strip_ordinal(label) == spec.sub("", label, count=1).strip(), label

@@ -147,6 +147,9 @@ def _esc(s: str) -> str:
 @functools.lru_cache(maxsize=4)
 def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
     doc = etree.parse(xsd_file(taxonomy_id), safe_parser())
+    # xs:annotation is documentation only (the zh/en labels of every concept); dropping it before
+    # compiling changes nothing libxml2 checks and saves a third of the compile time
+    etree.strip_elements(doc, f"{{{XS}}}annotation", with_tail=False)
     return etree.XMLSchema(doc)
 
 

@@ -236,8 +236,10 @@ def _rels(pkg: _Package, part: str) -> dict[str, str]:
 
 def _text_of(el: etree._Element, ns: str) -> str:
     """Text of a shared or inline string: its <t> runs, without phonetic (<rPh>) runs."""
-    if len(el) == 1 and el[0].tag == f"{{{ns}}}t":
-        return el[0].text or ""
+    if len(el) == 1:
+        only = el[0]
+        if only.tag == f"{{{ns}}}t":
+            return only.text or ""
     parts = []
     for r in el:
         tag = etree.QName(r).localname
@@ -328,6 +330,9 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
     c_tag, v_tag, f_tag, is_tag = (f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
     data_el = root.find(f"{{{ns}}}sheetData")
     ncells = 0
+    ref_match = _REF_RE.match
+    columns: dict[str, int] = {}  # "AB" -> 28, computed once per sheet
+    cells = sheet.cells
     if data_el is not None:
         next_row = 1
         for row in data_el:
@@ -348,10 +353,14 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     next_col = next_col + 1 if not ref else -1
                     continue
                 if ref:
-                    m = _REF_RE.match(ref)
+                    m = ref_match(ref)
                     if not m:
                         raise UnusableInput(f"damaged workbook: bad cell reference {ref!r} in sheet {sheet.name!r}", where)
-                    rr, col = int(m.group(2)), col_index(m.group(1))
+                    letters, digits = m.groups()
+                    col = columns.get(letters)
+                    if col is None:
+                        col = columns[letters] = col_index(letters)
+                    rr = int(digits)
                 else:
                     if next_col < 0:
                         raise UnusableInput(f"damaged workbook: a cell without a reference in sheet {sheet.name!r}, row {r}", where)
@@ -374,8 +383,10 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 t = c.get("t", "n")
                 s_idx = c.get("s")
                 decimals, is_date = None, False
-                if s_idx and s_idx.isdigit() and int(s_idx) < len(styles):
-                    decimals, is_date = styles[int(s_idx)]
+                if s_idx and s_idx.isdigit():
+                    i = int(s_idx)
+                    if i < len(styles):
+                        decimals, is_date = styles[i]
                 value: str | Decimal | None
                 error = False
                 if t == "inlineStr":
@@ -402,9 +413,10 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                         value = v.text
                 if value == "" and not formula:
                     continue
-                sheet.cells[(rr, col)] = RawCell(value, formula, decimals, is_date, error)
-                sheet.max_row = max(sheet.max_row, rr)
-                sheet.max_col = max(sheet.max_col, col)
+                cells[(rr, col)] = RawCell(value, formula, decimals, is_date, error)
+    if cells:
+        sheet.max_row = max(sheet.max_row, max(r for r, _ in cells))
+        sheet.max_col = max(sheet.max_col, max(c for _, c in cells))
     mc = root.find(f"{{{ns}}}mergeCells")
     if mc is not None:
         for m in mc:
