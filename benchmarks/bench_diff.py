@@ -1,11 +1,12 @@
 """Differ speed: the example pair as a whole process, and two synthetic 10,000-fact instances in-process.
 
-    python benchmarks/bench_diff.py [RUNS]
+    python benchmarks/bench_diff.py [RUNS] [--no-bytecode]
 
 Targets (issue 6): the example pair <= 100 ms whole process (`python -m juesuan diff OLD NEW`, median
-of RUNS runs); two synthetic 10,000-fact instances <= 1 s in-process (read both files, compare, render
-JSON). For context it also prints the start-up floor: bare Python, and `juesuan --help` (click and the
-package imports) and `juesuan facts` (the foundation's own command on the same example).
+of RUNS interleaved rounds, see wholeprocess.py), both the draft-final pair and the year-over-year pair;
+two synthetic 10,000-fact instances <= 1 s in-process (read both files, compare, render JSON). For
+context it also runs bare Python, the click + lxml floor, `juesuan --help` and `juesuan facts` (the
+foundation's own command on the same example). Exit status 1 when a target is missed.
 
 Whole-process runs use a bytecode cache (PYTHONPYCACHEPREFIX in a temporary folder, warmed by one run)
 as any installed package has; a sandbox that sets PYTHONDONTWRITEBYTECODE=1 otherwise recompiles every
@@ -14,11 +15,7 @@ module on every run. `--no-bytecode` measures that case instead.
 
 from __future__ import annotations
 
-import os
 import random
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,10 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from juesuan.diff import compare, load_for_diff, render  # noqa: E402
 from juesuan.model import Fact, Header, Instance  # noqa: E402
 from juesuan.xmlio import save_instance  # noqa: E402
+from wholeprocess import FLOOR, PYTHON_ONLY, bytecode_env, interleaved, report  # noqa: E402
 
 EX = ROOT / "examples"
 FUNCTION_CONCEPTS = (
@@ -40,21 +39,6 @@ FUNCTION_CONCEPTS = (
     "FundOpening", "FundIncome", "FundExpTotal", "FundExpBasic", "FundExpProject", "FundClosing",
     "SoeOpening", "SoeIncome", "SoeExpTotal", "SoeExpBasic", "SoeExpProject", "SoeClosing",
 )
-
-
-def whole_process_ms(args: list[str], runs: int, env: dict) -> tuple[float, float, float]:
-    """(median wall-clock ms, median CPU ms = user + system of the child, fastest wall-clock ms).
-    CPU time is what the process costs; wall time also counts waiting for a CPU on a busy machine."""
-    subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT, env=env)  # warm the caches
-    wall, cpu = [], []
-    for _ in range(runs):
-        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t = time.perf_counter()
-        subprocess.run([sys.executable, *args], capture_output=True, cwd=ROOT, env=env)
-        wall.append((time.perf_counter() - t) * 1000)
-        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu.append((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) * 1000)
-    return statistics.median(wall), statistics.median(cpu), min(wall)
 
 
 def function_codes(n: int) -> list[str]:
@@ -108,38 +92,22 @@ def best_of(fn, runs: int = 3):
     return best, value
 
 
-def main() -> None:
+def main() -> int:
     argv = [a for a in sys.argv[1:] if not a.startswith("--")]
     runs = int(argv[0]) if argv else 15
-    env = dict(os.environ)
-    tmp_cache = tempfile.TemporaryDirectory()
-    if "--no-bytecode" in sys.argv:
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        how = "no bytecode cache: every module compiled on every run"
-    else:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = tmp_cache.name
-        how = "bytecode cached, as installed"
-    run = lambda *a: whole_process_ms(list(a), runs, env)  # noqa: E731
-    floor = run("-c", "pass")
-    helpms = run("-m", "juesuan", "--help")
-    facts = run("-m", "juesuan", "facts", str(EX / "liling-2021.xml"))
-    draft = run("-m", "juesuan", "diff", str(EX / "liling-2021-draft.xml"), str(EX / "liling-2021.xml"))
-    yoy = run("-m", "juesuan", "diff", str(EX / "liling-2020.xml"), str(EX / "liling-2021.xml"))
-    tmp_cache.cleanup()
-    print(f"whole process, median of {runs} runs ({how}; load average {os.getloadavg()[0]:.2f} "
-          f"on {os.cpu_count()} CPUs); wall-clock, CPU (user+sys), fastest run:")
-
-    def line(label, v, target=None):
-        verdict = f"   target <= {target} ms: {'OK' if v[0] <= target else 'MISSED'} (wall)" if target else ""
-        print(f"  {label:42s} {v[0]:7.1f} ms  cpu {v[1]:7.1f} ms  fastest {v[2]:7.1f} ms{verdict}")
-
-    line("python -c pass (start-up floor)", floor)
-    line("juesuan --help (click + package import)", helpms)
-    line("juesuan facts liling-2021.xml (baseline)", facts)
-    line("juesuan diff draft final (text)", draft, 100)
-    line("juesuan diff 2020 2021 (text, yoy)", yoy, 100)
-    print(f"  {'diff over facts (the differ own share)':42s} {yoy[0] - facts[0]:+7.1f} ms  cpu {yoy[1] - facts[1]:+7.1f} ms")
+    env, how, cache = bytecode_env("--no-bytecode" in sys.argv)
+    draft = "juesuan diff 2021-draft 2021 (draft-final)"
+    yoy = "juesuan diff 2020 2021 (year over year)"
+    timings = interleaved({
+        "python": PYTHON_ONLY,
+        "floor": FLOOR,
+        "juesuan --help": ("-m", "juesuan", "--help"),
+        "juesuan facts liling-2021.xml": ("-m", "juesuan", "facts", str(EX / "liling-2021.xml")),
+        draft: ("-m", "juesuan", "diff", str(EX / "liling-2021-draft.xml"), str(EX / "liling-2021.xml")),
+        yoy: ("-m", "juesuan", "diff", str(EX / "liling-2020.xml"), str(EX / "liling-2021.xml")),
+    }, runs, env)
+    cache.cleanup()
+    met = report(timings, {draft: 100, yoy: 100}, how)
 
     old, new = synthetic_pair()
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +131,8 @@ def main() -> None:
     print(f"  render html                               {t_html:7.1f} ms")
     print(f"  read + compare + json                     {total:7.1f} ms   target <= 1000 ms: "
           f"{'OK' if total <= 1000 else 'MISSED'}")
+    return 0 if met and total <= 1000 else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

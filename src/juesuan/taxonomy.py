@@ -354,8 +354,13 @@ class Layout:
                 return Placement(t.id, col.section or b.section, code, col.label, bi, ck, ri)
         return None
 
-    def concepts(self) -> set[str]:
-        return {k[0] for k in self._fixed} | set(self._groups)
+    def concepts(self) -> frozenset[str]:
+        """The concepts this layout places somewhere."""
+        return self._concepts
+
+    @functools.cached_property
+    def _concepts(self) -> frozenset[str]:
+        return frozenset({k[0] for k in self._fixed} | set(self._groups))
 
 
 def _row_keys(t: Table) -> dict[tuple[int, int], str]:
