@@ -159,3 +159,42 @@ def test_package_records_use_the_init_compiled_ahead_and_others_compile_their_ow
         b: int = 7
 
     assert Again.__init__.__code__.co_filename == "ahead.py" and Again(1).b == 7
+
+
+def test_edge_cases_dataclasses_get_right():
+    @record(frozen=True)
+    class OwnEq:  # Python sets __hash__ = None for a class defining __eq__; records still hash it
+        a: int
+
+        def __eq__(self, other):
+            return isinstance(other, OwnEq) and self.a == other.a
+
+    assert hash(OwnEq(1)) == hash(OwnEq(1)) and OwnEq(1) == OwnEq(1)
+    with pytest.raises(ValueError, match="mutable default"):
+        @record
+        class SharedBytes:
+            buf: bytearray = bytearray()  # unhashable, so shared and mutable: refused like dataclasses
+    for reserved in ("self", "_d", "MISSING"):
+        with pytest.raises(TypeError, match="reserved"):
+            record(type("R", (), {"__annotations__": {reserved: "int"}}))
+
+    class Base:
+        def __post_init__(self):
+            self.seen = True
+
+    @record
+    class Child(Base):
+        a: int = 0
+
+    assert Child().seen  # an inherited __post_init__ runs, as in dataclasses
+
+
+def test_a_missing_or_broken_generated_module_only_costs_speed(monkeypatch):
+    import sys
+
+    import juesuan
+    import juesuan.records as records
+
+    monkeypatch.setitem(sys.modules, "juesuan._record_inits", None)  # "import" now raises ImportError
+    monkeypatch.delattr(juesuan, "_record_inits", raising=False)
+    assert records._ahead.__wrapped__() == {}

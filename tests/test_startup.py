@@ -101,6 +101,25 @@ def test_no_module_compiles_a_regex_or_defines_a_dataclass_at_import():
     assert not offenders, "\n".join(offenders)
 
 
+def test_every_lazy_pattern_in_the_package_compiles():
+    """A lazy pattern with a mistake fails at first use, not at import: compile them all here."""
+    import importlib
+    import pkgutil
+
+    import juesuan
+
+    found = 0
+    for info in pkgutil.walk_packages(juesuan.__path__, "juesuan."):
+        if info.name.endswith("__main__"):
+            continue
+        for value in vars(importlib.import_module(info.name)).values():
+            for p in value if isinstance(value, (tuple, list)) else (value,):
+                if isinstance(p, LazyPattern):
+                    assert p.compiled is not None
+                    found += 1
+    assert found > 30
+
+
 def test_lazy_pattern_compiles_on_first_use_and_then_is_the_compiled_pattern():
     p = lazy(r"^(\d{3})(\d{2})?$")
     assert isinstance(p, LazyPattern) and p._compiled is None
@@ -108,6 +127,7 @@ def test_lazy_pattern_compiles_on_first_use_and_then_is_the_compiled_pattern():
     assert m and m.groups() == ("201", "01") and p._compiled is not None
     assert p.match.__self__ is p.compiled  # later calls skip the wrapper
     assert p.fullmatch("201").group(1) == "201" and p.search("x201") is None
+    assert lazy(r"\d+").search("ab12", pos=3).group() == "2"  # keywords work before the first compile too
     q = lazy(r"\s+")
     assert q.sub("", " 一般 公共 ") == "一般公共" and q.split("a b") == ["a", "b"]
     assert lazy(r"\d").findall("a1b2") == ["1", "2"] and [m.group() for m in lazy(r"\d").finditer("1x2")] == ["1", "2"]

@@ -106,3 +106,20 @@ def test_strip_ordinal_does_what_its_pattern_says():
     spec = re.compile(ORDINAL_PATTERN)
     for label in labels:
         assert strip_ordinal(label) == spec.sub("", label, count=1).strip(), label
+
+
+def test_a_layout_missing_a_field_is_a_taxonomy_error_not_an_unknown_layout(tmp_path):
+    import shutil
+
+    from juesuan.taxonomy import LayoutMap, load_taxonomy, resource_root
+
+    tax = load_taxonomy()
+    folder = tmp_path / "tax"
+    shutil.copytree(resource_root() / "taxonomies" / "juesuan-1.0" / "layouts", folder / "layouts")
+    broken = folder / "layouts" / "2021-hunan.toml"
+    broken.write_text(broken.read_text("utf-8").replace('[[table]]\nid = "01"', "[[table]]", 1), "utf-8")
+    layouts = LayoutMap(str(folder), tax.concepts, {})
+    assert "2021-hunan" in layouts
+    with pytest.raises(TaxonomyError, match="required field is missing: 'id'"):
+        layouts["2021-hunan"]
+    assert layouts["2024-shanghai"].id == "2024-shanghai"

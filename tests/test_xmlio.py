@@ -75,6 +75,27 @@ def test_atomic_write_leaves_no_temp_file_on_failure(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["x.xml"]
 
 
+def test_atomic_write_result_mode_relative_path_and_name_collisions(tmp_path, monkeypatch):
+    import stat
+
+    import juesuan.xmlio as xmlio
+
+    monkeypatch.chdir(tmp_path)
+    atomic_write("plain.xml", b"a")  # a bare file name: the temporary file goes in "."
+    assert (tmp_path / "plain.xml").read_bytes() == b"a"
+    assert stat.S_IMODE(os.stat(tmp_path / "plain.xml").st_mode) == 0o644
+    # a temporary name that exists already is skipped, never opened
+    names = iter([b"\x00" * 6, b"\x00" * 6, b"\x01" * 6])
+    monkeypatch.setattr(xmlio.os, "urandom", lambda n: next(names))
+    (tmp_path / ".taken.xml.000000000000.tmp").write_bytes(b"someone else's")
+    atomic_write(tmp_path / "taken.xml", b"b")
+    assert (tmp_path / "taken.xml").read_bytes() == b"b"
+    assert (tmp_path / ".taken.xml.000000000000.tmp").read_bytes() == b"someone else's"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".taken.xml.000000000000.tmp", "plain.xml", "taken.xml"]
+    with pytest.raises(OutputError, match="is a directory"):
+        atomic_write(tmp_path, b"c")
+
+
 def test_fact_lookup_follows_every_change_to_facts():
     """The look-up index must never go stale (appended, replaced in place, reassigned, deleted)."""
     from juesuan.model import Header, Instance

@@ -9,6 +9,7 @@ the readers define dozens of patterns that a command converting a workbook never
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any, Callable, Iterator
 
 
@@ -36,20 +37,22 @@ class LazyPattern:
                 setattr(self, name, getattr(c, name))
         return c
 
-    def match(self, string: Any, *args: int) -> re.Match | None:
-        return self.compiled.match(string, *args)
+    # Same signatures as re.Pattern's methods; after the first call the instance's own attributes (the
+    # compiled pattern's bound methods) shadow these.
+    def match(self, string: Any, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.compiled.match(string, pos, endpos)
 
-    def fullmatch(self, string: Any, *args: int) -> re.Match | None:
-        return self.compiled.fullmatch(string, *args)
+    def fullmatch(self, string: Any, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.compiled.fullmatch(string, pos, endpos)
 
-    def search(self, string: Any, *args: int) -> re.Match | None:
-        return self.compiled.search(string, *args)
+    def search(self, string: Any, pos: int = 0, endpos: int = sys.maxsize) -> re.Match | None:
+        return self.compiled.search(string, pos, endpos)
 
-    def findall(self, string: Any, *args: int) -> list:
-        return self.compiled.findall(string, *args)
+    def findall(self, string: Any, pos: int = 0, endpos: int = sys.maxsize) -> list:
+        return self.compiled.findall(string, pos, endpos)
 
-    def finditer(self, string: Any, *args: int) -> Iterator[re.Match]:
-        return self.compiled.finditer(string, *args)
+    def finditer(self, string: Any, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[re.Match]:
+        return self.compiled.finditer(string, pos, endpos)
 
     def split(self, string: Any, maxsplit: int = 0) -> list:
         return self.compiled.split(string, maxsplit)

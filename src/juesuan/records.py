@@ -92,6 +92,10 @@ def _is_classvar(annotation: Any) -> bool:
     return getattr(annotation, "__origin__", None) is not None and "ClassVar" in repr(annotation)
 
 
+# names the generated __init__ uses itself
+_RESERVED = frozenset({"self", "_d", "MISSING"})
+
+
 def _collect(cls: type) -> list[Field]:
     out: list[Field] = []
     for name, annotation in cls.__dict__.get("__annotations__", {}).items():
@@ -100,7 +104,9 @@ def _collect(cls: type) -> list[Field]:
         value = cls.__dict__.get(name, MISSING)
         f = value if isinstance(value, Field) else Field(default=value)
         f.name = name
-        if isinstance(f.default, (list, dict, set)):
+        if name in _RESERVED:
+            raise TypeError(f"{cls.__qualname__}: field name {name!r} is reserved by records.py")
+        if f.default is not MISSING and type(f.default).__hash__ is None:  # as dataclasses: list, dict, set ...
             raise ValueError(f"mutable default {type(f.default).__name__} for field {name} of "
                              f"{cls.__qualname__}: use default_factory")
         if isinstance(value, Field):  # like dataclasses: a plain default stays a class attribute
@@ -151,7 +157,7 @@ def _init_parts(cls: type, fs: list[Field], frozen: bool) -> tuple[str, tuple, d
         body.append(f" _d[{n!r}] = {value}" if frozen else f" self.{n} = {value}")
     if frozen and fs:
         body.insert(0, " _d = self.__dict__")
-    if "__post_init__" in cls.__dict__:
+    if hasattr(cls, "__post_init__"):  # its own or a (non-record) base class's, as dataclasses
         body.append(" self.__post_init__()")
     source = "\n".join([f"def __init__(self, {', '.join(params)}):", *(body or [" pass"])]) + "\n"
     return source, tuple(defaults), ns
@@ -159,8 +165,12 @@ def _init_parts(cls: type, fs: list[Field], frozen: bool) -> tuple[str, tuple, d
 
 @functools.cache
 def _ahead() -> dict[str, tuple[str, Callable]]:
-    from . import _record_inits  # noqa: PLC0415 - generated; imported by the first record defined
-
+    # generated; imported by the first record defined. Missing or damaged (a bad merge), every record
+    # compiles its own __init__, and `python -m juesuan.derive` can still import the package to rewrite it.
+    try:
+        from . import _record_inits  # noqa: PLC0415
+    except (ImportError, SyntaxError):
+        return {}
     return _record_inits.INITS
 
 
@@ -235,11 +245,14 @@ def _build(cls: type, frozen: bool, order: bool) -> type:
             super(cls, self).__delattr__(name)
         methods.update(__hash__=__hash__, __setattr__=__setattr__, __delattr__=__delattr__)
 
+    # A class that defines __eq__ gets __hash__ = None from Python itself; like dataclasses, that is
+    # not a hash the class chose.
+    explicit_hash = "__hash__" in own and not (own["__hash__"] is None and "__eq__" in own)
     for name, fn in methods.items():
-        if name in ("__setattr__", "__delattr__") or name not in own:
+        if name in ("__setattr__", "__delattr__") or (name not in own if name != "__hash__" else not explicit_hash):
             fn.__qualname__ = f"{cls.__qualname__}.{name}"
             setattr(cls, name, fn)
-    if not frozen and "__hash__" not in own:
+    if not frozen and not explicit_hash:
         cls.__hash__ = None  # type: ignore[assignment]  # mutable and comparable: unhashable, as dataclasses
     cls.__record_fields__ = tuple(fs)  # type: ignore[attr-defined]
     cls.__match_args__ = tuple(f.name for f in fs)  # type: ignore[attr-defined]

@@ -488,7 +488,7 @@ def _read_sources(folder: str) -> dict[str, dict]:
         try:
             out[rel] = tomllib.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-            raise TaxonomyError(f"{os.path.join(folder, rel)}: {e}") from None
+            raise TaxonomyError(f"{os.path.join(folder, *rel.split('/'))}: {e}") from None
     return out
 
 
@@ -507,7 +507,7 @@ def build_compiled(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
 
     sources, parsed = {}, {}
     for rel in _source_files(folder):
-        p = os.path.join(folder, rel)
+        p = os.path.join(folder, *rel.split("/"))
         data = _read_file(folder, rel)
         sources[rel] = _fingerprint(data)
         parsed[rel] = tomllib.loads(data.decode("utf-8"))
@@ -632,7 +632,10 @@ class LayoutMap(Mapping[str, Layout]):
             if layout_id not in self._ids:
                 raise KeyError(layout_id)
             path = os.path.join(self._folder, "layouts", f"{layout_id}.toml")
-            lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"))
+            try:
+                lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"))
+            except KeyError as e:  # a table or column without a required field: not an "unknown layout"
+                raise TaxonomyError(f"{path}: a required field is missing: {e}") from None
             if lay.id != layout_id:
                 raise TaxonomyError(f"{path}: declares layout {lay.id!r}; the file must be named {lay.id}.toml")
             self._built[layout_id] = lay

@@ -11,6 +11,7 @@ format shows, and the merged ranges. Macros (.xlsm) are never looked at.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -45,6 +46,7 @@ _BUILTIN_DECIMALS = {2: 2, 4: 2, 7: 2, 8: 2, 10: 2, 11: 2, 39: 2, 40: 2, 43: 2, 
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
 
 
+@functools.lru_cache(maxsize=1024)
 def col_letter(col: int) -> str:
     """1 -> 'A', 27 -> 'AA'."""
     s = ""
@@ -330,7 +332,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
     c_tag, v_tag, f_tag, is_tag = (f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
     data_el = root.find(f"{{{ns}}}sheetData")
     ncells = 0
-    ref_match = _REF_RE.match
+    ref_match = _REF_RE.compiled.match  # the compiled method itself, even on the first sheet read
     columns: dict[str, int] = {}  # "AB" -> 28, computed once per sheet
     cells = sheet.cells
     if data_el is not None:

@@ -298,8 +298,11 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
             text = _code_text(code_cell)
             vals = []
             for col, concept in sorted(values.items()):
+                cell = sh.cells.get((r, col))
+                if cell is None:  # most input cells are blank: no Location to make
+                    continue
                 loc = Location(file=where, sheet=name, cell=cell_ref(r, col))
-                v = _amount(sh.cells.get((r, col)), loc, tid, findings)
+                v = _amount(cell, loc, tid, findings)
                 if v is not None:
                     vals.append((concept, v, loc))
             name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
