@@ -76,6 +76,7 @@ def title_key(text: str) -> str:
     return QUOTES_RE.sub("", normalize_label(text))
 
 
+@functools.lru_cache(maxsize=1)
 def resource_dir() -> str:
     """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree.
 
