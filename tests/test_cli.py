@@ -68,3 +68,29 @@ def test_facts_json_in_another_layout():
 def test_usage_error_exit_2():
     res = run_cli("facts", EXAMPLE_XML, "--format", "yaml")
     assert res.returncode == 2
+
+
+def _console(prelude: str, *args: str) -> subprocess.CompletedProcess:
+    """Run the `juesuan` command the way its console script does (juesuan.cli:console), after `prelude`."""
+    code = f"import sys\n{prelude}\nfrom juesuan.cli import console\nsys.argv = ['juesuan', *{list(args)!r}]\nconsole()\n"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_the_command_skips_interpreter_teardown_but_keeps_output_and_status():
+    # an object finalised at teardown: its message appears only when the interpreter tears down
+    prelude = "class D:\n    def __del__(self):\n        sys.stderr.write('teardown ran\\n')\nd = D()"
+    res = _console(prelude, "facts", str(EXAMPLE_XML))
+    assert res.returncode == 0 and len(res.stdout.splitlines()) == 123  # header + 122 facts, all flushed
+    assert "teardown ran" not in res.stderr
+    res = _console(prelude, "diff", str(ROOT / "examples/liling-2021-draft.xml"), str(EXAMPLE_XML))
+    assert res.returncode == 1 and "草稿与定稿对比" in res.stdout
+    res = _console(prelude, "validate", "no-such-file.xml")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "no-such-file.xml" in res.stderr
+
+
+def test_the_command_exits_normally_when_something_must_run_at_exit():
+    prelude = "import atexit\natexit.register(lambda: sys.stderr.write('atexit ran\\n'))"
+    res = _console(prelude, "facts", str(EXAMPLE_XML))
+    assert res.returncode == 0 and "atexit ran" in res.stderr and len(res.stdout.splitlines()) == 123
+    res = _console(prelude, "validate", "no-such-file.xml")
+    assert res.returncode == 2 and "atexit ran" in res.stderr
