@@ -71,7 +71,7 @@ def test_usage_error_exit_2():
 
 
 def _console(prelude: str, *args: str) -> subprocess.CompletedProcess:
-    """Run the `juesuan` command the way its console script does (juesuan.cli:console), after `prelude`."""
+    """Run the `juesuan` command through juesuan.cli.console, as its console script does, after `prelude`."""
     code = f"import sys\n{prelude}\nfrom juesuan.cli import console\nsys.argv = ['juesuan', *{list(args)!r}]\nconsole()\n"
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
@@ -94,3 +94,14 @@ def test_the_command_exits_normally_when_something_must_run_at_exit():
     assert res.returncode == 0 and "atexit ran" in res.stderr and len(res.stdout.splitlines()) == 123
     res = _console(prelude, "validate", "no-such-file.xml")
     assert res.returncode == 2 and "atexit ran" in res.stderr
+
+
+def test_the_console_script_is_the_entry_that_sets_the_process_up():
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert scripts == {"juesuan": "juesuan.__main__:run"}
+    code = ("import atexit, gc, sys\natexit.register(lambda: print('threshold', gc.get_threshold()))\n"
+            "sys.argv = ['juesuan', '--version']\nfrom juesuan.__main__ import run\nrun()\n")
+    res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 0 and "version" in res.stdout and "threshold (50000, 50, 50)" in res.stdout
