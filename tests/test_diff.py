@@ -489,3 +489,76 @@ def test_a_fact_printed_only_in_the_old_layout():
     grid = html.split('<table class="grid" data-table="06">', 1)[1].split("</table>", 1)[0]
     assert 'data-code="30101"' in grid and "30701" not in grid  # the grid is the new layout's 06
     assert "06表 30701 国内债务付息 / 决算数 [2021-hunan]" in html and "（本版式无此栏）" in html
+
+
+# ------------------------------------------------------------------------------------ narrative
+def _edit_narrative(src, dst, key: str, old: str | None, new: str | None) -> None:
+    """Copy an instance, replacing `old` by `new` in block `key` (new None: drop the block)."""
+    tree = etree.parse(str(src))
+    block = next(b for b in tree.getroot().iter(f"{{{NS}}}block") if b.get("key") == key)
+    if new is None:
+        block.getparent().remove(block)
+    else:
+        assert old in block.text
+        block.text = block.text.replace(old, new, 1)
+    tree.write(str(dst), encoding="UTF-8", xml_declaration=True)
+
+
+def test_a_corrected_narrative_figure_is_one_sentence_out_one_in(tmp_path):
+    # the reference's own error: the narrative says 培训费 14.24, table 06 says 14.14. A final that
+    # corrects the text differs from its draft by exactly that sentence.
+    final = tmp_path / "final.xml"
+    _edit_narrative(DRAFT_XML, final, "3.10", "14.24", "14.14")
+    r = compare_files(DRAFT_XML, final)
+    assert r.mode == "draft-final" and r.narrative_compared
+    assert r.changes == [] and r.different  # no fact changed; the text alone is a difference
+    (n,) = r.narrative
+    assert (n.kind, n.key, n.title) == ("changed", "3.10", "十、一般性支出情况说明")
+    out = [(op, s) for op, s in n.pieces() if op != "="]
+    assert len(out) == 2 and out[0][0] == "-" and out[1][0] == "+"
+    assert "14.24" in out[0][1] and "14.14" in out[1][1] and out[0][1].replace("14.24", "14.14") == out[1][1]
+    rc, doc = _json(DRAFT_XML, final)
+    assert rc == 1 and doc["summary"]["narrative_changed"] == 1 and doc["narrative"]["compared"] is True
+    (c,) = doc["narrative"]["changes"]
+    assert c["key"] == "3.10" and "14.24" in c["old"] and "14.14" in c["new"]
+    assert [p["op"] for p in c["pieces"]].count("-") == 1
+    text = run_cli("diff", DRAFT_XML, final).stdout
+    assert "说明文字变动 1 段" in text and "3.10 十、一般性支出情况说明（改动）" in text
+    assert any(line.strip().startswith("− ") and "14.24" in line for line in text.splitlines())
+    assert any(line.strip().startswith("+ ") and "14.14" in line for line in text.splitlines())
+    html = render(compare_files(DRAFT_XML, final), "html").decode("utf-8")
+    assert 'id="narrative"' in html and re.search(r"<del>[^<]*14\.24[^<]*</del><ins>[^<]*14\.14", html)
+
+
+def test_narrative_blocks_added_removed_and_white_space(tmp_path):
+    dropped = tmp_path / "dropped.xml"
+    _edit_narrative(EXAMPLE_XML, dropped, "3.12", None, None)
+    spaced = tmp_path / "spaced.xml"
+    _edit_narrative(EXAMPLE_XML, spaced, "3.1", "2035.21 万元", "2035.21\n  万元")  # a re-extraction's breaks
+    r = compare_files(EXAMPLE_XML, dropped)
+    assert [(n.kind, n.key) for n in r.narrative] == [("removed", "3.12")]
+    assert [op for op, _ in r.narrative[0].pieces()] == ["-"] * len(r.narrative[0].pieces())
+    r = compare_files(dropped, EXAMPLE_XML)
+    assert [(n.kind, n.key) for n in r.narrative] == [("added", "3.12")]
+    r = compare_files(EXAMPLE_XML, spaced)
+    assert r.narrative == [] and not r.different
+    assert compare_files(EXAMPLE_XML, EXAMPLE_XML).narrative == []
+
+
+def test_narrative_is_not_compared_year_over_year():
+    r = compare_files(PRIOR_XML, EXAMPLE_XML)  # every sentence of another year's text differs
+    assert r.mode == "yoy" and not r.narrative_compared and r.narrative == []
+    assert "说明文字" not in render(r, "text").decode("utf-8")
+
+
+def test_narrative_changes_in_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    final = tmp_path / "final.xml"
+    _edit_narrative(DRAFT_XML, final, "3.10", "14.24", "14.14")
+    out = tmp_path / "d.xlsx"
+    assert run_cli("diff", DRAFT_XML, final, "--format", "xlsx", "-o", out).returncode == 1
+    ws = load_workbook(out)["说明文字"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0] == ("段落", "标题", "类型", "原文", "新文") and rows[1][:3] == ("3.10", "十、一般性支出情况说明", "改动")
+    assert "14.24" in rows[1][3] and "14.14" in rows[1][4]

@@ -78,7 +78,7 @@ def __init__(self, kind, concept, code, label_zh, label_en, old, new, delta, pct
 INITS['juesuan.diff.model.Change'] = ("def __init__(self, kind, concept, code, label_zh, label_en, old, new, delta, pct, rounding, old_place, new_place):\n _d = self.__dict__\n _d['kind'] = kind\n _d['concept'] = concept\n _d['code'] = code\n _d['label_zh'] = label_zh\n _d['label_en'] = label_en\n _d['old'] = old\n _d['new'] = new\n _d['delta'] = delta\n _d['pct'] = pct\n _d['rounding'] = rounding\n _d['old_place'] = old_place\n _d['new_place'] = new_place\n", __init__)
 
 
-def __init__(self, old, new, old_file, new_file, mode, mode_auto, header_changes, changes, rounding, rounding_hidden, key_totals, rows, checked, findings_appeared, findings_disappeared, old_instance, new_instance):
+def __init__(self, old, new, old_file, new_file, mode, mode_auto, header_changes, changes, rounding, rounding_hidden, key_totals, rows, checked, findings_appeared, findings_disappeared, narrative_compared, narrative, old_instance, new_instance):
  self.old = old
  self.new = new
  self.old_file = old_file
@@ -94,9 +94,11 @@ def __init__(self, old, new, old_file, new_file, mode, mode_auto, header_changes
  self.checked = checked
  self.findings_appeared = _factory_findings_appeared() if findings_appeared is MISSING else findings_appeared
  self.findings_disappeared = _factory_findings_disappeared() if findings_disappeared is MISSING else findings_disappeared
+ self.narrative_compared = narrative_compared
+ self.narrative = _factory_narrative() if narrative is MISSING else narrative
  self.old_instance = old_instance
  self.new_instance = new_instance
-INITS['juesuan.diff.model.DiffResult'] = ('def __init__(self, old, new, old_file, new_file, mode, mode_auto, header_changes, changes, rounding, rounding_hidden, key_totals, rows, checked, findings_appeared, findings_disappeared, old_instance, new_instance):\n self.old = old\n self.new = new\n self.old_file = old_file\n self.new_file = new_file\n self.mode = mode\n self.mode_auto = mode_auto\n self.header_changes = _factory_header_changes() if header_changes is MISSING else header_changes\n self.changes = _factory_changes() if changes is MISSING else changes\n self.rounding = _factory_rounding() if rounding is MISSING else rounding\n self.rounding_hidden = rounding_hidden\n self.key_totals = _factory_key_totals() if key_totals is MISSING else key_totals\n self.rows = _factory_rows() if rows is MISSING else rows\n self.checked = checked\n self.findings_appeared = _factory_findings_appeared() if findings_appeared is MISSING else findings_appeared\n self.findings_disappeared = _factory_findings_disappeared() if findings_disappeared is MISSING else findings_disappeared\n self.old_instance = old_instance\n self.new_instance = new_instance\n', __init__)
+INITS['juesuan.diff.model.DiffResult'] = ('def __init__(self, old, new, old_file, new_file, mode, mode_auto, header_changes, changes, rounding, rounding_hidden, key_totals, rows, checked, findings_appeared, findings_disappeared, narrative_compared, narrative, old_instance, new_instance):\n self.old = old\n self.new = new\n self.old_file = old_file\n self.new_file = new_file\n self.mode = mode\n self.mode_auto = mode_auto\n self.header_changes = _factory_header_changes() if header_changes is MISSING else header_changes\n self.changes = _factory_changes() if changes is MISSING else changes\n self.rounding = _factory_rounding() if rounding is MISSING else rounding\n self.rounding_hidden = rounding_hidden\n self.key_totals = _factory_key_totals() if key_totals is MISSING else key_totals\n self.rows = _factory_rows() if rows is MISSING else rows\n self.checked = checked\n self.findings_appeared = _factory_findings_appeared() if findings_appeared is MISSING else findings_appeared\n self.findings_disappeared = _factory_findings_disappeared() if findings_disappeared is MISSING else findings_disappeared\n self.narrative_compared = narrative_compared\n self.narrative = _factory_narrative() if narrative is MISSING else narrative\n self.old_instance = old_instance\n self.new_instance = new_instance\n', __init__)
 
 
 def __init__(self, field, old, new, material):
@@ -119,6 +121,16 @@ def __init__(self, concept, code, label_zh, label_en, old, new, delta, pct):
  _d['delta'] = delta
  _d['pct'] = pct
 INITS['juesuan.diff.model.KeyTotal'] = ("def __init__(self, concept, code, label_zh, label_en, old, new, delta, pct):\n _d = self.__dict__\n _d['concept'] = concept\n _d['code'] = code\n _d['label_zh'] = label_zh\n _d['label_en'] = label_en\n _d['old'] = old\n _d['new'] = new\n _d['delta'] = delta\n _d['pct'] = pct\n", __init__)
+
+
+def __init__(self, kind, key, title, old, new):
+ _d = self.__dict__
+ _d['kind'] = kind
+ _d['key'] = key
+ _d['title'] = title
+ _d['old'] = old
+ _d['new'] = new
+INITS['juesuan.diff.model.NarrativeChange'] = ("def __init__(self, kind, key, title, old, new):\n _d = self.__dict__\n _d['kind'] = kind\n _d['key'] = key\n _d['title'] = title\n _d['old'] = old\n _d['new'] = new\n", __init__)
 
 
 def __init__(self, layout, table, table_title, section, row, row_name, column, row_number, column_number, order):

@@ -10,8 +10,8 @@ Matching is by concept + classification code (never by table position); see comp
 
 from __future__ import annotations
 
-from .compare import KEY_TOTALS, choose_mode, compare, compare_files, finding_changes, load_for_diff
-from .model import Change, DiffResult, HeaderChange, KeyTotal, Place, RowChange
+from .compare import KEY_TOTALS, choose_mode, compare, compare_files, finding_changes, load_for_diff, narrative_changes
+from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange
 
 FORMATS = ("text", "json", "html", "xlsx")
 MODE_OPTIONS = ("auto", "draft-final", "yoy", "plain")
@@ -39,6 +39,7 @@ def render(result: DiffResult, fmt: str = "text", lang: str = "zh") -> bytes:
 
 
 __all__ = [
-    "FORMATS", "KEY_TOTALS", "MODE_OPTIONS", "Change", "DiffResult", "HeaderChange", "KeyTotal", "Place",
-    "RowChange", "choose_mode", "compare", "compare_files", "finding_changes", "load_for_diff", "render",
+    "FORMATS", "KEY_TOTALS", "MODE_OPTIONS", "Change", "DiffResult", "HeaderChange", "KeyTotal", "NarrativeChange",
+    "Place", "RowChange", "choose_mode", "compare", "compare_files", "finding_changes", "load_for_diff",
+    "narrative_changes", "render",
 ]

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from ..errors import UnusableInput
 from ..model import HEADER_FIELDS, Header, Instance, parse_amount
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
-from .model import Change, DiffResult, HeaderChange, KeyTotal, Place, RowChange
+from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange
 from .phrasing import percent
 
 if TYPE_CHECKING:
@@ -247,7 +247,33 @@ def compare(
         appeared, disappeared = finding_changes(check(old), check(new))
         res.checked = True
         res.findings_appeared, res.findings_disappeared = appeared, disappeared
+        res.narrative_compared = True
+        res.narrative = narrative_changes(old, new)
     return res
+
+
+def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
+    """The 第三部分 blocks added, removed or changed, by key, in the new report's order then the old's.
+    Text that differs only in white space (line breaks of a re-extraction) is the same text."""
+    ob = {b.key: b for b in old.narrative}
+    nb = {b.key: b for b in new.narrative}
+    keys = [*nb, *(k for k in ob if k not in nb)]
+    out = []
+    for key in keys:
+        o, n = ob.get(key), nb.get(key)
+        if o is not None and n is not None:
+            if _squeeze(o.text) == _squeeze(n.text) and _squeeze(o.title) == _squeeze(n.title):
+                continue
+            out.append(NarrativeChange("changed", key, n.title or o.title, o.text, n.text))
+        elif n is not None:
+            out.append(NarrativeChange("added", key, n.title, None, n.text))
+        else:
+            out.append(NarrativeChange("removed", key, o.title, o.text, None))
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())
 
 
 def compare_files(old_path, new_path, mode: str = "auto", ignore_rounding: bool = False,

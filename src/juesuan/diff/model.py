@@ -133,6 +133,45 @@ class RowChange:
     name: str
 
 
+@record(frozen=True)
+class NarrativeChange:
+    """A 第三部分 block, matched by its key ("3.10"), whose text differs between a draft and its final."""
+
+    kind: str  # added | removed | changed
+    key: str
+    title: str
+    old: str | None
+    new: str | None
+
+    def pieces(self) -> list[tuple[str, str]]:
+        """The text as (op, sentence): "=" in both, "-" only in the old text, "+" only in the new one.
+        Sentences end at 。；！？ or a line break, so a changed figure shows as one sentence out, one in."""
+        a, b = sentences(self.old or ""), sentences(self.new or "")
+        from difflib import SequenceMatcher  # noqa: PLC0415 - only when a narrative differs
+
+        out: list[tuple[str, str]] = []
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+            if op == "equal":
+                out += [("=", s) for s in a[i1:i2]]
+            else:
+                out += [("-", s) for s in a[i1:i2]] + [("+", s) for s in b[j1:j2]]
+        return out
+
+
+_SENTENCE_END = frozenset("。；！？\n")
+
+
+def sentences(text: str) -> list[str]:
+    """'一、…。二、…；' -> ['一、…。', '二、…；'] (blank pieces dropped, whitespace kept inside)."""
+    out, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END:
+            out.append(text[start:i + 1])
+            start = i + 1
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
 @record
 class DiffResult:
     old: Header
@@ -150,6 +189,9 @@ class DiffResult:
     checked: bool = False  # draft-final: the table checks ran on both instances
     findings_appeared: list[Finding] = field(default_factory=list)
     findings_disappeared: list[Finding] = field(default_factory=list)
+    # draft-final: the narrative (第三部分) blocks were compared (year over year every sentence differs)
+    narrative_compared: bool = False
+    narrative: list[NarrativeChange] = field(default_factory=list)
     # The compared instances, for renderers that show unchanged context (the HTML grids).
     old_instance: Instance | None = field(default=None, repr=False, compare=False)
     new_instance: Instance | None = field(default=None, repr=False, compare=False)
@@ -163,6 +205,7 @@ class DiffResult:
             or any(h.material for h in self.header_changes)
             or self.findings_appeared
             or self.findings_disappeared
+            or self.narrative
         )
 
     def shown_rounding(self) -> list[Change]:
@@ -175,6 +218,7 @@ class DiffResult:
         c["rows_removed"] = sum(1 for r in self.rows if r.kind == "removed")
         c["findings_appeared"] = len(self.findings_appeared)
         c["findings_disappeared"] = len(self.findings_disappeared)
+        c["narrative_changed"] = len(self.narrative)
         return c
 
     def by_table(self, changes: list[Change] | None = None) -> list[tuple[str, str, list[Change]]]:

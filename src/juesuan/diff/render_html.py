@@ -26,6 +26,7 @@ tr.chg td.k{border-left:4px solid #e0a800}tr.add td.k{border-left:4px solid #2a9
 tr.rnd td.k{border-left:4px solid #6b8bd6}
 .summary li{margin:.15em 0}.none{font-weight:700;color:#2a7a2a}.muted{color:#777}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.5em;border:1px solid #bbb}
+.narrative p{line-height:1.7}.narrative del{background:#f9c0c0;color:#700}.narrative ins{background:#b9f0c0;text-decoration:none}
 """
 
 T = {
@@ -35,6 +36,8 @@ T = {
         "counts": ("数值变动 {changed} 处", "新增 {added} 处", "删除 {removed} 处", "尾数差异 {rounding} 处",
                    "新增行 {rows_added} 个", "删除行 {rows_removed} 个"),
         "fcounts": ("审核发现新出现 {findings_appeared} 条", "已消失 {findings_disappeared} 条"),
+        "ncount": "说明文字变动 {narrative_changed} 段",
+        "narrative": "说明文字（第三部分）的变化", "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
         "rhidden": "尾数差异已按 --ignore-rounding 隐藏", "info": "（不计为差异）",
         "key": "主要指标与上年相比", "key_cols": ("项目", "上年数", "本年数", "增减", "说明"),
         "tables": "逐表变动", "table": "{t}表 {title}", "other": "未列入表格的数据",
@@ -52,6 +55,8 @@ T = {
         "counts": ("{changed} changed", "{added} added", "{removed} removed", "{rounding} rounding differences",
                    "{rows_added} rows added", "{rows_removed} rows removed"),
         "fcounts": ("{findings_appeared} check findings appeared", "{findings_disappeared} disappeared"),
+        "ncount": "{narrative_changed} narrative blocks changed",
+        "narrative": "Narrative (第三部分) changes", "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
         "rhidden": "rounding differences hidden by --ignore-rounding", "info": " (not counted as a difference)",
         "key": "Key totals, year over year", "key_cols": ("item", "last year", "this year", "change", "wording"),
         "tables": "Changes table by table", "table": "Table {t} {title}", "other": "Facts not printed in a table",
@@ -188,6 +193,8 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     items = [x.format(**counts) for x in t["counts"]]
     if r.checked:
         items += [x.format(**counts) for x in t["fcounts"]]
+    if r.narrative_compared:
+        items.append(t["ncount"].format(**counts))
     o.append('<ul class="summary">')
     o.append(f"<li>{e(t['mode'])}: {e(mode)}（{e(t['auto'] if r.mode_auto else t['forced'])}）</li>")
     o.append(f"<li>{e('；'.join(items) if lang != 'en' else '; '.join(items))}</li>")
@@ -235,6 +242,14 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
                     o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)} [{e(f.code)}] '
                              f"{e(f.where())} {e(f.text(lang))}</li>")
             o.append("</ul>")
+        o.append("</section>")
+    if r.narrative:
+        o.append(f'<section id="narrative" class="narrative"><h2>{e(t["narrative"])}</h2>')
+        tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
+        for n in r.narrative:
+            cls = {"changed": "chg", "added": "add", "removed": "del"}[n.kind]
+            o.append(f'<h3 class="{cls}" data-key="{e(n.key)}">{e(n.key)} {e(n.title)}（{e(t["nkind"][n.kind])}）</h3>')
+            o.append("<p>" + "".join(tags[op].format(e(text)) for op, text in n.pieces()) + "</p>")
         o.append("</section>")
     o.append("</body></html>\n")
     return "\n".join(o)

@@ -87,6 +87,14 @@ def result_dict(r: DiffResult, lang: str = "zh") -> dict:
             "appeared": [f.to_dict(lang) for f in r.findings_appeared],
             "disappeared": [f.to_dict(lang) for f in r.findings_disappeared],
         },
+        "narrative": {
+            "compared": r.narrative_compared,
+            "changes": [
+                {"kind": n.kind, "key": n.key, "title": n.title, "old": n.old, "new": n.new,
+                 "pieces": [{"op": op, "text": text} for op, text in n.pieces()]}
+                for n in r.narrative
+            ],
+        },
     }
 
 

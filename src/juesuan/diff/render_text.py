@@ -43,6 +43,9 @@ T = {
         "appeared": "新出现",
         "disappeared": "已消失",
         "no_findings": "审核发现没有变化。",
+        "summary_narrative": "；说明文字变动 {narrative_changed} 段",
+        "narrative": "【说明文字（第三部分）的变化】（− 原稿中的句子，+ 新稿中的句子）",
+        "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
         "unit": "金额单位：万元",
     },
     "en": {
@@ -76,6 +79,9 @@ T = {
         "appeared": "appeared",
         "disappeared": "disappeared",
         "no_findings": "No change in check findings.",
+        "summary_narrative": "; {narrative_changed} narrative blocks changed",
+        "narrative": "[Narrative (第三部分) changes] (− sentence of the old text, + of the new one)",
+        "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
         "unit": "Amounts in 10,000 yuan (万元)",
     },
 }
@@ -156,6 +162,8 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
     s = t["summary"].format(rhidden=t["rhidden"] if r.rounding_hidden else "", **counts)
     if r.checked:
         s += t["summary_findings"].format(**counts)
+    if r.narrative_compared:
+        s += t["summary_narrative"].format(**counts)
     out.append(s + ("." if lang == "en" else "。"))
     out.append(t["unit"])
     if not r.different:
@@ -187,4 +195,10 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
             for f in lst:
                 where = f.where()
                 out.append(f"  {label} [{f.code}] {where + colon if where else ''}{f.text(lang)}")
+    if r.narrative:
+        out += ["", t["narrative"]]
+        for n in r.narrative:
+            out.append(f"  {n.key} {n.title}（{t['nkind'][n.kind]}）" if lang != "en"
+                       else f"  {n.key} {n.title} ({t['nkind'][n.kind]})")
+            out += [f"    {'−' if op == '-' else '+'} {text}" for op, text in n.pieces() if op != "="]
     return "\n".join(out) + "\n"

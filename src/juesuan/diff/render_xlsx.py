@@ -103,6 +103,12 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
                            ("disappeared" if L == "en" else "已消失", r.findings_disappeared)):
             for f in lst:
                 sh.append([label, f.code, f.table, f.section, f.row, f.column, f.text(L)])
+    if r.narrative:
+        sh = wb.create_sheet(_sheet_name("Narrative" if L == "en" else "说明文字", used))
+        sh.append(["key", "title", "kind", "old", "new"] if L == "en" else ["段落", "标题", "类型", "原文", "新文"])
+        kinds = {"changed": "改动", "added": "新增", "removed": "删除"}
+        for n in r.narrative:
+            sh.append([n.key, n.title, n.kind if L == "en" else kinds[n.kind], n.old or "", n.new or ""])
     wb.properties.creator = "juesuan"
     from ..excel.template import workbook_bytes
 
