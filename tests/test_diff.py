@@ -545,6 +545,19 @@ def test_narrative_blocks_added_removed_and_white_space(tmp_path):
     assert compare_files(EXAMPLE_XML, EXAMPLE_XML).narrative == []
 
 
+def test_narrative_is_not_compared_when_one_report_has_none(tmp_path):
+    # the README's walk: the draft example against the instance converted from the workbook (no narrative)
+    bare = tmp_path / "from-workbook.xml"
+    tree = etree.parse(str(EXAMPLE_XML))
+    narr = tree.getroot().find(f"{{{NS}}}narrative")
+    narr.getparent().remove(narr)
+    tree.write(str(bare), encoding="UTF-8", xml_declaration=True)
+    r = compare_files(DRAFT_XML, bare)
+    assert r.mode == "draft-final" and not r.narrative_compared and r.narrative == []
+    assert "说明文字未比较（有一份没有第三部分）" in render(r, "text").decode("utf-8")
+    assert json.loads(render(r, "json"))["narrative"] == {"compared": False, "changes": []}
+
+
 def test_narrative_is_not_compared_year_over_year():
     r = compare_files(PRIOR_XML, EXAMPLE_XML)  # every sentence of another year's text differs
     assert r.mode == "yoy" and not r.narrative_compared and r.narrative == []

@@ -247,8 +247,10 @@ def compare(
         appeared, disappeared = finding_changes(check(old), check(new))
         res.checked = True
         res.findings_appeared, res.findings_disappeared = appeared, disappeared
-        res.narrative_compared = True
-        res.narrative = narrative_changes(old, new)
+        # a report read from a workbook has no narrative at all: that is the format, not 13 deleted blocks
+        if old.narrative and new.narrative:
+            res.narrative_compared = True
+            res.narrative = narrative_changes(old, new)
     return res
 
 

@@ -189,7 +189,8 @@ class DiffResult:
     checked: bool = False  # draft-final: the table checks ran on both instances
     findings_appeared: list[Finding] = field(default_factory=list)
     findings_disappeared: list[Finding] = field(default_factory=list)
-    # draft-final: the narrative (第三部分) blocks were compared (year over year every sentence differs)
+    # draft-final, when both reports have a narrative (第三部分): its blocks were compared (year over year
+    # every sentence differs; a report converted from a workbook has none)
     narrative_compared: bool = False
     narrative: list[NarrativeChange] = field(default_factory=list)
     # The compared instances, for renderers that show unchanged context (the HTML grids).

@@ -37,6 +37,7 @@ T = {
                    "新增行 {rows_added} 个", "删除行 {rows_removed} 个"),
         "fcounts": ("审核发现新出现 {findings_appeared} 条", "已消失 {findings_disappeared} 条"),
         "ncount": "说明文字变动 {narrative_changed} 段",
+        "nskipped": "说明文字未比较（有一份没有第三部分）",
         "narrative": "说明文字（第三部分）的变化", "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
         "rhidden": "尾数差异已按 --ignore-rounding 隐藏", "info": "（不计为差异）",
         "key": "主要指标与上年相比", "key_cols": ("项目", "上年数", "本年数", "增减", "说明"),
@@ -56,6 +57,7 @@ T = {
                    "{rows_added} rows added", "{rows_removed} rows removed"),
         "fcounts": ("{findings_appeared} check findings appeared", "{findings_disappeared} disappeared"),
         "ncount": "{narrative_changed} narrative blocks changed",
+        "nskipped": "narrative not compared (one report has none)",
         "narrative": "Narrative (第三部分) changes", "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
         "rhidden": "rounding differences hidden by --ignore-rounding", "info": " (not counted as a difference)",
         "key": "Key totals, year over year", "key_cols": ("item", "last year", "this year", "change", "wording"),
@@ -195,6 +197,8 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
         items += [x.format(**counts) for x in t["fcounts"]]
     if r.narrative_compared:
         items.append(t["ncount"].format(**counts))
+    elif r.checked:
+        items.append(t["nskipped"])
     o.append('<ul class="summary">')
     o.append(f"<li>{e(t['mode'])}: {e(mode)}（{e(t['auto'] if r.mode_auto else t['forced'])}）</li>")
     o.append(f"<li>{e('；'.join(items) if lang != 'en' else '; '.join(items))}</li>")

@@ -44,6 +44,7 @@ T = {
         "disappeared": "已消失",
         "no_findings": "审核发现没有变化。",
         "summary_narrative": "；说明文字变动 {narrative_changed} 段",
+        "narrative_skipped": "；说明文字未比较（有一份没有第三部分）",
         "narrative": "【说明文字（第三部分）的变化】（− 原稿中的句子，+ 新稿中的句子）",
         "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
         "unit": "金额单位：万元",
@@ -80,6 +81,7 @@ T = {
         "disappeared": "disappeared",
         "no_findings": "No change in check findings.",
         "summary_narrative": "; {narrative_changed} narrative blocks changed",
+        "narrative_skipped": "; narrative not compared (one report has none)",
         "narrative": "[Narrative (第三部分) changes] (− sentence of the old text, + of the new one)",
         "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
         "unit": "Amounts in 10,000 yuan (万元)",
@@ -164,6 +166,8 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
         s += t["summary_findings"].format(**counts)
     if r.narrative_compared:
         s += t["summary_narrative"].format(**counts)
+    elif r.checked:
+        s += t["narrative_skipped"]
     out.append(s + ("." if lang == "en" else "。"))
     out.append(t["unit"])
     if not r.different:
