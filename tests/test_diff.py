@@ -542,6 +542,15 @@ def test_narrative_blocks_added_removed_and_white_space(tmp_path):
     assert [(n.kind, n.key) for n in r.narrative] == [("added", "3.12")]
     r = compare_files(EXAMPLE_XML, spaced)
     assert r.narrative == [] and not r.different
+    # in one block, a real change next to a white-space-only one ("事业\n收入" re-flowed): only the
+    # real one shows
+    both = tmp_path / "both.xml"
+    _edit_narrative(EXAMPLE_XML, both, "3.2", "1980.73", "1980.74")
+    _edit_narrative(both, both, "3.2", "事业\n收入", "事业收入")
+    r = compare_files(EXAMPLE_XML, both)
+    assert [n.key for n in r.narrative] == ["3.2"]
+    moved = [(op, text) for op, text in r.narrative[0].pieces() if op != "="]
+    assert [op for op, _ in moved] == ["-", "+"] and "1980.74" in moved[1][1]
     assert compare_files(EXAMPLE_XML, EXAMPLE_XML).narrative == []
 
 

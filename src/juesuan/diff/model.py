@@ -145,20 +145,22 @@ class NarrativeChange:
 
     def pieces(self) -> list[tuple[str, str]]:
         """The text as (op, sentence): "=" in both, "-" only in the old text, "+" only in the new one.
-        Sentences end at 。；！？ or a line break, so a changed figure shows as one sentence out, one in."""
+        Sentences end at 。；！？, so a changed figure shows as one sentence out and one in; they are
+        matched and shown with their white space folded (extracted text breaks lines mid-sentence)."""
         a, b = sentences(self.old or ""), sentences(self.new or "")
         from difflib import SequenceMatcher  # noqa: PLC0415 - only when a narrative differs
 
+        ka, kb = ["".join(x.split()) for x in a], ["".join(x.split()) for x in b]
         out: list[tuple[str, str]] = []
-        for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        for op, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
             if op == "equal":
-                out += [("=", s) for s in a[i1:i2]]
+                out += [("=", " ".join(s.split())) for s in a[i1:i2]]
             else:
-                out += [("-", s) for s in a[i1:i2]] + [("+", s) for s in b[j1:j2]]
+                out += [("-", " ".join(s.split())) for s in a[i1:i2]] + [("+", " ".join(s.split())) for s in b[j1:j2]]
         return out
 
 
-_SENTENCE_END = frozenset("。；！？\n")
+_SENTENCE_END = frozenset("。；！？")
 
 
 def sentences(text: str) -> list[str]:
