@@ -442,3 +442,14 @@ def test_libreoffice_opens_template_and_export_and_keeps_the_mapping(tmp_path, e
     conv = convert_file(resaved / "export.xlsx")
     assert conv.instance.fact_set() == example.fact_set()
     assert conv.findings == []
+
+
+def test_misgrouped_thousands_separators_are_not_amounts(tmp_path):
+    # "1,9,00" and "19,60.73" are typos, not 1900 and 1960.73; "2，001.35" (full-width comma) is an amount
+    path = official_workbook(tmp_path / "sep.xlsx", overrides={"02": {"C8": "1,9,00", "C9": "19,60.73", "C10": ".5",
+                                                                    "D8": "1，974.84"}})
+    conv = convert_file(path)
+    bad = {f.location.source for f in conv.findings if f.code == "convert:not-an-amount"}
+    assert bad == {"收入决算表!C8", "收入决算表!C9", "收入决算表!C10"}
+    facts = {f.origin: f.value for f in conv.instance.facts}
+    assert "收入决算表!C8" not in facts and facts["收入决算表!D8"] == Decimal("1974.84")

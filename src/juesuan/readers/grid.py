@@ -130,14 +130,15 @@ def round_amount(value: Decimal) -> tuple[Decimal, bool]:
 
 
 def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, Finding | None]:
-    """The amount a cell's text shows, or (None, the not-an-amount error)."""
+    """The amount a cell's text shows, or (None, the not-an-amount error). Thousands separators must
+    group by three ('2,001.35'; a full-width '，' counts as ','): '1,9,00' is a typo, not 1900."""
     t = text.strip()
-    try:
-        return parse_amount(t.replace(" ", "")), None
-    except ValueError:
-        where = loc.source or loc
-        return None, Finding.at("convert:not-an-amount", "error", f"{where}：“{t}”不是金额",
-                                f"{where}: {t!r} is not an amount", loc, table)
+    s = t.replace(" ", "").replace("，", ",")
+    if is_amount(s):
+        return parse_amount(s), None
+    where = loc.source or loc
+    return None, Finding.at("convert:not-an-amount", "error", f"{where}：“{t}”不是金额",
+                            f"{where}: {t!r} is not an amount", loc, table)
 
 
 def rounding_finding(loc: Location, exact: Decimal, q: Decimal, table: str) -> Finding:
