@@ -367,6 +367,17 @@ def test_english_output():
     assert "up 37.31 (10k yuan), +1.87%" in res.stdout and "Income grand total" in res.stdout
 
 
+def test_english_findings_are_placed_in_english():
+    r = compare_files(DRAFT_XML, EXAMPLE_XML)
+    assert r.findings_disappeared
+    text = render(r, "text", lang="en").decode("utf-8")
+    html = render(r, "html", lang="en").decode("utf-8")
+    for f in r.findings_disappeared:
+        assert f"table {f.table} " in f.where("en")
+        assert f.where("en") in text and f.where("en") in html
+    assert "表" not in "".join(line for line in text.splitlines() if line.startswith("  disappeared"))
+
+
 def test_output_file_is_written_and_reproducible(tmp_path):
     for fmt in ("text", "json", "html", "xlsx"):
         a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"

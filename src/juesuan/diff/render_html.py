@@ -244,7 +244,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
                                     (t["disappeared"], "del", r.findings_disappeared)):
                 for f in lst:
                     o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)} [{e(f.code)}] '
-                             f"{e(f.where())} {e(f.text(lang))}</li>")
+                             f"{e(f.where(lang))} {e(f.text(lang))}</li>")
             o.append("</ul>")
         o.append("</section>")
     if r.narrative:

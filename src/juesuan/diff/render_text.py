@@ -197,7 +197,7 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
             out.append("  " + t["no_findings"])
         for label, lst in ((t["appeared"], r.findings_appeared), (t["disappeared"], r.findings_disappeared)):
             for f in lst:
-                where = f.where()
+                where = f.where(lang)
                 out.append(f"  {label} [{f.code}] {where + colon if where else ''}{f.text(lang)}")
     if r.narrative:
         out += ["", t["narrative"]]
