@@ -198,3 +198,17 @@ def test_a_missing_or_broken_generated_module_only_costs_speed(monkeypatch):
     monkeypatch.setitem(sys.modules, "juesuan._record_inits", None)  # "import" now raises ImportError
     monkeypatch.delattr(juesuan, "_record_inits", raising=False)
     assert records._ahead.__wrapped__() == {}
+    monkeypatch.undo()
+
+    import builtins
+
+    real_import = builtins.__import__
+
+    def damaged(name, globals=None, locals=None, fromlist=(), level=0):  # a bad merge left the file unparsable
+        if fromlist and "_record_inits" in fromlist:
+            raise SyntaxError("invalid syntax (_record_inits.py, line 3)")
+        return real_import(name, globals, locals, fromlist, level)
+
+    monkeypatch.setattr(builtins, "__import__", damaged)
+    monkeypatch.delattr(juesuan, "_record_inits", raising=False)
+    assert records._ahead.__wrapped__() == {}

@@ -28,21 +28,24 @@ RUN = """
 import json, sys
 from juesuan.cli import main
 sys.argv = ["juesuan", *json.loads(sys.argv[1])]
+code = None
 try:
     main()
-except SystemExit:
-    pass
+except SystemExit as e:
+    code = e.code
 sys.stdout.flush()
-sys.stderr.write("\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
+sys.stderr.write("\\nEXIT " + json.dumps(code) + "\\nMODULES " + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def loaded_by(args: list[str], cwd: Path) -> set[str]:
+def loaded_by(args: list[str], cwd: Path) -> tuple[set[str], int, str]:
+    """(modules loaded, exit status, stdout) of one command run in a fresh interpreter."""
     r = subprocess.run([sys.executable, "-c", RUN, json.dumps(args)], cwd=cwd, capture_output=True, text=True,
                        timeout=120)
     line = [x for x in r.stderr.splitlines() if x.startswith("MODULES ")]
-    assert line, r.stderr
-    return set(json.loads(line[-1][len("MODULES "):]))
+    code = [x for x in r.stderr.splitlines() if x.startswith("EXIT ")]
+    assert line and code, r.stderr
+    return set(json.loads(line[-1][len("MODULES "):])), json.loads(code[-1][len("EXIT "):]), r.stdout
 
 
 @pytest.mark.parametrize("case", ["convert-xlsx", "diff-draft-final", "diff-yoy", "validate"])
@@ -53,8 +56,11 @@ def test_main_commands_do_not_load_what_they_do_not_use(case, tmp_path):
         "diff-yoy": ["diff", str(ROOT / "examples/liling-2020.xml"), str(ROOT / "examples/liling-2021.xml")],
         "validate": ["validate", str(ROOT / "examples/liling-2021.xml")],
     }[case]
-    mods = loaded_by(args, tmp_path)
-    assert "juesuan.cli" in mods and "lxml.etree" in mods  # the command did run
+    mods, code, out = loaded_by(args, tmp_path)
+    # the command did its whole job (a command failing early would load less and pass too easily)
+    expected = {"convert-xlsx": (1, "已写入"), "diff-draft-final": (1, "草稿与定稿对比"),
+                "diff-yoy": (1, "与上年相比"), "validate": (1, "liling-2021.xml")}[case]
+    assert (code, expected[1] in out) == (expected[0], True), (code, out[-500:])
     assert not (NEVER & mods), f"{case} loaded {sorted(NEVER & mods)}"
     if case == "convert-xlsx":
         assert (tmp_path / "o.xml").is_file()

@@ -14,13 +14,13 @@ check the identities), and the header's note says so.
 from __future__ import annotations
 
 import sys
-from juesuan.records import replace
 from decimal import Decimal as D
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from juesuan.records import replace  # noqa: E402
 from juesuan.model import Fact, Header, Instance, NarrativeBlock  # noqa: E402
 from juesuan.xmlio import load_instance, save_instance  # noqa: E402
 
