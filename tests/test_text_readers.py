@@ -48,6 +48,20 @@ def test_reference_narrative_is_the_examples(example, reference_text):
     assert conv.instance.narrative[12].title == "十三、2021 年度预算绩效情况说明"
     assert narrative_blocks(reference_text.splitlines()) == example.narrative
     assert [chinese_number(n) for n in ("一", "九", "十", "十三", "二十一")] == [1, 9, 10, 13, 21]
+    # The example's narrative was cut by narrative_blocks itself, so the checks above are not independent.
+    # These are: the 13 titles as printed, and not one character of 第三部分 lost or added.
+    assert [b.title for b in example.narrative] == [
+        "一、收入支出决算总体情况说明", "二、收入决算情况说明", "三、支出决算情况说明",
+        "四、财政拨款收入支出决算总体情况说明", "五、一般公共预算财政拨款支出决算情况说明",
+        "六、一般公共预算财政拨款基本支出决算情况说明", "七、一般公共预算财政拨款“三公”经费支出决算情况说明",
+        "八、政府性基金预算收入支出决算情况", "九、机关运行经费支出说明", "十、一般性支出情况说明",
+        "十一、政府采购支出说明", "十二、国有资产占用情况说明", "十三、2021 年度预算绩效情况说明"]
+    lines = reference_text.splitlines()
+    start = max(i for i, x in enumerate(lines) if x.strip() == "第三部分")  # the part itself, not the contents page
+    end = max(i for i, x in enumerate(lines) if x.strip() == "第四部分")
+    part3 = "".join("".join(lines[start + 1:end]).split())
+    assert part3 == "2021年度部门决算情况说明" + "".join("".join((b.title + b.text).split()) for b in example.narrative)
+    assert "培训费14.24万元" in "".join(example.narrative[9].text.split())  # the text's own error, kept
 
 
 def test_tab_header_repeated_mid_table(tmp_path, example, reference_text):
