@@ -18,7 +18,7 @@ from .lazyre import lazy
 from .model import HEADER_FIELDS, Location
 from .defaults import DEFAULT_TAXONOMY
 from .taxonomy import Taxonomy, load_taxonomy, resource_dir
-from .xmlio import NS, safe_parser
+from .xmlio import NS, safe_parser, xml_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,8 +102,8 @@ def build_xsd(tax: Taxonomy) -> str:
     for c in tax.concepts.values():
         st = tax.statements[c.statement]["zh"]
         a(f'  <xs:element name="{c.id}" type="j:{ftype[c.dim]}">')
-        a(f'    <xs:annotation><xs:documentation xml:lang="zh">{_esc(st)}：{_esc(c.zh)}</xs:documentation>'
-          f'<xs:documentation xml:lang="en">{_esc(c.en)}</xs:documentation></xs:annotation>')
+        a(f'    <xs:annotation><xs:documentation xml:lang="zh">{xml_text(st)}：{xml_text(c.zh)}</xs:documentation>'
+          f'<xs:documentation xml:lang="en">{xml_text(c.en)}</xs:documentation></xs:annotation>')
         a("  </xs:element>")
     # ---- header
     a('  <xs:element name="header"><xs:complexType><xs:sequence>')
@@ -138,10 +138,6 @@ def build_xsd(tax: Taxonomy) -> str:
     a("  </xs:sequence></xs:complexType></xs:element>")
     a("</xs:schema>")
     return "\n".join(L) + "\n"
-
-
-def _esc(s: str) -> str:
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @functools.lru_cache(maxsize=4)

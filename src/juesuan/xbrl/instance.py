@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import TaxonomyError, UnusableInput
 from ..model import Instance
 from ..records import record
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Taxonomy, load_taxonomy
+from ..xmlio import xml_attr, xml_text
 from . import names as N
 
 YUAN_PER_WANYUAN = Decimal(10000)
@@ -151,7 +151,7 @@ def to_xml(rep: XbrlReport) -> bytes:
     a(f'  <link:schemaRef xlink:type="simple" xlink:href="{rep.entry_point}"/>')
     for c in rep.contexts:
         a(f'  <xbrli:context id="{c.id}">')
-        ident = f"<xbrli:identifier scheme={quoteattr(rep.scheme)}>{escape(rep.identifier)}</xbrli:identifier>"
+        ident = f"<xbrli:identifier scheme={xml_attr(rep.scheme)}>{xml_text(rep.identifier)}</xbrli:identifier>"
         if c.dim:
             axis, domain = N.DIMENSIONS[c.dim][:2]
             a(f"    <xbrli:entity>{ident}")
@@ -170,7 +170,7 @@ def to_xml(rep: XbrlReport) -> bytes:
     for f in rep.facts:
         if f.decimals is None:
             lang = f' xml:lang="{f.lang}"' if f.lang else ""
-            a(f'  <{p}:{f.concept} contextRef="{f.context}"{lang}>{escape(f.value)}</{p}:{f.concept}>')
+            a(f'  <{p}:{f.concept} contextRef="{f.context}"{lang}>{xml_text(f.value)}</{p}:{f.concept}>')
         else:
             a(f'  <{p}:{f.concept} contextRef="{f.context}" unitRef="{UNIT_ID}" decimals="{f.decimals}">'
               f"{f.value}</{p}:{f.concept}>")

@@ -19,10 +19,10 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from ..errors import TaxonomyError
 from ..taxonomy import Layout, Taxonomy
+from ..xmlio import xml_attr, xml_text
 from . import names as N
 from .calc import SumRule, calculation_rules
 
@@ -30,12 +30,8 @@ GENERATED = "<!-- GENERATED from taxonomies/{id} by `python -m juesuan.derive`. 
 XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>'
 
 
-def _t(s: str) -> str:
-    return escape(s)
-
-
-def _a(s: str) -> str:
-    return quoteattr(s)
+_t = xml_text
+_a = xml_attr
 
 
 def extra_elements(tax: Taxonomy) -> list[str]:
