@@ -176,24 +176,20 @@ def __init__(self, kind, row, code, number):
 INITS['juesuan.excel.template._Spec'] = ('def __init__(self, kind, row, code, number):\n self.kind = kind\n self.row = row\n self.code = code\n self.number = number\n', __init__)
 
 
-def __init__(self, value, formula, decimals, is_date, error):
+def __init__(self, value, formula, decimals):
  _d = self.__dict__
  _d['value'] = value
  _d['formula'] = formula
  _d['decimals'] = decimals
- _d['is_date'] = is_date
- _d['error'] = error
-INITS['juesuan.excel.xlsx.RawCell'] = ("def __init__(self, value, formula, decimals, is_date, error):\n _d = self.__dict__\n _d['value'] = value\n _d['formula'] = formula\n _d['decimals'] = decimals\n _d['is_date'] = is_date\n _d['error'] = error\n", __init__)
+INITS['juesuan.excel.xlsx.RawCell'] = ("def __init__(self, value, formula, decimals):\n _d = self.__dict__\n _d['value'] = value\n _d['formula'] = formula\n _d['decimals'] = decimals\n", __init__)
 
 
-def __init__(self, name, state, cells, merges, max_row, max_col):
+def __init__(self, name, state, cells, merges):
  self.name = name
  self.state = state
  self.cells = _factory_cells() if cells is MISSING else cells
  self.merges = _factory_merges() if merges is MISSING else merges
- self.max_row = max_row
- self.max_col = max_col
-INITS['juesuan.excel.xlsx.Sheet'] = ('def __init__(self, name, state, cells, merges, max_row, max_col):\n self.name = name\n self.state = state\n self.cells = _factory_cells() if cells is MISSING else cells\n self.merges = _factory_merges() if merges is MISSING else merges\n self.max_row = max_row\n self.max_col = max_col\n', __init__)
+INITS['juesuan.excel.xlsx.Sheet'] = ('def __init__(self, name, state, cells, merges):\n self.name = name\n self.state = state\n self.cells = _factory_cells() if cells is MISSING else cells\n self.merges = _factory_merges() if merges is MISSING else merges\n', __init__)
 
 
 def __init__(self, path, sheets, date1904):

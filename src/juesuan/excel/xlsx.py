@@ -43,7 +43,6 @@ _REF_RE = lazy(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 _DIM_RE = lazy(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
 # built-in number formats that show two decimals (0.00, #,##0.00, and the accounting ones)
 _BUILTIN_DECIMALS = {2: 2, 4: 2, 7: 2, 8: 2, 10: 2, 11: 2, 39: 2, 40: 2, 43: 2, 44: 2}
-_BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
 
 
 @functools.lru_cache(maxsize=1024)
@@ -90,8 +89,6 @@ class RawCell:
     value: str | Decimal | None
     formula: bool = False
     decimals: int | None = None  # decimals its number format shows, when it is a fixed-decimals format
-    is_date: bool = False  # number format is a date format
-    error: bool = False  # an Excel error value (#DIV/0! ...)
 
 
 @record
@@ -100,12 +97,6 @@ class Sheet:
     state: str  # visible | hidden | veryHidden
     cells: dict[tuple[int, int], RawCell] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-    max_row: int = 0
-    max_col: int = 0
-
-    def value(self, ref: str) -> str | Decimal | None:
-        c = self.cells.get(parse_ref(ref))
-        return c.value if c else None
 
 
 @record
@@ -211,7 +202,8 @@ def _ns(root: etree._Element) -> str:
     return etree.QName(root).namespace or ""
 
 
-def _rels(pkg: _Package, part: str) -> dict[str, str]:
+def _rels(pkg: _Package, part: str) -> dict[str, tuple[str, str]]:
+    """A part's relationships: Id -> (Type, the target part's name in the package)."""
     p = PurePosixPath(part)
     rels_name = str(p.parent / "_rels" / (p.name + ".rels"))
     if not pkg.has(rels_name):
@@ -232,7 +224,7 @@ def _rels(pkg: _Package, part: str) -> dict[str, str]:
                 elif seg and seg != ".":
                     parts.append(seg)
             full = "/".join(parts)
-        out[rel.get("Id", "")] = full
+        out[rel.get("Id", "")] = (rel.get("Type", ""), full)
     return out
 
 
@@ -263,13 +255,8 @@ def _fmt_decimals(code: str) -> int | None:
     return None
 
 
-def _is_date_fmt(code: str) -> bool:
-    s = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", code.split(";")[0]).lower()
-    return bool(re.search(r"[ymd]", s)) and "0" not in s.replace("00", "")
-
-
-def _styles(pkg: _Package, part: str | None) -> list[tuple[int | None, bool]]:
-    """Per cellXfs index: (decimals shown, is a date format)."""
+def _styles(pkg: _Package, part: str | None) -> list[int | None]:
+    """Per cellXfs index: the decimals its number format shows (None: not a fixed-decimals format)."""
     if not part or not pkg.has(part):
         return []
     root = pkg.xml(part)
@@ -291,9 +278,9 @@ def _styles(pkg: _Package, part: str | None) -> list[tuple[int | None, bool]]:
             except ValueError:
                 fid = 0
             if fid in custom:
-                out.append((_fmt_decimals(custom[fid]), _is_date_fmt(custom[fid])))
+                out.append(_fmt_decimals(custom[fid]))
             else:
-                out.append((_BUILTIN_DECIMALS.get(fid), fid in _BUILTIN_DATES))
+                out.append(_BUILTIN_DECIMALS.get(fid))
     return out
 
 
@@ -384,13 +371,12 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     raise UnusableInput(f"sheet {sheet.name!r} has data in column {col_letter(col)}; a 决算 table is far narrower", where)
                 t = c.get("t", "n")
                 s_idx = c.get("s")
-                decimals, is_date = None, False
+                decimals = None
                 if s_idx and s_idx.isdigit():
                     i = int(s_idx)
                     if i < len(styles):
-                        decimals, is_date = styles[i]
+                        decimals = styles[i]
                 value: str | Decimal | None
-                error = False
                 if t == "inlineStr":
                     value = _text_of(ie, ns) if ie is not None else ""
                 elif v is None or v.text is None:
@@ -406,8 +392,8 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     value = v.text
                 elif t == "b":
                     value = "TRUE" if v.text.strip() == "1" else "FALSE"
-                elif t == "e":
-                    value, error = v.text, True
+                elif t == "e":  # an Excel error value (#DIV/0! ...): text, so it is not an amount
+                    value = v.text
                 else:
                     try:
                         value = number(v.text)
@@ -415,10 +401,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                         value = v.text
                 if value == "" and not formula:
                     continue
-                cells[(rr, col)] = RawCell(value, formula, decimals, is_date, error)
-    if cells:
-        sheet.max_row = max(sheet.max_row, max(r for r, _ in cells))
-        sheet.max_col = max(sheet.max_col, max(c for _, c in cells))
+                cells[(rr, col)] = RawCell(value, formula, decimals)
     mc = root.find(f"{{{ns}}}mergeCells")
     if mc is not None:
         for m in mc:
@@ -446,16 +429,12 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
         strings: list[str] = []
         styles_part = None
         # shared strings and styles: by relationship type, falling back to the usual names
-        rels_name = "xl/_rels/workbook.xml.rels"
         sst_part = "xl/sharedStrings.xml" if pkg.has("xl/sharedStrings.xml") else None
-        if pkg.has(rels_name):
-            for rel in pkg.xml(rels_name).iter(f"{{{_PKG_REL_NS}}}Relationship"):
-                typ = rel.get("Type", "")
-                target = rels.get(rel.get("Id", ""))
-                if typ.endswith("/sharedStrings") and target:
-                    sst_part = target
-                elif typ.endswith("/styles") and target:
-                    styles_part = target
+        for typ, target in rels.values():
+            if typ.endswith("/sharedStrings") and target:
+                sst_part = target
+            elif typ.endswith("/styles") and target:
+                styles_part = target
         if styles_part is None and pkg.has("xl/styles.xml"):
             styles_part = "xl/styles.xml"
         if sst_part and pkg.has(sst_part):
@@ -468,7 +447,7 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
         for s in (sheets_el if sheets_el is not None else []):
             name = s.get("name", "")
             rid = s.get(f"{{{_REL_NS}}}id") or s.get("{http://purl.oclc.org/ooxml/officeDocument/relationships}id")
-            part = rels.get(rid or "")
+            part = rels.get(rid or "", ("", ""))[1]
             sheet = Sheet(name, s.get("state", "visible"))
             if part and pkg.has(part) and not part.endswith(("chartsheet.xml",)) and "/chartsheets/" not in part:
                 _read_sheet(pkg, part, sheet, strings, styles, where)
