@@ -89,20 +89,21 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
 
     from .convert import check_converted, convert_file
     from .findings import Report
-    from .xmlio import save_instance
+    from .xmlio import atomic_write, instance_to_bytes
 
     try:
         conv = convert_file(file, layout=layout, entity=entity, year=year)
         inst = conv.instance
+        xml = instance_to_bytes(inst)  # serialized once: validated, then written
         report = Report(files=[file])
-        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv)])
-        save_instance(inst, output)
+        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
+        atomic_write(output, xml)
     except JuesuanError as e:
         _fail(e)
     if fmt == "json":
         import json
 
-        data = json.loads(report.to_json(lang))
+        data = report.to_dict(lang)
         data["output"] = output
         data["facts"] = len(inst.facts)
         data["tables"] = conv.summaries_en if lang == "en" else conv.summaries

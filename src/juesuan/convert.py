@@ -67,8 +67,9 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
     raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
 
 
-def check_converted(conv: Conversion) -> list[Finding]:
-    """Schema-validate the serialized instance, then run the table rules (what `validate` does).
+def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:
+    """Schema-validate the serialized instance (`data`: its bytes, when the caller has them to write),
+    then run the table rules (what `validate` does).
 
     Only rules among the tables the source contains are run: a CSV of the 02 表 alone must not fail
     the 01 = 02 rule. A document that lacks some of its layout's tables says so in one warning.
@@ -79,7 +80,7 @@ def check_converted(conv: Conversion) -> list[Finding]:
     from .xmlio import instance_to_bytes, parse_xml
 
     inst = conv.instance
-    tree = parse_xml(instance_to_bytes(inst), inst.source)
+    tree = parse_xml(instance_to_bytes(inst) if data is None else data, inst.source)
     found = validate_schema(tree, inst.source)
     if found:
         return found

@@ -134,15 +134,14 @@ class Report:
                 lines.append(f"{path}：{verdict}（错误 {n_err} 个，警告 {n_warn} 个，共 {len(mine)} 条）")
         return "\n".join(lines)
 
+    def to_dict(self, lang: str = "zh") -> dict:
+        return {
+            "valid": self.valid,
+            "files": self.files,
+            "unusable": self.unusable,
+            "counts": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES},
+            "findings": [f.to_dict(lang) for f in self.findings],
+        }
+
     def to_json(self, lang: str = "zh") -> str:
-        return json.dumps(
-            {
-                "valid": self.valid,
-                "files": self.files,
-                "unusable": self.unusable,
-                "counts": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES},
-                "findings": [f.to_dict(lang) for f in self.findings],
-            },
-            ensure_ascii=False,
-            indent=2,
-        )
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=2)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 from ..errors import UnusableInput
 from ..model import HEADER_FIELDS, Header, Instance, parse_amount
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
-from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange
+from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange, squeeze
 from .phrasing import percent
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
     for key in keys:
         o, n = ob.get(key), nb.get(key)
         if o is not None and n is not None:
-            if _squeeze(o.text) == _squeeze(n.text) and _squeeze(o.title) == _squeeze(n.title):
+            if squeeze(o.text) == squeeze(n.text) and squeeze(o.title) == squeeze(n.title):
                 continue
             out.append(NarrativeChange("changed", key, n.title or o.title, o.text, n.text))
         elif n is not None:
@@ -272,10 +272,6 @@ def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
         else:
             out.append(NarrativeChange("removed", key, o.title, o.text, None))
     return out
-
-
-def _squeeze(text: str) -> str:
-    return "".join(text.split())
 
 
 def compare_files(old_path, new_path, mode: str = "auto", ignore_rounding: bool = False,

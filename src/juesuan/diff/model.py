@@ -150,7 +150,7 @@ class NarrativeChange:
         a, b = sentences(self.old or ""), sentences(self.new or "")
         from difflib import SequenceMatcher  # noqa: PLC0415 - only when a narrative differs
 
-        ka, kb = ["".join(x.split()) for x in a], ["".join(x.split()) for x in b]
+        ka, kb = [squeeze(x) for x in a], [squeeze(x) for x in b]
         out: list[tuple[str, str]] = []
         for op, i1, i2, j1, j2 in SequenceMatcher(None, ka, kb, autojunk=False).get_opcodes():
             if op == "equal":
@@ -161,6 +161,11 @@ class NarrativeChange:
 
 
 _SENTENCE_END = frozenset("。；！？")
+
+
+def squeeze(text: str) -> str:
+    """Text without its white space: what narrative blocks and sentences are compared by."""
+    return "".join(text.split())
 
 
 def sentences(text: str) -> list[str]:
