@@ -177,11 +177,12 @@ def comparisons(rule: Rule, idx: FactIndex, lay: Layout, tax: Taxonomy) -> Itera
 
 def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal, Interval, Interval]:
     """Whether the comparison holds under Calculation 1.1 rounding, with both sides' values and
-    intervals. equal/sum/hierarchy: the closed intervals overlap; ge: left.high ≥ right.low."""
-    get = idx.by_key.get
-    lv, lh, _ = _side(cmp.left, get)
-    rv, rh, _ = _side(cmp.right, get)
-    ok = (lv + lh >= rv - rh) if cmp.rule.kind == "ge" else abs(lv - rv) <= lh + rh
+    intervals. equal/sum/hierarchy: the closed intervals overlap; ge: left.high ≥ right.low. The same
+    decision check_instance makes (`_decide`), for a comparison `comparisons` produced."""
+    decided = _decide(cmp.rule.kind, cmp.left, cmp.right, idx)
+    if decided is None:
+        raise ValueError(f"{cmp.rule.id}: not a checked comparison (no values on the side the rule needs)")
+    ok, lv, lh, rv, rh = decided
     return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
 
 

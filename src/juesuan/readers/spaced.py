@@ -39,7 +39,7 @@ from ..findings import Finding
 from ..lazyre import lazy
 from ..model import Location, parse_amount
 from ..records import field, record
-from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label
+from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label, title_key
 from .grid import CODE_HEADS, HEADER_WORDS, BlockMap, Cell, GridRow, TableMatcher, is_meta
 
 AMT_RE = lazy(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
@@ -191,7 +191,7 @@ class PlainTable:
             if not has_amount and (normalize_label(text) in head_lines or len(toks) >= 2 and all(
                     normalize_label(t) in known_heads or re.fullmatch(r"\d{1,2}", t) for t in toks)):
                 continue  # header lines, also when repeated after a page break
-            if not has_amount and _TITLE_RE.sub("", normalize_label(text)) in self.table.title_keys:
+            if not has_amount and _TITLE_RE.sub("", title_key(text)) in self.table.title_keys:
                 continue
             segs, amounts = self._segments(text, loc)
             if not started:
