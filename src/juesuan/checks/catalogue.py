@@ -6,7 +6,8 @@ unknown placeholder all raise TaxonomyError) and caches the result. `rules_for_l
 the catalogue to what one layout can print: a term whose concept (and fixed code) has no cell in
 the layout drops out, and a rule left without a total, items or a side does not apply.
 
-Other modules (the XBRL exporter) use `load_rules()`: kind "sum" rules are calculation arcs.
+The XBRL exporter reads the same rules.toml for its calculation linkbase (juesuan.xbrl.calc classifies
+the raw `[[rule]]` tables: which sums one XBRL context can express).
 """
 
 from __future__ import annotations

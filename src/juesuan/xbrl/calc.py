@@ -17,7 +17,6 @@ The rule catalogue is taxonomies/<id>/rules.toml (`[[rule]]` with id, kind, tota
 
 from __future__ import annotations
 
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 
@@ -99,6 +98,8 @@ def load_rules(path: Path) -> list[dict]:
     """All `[[rule]]` tables of a catalogue (an absent catalogue has none)."""
     if not path.exists():
         return []
+    import tomllib  # noqa: PLC0415 - only for a catalogue other than the taxonomy's own (tests, docs)
+
     with path.open("rb") as fh:
         data = tomllib.load(fh)
     rules = data.get("rule", [])
@@ -174,5 +175,9 @@ def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tup
 
 
 def calculation_rules(tax: Taxonomy, path: Path | None = None) -> tuple[list[SumRule], list[Excluded]]:
-    p = path or rules_path(tax)
-    return classify(tax, load_rules(p), str(p))
+    """The calculation rules of a catalogue: the taxonomy's own (as already parsed when it was loaded),
+    or the rules.toml at `path`."""
+    if path is None:
+        rules = tax.sources.get("rules.toml", {}).get("rule", [])
+        return classify(tax, rules, str(rules_path(tax)))
+    return classify(tax, load_rules(path), str(path))
