@@ -336,7 +336,20 @@ class Layout:
         return out
 
     def place(self, concept: str, code: str | None) -> Placement | None:
-        """Where a fact is printed in this layout, or None when the layout has no cell for it."""
+        """Where a fact is printed in this layout, or None when the layout has no cell for it
+        (memoised: placements never change once a layout is built)."""
+        key = (concept, code)
+        try:
+            return self._placed[key]
+        except KeyError:
+            p = self._placed[key] = self._place(concept, code)
+            return p
+
+    @functools.cached_property
+    def _placed(self) -> dict[tuple[str, str | None], Placement | None]:
+        return {}
+
+    def _place(self, concept: str, code: str | None) -> Placement | None:
         p = self._fixed.get((concept, code))
         if p is not None:
             return p

@@ -9,14 +9,13 @@ layout (table / section / row / column of the first left-hand term) with the fac
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
-from typing import Callable, Iterator
+from typing import Iterator
 
 from ..findings import Finding
 from ..model import Fact, Instance, Location, format_amount
 from ..records import record
-from ..taxonomy import Layout, Placement, Taxonomy, load_taxonomy
+from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
 from .rounding import ZERO, Interval
 
@@ -34,30 +33,13 @@ class Comparison:
     code: str  # the row's classification code ("" for the 合计 row or plain facts)
 
 
-@functools.lru_cache(maxsize=32)
-def _placer(taxonomy_id: str, layout_id: str) -> Callable[[str, str | None], Placement | None]:
-    """Layout.place, memoised per layout (placements never change once a layout is loaded)."""
-    lay = load_taxonomy(taxonomy_id).layout(layout_id)
-    memo: dict[tuple[str, str | None], Placement | None] = {}
-
-    def place(concept: str, code: str | None) -> Placement | None:
-        key = (concept, code)
-        try:
-            return memo[key]
-        except KeyError:
-            p = memo[key] = lay.place(concept, code)
-            return p
-
-    return place
-
-
 class FactIndex:
     """The instance's facts that have a cell in its layout, by (concept, code) and by concept."""
 
     def __init__(self, inst: Instance, lay: Layout):
         self.by_key: dict[tuple[str, str], Fact] = {}
         self.codes: dict[str, dict[str, Fact]] = {}
-        self.place = place = _placer(lay.taxonomy, lay.id) if lay.taxonomy else lay.place
+        self.place = place = lay.place
         for f in inst.facts:
             if place(f.concept, f.code) is None:
                 continue  # no cell for it in this layout: no rule can speak about it
