@@ -106,11 +106,11 @@ def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]
     table = lay.table(first.table)
     by_cell = {(c.concept, c.code): c for c in grid}
     place = (lambda c: c.new_place) if in_new else (lambda c: c.old_place)
-    rows: dict[int, set[tuple[int, str]]] = {}
+    rows: dict[int, dict[tuple[int, str], str]] = {}  # block -> (row index, code) -> the code row's label
     for c in by_cell.values():
         p = place(c)
         bi, ri = p.order[1], p.order[2]
-        rows.setdefault(bi, set()).add((ri, p.order[3]))
+        rows.setdefault(bi, {})[(ri, p.order[3])] = p.row_label()
     out = []
     for bi in sorted(rows):
         block = table.blocks[bi]
@@ -125,12 +125,7 @@ def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]
             row = block.rows[ri]
             cells = block.row_cells(row)
             rcode = code or row.code
-            label = row.label or ""
-            if rcode:
-                c0 = next(iter(cells.values()), None)
-                dim = load_taxonomy(inst.header.taxonomy).concepts[c0].dim if c0 else "function"
-                name = load_taxonomy(inst.header.taxonomy).codes_for(dim).name(rcode) or ""
-                label = f"{rcode} {name}".strip()
+            label = rows[bi][(ri, code)] if rcode else (row.label or "")
             tds = []
             for col in block.columns:
                 concept = cells.get(col.key)
