@@ -68,3 +68,10 @@ def test_chromium_screenshot(chromium, tmp_path):
     assert res.returncode == 0, res.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000  # a blank page is a few KB
+    # the page was laid out with its style: changed cells are painted in their highlight colour (#ffe08a)
+    from PIL import Image  # pdfplumber's dependency, so part of the test extra
+
+    with Image.open(shot) as img:
+        colours = img.convert("RGB").getcolors(maxcolors=1 << 20)
+    painted = sum(n for n, rgb in colours if rgb == (0xFF, 0xE0, 0x8A))
+    assert painted > 2_000, painted
