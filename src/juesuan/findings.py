@@ -31,11 +31,26 @@ class Finding:
     file: str = ""
 
     @classmethod
+    def of(cls, code: str, loc: Location | None = None, *, table: str = "", section: str = "", row: str = "",
+           column: str = "", file: str | None = None, severity: str | None = None, **values) -> "Finding":
+        """A finding declared in the catalogue (juesuan.catalogue): severity from there unless given,
+        text rendered at output time from the code's zh/en templates and these values."""
+        from .catalogue import severity as _severity
+
+        loc = loc if loc is not None else Location()
+        return cls(code, severity or _severity(code), "", "", table, section, row, column, loc, values,
+                   loc.file if file is None else file)
+
+    @classmethod
     def at(cls, code: str, severity: str, zh: str, en: str, loc: Location, table: str = "", **kw) -> "Finding":
         """A finding about one place of a source file (its file is the location's)."""
         return cls(code, severity, zh, en, table, location=loc, file=loc.file, **kw)
 
     def text(self, lang: str = "zh") -> str:
+        if not self.message:  # a catalogue finding (Finding.of): rendered now, in the asked language
+            from .catalogue import render
+
+            return render(self.code, self.values, lang)
         return self.message_en if (lang == "en" and self.message_en) else self.message
 
     def where(self, lang: str = "zh") -> str:
@@ -56,8 +71,8 @@ class Finding:
             "row": self.row,
             "column": self.column,
             "message": self.text(lang),
-            "message_zh": self.message,
-            "message_en": self.message_en,
+            "message_zh": self.text("zh"),
+            "message_en": self.text("en"),
             "values": {k: _jsonable(v) for k, v in self.values.items()},
             "location": self.location.to_dict(),
             "file": self.file,
