@@ -1,0 +1,516 @@
+"""A PDF's pages as characters, words, text lines and ruled tables, read with PDFium (pypdfium2).
+
+pypdfium2 (the `pdf` extra) is imported only here, only when a PDF is read. Per page:
+
+- characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
+  displayed page): x0/x1 from PDFium's glyph box, the vertical extent from the baseline, the
+  font's descent and the font size (the box pdfminer gives, so text assembles the same way);
+  characters PDFium generates itself (spaces and line breaks it infers) are left out;
+- words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
+  over 3 pt (pdfplumber's `extract_words` defaults);
+- ruled tables from the page's path objects: every axis-parallel straight segment (lines and the
+  sides of rectangles, also inside form XObjects) is an edge; edges are snapped (within 3 pt) and
+  joined (gaps up to 3 pt), those shorter than 3 pt dropped, cells are the smallest rectangles
+  whose four corners are intersections connected by edges, and tables are cells sharing corners
+  (the algorithm of pdfplumber's `find_tables` with its default settings, after Nurminen's thesis);
+- layout text (`layout_text`): the words placed at x / 7.25 pt columns and y / 13 pt lines, like
+  pdfplumber's `extract_text(layout=True)`, for pages without ruled tables.
+
+Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
+here in bounded steps (`check_streams`): a content stream or object stream over
+MAX_STREAM_BYTES, or a font over MAX_FONT_BYTES, refuses the file with one line. Deflate expands
+at most 1032:1, so streams too small to reach the limit are not inflated at all.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import itertools
+import re
+import zlib
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from ..errors import UnusableInput
+
+MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
+MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font (a full CJK font: ~20 MB)
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
+_DEFLATE_MAX_RATIO = 1032
+X_TOL = 3.0
+Y_TOL = 3.0
+SNAP = 3.0
+JOIN = 3.0
+EDGE_MIN = 3.0
+INTERSECT = 3.0
+X_DENSITY = 7.25
+Y_DENSITY = 13.0
+
+_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def check_streams(data: bytes, where: str) -> None:
+    """Refuse a PDF with a Flate stream that expands past the limits (a decompression bomb), before
+    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 1 MB steps."""
+    view = memoryview(data)
+    total = 0
+    for m in _STREAM_RE.finditer(data):
+        start = m.end()
+        end = data.find(b"endstream", start)
+        end = len(data) if end == -1 else end
+        head = data[max(0, m.start() - 400): m.start()]
+        head = head[head.rfind(b"obj") + 1:]
+        if b"Flate" not in head or b"/Image" in head:
+            continue  # images are not decoded to read text
+        font = any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile", b"OpenType", b"Type1C",
+                                       b"CIDFontType0C"))
+        limit = MAX_FONT_BYTES if font else MAX_STREAM_BYTES
+        nested = head.count(b"Flate") > 1
+        if not nested and (end - start) * _DEFLATE_MAX_RATIO <= limit:
+            continue
+        size = _inflated_size(view[start:end], limit, nested)
+        total += size
+        if size > limit or total > MAX_INFLATED_BYTES:
+            raise UnusableInput(
+                f"a compressed stream at byte {m.start():,} expands past {min(limit, MAX_INFLATED_BYTES) // 2**20} MB "
+                "(a decompression bomb?); a report PDF is far smaller", where)
+
+
+def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
+    d = zlib.decompressobj()
+    inner = zlib.decompressobj() if nested else None
+    size = 0
+    chunk = raw
+    try:
+        while True:
+            out = d.decompress(chunk, 1 << 20)
+            if inner is not None:
+                out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
+            size += len(out)
+            if size > limit:
+                return size
+            chunk = d.unconsumed_tail
+            if not chunk or d.eof:
+                return size
+    except zlib.error:
+        return size  # damaged data: PDFium decodes at most what inflates
+
+
+def _pdfium():
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as raw
+    except ImportError:
+        raise UnusableInput("reading PDF needs the pdf extra: pip install 'juesuan[pdf]'") from None
+    return pdfium, raw
+
+
+def open_document(data: bytes, where: str):
+    """The PDFium document of these bytes; one-line UnusableInput when PDFium cannot open it."""
+    pdfium, raw = _pdfium()
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(e).lower():
+            raise UnusableInput("the PDF is encrypted (password-protected); save an unprotected copy first", where) from None
+        if getattr(e, "err_code", None) == raw.FPDF_ERR_SECURITY:
+            raise UnusableInput("the PDF is encrypted with an unsupported security handler", where) from None
+        raise UnusableInput("not a readable PDF (damaged or truncated)", where) from None
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass(slots=True)
+class Edge:
+    vertical: bool
+    pos: float  # x of a vertical edge, top of a horizontal one
+    lo: float  # top / x0
+    hi: float  # bottom / x1
+
+
+@dataclass
+class Row:
+    cells: list  # per table column: (x0, top, x1, bottom) or None
+    bbox: tuple
+
+
+@dataclass
+class Table:
+    cells: list
+    chars: list = field(repr=False, default_factory=list)
+
+    @property
+    def bbox(self) -> tuple:
+        c = self.cells
+        return (min(b[0] for b in c), min(b[1] for b in c), max(b[2] for b in c), max(b[3] for b in c))
+
+    @property
+    def rows(self) -> list[Row]:
+        xs = sorted({c[0] for c in self.cells})
+        out = []
+        for _top, group in itertools.groupby(sorted(self.cells, key=itemgetter(1, 0)), itemgetter(1)):
+            by_x = {c[0]: c for c in group}
+            cells = [by_x.get(x) for x in xs]
+            real = [c for c in cells if c]
+            out.append(Row(cells, (min(c[0] for c in real), min(c[1] for c in real), max(c[2] for c in real),
+                                   max(c[3] for c in real))))
+        return out
+
+    def extract(self) -> list[list[str | None]]:
+        """Each row's cell texts: the characters whose centre is inside the cell, as lines joined by
+        newlines (None for a column the row has no cell in)."""
+        table = []
+        for row in self.rows:
+            rc = [c for c in self.chars if _inside(c, row.bbox)]
+            texts = []
+            for cell in row.cells:
+                if cell is None:
+                    texts.append(None)
+                    continue
+                cc = [c for c in rc if _inside(c, cell)]
+                texts.append(plain_text(cc) if cc else "")
+            table.append(texts)
+        return table
+
+
+def _inside(c: Char, bbox) -> bool:
+    h = (c.x0 + c.x1) / 2
+    v = (c.top + c.bottom) / 2
+    return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
+
+
+def _cluster(items: list, key, tol: float) -> list[list]:
+    """pdfplumber's cluster_objects: the distinct key values chained within `tol`, items grouped by
+    their cluster in cluster order, keeping their order inside a cluster."""
+    values = sorted({key(i) for i in items})
+    index: dict[float, int] = {}
+    n = -1
+    last = None
+    for v in values:
+        if last is None or v > last + tol:
+            n += 1
+        index[v] = n
+        last = v
+    groups: list[list] = [[] for _ in range(n + 1)]
+    for i in items:
+        groups[index[key(i)]].append(i)
+    return groups
+
+
+def words(chars: list[Char]) -> list[Word]:
+    out: list[Word] = []
+    for line in _cluster(chars, lambda c: c.top, Y_TOL):
+        line.sort(key=lambda c: c.x0)
+        cur: list[Char] = []
+        for c in line:
+            if c.text.isspace():
+                if cur:
+                    out.append(_word(cur))
+                cur = []
+            elif cur and (c.x0 < cur[-1].x0 or c.x0 > cur[-1].x1 + X_TOL or abs(c.top - cur[-1].top) > Y_TOL):
+                out.append(_word(cur))
+                cur = [c]
+            else:
+                cur.append(c)
+        if cur:
+            out.append(_word(cur))
+    return out
+
+
+def _word(cs: list[Char]) -> Word:
+    return Word("".join(c.text for c in cs), min(c.x0 for c in cs), max(c.x1 for c in cs),
+                min(c.top for c in cs), max(c.bottom for c in cs), cs[0].size)
+
+
+def plain_text(chars: list[Char]) -> str:
+    """pdfplumber's extract_text() without layout: words, lines of words by top, joined."""
+    lines = _cluster(words(chars), lambda w: w.top, Y_TOL)
+    return "\n".join(" ".join(w.text for w in line) for line in lines)
+
+
+def layout_text(ws: list[Word], width: float, height: float) -> str:
+    """pdfplumber's extract_text(layout=True) of a page from its words."""
+    width_chars = int(round(width / X_DENSITY))
+    height_chars = int(round(height / Y_DENSITY))
+    out: list[str] = []
+    newlines = 0
+    for i, line in enumerate(_cluster(sorted(ws, key=lambda w: w.top), lambda w: w.top, Y_TOL)):
+        prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
+        for _ in range(prepend):
+            if not out or out[-1] == "\n":
+                out.append(" " * width_chars)
+            out.append("\n")
+        newlines += prepend
+        n = 0
+        for w in sorted(line, key=lambda w: w.x0):
+            pad = max(min(1, n), round(w.x0 / X_DENSITY) - n)
+            out.append(" " * pad + w.text)
+            n += pad + len(w.text)
+        out.append(" " * (width_chars - n))
+    if out:
+        for k in range(height_chars - (newlines + 1)):
+            if k > 0:
+                out.append(" " * width_chars)
+            out.append("\n")
+        if out[-1] == "\n":
+            out.pop()
+    return "".join(out)
+
+
+def find_tables(edges: list[Edge], chars: list[Char]) -> list[Table]:
+    """Ruled tables from the page's edges (pdfplumber's find_tables, default settings)."""
+    edges = [e for e in _merge(edges) if e.hi - e.lo >= EDGE_MIN]
+    inter = _intersections(edges)
+    cells = _cells(inter)
+    return [Table(t, chars) for t in _tables(cells)]
+
+
+def _merge(edges: list[Edge]) -> list[Edge]:
+    out: list[Edge] = []
+    for vertical in (True, False):
+        group = [e for e in edges if e.vertical == vertical and e.hi - e.lo >= 1]
+        snapped = []
+        for cl in _cluster(group, lambda e: e.pos, SNAP):
+            avg = sum(e.pos for e in cl) / len(cl)
+            snapped.extend(Edge(vertical, avg, e.lo, e.hi) for e in cl)
+        snapped.sort(key=lambda e: e.pos)
+        for _pos, same in itertools.groupby(snapped, key=lambda e: e.pos):
+            joined: list[Edge] = []
+            for e in sorted(same, key=lambda e: e.lo):
+                if joined and e.lo <= joined[-1].hi + JOIN:
+                    if e.hi > joined[-1].hi:
+                        joined[-1] = Edge(vertical, e.pos, joined[-1].lo, e.hi)
+                else:
+                    joined.append(e)
+            out.extend(joined)
+    return out
+
+
+def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
+    v_edges = sorted((e for e in edges if e.vertical), key=lambda e: (e.pos, e.lo))
+    h_edges = sorted((e for e in edges if not e.vertical), key=lambda e: (e.pos, e.lo))
+    h_tops = [h.pos for h in h_edges]
+    import bisect
+
+    inter: dict[tuple, tuple[set, set]] = {}
+    for vi, v in enumerate(v_edges):
+        lo = bisect.bisect_left(h_tops, v.lo - INTERSECT)
+        hi = bisect.bisect_right(h_tops, v.hi + INTERSECT)
+        for hidx in range(lo, hi):
+            h = h_edges[hidx]
+            if v.lo <= h.pos + INTERSECT and v.hi >= h.pos - INTERSECT and h.lo - INTERSECT <= v.pos <= h.hi + INTERSECT:
+                pt = (v.pos, h.pos)
+                if pt not in inter:
+                    inter[pt] = (set(), set())
+                inter[pt][0].add(vi)
+                inter[pt][1].add(hidx)
+    return inter
+
+
+def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
+    """pdfplumber's intersections_to_cells: from each intersection (sorted), the first cell
+    down-and-right whose four corners are connected by edges."""
+    points = sorted(inter)
+    by_x: dict[float, list] = {}
+    by_y: dict[float, list] = {}
+    for p in points:
+        by_x.setdefault(p[0], []).append(p)
+        by_y.setdefault(p[1], []).append(p)
+
+    def connects(p1, p2) -> bool:
+        if p1[0] == p2[0] and inter[p1][0] & inter[p2][0]:
+            return True
+        return p1[1] == p2[1] and bool(inter[p1][1] & inter[p2][1])
+
+    cells = []
+    for pt in points:
+        below = [p for p in by_x[pt[0]] if p > pt]
+        right = [p for p in by_y[pt[1]] if p > pt]
+        found = None
+        for b in below:
+            if not connects(pt, b):
+                continue
+            for r in right:
+                if not connects(pt, r):
+                    continue
+                br = (r[0], b[1])
+                if br in inter and connects(br, r) and connects(br, b):
+                    found = (pt[0], pt[1], br[0], br[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _tables(cells: list[tuple]) -> list[list[tuple]]:
+    """pdfplumber's cells_to_tables: cells grouped while they share a corner; tables of one cell dropped."""
+    remaining = list(cells)
+    corners: set = set()
+    current: list = []
+    tables = []
+    while remaining:
+        before = len(current)
+        for cell in list(remaining):
+            cc = ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3]))
+            if not current or any(c in corners for c in cc):
+                corners.update(cc)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == before:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+class Page:
+    """One page's characters and edges, in top-down page coordinates."""
+
+    def __init__(self, doc, index: int):
+        _, raw = _pdfium()
+        self._raw = raw
+        page = doc[index]
+        try:
+            box = raw.FS_RECTF()
+            l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+            if raw.FPDFPage_GetMediaBox(page.raw, l, b, r, t):
+                self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
+            else:
+                w, h = page.get_size()
+                self.box = (0.0, 0.0, w, h)
+            self.rotation = page.get_rotation() % 360
+            x0, y0, x1, y1 = self.box
+            self.width, self.height = (y1 - y0, x1 - x0) if self.rotation in (90, 270) else (x1 - x0, y1 - y0)
+            self.chars = self._chars(page, box)
+            self.edges = self._edges(page)
+        finally:
+            page.close()
+
+    def _map(self, x: float, y: float) -> tuple[float, float]:
+        """PDF user space -> (x from the left, y from the top) of the displayed page."""
+        x0, y0, x1, y1 = self.box
+        r = self.rotation
+        if r == 90:
+            return y - y0, x - x0
+        if r == 180:
+            return x1 - x, y - y0
+        if r == 270:
+            return y1 - y, x1 - x
+        return x - x0, y1 - y
+
+    def _chars(self, page, box) -> list[Char]:
+        raw = self._raw
+        tp = raw.FPDFText_LoadPage(page.raw)
+        if not tp:
+            return []
+        try:
+            n = raw.FPDFText_CountChars(tp)
+            ox, oy = ctypes.c_double(), ctypes.c_double()
+            desc = ctypes.c_float()
+            descents: dict[int | None, float] = {}
+            out = []
+            get_unicode, generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
+            loose, origin, fsize = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
+            text_obj = raw.FPDFText_GetTextObject
+            for i in range(n):
+                u = get_unicode(tp, i)
+                if u in (0, 0xFFFE, 0xFFFF) or u == 10 or u == 13 or generated(tp, i) == 1:
+                    continue
+                if not loose(tp, i, box) or not origin(tp, i, ox, oy):
+                    continue
+                size = fsize(tp, i)
+                obj = text_obj(tp, i)
+                key = ctypes.cast(obj, ctypes.c_void_p).value
+                d = descents.get(key)
+                if d is None:
+                    d = 0.0
+                    font = raw.FPDFTextObj_GetFont(obj) if obj else None
+                    if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), desc):
+                        d = desc.value
+                    descents[key] = d
+                try:
+                    ch = chr(u)
+                except ValueError:
+                    continue
+                base = oy.value + d
+                ax, atop = self._map(box.left, base + size)
+                bx, bbot = self._map(box.right, base)
+                out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
+            return out
+        finally:
+            raw.FPDFText_ClosePage(tp)
+
+    def _edges(self, page) -> list[Edge]:
+        raw = self._raw
+        out: list[Edge] = []
+        m = raw.FS_MATRIX()
+        px, py = ctypes.c_float(), ctypes.c_float()
+
+        def walk(count, get, parent):
+            for i in range(count):
+                obj = get(i)
+                kind = raw.FPDFPageObj_GetType(obj)
+                if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                    continue
+                mat = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+                if raw.FPDFPageObj_GetMatrix(obj, m):
+                    mat = (m.a, m.b, m.c, m.d, m.e, m.f)
+                full = _compose(mat, parent)
+                if kind == raw.FPDF_PAGEOBJ_FORM:
+                    walk(raw.FPDFFormObj_CountObjects(obj), lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k), full)
+                    continue
+                pts: list[tuple[float, float]] = []
+                start = None
+                for s in range(raw.FPDFPath_CountSegments(obj)):
+                    seg = raw.FPDFPath_GetPathSegment(obj, s)
+                    if not raw.FPDFPathSegment_GetPoint(seg, px, py):
+                        continue
+                    a, b, c, d, e, f = full
+                    p = self._map(a * px.value + c * py.value + e, b * px.value + d * py.value + f)
+                    typ = raw.FPDFPathSegment_GetType(seg)
+                    if typ == raw.FPDF_SEGMENT_MOVETO:
+                        start = p
+                    elif typ == raw.FPDF_SEGMENT_LINETO and pts:
+                        _edge(out, pts[-1], p)
+                    pts.append(p)
+                    if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                        _edge(out, p, start)
+
+        walk(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        return out
+
+
+def _compose(m, parent):
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = parent
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _edge(out: list[Edge], p, q) -> None:
+    if abs(p[0] - q[0]) < 1e-6:
+        out.append(Edge(True, p[0], min(p[1], q[1]), max(p[1], q[1])))
+    elif abs(p[1] - q[1]) < 1e-6:
+        out.append(Edge(False, p[1], min(p[0], q[0]), max(p[0], q[0])))
