@@ -24,9 +24,9 @@ at most 1032:1, so streams too small to reach the limit are not inflated at all.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import itertools
-import re
 import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -46,7 +46,6 @@ INTERSECT = 3.0
 X_DENSITY = 7.25
 Y_DENSITY = 13.0
 
-_STREAM_RE = re.compile(rb"(?<!end)stream\r?\n")
 
 
 def check_streams(data: bytes, where: str) -> None:
@@ -54,11 +53,11 @@ def check_streams(data: bytes, where: str) -> None:
     PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 1 MB steps."""
     view = memoryview(data)
     total = 0
-    for m in _STREAM_RE.finditer(data):
-        start = m.end()
+    for at in _streams(data):
+        start = at + 7 if data[at + 6] == 10 else at + 8
         end = data.find(b"endstream", start)
         end = len(data) if end == -1 else end
-        head = data[max(0, m.start() - 400): m.start()]
+        head = data[max(0, at - 400): at]
         head = head[head.rfind(b"obj") + 1:]
         if b"Flate" not in head or b"/Image" in head:
             continue  # images are not decoded to read text
@@ -72,8 +71,18 @@ def check_streams(data: bytes, where: str) -> None:
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
             raise UnusableInput(
-                f"a compressed stream at byte {m.start():,} expands past {min(limit, MAX_INFLATED_BYTES) // 2**20} MB "
+                f"a compressed stream at byte {at:,} expands past {min(limit, MAX_INFLATED_BYTES) // 2**20} MB "
                 "(a decompression bomb?); a report PDF is far smaller", where)
+
+
+def _streams(data: bytes):
+    """Offsets of the `stream` keywords that open a stream body (not those of `endstream`)."""
+    at = data.find(b"stream")
+    while at != -1:
+        nxt = data[at + 6: at + 8]
+        if data[max(0, at - 3): at] != b"end" and (nxt[:1] == b"\n" or nxt == b"\r\n"):
+            yield at
+        at = data.find(b"stream", at + 6)
 
 
 def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
@@ -152,34 +161,32 @@ class Row:
     bbox: tuple
 
 
-@dataclass
 class Table:
-    cells: list
-    chars: list = field(repr=False, default_factory=list)
+    """A ruled table: its cells (x0, top, x1, bottom), rows of cells by top, and its text."""
 
-    @property
-    def bbox(self) -> tuple:
-        c = self.cells
-        return (min(b[0] for b in c), min(b[1] for b in c), max(b[2] for b in c), max(b[3] for b in c))
-
-    @property
-    def rows(self) -> list[Row]:
-        xs = sorted({c[0] for c in self.cells})
-        out = []
-        for _top, group in itertools.groupby(sorted(self.cells, key=itemgetter(1, 0)), itemgetter(1)):
+    def __init__(self, cells: list, chars: list):
+        self.cells = cells
+        self.chars = chars
+        self.bbox = (min(b[0] for b in cells), min(b[1] for b in cells), max(b[2] for b in cells),
+                     max(b[3] for b in cells))
+        xs = sorted({c[0] for c in cells})
+        self.rows: list[Row] = []
+        for _top, group in itertools.groupby(sorted(cells, key=itemgetter(1, 0)), itemgetter(1)):
             by_x = {c[0]: c for c in group}
-            cells = [by_x.get(x) for x in xs]
-            real = [c for c in cells if c]
-            out.append(Row(cells, (min(c[0] for c in real), min(c[1] for c in real), max(c[2] for c in real),
-                                   max(c[3] for c in real))))
-        return out
+            row = [by_x.get(x) for x in xs]
+            real = [c for c in row if c]
+            self.rows.append(Row(row, (min(c[0] for c in real), min(c[1] for c in real),
+                                       max(c[2] for c in real), max(c[3] for c in real))))
 
     def extract(self) -> list[list[str | None]]:
         """Each row's cell texts: the characters whose centre is inside the cell, as lines joined by
         newlines (None for a column the row has no cell in)."""
+        mine = sorted(((c.top + c.bottom) / 2, i, c) for i, c in enumerate(self.chars) if _inside(c, self.bbox))
+        mids = [m[0] for m in mine]
         table = []
         for row in self.rows:
-            rc = [c for c in self.chars if _inside(c, row.bbox)]
+            lo, hi = bisect.bisect_left(mids, row.bbox[1]), bisect.bisect_left(mids, row.bbox[3])
+            rc = [m[2] for m in sorted(mine[lo:hi], key=itemgetter(1)) if _inside(m[2], row.bbox)]
             texts = []
             for cell in row.cells:
                 if cell is None:
@@ -308,8 +315,6 @@ def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
     v_edges = sorted((e for e in edges if e.vertical), key=lambda e: (e.pos, e.lo))
     h_edges = sorted((e for e in edges if not e.vertical), key=lambda e: (e.pos, e.lo))
     h_tops = [h.pos for h in h_edges]
-    import bisect
-
     inter: dict[tuple, tuple[set, set]] = {}
     for vi, v in enumerate(v_edges):
         lo = bisect.bisect_left(h_tops, v.lo - INTERSECT)
@@ -434,28 +439,36 @@ class Page:
             out = []
             get_unicode, generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
             loose, origin, fsize = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
-            text_obj = raw.FPDFText_GetTextObject
+            text_obj, get_font = _handles(raw.FPDFText_GetTextObject), _handles(raw.FPDFTextObj_GetFont)
+            descent = _handles(raw.FPDFFont_GetDescent, ctypes.c_int)
+            x0, y0, x1, y1 = self.box
+            upright = self.rotation == 0
             for i in range(n):
                 u = get_unicode(tp, i)
-                if u in (0, 0xFFFE, 0xFFFF) or u == 10 or u == 13 or generated(tp, i) == 1:
-                    continue
+                if u <= 32 or u in (0xFFFE, 0xFFFF):
+                    if u != 32 or generated(tp, i) == 1:
+                        continue  # PDFium's own spaces and line breaks, and unmapped glyphs
                 if not loose(tp, i, box) or not origin(tp, i, ox, oy):
                     continue
                 size = fsize(tp, i)
                 obj = text_obj(tp, i)
-                key = ctypes.cast(obj, ctypes.c_void_p).value
-                d = descents.get(key)
+                d = descents.get((obj, size))
                 if d is None:
                     d = 0.0
-                    font = raw.FPDFTextObj_GetFont(obj) if obj else None
-                    if font and raw.FPDFFont_GetDescent(font, ctypes.c_float(size), desc):
-                        d = desc.value
-                    descents[key] = d
+                    font = get_font(obj) if obj else None
+                    if font and descent(font, size, desc):
+                        # PDFium falls back to the font program's metrics where the descriptor
+                        # says Descent 0, sometimes with a positive value: pdfminer takes 0
+                        d = min(desc.value, 0.0)
+                    descents[(obj, size)] = d
                 try:
                     ch = chr(u)
                 except ValueError:
                     continue
                 base = oy.value + d
+                if upright:
+                    out.append(Char(ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size))
+                    continue
                 ax, atop = self._map(box.left, base + size)
                 bx, bbot = self._map(box.right, base)
                 out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
@@ -501,6 +514,21 @@ class Page:
 
         walk(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
         return out
+
+
+def _handles(fn, restype=ctypes.c_void_p):
+    """`fn` (a pypdfium2 raw function) taking and returning handles as plain ints (its other
+    argument types kept), so a handle can be a dict key without a ctypes.cast per call. Where the
+    calling convention may not be cdecl (Windows), `fn` itself with casts."""
+    import sys
+
+    if sys.platform == "win32":
+        if restype is ctypes.c_void_p:
+            return lambda *a: ctypes.cast(fn(*a), ctypes.c_void_p).value
+        return fn
+    args = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) and t._type_.__name__.startswith("struct_")
+            else t for t in fn.argtypes]
+    return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
 
 
 def _compose(m, parent):
