@@ -1,0 +1,100 @@
+"""Real rendered PDFs for the PDF reader's tests and benchmark: an instance exported as the filled
+workbook (`juesuan export --format xlsx`), printed to PDF by LibreOffice headless (CJK text in the
+fonts-noto-cjk fonts .ci/run installs).
+
+Two adjustments are made to the exported workbook before printing, both about how LibreOffice
+prints it, neither about its content:
+- a row holding wrapped header text gets the height its lines need (LibreOffice keeps the default
+  row height of an imported .xlsx, so the second line of "一般公共预算财政拨款" would be printed
+  over the row below, where no reader can tell it from that row's text);
+- `borders=False` removes every cell border and cell shading (shaded cells print as filled
+  rectangles, which are ruling too): pages with no drawn lines at all, for the reader's path for
+  pages without ruled tables.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+
+def soffice() -> str | None:
+    return shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def need_soffice() -> str:
+    """LibreOffice, or skip (fail in CI, where .ci/run installs it)."""
+    exe = soffice()
+    if exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice is not installed in CI (.ci/run installs Debian's libreoffice-calc)")
+        pytest.skip("LibreOffice (libreoffice/soffice) is not on PATH; install libreoffice-calc and fonts-noto-cjk")
+    return exe
+
+
+def _east_asian(text: str) -> float:
+    return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text)
+
+
+def print_ready(src: Path, dst: Path, borders: bool = True) -> Path:
+    """A copy of the workbook `src` with wrapped rows tall enough (and, without `borders`, no cell borders)."""
+    import openpyxl
+    from openpyxl.styles import Border, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = openpyxl.load_workbook(src)
+    for ws in wb.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        widths = {k: (v.width or 8.43) for k, v in ws.column_dimensions.items()}
+        merged = {r.min_row * 100000 + r.min_col: r for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            need = 1
+            for c in row:
+                if c.value is None or not isinstance(c.value, str) or not (c.alignment and c.alignment.wrap_text):
+                    continue
+                rng = merged.get(c.row * 100000 + c.column)
+                if rng is not None and rng.max_row > rng.min_row:
+                    continue  # a header spanning rows has room
+                cols = range(c.column, (rng.max_col if rng else c.column) + 1)
+                width = sum(widths.get(get_column_letter(k), 8.43) for k in cols)
+                need = max(need, math.ceil(_east_asian(c.value) / max(width - 1, 1.0)))
+            if need > 1:
+                r = row[0].row
+                height = ws.row_dimensions[r].height or 15.0
+                ws.row_dimensions[r].height = max(height, 15.0 * need)
+            if not borders:
+                for c in row:
+                    c.border = Border()
+                    c.fill = PatternFill()
+    wb.save(dst)
+    return dst
+
+
+def render(workbook: Path, out_dir: Path, borders: bool = True, exe: str | None = None) -> Path:
+    """`workbook` printed to a PDF in `out_dir` by LibreOffice (its own profile in out_dir)."""
+    exe = exe or need_soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ready = print_ready(workbook, out_dir / (workbook.stem + ("-print" if borders else "-unruled") + ".xlsx"), borders)
+    res = subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{out_dir.resolve()}/lo-profile",
+                          "--convert-to", "pdf", "--outdir", str(out_dir), str(ready)],
+                         capture_output=True, text=True, timeout=300)
+    pdf = out_dir / (ready.stem + ".pdf")
+    assert res.returncode == 0 and pdf.exists(), res.stderr
+    return pdf
+
+
+def export_and_render(instance_xml: Path, out_dir: Path, borders: bool = True) -> Path:
+    """`juesuan export INSTANCE --format xlsx`, then printed by LibreOffice."""
+    from juesuan.excel import export_xlsx
+    from juesuan.xmlio import load_instance
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    xlsx = out_dir / (instance_xml.stem + ".xlsx")
+    export_xlsx(load_instance(instance_xml), xlsx)
+    return render(xlsx, out_dir, borders)
