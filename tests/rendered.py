@@ -76,25 +76,30 @@ def print_ready(src: Path, dst: Path, borders: bool = True) -> Path:
     return dst
 
 
-def render(workbook: Path, out_dir: Path, borders: bool = True, exe: str | None = None) -> Path:
-    """`workbook` printed to a PDF in `out_dir` by LibreOffice (its own profile in out_dir)."""
+def render(workbooks: list[tuple[Path, bool]], out_dir: Path, exe: str | None = None) -> list[Path]:
+    """Each (workbook, borders) printed to a PDF in `out_dir` by one LibreOffice run (its own
+    profile in out_dir, so parallel runs do not share one)."""
     exe = exe or need_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    ready = print_ready(workbook, out_dir / (workbook.stem + ("-print" if borders else "-unruled") + ".xlsx"), borders)
+    ready = [print_ready(w, out_dir / (w.stem + ("-ruled" if b else "-unruled") + ".xlsx"), b) for w, b in workbooks]
     res = subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{out_dir.resolve()}/lo-profile",
-                          "--convert-to", "pdf", "--outdir", str(out_dir), str(ready)],
-                         capture_output=True, text=True, timeout=300)
-    pdf = out_dir / (ready.stem + ".pdf")
-    assert res.returncode == 0 and pdf.exists(), res.stderr
-    return pdf
+                          "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, ready)],
+                         capture_output=True, text=True, timeout=600)
+    pdfs = [out_dir / (r.stem + ".pdf") for r in ready]
+    assert res.returncode == 0 and all(p.exists() for p in pdfs), res.stderr
+    return pdfs
 
 
-def export_and_render(instance_xml: Path, out_dir: Path, borders: bool = True) -> Path:
-    """`juesuan export INSTANCE --format xlsx`, then printed by LibreOffice."""
+def export_and_render(instances: list[tuple[Path, bool]], out_dir: Path) -> list[Path]:
+    """Each (instance XML, borders): `juesuan export INSTANCE --format xlsx`, then printed by LibreOffice."""
     from juesuan.excel import export_xlsx
     from juesuan.xmlio import load_instance
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    xlsx = out_dir / (instance_xml.stem + ".xlsx")
-    export_xlsx(load_instance(instance_xml), xlsx)
-    return render(xlsx, out_dir, borders)
+    books = []
+    for xml, borders in instances:
+        xlsx = out_dir / (xml.stem + ".xlsx")
+        if not xlsx.exists():
+            export_xlsx(load_instance(xml), xlsx)
+        books.append((xlsx, borders))
+    return render(books, out_dir)

@@ -13,8 +13,8 @@ grid rows in reading order (top to bottom):
 - the other words (cover, titles, units, notes, 第三部分 text): one single-cell row per text
   line, a line being the words whose vertical extents overlap (so the “ ” of 财政拨款“三公”经费
   and a year set in another font stay on their line);
-- pages with text but no ruled table: their `extract_text(layout=True)` lines, whose columns
-  readers/text.layout_grid recovers from the spacing.
+- pages with text but no ruling at all: their layout-spaced lines (readers/pdfium.layout_text),
+  whose columns readers/text.layout_grid recovers from the spacing.
 
 Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
 "p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
@@ -116,7 +116,7 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
 
         items: list[tuple[float, GridRow]] = []
         if not tables and not page.edges:
-            text = layout_text(words, page.width, page.height)
+            text = layout_text(page.chars, page.height)
             raw = [l.rstrip() for l in text.splitlines()]
             if has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw):
                 for n, l in enumerate(raw, start=1):

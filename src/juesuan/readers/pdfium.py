@@ -13,8 +13,9 @@ pypdfium2 (the `pdf` extra) is imported only here, only when a PDF is read. Per 
   joined (gaps up to 3 pt), those shorter than 3 pt dropped, cells are the smallest rectangles
   whose four corners are intersections connected by edges, and tables are cells sharing corners
   (the algorithm of pdfplumber's `find_tables` with its default settings, after Nurminen's thesis);
-- layout text (`layout_text`): the words placed at x / 7.25 pt columns and y / 13 pt lines, like
-  pdfplumber's `extract_text(layout=True)`, for pages without ruled tables.
+- layout text (`layout_text`) for pages without ruled tables: columns kept apart by runs of
+  spaces, at x / 2 pt (so no printed text overflows into the next column's positions) and
+  y / 13 pt lines.
 
 Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
 here in bounded steps (`check_streams`): a content stream or object stream over
@@ -43,8 +44,9 @@ SNAP = 3.0
 JOIN = 3.0
 EDGE_MIN = 3.0
 INTERSECT = 3.0
-X_DENSITY = 7.25
 Y_DENSITY = 13.0
+LAYOUT_DENSITY = 2.0  # points per character position in layout text
+LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
 
 
 
@@ -253,32 +255,43 @@ def plain_text(chars: list[Char]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
-def layout_text(ws: list[Word], width: float, height: float) -> str:
-    """pdfplumber's extract_text(layout=True) of a page from its words."""
-    width_chars = int(round(width / X_DENSITY))
-    height_chars = int(round(height / Y_DENSITY))
+def layout_text(chars: list[Char], height: float) -> str:
+    """The page as layout-spaced text (columns kept apart by runs of spaces, as
+    readers/text.layout_grid reads them), from its characters.
+
+    Lines are the characters whose tops are within 3 pt, placed at top / 13 pt (blank lines keep
+    the vertical distance, as pdfplumber's extract_text(layout=True) does). Along a line,
+    characters form tokens; a new token starts at a space character or at a gap of more than
+    1 pt. A token after a space character narrower than the font size continues its phrase (one
+    space); any other token starts a column: it is placed at x / 2 pt, and at least two spaces after
+    the text before it. At 2 pt per position no printed character is narrower than the positions it
+    takes, so a column's text never runs into the next column's start, and two printed cells a
+    hair apart (a right-aligned amount against the next cell's label) stay two columns."""
     out: list[str] = []
     newlines = 0
-    for i, line in enumerate(_cluster(sorted(ws, key=lambda w: w.top), lambda w: w.top, Y_TOL)):
+    for i, line in enumerate(_cluster(sorted(chars, key=lambda c: c.top), lambda c: c.top, Y_TOL)):
         prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
-        for _ in range(prepend):
-            if not out or out[-1] == "\n":
-                out.append(" " * width_chars)
-            out.append("\n")
+        out.append("\n" * prepend)
         newlines += prepend
-        n = 0
-        for w in sorted(line, key=lambda w: w.x0):
-            pad = max(min(1, n), round(w.x0 / X_DENSITY) - n)
-            out.append(" " * pad + w.text)
-            n += pad + len(w.text)
-        out.append(" " * (width_chars - n))
-    if out:
-        for k in range(height_chars - (newlines + 1)):
-            if k > 0:
-                out.append(" " * width_chars)
-            out.append("\n")
-        if out[-1] == "\n":
-            out.pop()
+        line.sort(key=lambda c: c.x0)
+        text = ""
+        prev: Char | None = None
+        spaced = False
+        for c in line:
+            if c.text.isspace():
+                spaced = True
+                continue
+            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0):
+                if spaced and c.x0 - prev.x1 < c.size:
+                    text += " "
+                else:
+                    text += " " * max(2, round(c.x0 / LAYOUT_DENSITY) - len(text))
+            elif prev is None:
+                text = " " * round(c.x0 / LAYOUT_DENSITY)
+            text += c.text
+            prev = c
+            spaced = False
+        out.append(text)
     return "".join(out)
 
 
