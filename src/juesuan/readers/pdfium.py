@@ -441,19 +441,18 @@ class Page:
 
     def _chars(self, page, box) -> list[Char]:
         raw = self._raw
-        tp = raw.FPDFText_LoadPage(page.raw)
+        api = _api(raw)
+        tp = api.load_text(ctypes.cast(page.raw, ctypes.c_void_p).value)
         if not tp:
             return []
         try:
-            n = raw.FPDFText_CountChars(tp)
+            n = api.count_chars(tp)
             ox, oy = ctypes.c_double(), ctypes.c_double()
             desc = ctypes.c_float()
-            descents: dict[int | None, float] = {}
+            per_obj: dict[int | None, tuple[float, float]] = {}
             out = []
-            get_unicode, generated = raw.FPDFText_GetUnicode, raw.FPDFText_IsGenerated
-            loose, origin, fsize = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
-            text_obj, get_font = _handles(raw.FPDFText_GetTextObject), _handles(raw.FPDFTextObj_GetFont)
-            descent = _handles(raw.FPDFFont_GetDescent, ctypes.c_int)
+            get_unicode, generated, loose, origin = api.unicode, api.generated, api.loose, api.origin
+            text_obj, fsize = api.text_obj, api.font_size
             x0, y0, x1, y1 = self.box
             upright = self.rotation == 0
             for i in range(n):
@@ -463,17 +462,18 @@ class Page:
                         continue  # PDFium's own spaces and line breaks, and unmapped glyphs
                 if not loose(tp, i, box) or not origin(tp, i, ox, oy):
                     continue
-                size = fsize(tp, i)
                 obj = text_obj(tp, i)
-                d = descents.get((obj, size))
-                if d is None:
+                known = per_obj.get(obj)
+                if known is None:  # a text object has one font at one size
+                    size = fsize(tp, i)
                     d = 0.0
-                    font = get_font(obj) if obj else None
-                    if font and descent(font, size, desc):
+                    font = api.font(obj) if obj else None
+                    if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    descents[(obj, size)] = d
+                    known = per_obj[obj] = (size, d)
+                size, d = known
                 try:
                     ch = chr(u)
                 except ValueError:
@@ -487,59 +487,102 @@ class Page:
                 out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
             return out
         finally:
-            raw.FPDFText_ClosePage(tp)
+            api.close_text(tp)
 
     def _edges(self, page) -> list[Edge]:
         raw = self._raw
+        api = _api(raw)
         out: list[Edge] = []
         m = raw.FS_MATRIX()
         px, py = ctypes.c_float(), ctypes.c_float()
+        PATH, FORM, MOVETO, LINETO = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+        get_type, get_matrix, count_segs, get_seg = api.obj_type, api.matrix, api.count_segments, api.segment
+        seg_point, seg_type, seg_close = api.seg_point, api.seg_type, api.seg_close
+        identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        plain = self.rotation == 0 and self.box[0] == 0 and self.box[1] == 0
+        top = self.box[3]
 
         def walk(count, get, parent):
             for i in range(count):
                 obj = get(i)
-                kind = raw.FPDFPageObj_GetType(obj)
-                if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                kind = get_type(obj)
+                if kind != PATH and kind != FORM:
                     continue
-                mat = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-                if raw.FPDFPageObj_GetMatrix(obj, m):
-                    mat = (m.a, m.b, m.c, m.d, m.e, m.f)
-                full = _compose(mat, parent)
-                if kind == raw.FPDF_PAGEOBJ_FORM:
-                    walk(raw.FPDFFormObj_CountObjects(obj), lambda k, o=obj: raw.FPDFFormObj_GetObject(o, k), full)
+                mat = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, m) else identity
+                full = mat if parent is identity else _compose(mat, parent)
+                if kind == FORM:
+                    walk(api.form_count(obj), lambda k, o=obj: api.form_object(o, k), full)
                     continue
-                pts: list[tuple[float, float]] = []
-                start = None
-                for s in range(raw.FPDFPath_CountSegments(obj)):
-                    seg = raw.FPDFPath_GetPathSegment(obj, s)
-                    if not raw.FPDFPathSegment_GetPoint(seg, px, py):
+                a, b, c, d, e, f = full
+                simple = plain and b == 0 and c == 0
+                prev = start = None
+                for k in range(count_segs(obj)):
+                    seg = get_seg(obj, k)
+                    if not seg_point(seg, px, py):
                         continue
-                    a, b, c, d, e, f = full
-                    p = self._map(a * px.value + c * py.value + e, b * px.value + d * py.value + f)
-                    typ = raw.FPDFPathSegment_GetType(seg)
-                    if typ == raw.FPDF_SEGMENT_MOVETO:
+                    x, y = px.value, py.value
+                    if simple:
+                        p = (a * x + e, top - (d * y + f))
+                    else:
+                        p = self._map(a * x + c * y + e, b * x + d * y + f)
+                    typ = seg_type(seg)
+                    if typ == MOVETO:
                         start = p
-                    elif typ == raw.FPDF_SEGMENT_LINETO and pts:
-                        _edge(out, pts[-1], p)
-                    pts.append(p)
-                    if raw.FPDFPathSegment_GetClose(seg) and start is not None:
+                    elif typ == LINETO and prev is not None:
+                        _edge(out, prev, p)
+                    prev = p
+                    if start is not None and seg_close(seg):
                         _edge(out, p, start)
 
-        walk(raw.FPDFPage_CountObjects(page.raw), lambda k: raw.FPDFPage_GetObject(page.raw, k), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        handle = ctypes.cast(page.raw, ctypes.c_void_p).value
+        walk(api.count_objects(handle), lambda k: api.page_object(handle, k), identity)
         return out
+
+
+class _Api:
+    """The PDFium functions the page reader calls per character and per path segment, taking and
+    returning handles as plain ints (see _handles)."""
+
+    def __init__(self, raw):
+        h = _handles
+        self.load_text, self.close_text = h(raw.FPDFText_LoadPage), h(raw.FPDFText_ClosePage, None)
+        self.count_chars = h(raw.FPDFText_CountChars, ctypes.c_int)
+        self.unicode, self.generated = h(raw.FPDFText_GetUnicode, ctypes.c_uint), h(raw.FPDFText_IsGenerated, ctypes.c_int)
+        self.loose, self.origin = h(raw.FPDFText_GetLooseCharBox, ctypes.c_int), h(raw.FPDFText_GetCharOrigin, ctypes.c_int)
+        self.font_size, self.text_obj = h(raw.FPDFText_GetFontSize, ctypes.c_double), h(raw.FPDFText_GetTextObject)
+        self.font, self.descent = h(raw.FPDFTextObj_GetFont), h(raw.FPDFFont_GetDescent, ctypes.c_int)
+        self.count_objects, self.page_object = h(raw.FPDFPage_CountObjects, ctypes.c_int), h(raw.FPDFPage_GetObject)
+        self.form_count, self.form_object = h(raw.FPDFFormObj_CountObjects, ctypes.c_int), h(raw.FPDFFormObj_GetObject)
+        self.obj_type, self.matrix = h(raw.FPDFPageObj_GetType, ctypes.c_int), h(raw.FPDFPageObj_GetMatrix, ctypes.c_int)
+        self.count_segments, self.segment = h(raw.FPDFPath_CountSegments, ctypes.c_int), h(raw.FPDFPath_GetPathSegment)
+        self.seg_point, self.seg_type = h(raw.FPDFPathSegment_GetPoint, ctypes.c_int), h(raw.FPDFPathSegment_GetType, ctypes.c_int)
+        self.seg_close = h(raw.FPDFPathSegment_GetClose, ctypes.c_int)
+
+
+_API: list[_Api] = []
+
+
+def _api(raw) -> _Api:
+    if not _API:
+        _API.append(_Api(raw))
+    return _API[0]
 
 
 def _handles(fn, restype=ctypes.c_void_p):
     """`fn` (a pypdfium2 raw function) taking and returning handles as plain ints (its other
-    argument types kept), so a handle can be a dict key without a ctypes.cast per call. Where the
-    calling convention may not be cdecl (Windows), `fn` itself with casts."""
+    argument types kept; `restype` its result type), so no ctypes pointer object is made per call
+    and a handle can be a dict key. Where the calling convention may not be cdecl (32-bit
+    Windows), `fn` itself behind casts."""
     import sys
 
-    if sys.platform == "win32":
-        if restype is ctypes.c_void_p:
-            return lambda *a: ctypes.cast(fn(*a), ctypes.c_void_p).value
-        return fn
-    args = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) and t._type_.__name__.startswith("struct_")
+    if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:
+        def call(*a):
+            args = [ctypes.cast(x, t) if isinstance(x, int) and issubclass(t, ctypes._Pointer) else x
+                    for x, t in zip(a, fn.argtypes)]
+            r = fn(*args)
+            return ctypes.cast(r, ctypes.c_void_p).value if restype is ctypes.c_void_p else r
+        return call
+    args = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) and t._type_.__name__.startswith("struct_fpdf")
             else t for t in fn.argtypes]
     return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
 
