@@ -189,13 +189,17 @@ class Table:
         for row in self.rows:
             lo, hi = bisect.bisect_left(mids, row.bbox[1]), bisect.bisect_left(mids, row.bbox[3])
             rc = [m[2] for m in sorted(mine[lo:hi], key=itemgetter(1)) if _inside(m[2], row.bbox)]
-            texts = []
-            for cell in row.cells:
-                if cell is None:
-                    texts.append(None)
-                    continue
-                cc = [c for c in rc if _inside(c, cell)]
-                texts.append(plain_text(cc) if cc else "")
+            real = [(c[0], k) for k, c in enumerate(row.cells) if c is not None]
+            starts = [x for x, _ in real]
+            per_cell: list[list[Char]] = [[] for _ in row.cells]
+            for ch in rc:  # the cell whose left border is the last at or before the char's centre
+                h = (ch.x0 + ch.x1) / 2
+                at = bisect.bisect_right(starts, h) - 1
+                if at >= 0:
+                    k = real[at][1]
+                    if _inside(ch, row.cells[k]):
+                        per_cell[k].append(ch)
+            texts = [None if cell is None else (plain_text(cc) if cc else "") for cell, cc in zip(row.cells, per_cell)]
             table.append(texts)
         return table
 
@@ -209,7 +213,12 @@ def _inside(c: Char, bbox) -> bool:
 def _cluster(items: list, key, tol: float) -> list[list]:
     """pdfplumber's cluster_objects: the distinct key values chained within `tol`, items grouped by
     their cluster in cluster order, keeping their order inside a cluster."""
-    values = sorted({key(i) for i in items})
+    if len(items) < 2:
+        return [list(items)] if items else []
+    keys = [key(i) for i in items]
+    if max(keys) - min(keys) <= tol:
+        return [list(items)]  # one cluster (every gap between sorted keys is within tol)
+    values = sorted(set(keys))
     index: dict[float, int] = {}
     n = -1
     last = None
@@ -219,8 +228,8 @@ def _cluster(items: list, key, tol: float) -> list[list]:
         index[v] = n
         last = v
     groups: list[list] = [[] for _ in range(n + 1)]
-    for i in items:
-        groups[index[key(i)]].append(i)
+    for i, k in zip(items, keys):
+        groups[index[k]].append(i)
     return groups
 
 
@@ -245,8 +254,18 @@ def words(chars: list[Char]) -> list[Word]:
 
 
 def _word(cs: list[Char]) -> Word:
-    return Word("".join(c.text for c in cs), min(c.x0 for c in cs), max(c.x1 for c in cs),
-                min(c.top for c in cs), max(c.bottom for c in cs), cs[0].size)
+    first = cs[0]
+    if len(cs) == 1:
+        return Word(first.text, first.x0, first.x1, first.top, first.bottom, first.size)
+    x1, top, bottom = first.x1, first.top, first.bottom
+    for c in cs:  # x0 is the first's: the characters are sorted by x0
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.top < top:
+            top = c.top
+        if c.bottom > bottom:
+            bottom = c.bottom
+    return Word("".join([c.text for c in cs]), first.x0, x1, top, bottom, first.size)
 
 
 def plain_text(chars: list[Char]) -> str:
@@ -455,8 +474,13 @@ class Page:
             text_obj, fsize = api.text_obj, api.font_size
             x0, y0, x1, y1 = self.box
             upright = self.rotation == 0
+            codes = None
+            if n > 0:  # every character's code in one call, unless a surrogate pair makes them not one per index
+                buf = (ctypes.c_ushort * (n + 1))()
+                if api.get_text(tp, 0, n, buf) == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in buf):
+                    codes = buf
             for i in range(n):
-                u = get_unicode(tp, i)
+                u = codes[i] if codes is not None else get_unicode(tp, i)
                 if u <= 32 or u in (0xFFFE, 0xFFFF):
                     if u != 32 or generated(tp, i) == 1:
                         continue  # PDFium's own spaces and line breaks, and unmapped glyphs
@@ -547,6 +571,7 @@ class _Api:
         h = _handles
         self.load_text, self.close_text = h(raw.FPDFText_LoadPage), h(raw.FPDFText_ClosePage, None)
         self.count_chars = h(raw.FPDFText_CountChars, ctypes.c_int)
+        self.get_text = h(raw.FPDFText_GetText, ctypes.c_int)
         self.unicode, self.generated = h(raw.FPDFText_GetUnicode, ctypes.c_uint), h(raw.FPDFText_IsGenerated, ctypes.c_int)
         self.loose, self.origin = h(raw.FPDFText_GetLooseCharBox, ctypes.c_int), h(raw.FPDFText_GetCharOrigin, ctypes.c_int)
         self.font_size, self.text_obj = h(raw.FPDFText_GetFontSize, ctypes.c_double), h(raw.FPDFText_GetTextObject)
