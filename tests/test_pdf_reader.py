@@ -73,7 +73,7 @@ def _need(module: str, what: str) -> None:
 
 def need_pdfium() -> None:
     """pypdfium2 is the pdf extra: skip without it, except in CI (CI=true), where `.[test]` installs it."""
-    _need("pypdfium2", "pip install 'juesuan[pdf]'")
+    _need("pypdfium2_raw", "pip install 'juesuan[pdf]'")
 
 
 def need_pdfplumber() -> None:
@@ -162,7 +162,10 @@ def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
 
 
 def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "pypdfium2", None)  # import pypdfium2 -> ImportError
+    import juesuan.readers.pdfium as engine
+
+    monkeypatch.setattr(engine, "_RAW", [])  # not initialised yet in this process
+    monkeypatch.setitem(sys.modules, "pypdfium2_raw", None)  # import pypdfium2_raw -> ImportError
     with pytest.raises(UnusableInput) as e:
         convert_file(PUTUO)
     assert "reading PDF needs the pdf extra: pip install 'juesuan[pdf]'" in str(e.value)

@@ -1,6 +1,7 @@
 """A PDF's pages as characters, words, text lines and ruled tables, read with PDFium (pypdfium2).
 
-pypdfium2 (the `pdf` extra) is imported only here, only when a PDF is read. Per page:
+pypdfium2 (the `pdf` extra; its ctypes bindings `pypdfium2_raw`) is imported only here, only when a
+PDF is read. Per page:
 
 - characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
   displayed page): x0/x1 from PDFium's glyph box, the vertical extent from the baseline, the
@@ -107,26 +108,60 @@ def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
         return size  # damaged data: PDFium decodes at most what inflates
 
 
-def _pdfium():
+_RAW: list = []
+
+
+def _raw():
+    """PDFium's C API (pypdfium2's ctypes bindings, `pypdfium2_raw`), the library initialised once.
+    The bindings alone, not pypdfium2's object layer: it is not needed here, and importing it (logging,
+    uuid, platform, ...) would double the start-up cost of the engine."""
+    if _RAW:
+        return _RAW[0]
     try:
-        import pypdfium2 as pdfium
-        import pypdfium2.raw as raw
+        import pypdfium2_raw as raw
     except ImportError:
         raise UnusableInput("reading PDF needs the pdf extra: pip install 'juesuan[pdf]'") from None
-    return pdfium, raw
+    # idempotent in PDFium: pypdfium2, if imported later, initialises again without effect
+    config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
+    raw.FPDF_InitLibraryWithConfig(ctypes.byref(config))
+    _RAW.append(raw)
+    return raw
 
 
-def open_document(data: bytes, where: str):
+class Document:
+    """A PDF opened by PDFium from bytes (kept alive as long as the document); a context manager."""
+
+    def __init__(self, data: bytes, where: str):
+        raw = _raw()
+        self._raw = raw
+        self._data = data
+        self.handle = _handles(raw.FPDF_LoadMemDocument64)(data, len(data), None)
+        if not self.handle:
+            err = raw.FPDF_GetLastError()
+            if err == raw.FPDF_ERR_PASSWORD:
+                raise UnusableInput("the PDF is encrypted (password-protected); save an unprotected copy first", where)
+            if err == raw.FPDF_ERR_SECURITY:
+                raise UnusableInput("the PDF is encrypted with an unsupported security handler", where)
+            raise UnusableInput("not a readable PDF (damaged or truncated)", where)
+
+    def __len__(self) -> int:
+        return _api(self._raw).page_count(self.handle)
+
+    def close(self) -> None:
+        if self.handle:
+            _api(self._raw).close_doc(self.handle)
+            self.handle = None
+
+    def __enter__(self) -> "Document":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_document(data: bytes, where: str) -> Document:
     """The PDFium document of these bytes; one-line UnusableInput when PDFium cannot open it."""
-    pdfium, raw = _pdfium()
-    try:
-        return pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as e:
-        if getattr(e, "err_code", None) == raw.FPDF_ERR_PASSWORD or "password" in str(e).lower():
-            raise UnusableInput("the PDF is encrypted (password-protected); save an unprotected copy first", where) from None
-        if getattr(e, "err_code", None) == raw.FPDF_ERR_SECURITY:
-            raise UnusableInput("the PDF is encrypted with an unsupported security handler", where) from None
-        raise UnusableInput("not a readable PDF (damaged or truncated)", where) from None
+    return Document(data, where)
 
 
 @dataclass(slots=True)
@@ -426,25 +461,27 @@ def _tables(cells: list[tuple]) -> list[list[tuple]]:
 class Page:
     """One page's characters and edges, in top-down page coordinates."""
 
-    def __init__(self, doc, index: int):
-        _, raw = _pdfium()
+    def __init__(self, doc: Document, index: int):
+        raw = doc._raw
         self._raw = raw
-        page = doc[index]
+        api = _api(raw)
+        page = api.load_page(doc.handle, index)
+        if not page:
+            raise UnusableInput(f"not a readable PDF (page {index + 1} is damaged)")
         try:
             box = raw.FS_RECTF()
             l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-            if raw.FPDFPage_GetMediaBox(page.raw, l, b, r, t):
+            if api.media_box(page, l, b, r, t):
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
-                w, h = page.get_size()
-                self.box = (0.0, 0.0, w, h)
-            self.rotation = page.get_rotation() % 360
+                self.box = (0.0, 0.0, api.page_width(page), api.page_height(page))
+            self.rotation = (api.rotation(page) % 4) * 90
             x0, y0, x1, y1 = self.box
             self.width, self.height = (y1 - y0, x1 - x0) if self.rotation in (90, 270) else (x1 - x0, y1 - y0)
             self.chars = self._chars(page, box)
             self.edges = self._edges(page)
         finally:
-            page.close()
+            api.close_page(page)
 
     def _map(self, x: float, y: float) -> tuple[float, float]:
         """PDF user space -> (x from the left, y from the top) of the displayed page."""
@@ -461,7 +498,7 @@ class Page:
     def _chars(self, page, box) -> list[Char]:
         raw = self._raw
         api = _api(raw)
-        tp = api.load_text(ctypes.cast(page.raw, ctypes.c_void_p).value)
+        tp = api.load_text(page)
         if not tp:
             return []
         try:
@@ -551,15 +588,15 @@ class Page:
                         p = self._map(a * x + c * y + e, b * x + d * y + f)
                     typ = seg_type(seg)
                     if typ == MOVETO:
-                        start = p
-                    elif typ == LINETO and prev is not None:
+                        start = prev = p
+                        continue
+                    if typ == LINETO and prev is not None:
                         _edge(out, prev, p)
                     prev = p
                     if start is not None and seg_close(seg):
                         _edge(out, p, start)
 
-        handle = ctypes.cast(page.raw, ctypes.c_void_p).value
-        walk(api.count_objects(handle), lambda k: api.page_object(handle, k), identity)
+        walk(api.count_objects(page), lambda k: api.page_object(page, k), identity)
         return out
 
 
@@ -569,6 +606,10 @@ class _Api:
 
     def __init__(self, raw):
         h = _handles
+        self.page_count, self.close_doc = h(raw.FPDF_GetPageCount, ctypes.c_int), h(raw.FPDF_CloseDocument, None)
+        self.load_page, self.close_page = h(raw.FPDF_LoadPage), h(raw.FPDF_ClosePage, None)
+        self.media_box, self.rotation = h(raw.FPDFPage_GetMediaBox, ctypes.c_int), h(raw.FPDFPage_GetRotation, ctypes.c_int)
+        self.page_width, self.page_height = h(raw.FPDF_GetPageWidthF, ctypes.c_float), h(raw.FPDF_GetPageHeightF, ctypes.c_float)
         self.load_text, self.close_text = h(raw.FPDFText_LoadPage), h(raw.FPDFText_ClosePage, None)
         self.count_chars = h(raw.FPDFText_CountChars, ctypes.c_int)
         self.get_text = h(raw.FPDFText_GetText, ctypes.c_int)
