@@ -199,7 +199,7 @@ def __init__(self, path, sheets, date1904):
 INITS['juesuan.excel.xlsx.Workbook'] = ('def __init__(self, path, sheets, date1904):\n self.path = path\n self.sheets = sheets\n self.date1904 = date1904\n', __init__)
 
 
-def __init__(self, code, severity, message, message_en, table, section, row, column, location, values, file):
+def __init__(self, code, severity, message, message_en, table, section, row, column, location, values, file, fact):
  _d = self.__dict__
  _d['code'] = code
  _d['severity'] = severity
@@ -212,7 +212,8 @@ def __init__(self, code, severity, message, message_en, table, section, row, col
  _d['location'] = _factory_location() if location is MISSING else location
  _d['values'] = _factory_values() if values is MISSING else values
  _d['file'] = file
-INITS['juesuan.findings.Finding'] = ("def __init__(self, code, severity, message, message_en, table, section, row, column, location, values, file):\n _d = self.__dict__\n _d['code'] = code\n _d['severity'] = severity\n _d['message'] = message\n _d['message_en'] = message_en\n _d['table'] = table\n _d['section'] = section\n _d['row'] = row\n _d['column'] = column\n _d['location'] = _factory_location() if location is MISSING else location\n _d['values'] = _factory_values() if values is MISSING else values\n _d['file'] = file\n", __init__)
+ _d['fact'] = fact
+INITS['juesuan.findings.Finding'] = ("def __init__(self, code, severity, message, message_en, table, section, row, column, location, values, file, fact):\n _d = self.__dict__\n _d['code'] = code\n _d['severity'] = severity\n _d['message'] = message\n _d['message_en'] = message_en\n _d['table'] = table\n _d['section'] = section\n _d['row'] = row\n _d['column'] = column\n _d['location'] = _factory_location() if location is MISSING else location\n _d['values'] = _factory_values() if values is MISSING else values\n _d['file'] = file\n _d['fact'] = fact\n", __init__)
 
 
 def __init__(self, findings, files, unusable):
@@ -346,7 +347,7 @@ def __init__(self, loc, code, label, number, amounts, block, row, key, cands, pl
 INITS['juesuan.readers.spaced.Seg'] = ('def __init__(self, loc, code, label, number, amounts, block, row, key, cands, placed):\n self.loc = loc\n self.code = code\n self.label = label\n self.number = number\n self.amounts = _factory_amounts() if amounts is MISSING else amounts\n self.block = block\n self.row = row\n self.key = key\n self.cands = _factory_cands() if cands is MISSING else cands\n self.placed = placed\n', __init__)
 
 
-def __init__(self, section, columns, rows, header, code_columns, cells):
+def __init__(self, section, columns, rows, header, code_columns, cells, section_en):
  _d = self.__dict__
  _d['section'] = section
  _d['columns'] = columns
@@ -354,15 +355,17 @@ def __init__(self, section, columns, rows, header, code_columns, cells):
  _d['header'] = header
  _d['code_columns'] = code_columns
  _d['cells'] = cells
-INITS['juesuan.taxonomy.Block'] = ("def __init__(self, section, columns, rows, header, code_columns, cells):\n _d = self.__dict__\n _d['section'] = section\n _d['columns'] = columns\n _d['rows'] = rows\n _d['header'] = header\n _d['code_columns'] = code_columns\n _d['cells'] = cells\n", __init__)
+ _d['section_en'] = section_en
+INITS['juesuan.taxonomy.Block'] = ("def __init__(self, section, columns, rows, header, code_columns, cells, section_en):\n _d = self.__dict__\n _d['section'] = section\n _d['columns'] = columns\n _d['rows'] = rows\n _d['header'] = header\n _d['code_columns'] = code_columns\n _d['cells'] = cells\n _d['section_en'] = section_en\n", __init__)
 
 
-def __init__(self, code, name, aliases):
+def __init__(self, code, name, aliases, en):
  _d = self.__dict__
  _d['code'] = code
  _d['name'] = name
  _d['aliases'] = aliases
-INITS['juesuan.taxonomy.Code'] = ("def __init__(self, code, name, aliases):\n _d = self.__dict__\n _d['code'] = code\n _d['name'] = name\n _d['aliases'] = aliases\n", __init__)
+ _d['en'] = en
+INITS['juesuan.taxonomy.Code'] = ("def __init__(self, code, name, aliases, en):\n _d = self.__dict__\n _d['code'] = code\n _d['name'] = name\n _d['aliases'] = aliases\n _d['en'] = en\n", __init__)
 
 
 def __init__(self, kind, codes):
@@ -372,7 +375,7 @@ def __init__(self, kind, codes):
 INITS['juesuan.taxonomy.CodeList'] = ("def __init__(self, kind, codes):\n _d = self.__dict__\n _d['kind'] = kind\n _d['codes'] = codes\n", __init__)
 
 
-def __init__(self, key, label, group, section, number, aliases, group_aliases):
+def __init__(self, key, label, group, section, number, aliases, group_aliases, en, group_en, section_en):
  _d = self.__dict__
  _d['key'] = key
  _d['label'] = label
@@ -381,7 +384,10 @@ def __init__(self, key, label, group, section, number, aliases, group_aliases):
  _d['number'] = number
  _d['aliases'] = aliases
  _d['group_aliases'] = group_aliases
-INITS['juesuan.taxonomy.Column'] = ("def __init__(self, key, label, group, section, number, aliases, group_aliases):\n _d = self.__dict__\n _d['key'] = key\n _d['label'] = label\n _d['group'] = group\n _d['section'] = section\n _d['number'] = number\n _d['aliases'] = aliases\n _d['group_aliases'] = group_aliases\n", __init__)
+ _d['en'] = en
+ _d['group_en'] = group_en
+ _d['section_en'] = section_en
+INITS['juesuan.taxonomy.Column'] = ("def __init__(self, key, label, group, section, number, aliases, group_aliases, en, group_en, section_en):\n _d = self.__dict__\n _d['key'] = key\n _d['label'] = label\n _d['group'] = group\n _d['section'] = section\n _d['number'] = number\n _d['aliases'] = aliases\n _d['group_aliases'] = group_aliases\n _d['en'] = en\n _d['group_en'] = group_en\n _d['section_en'] = section_en\n", __init__)
 
 
 def __init__(self, id, zh, en, statement, dim, period, balance, type):
@@ -420,7 +426,7 @@ def __init__(self, table, section, row, column, block, column_key, row_index):
 INITS['juesuan.taxonomy.Placement'] = ("def __init__(self, table, section, row, column, block, column_key, row_index):\n _d = self.__dict__\n _d['table'] = table\n _d['section'] = section\n _d['row'] = row\n _d['column'] = column\n _d['block'] = block\n _d['column_key'] = column_key\n _d['row_index'] = row_index\n", __init__)
 
 
-def __init__(self, label, number, code, codes, standard, parent, cells, aliases, filler):
+def __init__(self, label, number, code, codes, standard, parent, cells, aliases, filler, en):
  _d = self.__dict__
  _d['label'] = label
  _d['number'] = number
@@ -431,7 +437,8 @@ def __init__(self, label, number, code, codes, standard, parent, cells, aliases,
  _d['cells'] = cells
  _d['aliases'] = aliases
  _d['filler'] = filler
-INITS['juesuan.taxonomy.Row'] = ("def __init__(self, label, number, code, codes, standard, parent, cells, aliases, filler):\n _d = self.__dict__\n _d['label'] = label\n _d['number'] = number\n _d['code'] = code\n _d['codes'] = codes\n _d['standard'] = standard\n _d['parent'] = parent\n _d['cells'] = cells\n _d['aliases'] = aliases\n _d['filler'] = filler\n", __init__)
+ _d['en'] = en
+INITS['juesuan.taxonomy.Row'] = ("def __init__(self, label, number, code, codes, standard, parent, cells, aliases, filler, en):\n _d = self.__dict__\n _d['label'] = label\n _d['number'] = number\n _d['code'] = code\n _d['codes'] = codes\n _d['standard'] = standard\n _d['parent'] = parent\n _d['cells'] = cells\n _d['aliases'] = aliases\n _d['filler'] = filler\n _d['en'] = en\n", __init__)
 
 
 def __init__(self, id, statement, title, blocks, aliases):

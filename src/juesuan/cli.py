@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import JuesuanError, UnusableInput
+from .errors import JuesuanError
 from .defaults import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
@@ -47,7 +47,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
         try:
             report.extend(iter_findings(path))
         except JuesuanError as e:
-            report.unusable[path] = e.message if isinstance(e, UnusableInput) else str(e)
+            report.unusable[path] = e  # Report renders its reason in the asked language
             click.echo(f"juesuan: {e}", err=True)
     click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
@@ -109,9 +109,11 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        from .catalogue import text
+
         for line in conv.summaries_en if lang == "en" else conv.summaries:
             click.echo(line)
-        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)")
+        click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)))
         click.echo(report.to_text(lang))
     sys.exit(1 if report.errors else 0)
 
@@ -140,8 +142,9 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
 
         click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
     else:
-        click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
-                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）")
+        from .catalogue import text
+
+        click.echo(text("wrote-template", lang, path=output, layout=lay.id, tables=len(lay.tables)))
 
 
 @cli.command()
@@ -178,9 +181,10 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
         _fail(e)
     except OSError as e:
         _fail(f"{output}: cannot write: {e.strerror or e}")
-    verb = "wrote" if lang == "en" else "已写入"
+    from .catalogue import text
+
     for p in written:
-        click.echo(f"{verb} {p}")
+        click.echo(text("wrote", lang, path=p))
     report = Report(findings=findings, files=[instance])
     if findings:
         click.echo(report.to_text(lang))
