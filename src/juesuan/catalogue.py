@@ -11,7 +11,10 @@ Each family of codes (the part before the colon: ``convert``, ``schema``, ``narr
 A Finding carries its code, severity, location and values; ``render(code, values, lang)`` fills the
 template of the asked language from the values (str.format fields, e.g. ``{text}``). A field with a
 format spec holding ``|`` picks a plural form by the value and prints both: ``{n:error|errors}`` gives
-"1 error" / "3 errors" (zh templates simply write ``{n} 个错误``).
+"1 error" / "3 errors" (zh templates simply write ``{n} 个错误``); a list value's spec is its separator
+(``{tables:、}`` / ``{tables:, }``). Values are plain str / int / Decimal / lists of them; a template
+field without a value is a TaxonomyError (a bug). zh texts hold no English words except LATIN_NAMES;
+en texts no Chinese (tests/test_catalogue.py, tests/test_cli_lang.py).
 
 The ``report`` family holds the output lines of the commands (verdicts, "wrote …", severity names,
 the words the rule messages are built from); its entries have no severity, they are not findings.
