@@ -87,3 +87,19 @@ def test_the_corrected_lines(tmp_path):
     assert "table 06 302 Actual: 302 must equal the sum of its items: Goods and services 733.09 ≠ " \
            "30201 Office expenses 23.96 + 30202 Printing 20.37" in t06
     assert "Basic expenditure by economic classification" not in t06
+
+
+def test_export_lists_the_facts_it_could_not_place(tmp_path):
+    """A fact without a cell in the workbook's layout (06 39906: 2024-shanghai has no 399 rows) is a
+    finding of the instance, printed in the asked language (it used to be counted but not shown)."""
+    src = (ROOT / "examples/liling-2021.xml").read_text("utf-8")
+    inst = tmp_path / "x.xml"
+    inst.write_text(src.replace('<BasicExp code="301">', '<BasicExp code="39906">1.00</BasicExp><BasicExp code="301">', 1),
+                    "utf-8")
+    args = ["export", str(inst), "--format", "xlsx", "--layout", "2024-shanghai", "-o", str(tmp_path / "e.xlsx")]
+    code, zh = run(*args)
+    assert code == 1 and zh[1:] == [f"{inst}: 错误 [export:not-placed] BasicExp 39906 在表样 2024-shanghai 中没有位置，未写入工作簿",
+                                    f"{inst}：无效（错误 1 个，警告 0 个，共 1 条）"]
+    code, en = run(*args, "--lang", "en")
+    assert code == 1 and en[1:] == [f"{inst}: error [export:not-placed] BasicExp 39906 has no cell in layout 2024-shanghai; not written",
+                                    f"{inst}: INVALID (1 error, 0 warnings, 1 finding)"]

@@ -171,7 +171,10 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
             from .excel import export_xlsx
             from .validate import load_valid_instance
 
-            findings = list(export_xlsx(load_valid_instance(instance), output, layout))
+            from .records import replace
+
+            # the report lists a file's findings: they are about this instance
+            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl

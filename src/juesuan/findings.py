@@ -35,11 +35,13 @@ class Finding:
     fact: tuple[str, str, str, str] | tuple[()] = ()
 
     @classmethod
-    def of(cls, code: str, loc: Location | None = None, *, table: str = "", section: str = "", row: str = "",
+    def of(cls, code: str, loc: Location | None = None, /, *, table: str = "", section: str = "", row: str = "",
            column: str = "", file: str | None = None, severity: str | None = None,
            fact: tuple[str, str, str, str] | tuple[()] = (), **values) -> "Finding":
         """A finding declared in the catalogue (juesuan.catalogue): severity from there unless given,
-        text rendered at output time from the code's zh/en templates and these values."""
+        text rendered at output time from the code's zh/en templates and these values (`code` may be
+        one of them: code and loc are positional-only; table, section, row, column, file, severity and
+        fact are the finding's own fields, not values)."""
         if severity is None:
             from .catalogue import severity as _severity
 
