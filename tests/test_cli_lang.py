@@ -103,3 +103,17 @@ def test_export_lists_the_facts_it_could_not_place(tmp_path):
     code, en = run(*args, "--lang", "en")
     assert code == 1 and en[1:] == [f"{inst}: error [export:not-placed] BasicExp 39906 has no cell in layout 2024-shanghai; not written",
                                     f"{inst}: INVALID (1 error, 0 warnings, 1 finding)"]
+
+
+def test_unusable_input_is_one_line_in_the_asked_language(tmp_path):
+    doc = tmp_path / "a.doc"
+    doc.write_bytes(b"x")
+    for lang, want in (("zh", f"juesuan: {doc}：无法识别的文件类型 .doc：应为 .xlsx、.xlsm、.txt、.csv、.tsv 或 .pdf"),
+                       ("en", f"juesuan: {doc}: unknown input type .doc: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf")):
+        r = subprocess.run([sys.executable, "-m", "juesuan", "convert", str(doc), "-o", str(tmp_path / "o.xml"),
+                            "--lang", lang], cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert (r.returncode, r.stdout, r.stderr) == (2, "", want + "\n")
+    r = subprocess.run([sys.executable, "-m", "juesuan", "validate", str(tmp_path / "none.xml")], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and r.stderr == f"juesuan: {tmp_path / 'none.xml'}：文件不存在\n"
+    assert r.stdout == f"{tmp_path / 'none.xml'}：无法读取（文件不存在）\n"

@@ -16,8 +16,20 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sho
                     help="Language of messages and labels.")
 
 
-def _fail(err: Exception) -> None:
-    click.echo(f"juesuan: {err}", err=True)
+def _error_line(err: Exception, lang: str = "zh") -> str:
+    """'juesuan: x.xml: why', the reason in the asked language when the catalogue has it."""
+    text = getattr(err, "text", None)
+    if text is None or not getattr(err, "code", ""):
+        return f"juesuan: {err}"
+    why = text(lang)
+    where = getattr(err, "where", None)
+    if not where:
+        return f"juesuan: {why}"
+    return f"juesuan: {where}：{why}" if lang == "zh" else f"juesuan: {where}: {why}"
+
+
+def _fail(err: Exception, lang: str = "zh") -> None:
+    click.echo(_error_line(err, lang), err=True)
     sys.exit(2)
 
 
@@ -48,7 +60,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
             report.extend(iter_findings(path))
         except JuesuanError as e:
             report.unusable[path] = e  # Report renders its reason in the asked language
-            click.echo(f"juesuan: {e}", err=True)
+            click.echo(_error_line(e, lang), err=True)
     click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
 
@@ -99,7 +111,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
         atomic_write(output, xml)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     if fmt == "json":
         import json
 
@@ -136,7 +148,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
         lay = load_taxonomy().layout(layout)
         write_template(output, lay.id)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     if fmt == "json":
         import json
 
@@ -181,7 +193,7 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
 
             written = export_xbrl(instance, output, fmt)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(f"{output}: cannot write: {e.strerror or e}")
     from .catalogue import text
@@ -227,7 +239,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
 
             atomic_write(output, data)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
     if not output:

@@ -18,6 +18,13 @@ class UnusableInput(JuesuanError):
         super().__init__(f"{where}: {message}" if where else message)
 
     @classmethod
+    def of(cls, code: str, where: str | None = None, **values) -> "UnusableInput":
+        """An unusable input declared in the catalogue (messages/input.toml): message is its en text."""
+        from .catalogue import render
+
+        return cls(render(code, values, "en"), where, code=code, values=values)
+
+    @classmethod
     def from_os(cls, err: OSError, where: str) -> "UnusableInput":
         """A file the operating system would not let us read (missing, a folder, no permission)."""
         import errno
