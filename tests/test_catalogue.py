@@ -95,9 +95,9 @@ def test_every_rule_renders_in_both_languages(rule):
 def test_economic_code_rows_are_named_by_their_own_name():
     """06 terms name their row (30217 公务接待费 / Official reception), not the column concept 16 times."""
     tax = load_taxonomy()
-    for code in tax.economic_codes.codes:
-        assert tax.economic_codes.name(code, "en"), code
-        assert not CJK.search(tax.economic_codes.name(code, "en")), code
+    for codes in (tax.economic_codes, tax.function_codes):
+        for code in codes.codes:
+            assert codes.name(code, "en") and not CJK.search(codes.name(code, "en")), code
     assert tax.economic_codes.name("30217") == "公务接待费"
     assert tax.economic_codes.name("30217", "en") == "Official reception"
 
@@ -158,3 +158,38 @@ def test_compiled_families_are_used_without_tomllib():
         assert os.path.isfile(path), f"run python -m juesuan.derive ({path} missing)"
         with open(path, encoding="utf-8") as fh:
             assert json.load(fh)["entries"] == catalogue.family(fam)
+
+
+@pytest.mark.parametrize("layout_id", ["2021-hunan", "2024-shanghai"])
+def test_every_cell_of_a_layout_has_english_labels(layout_id):
+    """Layout rows, columns and sections carry `en` labels, so --lang en places a finding without
+    Chinese; Chinese labels are the Placement's own."""
+    tax = load_taxonomy()
+    lay = tax.layout(layout_id)
+    for t in lay.tables:
+        for b in t.blocks:
+            for c in b.columns:
+                assert c.en and not CJK.search(c.en), (t.id, c.label)
+                assert bool(c.group_en) == bool(c.group) and bool(c.section_en) == bool(c.section), (t.id, c.key)
+            assert bool(b.section_en) == bool(b.section), t.id
+            for r in b.rows:
+                if r.label and not r.filler:
+                    assert r.en and not CJK.search(r.en), (t.id, r.label)
+    n = 0
+    for concept in sorted(lay.concepts()):
+        for code in (None, "201", "20106", "2010601", "301", "30101", "302"):
+            p = lay.place(concept, code)
+            if p is None:
+                continue
+            n += 1
+            assert lay.labels(concept, code, "zh") == (p.section, p.row, p.column)
+            en = lay.labels(concept, code, "en")
+            assert bool(en[1]) == bool(p.row) and en[2] and not CJK.search(" ".join(en)), (concept, code, en)
+            if code:
+                assert en[1] == code
+    assert n > 80
+    # a repeated row label is prefixed by its parent's, as the Chinese row name is
+    if layout_id == "2021-hunan":
+        assert lay.labels("GrantOpeningGeneralBudget", None, "zh")[1] == "年初财政拨款结转和结余/一般公共预算财政拨款"
+        assert lay.labels("GrantOpeningGeneralBudget", None, "en")[1] == \
+            "Appropriation carry-over and balance at the beginning of the year/General public budget appropriations"

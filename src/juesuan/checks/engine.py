@@ -219,8 +219,8 @@ def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict
         "right_value": values["right"],
         "diff": values["difference"],
         "table": table,
-        "row": first["row"],
-        # the column's label as printed; English names the concept (a column's English label is its concept's)
+        # the row and column labels as printed; English names the concept instead (its code for a code row)
+        "row": first["row"] if lang != "en" else (code or tax.concepts[first["concept"]].en),
         "column": first["column"] if lang != "en" else tax.concepts[first["concept"]].en,
         "code": code or text("total", lang),
         "_source": text("source", lang, source=values["source"]) if values.get("source") else "",
