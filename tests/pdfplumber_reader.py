@@ -31,7 +31,7 @@ from pathlib import Path
 
 from juesuan.convert import Conversion, make_header
 from juesuan.errors import UnusableInput
-from juesuan.lazyre import lazy
+import re
 from juesuan.model import Instance, Location
 from juesuan.taxonomy import load_taxonomy
 from juesuan.readers.grid import Cell, GridRow, match_title, read_document, require_tables
@@ -39,8 +39,8 @@ from juesuan.readers.narrative import narrative_blocks
 from juesuan.readers.text import has_layout_spacing, regrid
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
-_PART3_RE = lazy(r"^第三部分")
-_LATER_RE = lazy(r"^第[四五六]部分")
+_PART3_RE = re.compile(r"^第三部分")
+_LATER_RE = re.compile(r"^第[四五六]部分")
 MAX_PAGES = 500
 X_TOL = 3.0  # points: the same column border on two pages
 

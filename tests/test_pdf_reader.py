@@ -154,11 +154,13 @@ def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
     src = tmp_path / name
     src.write_bytes(make())
     out = tmp_path / "out.xml"
-    res = run_cli("convert", src, "-o", out)
+    res = run_cli("convert", src, "-o", out, "--lang", "en")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and expect in lines[0], res.stderr
     assert not out.exists()
+    zh = run_cli("convert", src, "-o", out)  # by default the same line in Chinese
+    assert zh.returncode == 2 and len(zh.stderr.strip().splitlines()) == 1 and expect not in zh.stderr
 
 
 def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
@@ -233,7 +235,7 @@ def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     out = tmp_path / "out.xml"
     # in a fresh process of its own, so its peak memory is its own
     code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
-            f"{str(src)!r}, '-o', {str(out)!r}], capture_output=True, text=True); "
+            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
             "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
     import time
 

@@ -167,27 +167,27 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
     where = str(path)
     size = path.stat().st_size
     if size == 0:
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:pdf-empty", where)
     if size > MAX_PDF_BYTES:
-        raise UnusableInput(f"file is {size:,} bytes; a report PDF is far smaller", where)
+        raise UnusableInput.of("input:pdf-too-large", where, size=size)
     with path.open("rb") as fh:
         data = fh.read(MAX_PDF_BYTES + 1)
     if not data[:1024].lstrip().startswith(b"%PDF-"):
-        raise UnusableInput("not a PDF (no %PDF- header)", where)
+        raise UnusableInput.of("input:not-pdf", where)
     if b"%%EOF" not in data[-2048:]:
-        raise UnusableInput("not a readable PDF (damaged or truncated: no %%EOF at its end)", where)
+        raise UnusableInput.of("input:pdf-truncated", where)
     check_streams(data, where)
     tax = load_taxonomy()
     doc = open_document(data, where)
     try:
         if len(doc) > MAX_PAGES:
-            raise UnusableInput(f"{len(doc)} pages; a report has far fewer", where)
+            raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
         geometry: dict = {}
         rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
     finally:
         doc.close()
     if not any_text:
-        raise UnusableInput("the PDF has no text layer (scanned images?); run OCR on it first", where)
+        raise UnusableInput.of("input:pdf-no-text", where)
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     # pages without ruled tables hold layout-spaced lines: their columns are recovered
     found = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
@@ -199,7 +199,7 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
     return Conversion.from_tables(inst, found.findings, found.tables)
 
 
-_HEADING_RE = lazy(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
+_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
 
 
 def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str]]:

@@ -30,7 +30,6 @@ import bisect
 import ctypes
 import itertools
 import zlib
-from dataclasses import dataclass, field
 from operator import itemgetter
 
 from ..errors import UnusableInput
@@ -73,9 +72,7 @@ def check_streams(data: bytes, where: str) -> None:
         size = _inflated_size(view[start:end], limit, nested)
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
-            raise UnusableInput(
-                f"a compressed stream at byte {at:,} expands past {min(limit, MAX_INFLATED_BYTES) // 2**20} MB "
-                "(a decompression bomb?); a report PDF is far smaller", where)
+            raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=min(limit, MAX_INFLATED_BYTES) // 2**20)
 
 
 def _streams(data: bytes):
@@ -120,7 +117,7 @@ def _raw():
     try:
         import pypdfium2_raw as raw
     except ImportError:
-        raise UnusableInput("reading PDF needs the pdf extra: pip install 'juesuan[pdf]'") from None
+        raise UnusableInput.of("input:pdf-extra", command="pip install 'juesuan[pdf]'") from None
     # idempotent in PDFium: pypdfium2, if imported later, initialises again without effect
     config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
     raw.FPDF_InitLibraryWithConfig(ctypes.byref(config))
@@ -135,14 +132,15 @@ class Document:
         raw = _raw()
         self._raw = raw
         self._data = data
+        self.where = where
         self.handle = _handles(raw.FPDF_LoadMemDocument64)(data, len(data), None)
         if not self.handle:
             err = raw.FPDF_GetLastError()
             if err == raw.FPDF_ERR_PASSWORD:
-                raise UnusableInput("the PDF is encrypted (password-protected); save an unprotected copy first", where)
+                raise UnusableInput.of("input:pdf-encrypted", where)
             if err == raw.FPDF_ERR_SECURITY:
-                raise UnusableInput("the PDF is encrypted with an unsupported security handler", where)
-            raise UnusableInput("not a readable PDF (damaged or truncated)", where)
+                raise UnusableInput.of("input:pdf-security", where)
+            raise UnusableInput.of("input:pdf-damaged", where)
 
     def __len__(self) -> int:
         return _api(self._raw).page_count(self.handle)
@@ -164,38 +162,41 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(data, where)
 
 
-@dataclass(slots=True)
 class Char:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
+    """A printed character: its text and box (points; x from the left, top/bottom from the top)."""
+
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size")
+
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
+        self.text, self.x0, self.x1, self.top, self.bottom, self.size = text, x0, x1, top, bottom, size
+
+    def __repr__(self) -> str:
+        return f"Char({self.text!r}, {self.x0:.2f}, {self.x1:.2f}, {self.top:.2f}, {self.bottom:.2f}, {self.size:.1f})"
 
 
-@dataclass(slots=True)
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
+class Word(Char):
+    """Characters of one line without a gap: their text and the box around them."""
+
+    __slots__ = ()
 
 
-@dataclass(slots=True)
 class Edge:
-    vertical: bool
-    pos: float  # x of a vertical edge, top of a horizontal one
-    lo: float  # top / x0
-    hi: float  # bottom / x1
+    """An axis-parallel stretch of ruling: a vertical one at x = pos from top lo to hi, a horizontal
+    one at top = pos from x lo to hi."""
+
+    __slots__ = ("vertical", "pos", "lo", "hi")
+
+    def __init__(self, vertical: bool, pos: float, lo: float, hi: float):
+        self.vertical, self.pos, self.lo, self.hi = vertical, pos, lo, hi
 
 
-@dataclass
 class Row:
-    cells: list  # per table column: (x0, top, x1, bottom) or None
-    bbox: tuple
+    """A table row: per table column its cell (x0, top, x1, bottom) or None, and the row's box."""
+
+    __slots__ = ("cells", "bbox")
+
+    def __init__(self, cells: list, bbox: tuple):
+        self.cells, self.bbox = cells, bbox
 
 
 class Table:
@@ -467,7 +468,7 @@ class Page:
         api = _api(raw)
         page = api.load_page(doc.handle, index)
         if not page:
-            raise UnusableInput(f"not a readable PDF (page {index + 1} is damaged)")
+            raise UnusableInput.of("input:pdf-page-damaged", doc.where, page=index + 1)
         try:
             box = raw.FS_RECTF()
             l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
