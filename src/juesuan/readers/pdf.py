@@ -1,10 +1,11 @@
 """A report PDF -> Instance, through the shared table matcher (readers/grid.py).
 
-pdfplumber (the `pdf` extra) is imported only here, only when a PDF is read. Each page becomes
-grid rows in reading order (top to bottom):
+The pages are read with PDFium (readers/pdfium.py: characters, words, ruled tables; pypdfium2 is
+the `pdf` extra, imported only when a PDF is read). Each page becomes grid rows in reading order
+(top to bottom):
 
-- ruled tables (`page.find_tables()`, from the drawn cell borders): one grid row per table row,
-  one cell per table cell with its physical column (the cell's left border among the table's
+- ruled tables (from the drawn cell borders, found as pdfplumber's find_tables does): one grid
+  row per table row, one cell per table cell with its physical column (the cell's left border among the table's
   column borders) and its span, so blank cells keep their place and merged header cells cover
   their columns; text wrapped inside a cell is joined. A table continued on the next page (no
   title in between) keeps the columns of its first part, matched by the x position of the
@@ -18,7 +19,11 @@ grid rows in reading order (top to bottom):
 
 Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
 "p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
-and the 第二部分 title; the unit from the "单位：" lines; 第三部分 becomes narrative blocks.
+and the 第二部分 title; the unit from the "单位：" lines; 第三部分 becomes narrative blocks, its
+lines wrapped at the right margin joined into paragraphs (`paragraphs`).
+
+Before PDFium parses anything the file is bounded: ≤ MAX_PDF_BYTES, a %PDF- header, a %%EOF end
+marker, no compressed stream expanding past the limits of pdfium.check_streams, ≤ MAX_PAGES pages.
 """
 
 from __future__ import annotations
