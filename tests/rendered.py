@@ -103,3 +103,31 @@ def export_and_render(instances: list[tuple[Path, bool]], out_dir: Path) -> list
             export_xlsx(load_instance(xml), xlsx)
         books.append((xlsx, borders))
     return render(books, out_dir)
+
+
+def rotated_copy(pdf: Path, dst: Path) -> Path:
+    """The LibreOffice PDF `pdf` with every page stored sideways and shown upright: user space turned
+    a quarter (MediaBox width and height swapped, each page's content drawn through `0 1 -1 0 h 0 cm`)
+    and /Rotate 90 to turn it back, as scanners and some print drivers write landscape pages. The
+    added content stream is appended before the cross-reference table, whose offsets no longer hold:
+    PDFium (and pdfminer) rebuild it, as they do for any damaged table."""
+    import re
+
+    data = pdf.read_bytes()
+    new_id = max(int(x) for x in re.findall(rb"\n(\d+) 0 obj", data)) + 1
+    heights = set()
+
+    def turn(m: re.Match) -> bytes:
+        d = m.group(0)
+        box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", d)
+        heights.add(box.group(2))
+        d = d.replace(box.group(0), b"/MediaBox[0 0 %s %s]/Rotate 90" % (box.group(2), box.group(1)))
+        return re.sub(rb"/Contents (\d+) 0 R", rb"/Contents[%d 0 R \1 0 R]" % new_id, d)
+
+    out = re.sub(rb"<</Type/Page/[^>]*>>", turn, data)
+    assert len(heights) == 1, heights  # one page size: one turning stream serves every page
+    content = b"0 1 -1 0 %s 0 cm\n" % heights.pop()
+    obj = b"%d 0 obj\n<</Length %d>>\nstream\n" % (new_id, len(content)) + content + b"\nendstream\nendobj\n"
+    at = out.rindex(b"\nxref") + 1
+    dst.write_bytes(out[:at] + obj + out[at:])
+    return dst

@@ -93,3 +93,16 @@ def test_cli_reads_the_rendered_pdf(rendered, tmp_path):
     res = run_cli("convert", pdf, "-o", out, "--entity", "测试单位", "--year", "2024")
     assert res.returncode == 0, res.stderr
     assert load_instance(out).fact_set() == load_instance(xml).fact_set()
+
+
+def test_pages_stored_sideways_and_shown_upright(rendered, tmp_path):
+    """/Rotate 90 over content drawn a quarter turn: characters and ruling are read on the page as
+    shown (PDFium's glyph boxes of the turned text), so the tables come back the same."""
+    from .rendered import rotated_copy
+
+    xml, pdf = rendered["hunan"]
+    turned = rotated_copy(pdf, tmp_path / "turned.pdf")
+    want = load_instance(xml)
+    conv = convert_file(turned, entity=want.header.entity, year=want.header.fiscal_year)
+    assert conv.instance.fact_set() == want.fact_set()
+    assert conv.findings == []

@@ -4,8 +4,9 @@ pypdfium2 (the `pdf` extra; its ctypes bindings `pypdfium2_raw`) is imported onl
 PDF is read. Per page:
 
 - characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
-  displayed page): x0/x1 from PDFium's glyph box, the vertical extent from the baseline, the
-  font's descent and the font size (the box pdfminer gives, so text assembles the same way);
+  displayed page, /Rotate applied): x0/x1 from PDFium's glyph box, the vertical extent from the
+  baseline, the font's descent and the font size (the box pdfminer gives, so text assembles the
+  same way); text set rotated or mirrored takes PDFium's glyph box as it is;
   characters PDFium generates itself (spaces and line breaks it infers) are left out;
 - words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
   over 3 pt (pdfplumber's `extract_words` defaults);
@@ -506,6 +507,7 @@ class Page:
             n = api.count_chars(tp)
             ox, oy = ctypes.c_double(), ctypes.c_double()
             desc = ctypes.c_float()
+            tm = raw.FS_MATRIX()
             per_obj: dict[int | None, tuple[float, float]] = {}
             out = []
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.loose, api.origin
@@ -534,11 +536,18 @@ class Page:
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = (size, d)
-                size, d = known
+                    level = bool(api.char_matrix(tp, i, tm)) and abs(tm.b) < 1e-6 and abs(tm.c) < 1e-6 \
+                        and tm.a > 0 and tm.d > 0  # text set upright in user space
+                    known = per_obj[obj] = (size, d, level)
+                size, d, level = known
                 try:
                     ch = chr(u)
                 except ValueError:
+                    continue
+                if not level:  # rotated or mirrored text: PDFium's box, turned to the displayed page
+                    ax, atop = self._map(box.left, box.top)
+                    bx, bbot = self._map(box.right, box.bottom)
+                    out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
                     continue
                 base = oy.value + d
                 if upright:
@@ -617,6 +626,7 @@ class _Api:
         self.unicode, self.generated = h(raw.FPDFText_GetUnicode, ctypes.c_uint), h(raw.FPDFText_IsGenerated, ctypes.c_int)
         self.loose, self.origin = h(raw.FPDFText_GetLooseCharBox, ctypes.c_int), h(raw.FPDFText_GetCharOrigin, ctypes.c_int)
         self.font_size, self.text_obj = h(raw.FPDFText_GetFontSize, ctypes.c_double), h(raw.FPDFText_GetTextObject)
+        self.char_matrix = h(raw.FPDFText_GetMatrix, ctypes.c_int)
         self.font, self.descent = h(raw.FPDFTextObj_GetFont), h(raw.FPDFFont_GetDescent, ctypes.c_int)
         self.count_objects, self.page_object = h(raw.FPDFPage_CountObjects, ctypes.c_int), h(raw.FPDFPage_GetObject)
         self.form_count, self.form_object = h(raw.FPDFFormObj_CountObjects, ctypes.c_int), h(raw.FPDFFormObj_GetObject)
