@@ -260,5 +260,9 @@ def test_stream_check_skips_streams_too_small_to_matter():
     pdf = build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(small) + small + b"\nendstream"])
     with pytest.raises(UnusableInput, match="expands past 16 MB"):
         check_streams(pdf, "x.pdf")
+    by_reference = build_pdf([b"<< /Length %d /Filter 2 0 R >>\nstream\n" % len(small) + small + b"\nendstream",
+                              b"/FlateDecode"])  # the filter's name in another object
+    with pytest.raises(UnusableInput, match="expands past 16 MB"):
+        check_streams(by_reference, "x.pdf")
     ok = zlib.compress(b" " * MAX_STREAM_BYTES, 9)
     check_streams(build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ok) + ok + b"\nendstream"]), "x.pdf")

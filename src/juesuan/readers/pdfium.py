@@ -21,8 +21,10 @@ PDF is read. Per page:
 
 Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
 here in bounded steps (`check_streams`): a content stream or object stream over
-MAX_STREAM_BYTES, or a font over MAX_FONT_BYTES, refuses the file with one line. Deflate expands
-at most 1032:1, so streams too small to reach the limit are not inflated at all.
+MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with one line (a
+stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
+most 1032:1, so streams too small to reach the limit are not inflated at all. Other filters
+(LZW, run-length) are not measured.
 """
 
 from __future__ import annotations
@@ -30,15 +32,17 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import re
 import zlib
 from operator import itemgetter
 
 from ..errors import UnusableInput
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
-MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font (a full CJK font: ~20 MB)
+MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
 _DEFLATE_MAX_RATIO = 1032
+_INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
 X_TOL = 3.0
 Y_TOL = 3.0
 SNAP = 3.0
@@ -61,12 +65,14 @@ def check_streams(data: bytes, where: str) -> None:
         end = data.find(b"endstream", start)
         end = len(data) if end == -1 else end
         head = data[max(0, at - 400): at]
-        head = head[head.rfind(b"obj") + 1:]
-        if b"Flate" not in head or b"/Image" in head:
-            continue  # images are not decoded to read text
-        font = any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile", b"OpenType", b"Type1C",
-                                       b"CIDFontType0C"))
-        limit = MAX_FONT_BYTES if font else MAX_STREAM_BYTES
+        head = head[head.rfind(b" obj") + 4:]
+        if b"/Filter" not in head:
+            continue  # stored as it is: it cannot expand
+        if b"Flate" not in head and not _INDIRECT_FILTER.search(head):
+            continue  # another filter (DCT, LZW, ...): not measured here
+        binary = any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile", b"OpenType", b"Type1C",
+                                         b"CIDFontType0C", b"/Image"))
+        limit = MAX_FONT_BYTES if binary else MAX_STREAM_BYTES
         nested = head.count(b"Flate") > 1
         if not nested and (end - start) * _DEFLATE_MAX_RATIO <= limit:
             continue
