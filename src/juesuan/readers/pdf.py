@@ -218,7 +218,7 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
     left: dict[str, float] = {}
     for r in rows:
         g = geometry.get(id(r))
-        if g:
+        if g and len(r.text()) >= 10:  # margins of the running text, not of page numbers or short notes
             right[r.loc.sheet] = max(right.get(r.loc.sheet, 0.0), g[1])
             left[r.loc.sheet] = min(left.get(r.loc.sheet, g[0]), g[0])
     texts: list[str] = []
@@ -228,7 +228,8 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
     for r in rows:
         g = geometry.get(id(r))
         text = r.text()
-        if (g and prev is not None and prev[0] == r.loc.sheet and g[0] <= left[r.loc.sheet] + 0.5 * g[2]
+        if (g and prev is not None and prev[0] == r.loc.sheet and r.loc.sheet in right
+                and g[0] <= left[r.loc.sheet] + 0.5 * g[2]
                 and prev[1] >= right[r.loc.sheet] - 4 * prev[2] and not _HEADING_RE.match(text.strip())):
             texts[-1] += text.strip()
         else:
