@@ -266,3 +266,26 @@ def test_stream_check_skips_streams_too_small_to_matter():
         check_streams(by_reference, "x.pdf")
     ok = zlib.compress(b" " * MAX_STREAM_BYTES, 9)
     check_streams(build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ok) + ok + b"\nendstream"]), "x.pdf")
+
+
+@pytest.mark.parametrize("pdf", [PUTUO, SHARED / "corpus" / "2024-shanghai-template.pdf"], ids=["putuo", "template"])
+def test_same_grid_rows_as_the_pdfplumber_reader(pdf):
+    """What the table matcher is given, row by row: page, line, and each cell's column, text and span.
+    The blank template sets its text at Tf 319 scaled by 0.05, so a character's size is the matrix's."""
+    need_pdfium()
+    need_pdfplumber()
+    import pdfplumber
+
+    from juesuan.readers.pdf import pdf_rows
+    from juesuan.readers.pdfium import open_document
+
+    from . import pdfplumber_reader as old
+
+    layouts = list(load_taxonomy().layouts.values())
+    key = lambda rows: [(r.loc.sheet, r.loc.line, [(c.col, c.text, c.span) for c in r.cells]) for r in rows]  # noqa: E731
+    with open_document(pdf.read_bytes(), str(pdf)) as doc:
+        new_rows, _ = pdf_rows(doc, str(pdf), layouts)
+    with pdfplumber.open(pdf) as p:
+        old_rows, _ = old.pdf_rows(p, str(pdf), layouts)
+    assert len(new_rows) > 250
+    assert key(new_rows) == key(old_rows)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import itertools
+import math
 import re
 import zlib
 from operator import itemgetter
@@ -534,16 +535,18 @@ class Page:
                     continue
                 obj = text_obj(tp, i)
                 known = per_obj.get(obj)
-                if known is None:  # a text object has one font at one size
-                    size = fsize(tp, i)
+                if known is None:  # a text object has one font at one size and one matrix
+                    size = fsize(tp, i)  # as set by Tf; the text and graphics matrices scale it
+                    level = True
+                    if api.char_matrix(tp, i, tm):
+                        size *= math.hypot(tm.c, tm.d) or 1.0
+                        level = abs(tm.b) < 1e-6 and abs(tm.c) < 1e-6 and tm.a > 0 and tm.d > 0  # upright
                     d = 0.0
                     font = api.font(obj) if obj else None
                     if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    level = bool(api.char_matrix(tp, i, tm)) and abs(tm.b) < 1e-6 and abs(tm.c) < 1e-6 \
-                        and tm.a > 0 and tm.d > 0  # text set upright in user space
                     known = per_obj[obj] = (size, d, level)
                 size, d, level = known
                 try:
