@@ -120,7 +120,9 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
             return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
         items: list[tuple[float, GridRow]] = []
-        if not tables and not page.edges:
+        # a page without ruling holding a table title: its layout-spaced lines (no title among its
+        # text lines, as on the pages of 第三部分: no table, and no layout text to build)
+        if not tables and not page.edges and any(_is_title(_join(line), layouts) for line in lines):
             text = layout_text(page.chars, page.height)
             raw = [l.rstrip() for l in text.splitlines()]
             if has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw):

@@ -531,7 +531,7 @@ class Page:
                 if u <= 32 or u in (0xFFFE, 0xFFFF):
                     if u != 32 or generated(tp, i) == 1:
                         continue  # PDFium's own spaces and line breaks, and unmapped glyphs
-                if not loose(tp, i, box) or not origin(tp, i, ox, oy):
+                if not loose(tp, i, box):
                     continue
                 obj = text_obj(tp, i)
                 known = per_obj.get(obj)
@@ -547,8 +547,19 @@ class Page:
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = (size, d, level)
-                size, d, level = known
+                    known = per_obj[obj] = [size, d, level, None, 0]
+                size, d, level, y, seen = known
+                # the baseline: a text object's characters share it in horizontal writing; it is asked
+                # for the first two and, when they agree, taken for the rest (vertical writing keeps asking)
+                if seen < 2 or y is None:
+                    if not origin(tp, i, ox, oy):
+                        continue
+                    if seen == 0:
+                        known[3] = oy.value
+                    elif abs(oy.value - known[3]) > 1e-4:
+                        known[3] = None
+                    known[4] = seen + 1
+                    y = oy.value
                 try:
                     ch = chr(u)
                 except ValueError:
@@ -558,7 +569,7 @@ class Page:
                     bx, bbot = self._map(box.right, box.bottom)
                     out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
                     continue
-                base = oy.value + d
+                base = y + d
                 if upright:
                     out.append(Char(ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size))
                     continue
