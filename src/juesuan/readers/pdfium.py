@@ -547,19 +547,19 @@ class Page:
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = [size, d, level, None, 0]
+                    known = per_obj[obj] = [size, d, level, 0.0, 0]
                 size, d, level, y, seen = known
                 # the baseline: a text object's characters share it in horizontal writing; it is asked
-                # for the first two and, when they agree, taken for the rest (vertical writing keeps asking)
-                if seen < 2 or y is None:
+                # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
+                # 2 shared, 3 not shared: vertical writing, asked for every character)
+                if seen != 2:
                     if not origin(tp, i, ox, oy):
                         continue
-                    if seen == 0:
-                        known[3] = oy.value
-                    elif abs(oy.value - known[3]) > 1e-4:
-                        known[3] = None
-                    known[4] = seen + 1
                     y = oy.value
+                    if seen == 0:
+                        known[3], known[4] = y, 1
+                    elif seen == 1:
+                        known[4] = 2 if abs(y - known[3]) <= 1e-4 else 3
                 try:
                     ch = chr(u)
                 except ValueError:
