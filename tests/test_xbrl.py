@@ -15,6 +15,7 @@ from lxml import etree
 from juesuan.derive import derived_files
 from juesuan.errors import UnusableInput
 from juesuan.taxonomy import load_taxonomy
+from juesuan.loader import load_valid
 from juesuan.xbrl import build_report, export_xbrl, package_files, to_json, to_xml, zip_bytes
 from juesuan.xbrl import names as N
 from juesuan.xbrl.calc import calculation_rules
@@ -322,8 +323,8 @@ def test_instant_concepts_are_opening_or_closing(tax, liling):
 
 def test_export_is_byte_identical_and_complete(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    wa = export_xbrl(EXAMPLE_XML, a)
-    wb = export_xbrl(EXAMPLE_XML, b)
+    wa = export_xbrl(load_valid(EXAMPLE_XML), a)
+    wb = export_xbrl(load_valid(EXAMPLE_XML), b)
     assert [p.name for p in wa] == ["juesuan-1.0-taxonomy-package.zip", "liling-2021.xbrl"]
     for pa, pb in zip(wa, wb):
         assert pa.read_bytes() == pb.read_bytes()
@@ -332,7 +333,7 @@ def test_export_is_byte_identical_and_complete(tmp_path):
 
 def test_export_zip_equals_committed_files(tmp_path):
     tax = load_taxonomy()
-    [pkg, _] = export_xbrl(EXAMPLE_XML, tmp_path)
+    [pkg, _] = export_xbrl(load_valid(EXAMPLE_XML), tmp_path)
     zf = zipfile.ZipFile(pkg)
     for rel in package_files(tax):
         assert zf.read(rel).decode("utf-8") == (committed_dir(tax) / rel).read_text("utf-8")
@@ -343,7 +344,7 @@ def test_export_refuses_an_instance_invalid_against_the_xsd(tmp_path, example_xm
     bad.write_text(example_xml_text.replace('<IncOther code="210">20.00</IncOther>',
                                             '<IncOther code="210">20.001</IncOther>'), encoding="utf-8")
     with pytest.raises(UnusableInput, match="not valid against the XSD"):
-        export_xbrl(bad, tmp_path / "out")
+        export_xbrl(load_valid(bad), tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 

@@ -11,7 +11,8 @@ Each family of codes (the part before the colon: ``convert``, ``schema``, ``narr
 A Finding carries its code, severity, location and values; ``render(code, values, lang)`` fills the
 template of the asked language from the values (str.format fields, e.g. ``{text}``). A field with a
 format spec holding ``|`` picks a plural form by the value and prints both: ``{n:error|errors}`` gives
-"1 error" / "3 errors" (zh templates simply write ``{n} 个错误``).
+"1 error" / "3 errors" (zh templates simply write ``{n} 个错误``). A value may be a ``{"zh": …, "en": …}``
+pair (a concept's label): the template field gets the asked language's text.
 
 Rule findings (``rule:<id>``) take their templates from the taxonomy's rules.toml, not from here.
 """
@@ -82,8 +83,15 @@ def severity(code: str) -> str:
 
 def render(code: str, values: dict, lang: str = "zh") -> str:
     """The message of a finding in zh or en, from its catalogue template and its values."""
-    template = entry(code)[lang if lang in LANGS else "zh"]
+    lang = lang if lang in LANGS else "zh"
+    template = entry(code)[lang]
+    values = {k: _in(v, lang) for k, v in values.items()}
     return _FORMATTER.vformat(template, (), values)
+
+
+def _in(value, lang: str):
+    """A value that is a {"zh": …, "en": …} pair (a label) in the asked language; others as they are."""
+    return value[lang] if isinstance(value, dict) and lang in value else value
 
 
 def fields(code: str, lang: str = "zh") -> set[str]:
