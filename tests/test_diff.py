@@ -438,7 +438,7 @@ def test_bad_input_exit_2_one_line(tmp_path):
         "<IncOther>20.00</IncOther>", "<IncOther>20.00</IncOther><Bogus>1.00</Bogus>"), encoding="utf-8")
     layout = tmp_path / "layout.xml"
     layout.write_text(EXAMPLE_XML.read_text("utf-8").replace("2021-hunan", "1999-nowhere"), encoding="utf-8")
-    for path, words in ((missing, "cannot read"), (not_xml, "not XML"), (dup, "two IncOther facts"),
+    for path, words in ((missing, "文件不存在"), (not_xml, "not XML"), (dup, "two facts IncOther"),
                         (bad_amount, "'二十' is not an amount"), (unknown, "unknown element Bogus"),
                         (layout, "'1999-nowhere' is not valid: expected 2021-hunan, 2024-shanghai")):
         res = run_cli("diff", EXAMPLE_XML, path)

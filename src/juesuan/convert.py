@@ -21,9 +21,9 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
                  year: int | None = None) -> Conversion:
     p = Path(path)
     if not p.exists():
-        raise UnusableInput("no such file", str(path))
+        raise UnusableInput.of("input:missing", str(path))
     if p.is_dir():
-        raise UnusableInput("is a directory", str(path))
+        raise UnusableInput.of("input:directory", str(path))
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from .readers.textdoc import read_text_file
@@ -34,12 +34,12 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
 
         return read_workbook(p, layout=layout, entity=entity, year=year)
     if suffix == ".xls":
-        raise UnusableInput("old binary .xls workbooks are not supported; save it as .xlsx in Excel or LibreOffice", str(path))
+        raise UnusableInput.of("input:xls", str(path))
     if suffix == ".pdf":
         from .readers.pdf import read_pdf
 
         return read_pdf(p, layout=layout, entity=entity, year=year)
-    raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
+    raise UnusableInput.of("input:unknown-type" if suffix else "input:no-suffix", str(path), suffix=suffix)
 
 
 def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:

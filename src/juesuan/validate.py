@@ -47,11 +47,7 @@ def check_present(inst: Instance) -> list[Finding]:
     out = list(check_instance(inst, rules))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
-        out.append(Finding(
-            code="convert:tables-missing", severity="warning",
-            message=f"未找到 {'、'.join(missing)} 表；涉及这些表的审核未执行",
-            message_en=f"table(s) {', '.join(missing)} not found; the rules involving them were not run",
-            file=inst.source))
+        out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))
     return out
 
 
