@@ -171,12 +171,12 @@ def test_calculation_rules_from_a_catalogue(tax):
         "T04.fund.closing": "mixed-periods",
         "T05.total-plain": "plain-coded",  # the 合计 row only; a calculation would bind every code row
         "T02.hierarchy": "hierarchy",
-        "T01-T02.income": "equal",
-        "T07-T06.reception": "ge",
+        "X01-02.income": "equal",
+        "X07-06.reception": "ge",
     }
     details = {e.rule: e.detail for e in excluded}
     assert details["T04.fund.closing"] == "FundClosing = FundOpening + FundIncome - FundExpTotal"
-    assert details["T07-T06.reception"] == "ThreeActualReception ≥ BasicExp[30217]"
+    assert details["X07-06.reception"] == "ThreeActualReception ≥ BasicExp[30217]"
 
 
 def test_calculation_linkbase_carries_the_sum_rules(tax):
@@ -194,8 +194,8 @@ def test_calculation_linkbase_carries_the_sum_rules(tax):
 
 def test_a_weight_against_the_balances_is_not_a_calculation(tax, tmp_path):
     p = tmp_path / "rules.toml"
-    p.write_text('[[rule]]\nid = "x"\nkind = "sum"\ntotal = "SumIncGrandTotal"\nscope = "plain"\n'
-                 'items = ["SumIncTotal", "SumExpGrandTotal"]\n', encoding="utf-8")
+    p.write_text('[[rule]]\nid = "T01.x"\nseverity = "error"\nkind = "sum"\ntotal = "SumIncGrandTotal"\n'
+                 'scope = "plain"\nitems = ["SumIncTotal", "SumExpGrandTotal"]\nzh = "甲"\nen = "a"\n', encoding="utf-8")
     calc, excluded = calculation_rules(tax, p)
     assert not calc and excluded[0].reason == "balance"  # credit total, debit item, weight +1
 
@@ -385,10 +385,10 @@ def test_entity_name_is_escaped(liling):
 
 
 def test_the_catalogue_sums_that_are_calculations(tax):
-    from juesuan.xbrl.calc import load_rules, rules_path
+    from juesuan.checks import load_rules
 
-    calc, excluded = calculation_rules(tax)
-    assert len(calc) + len(excluded) == len(load_rules(rules_path(tax))) > 0
+    calc, excluded = calculation_rules(tax)  # the Rule objects the checks run, classified
+    assert len(calc) + len(excluded) == len(load_rules(tax.id)) > 0
     ids = {r.id for r in calc}
     assert {"T02.row-sum", "T03.row-sum", "T04.row-sum", "T05.row-sum", "T08.row-sum", "T09.row-sum",
             "T01.income-total", "T07.actual-total", "T04.opening-total"} <= ids
