@@ -158,3 +158,28 @@ def test_layout_place_carries_every_label_a_reader_sees():
     q = lay.place("SumIncTotal", None)
     assert (q.row, q.row_name, q.row_number) == ("本年收入合计", "", q.row_number) and q.row_number.isdigit()
     assert lay.place("SumIncTotal", None) is q  # memoised
+
+
+def test_has_cell_answers_what_place_would_without_building_it():
+    from juesuan.loader import load_valid as lv
+
+    for lid in ("2021-hunan", "2024-shanghai"):
+        lay = load_taxonomy().layout(lid)
+        keys = [(f.concept, f.code) for f in lv(EXAMPLE_XML).facts]
+        keys += [("SumExp", "20199"), ("IncGrant", "2999999"), ("BasicExp", "39999"), ("SumIncTotal", "201"), ("Nope", None)]
+        for concept, code in keys:
+            assert lay.has_cell(concept, code) == (lay.place(concept, code) is not None), (lid, concept, code)
+
+
+def test_a_duplicate_is_reported_by_the_loader_at_the_second_facts_line(tmp_path):
+    p = _edit(tmp_path, '<BasicExp code="301">1060.20</BasicExp>',
+              '<BasicExp code="301">1060.20</BasicExp>\n<BasicExp code="301">1.00</BasicExp>')
+    line = next(i for i, t in enumerate(p.read_text("utf-8").splitlines(), 1) if ">1.00</BasicExp>" in t)
+    [f] = load(p).findings
+    assert (f.code, f.location.line, f.table, f.row) == ("schema:duplicate-fact", line, "06", "301 工资福利支出")
+    # the same finding the full XSD gives (its identity constraints)
+    from juesuan.schema import validate_schema
+    from juesuan.xmlio import load_tree
+
+    [g] = validate_schema(load_tree(p), str(p))
+    assert (g.code, g.location.line, g.text("zh")) == (f.code, f.location.line, f.text("zh"))

@@ -154,11 +154,18 @@ def build_xsd(tax: Taxonomy) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
+def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY, identity: bool = True) -> etree.XMLSchema:
+    """The compiled XSD. identity=False leaves out the once-per-(concept, code) constraints: the loader
+    enforces those by construction (model.Facts) and reports a taken key itself; libxml2 spends nine
+    tenths of a large instance's validation on them (one selector pass per concept)."""
     doc = etree.parse(xsd_file(taxonomy_id), safe_parser())
     # xs:annotation is documentation only (the zh/en labels of every concept); dropping it before
     # compiling changes nothing libxml2 checks and saves a third of the compile time
     etree.strip_elements(doc, f"{{{XS}}}annotation", with_tail=False)
+    if not identity:
+        for u in list(doc.getroot().iter(f"{{{XS}}}unique")):
+            if u.get("name", "").startswith("once-"):
+                u.getparent().remove(u)
     return etree.XMLSchema(doc)
 
 
@@ -169,14 +176,29 @@ def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     return xmlschema.XMLSchema10(xsd_file(taxonomy_id))
 
 
-def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
+def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY,
+                  identity: bool = True) -> list[Finding]:
     """The XSD's verdict (libxml2), each error a catalogue finding in the report's terms
     (messages/schema.toml): the offending element's line, and for a fact its table, row and column
-    in the instance's layout, its concept's label and what was wrong."""
-    schema = lxml_schema(taxonomy_id)
+    in the instance's layout, its concept's label and what was wrong. identity=False: see lxml_schema."""
+    schema = lxml_schema(taxonomy_id, identity)
     if schema.validate(tree):
         return []
     return _Translator(tree, where, taxonomy_id).findings(schema.error_log)
+
+
+def duplicate_findings(tree: etree._ElementTree, elements: list, where: str = "",
+                       taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
+    """The finding the XSD's identity constraint gives, for each fact element whose (concept, code)
+    an earlier one holds (the loader's Facts.add reports them)."""
+    if not elements:
+        return []
+    tr = _Translator(tree, where, taxonomy_id)
+    out = []
+    for el in elements:
+        loc = Location(file=where, line=el.sourceline, xpath=_xpath(el))
+        out.append(tr._fact("SCHEMAV_CVC_IDC", _DUPLICATE[0], el, etree.QName(el).localname, loc))
+    return out
 
 
 _QUOTED = re.compile(r"'([^']*)'")

@@ -406,6 +406,16 @@ class Layout:
     def _placed(self) -> dict[tuple[str, str | None], Place | None]:
         return {}
 
+    def has_cell(self, concept: str, code: str | None) -> bool:
+        """Whether `place` would find a cell, without building (and keeping) the Place: what the
+        checks ask of every fact of a large instance."""
+        if (concept, code) in self._fixed:
+            return True
+        if code is None:
+            return False
+        g = self._groups.get(concept)
+        return g is not None and (g[3].codes != "class" or len(code) == 3)
+
     def _place(self, concept: str, code: str | None) -> Place | None:
         p = self._fixed.get((concept, code))
         if p is not None:

@@ -116,11 +116,12 @@ def _text(el: etree._Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
-def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
+def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=None) -> Instance:
     """Read an instance from a parsed tree. Assumes nothing about validity beyond the shape needed.
 
     Raises UnusableInput when the document is not a juesuan instance at all (wrong root or
-    namespace). Values that do not parse are skipped here; schema validation reports them.
+    namespace). Values that do not parse are skipped here; schema validation reports them. A fact
+    whose (concept, code) an earlier one holds is not added; `on_duplicate(element)` hears of it.
     """
     root = tree.getroot()
     if etree.QName(root).localname != "report" or etree.QName(root).namespace != NS:
@@ -164,7 +165,8 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
             pred = f"[@code='{code}']" if code else ("[not(@code)]" if name in coded else "")
             xpath = f"/report/facts/{name}{pred}"
             loc = Location(file=where, line=el.sourceline, xpath=xpath)
-            inst.add(Fact(name, code or None, value, loc, origin=el.get("src", "")))  # a duplicate: the XSD reports it
+            if inst.add(Fact(name, code or None, value, loc, origin=el.get("src", ""))) is not None and on_duplicate:
+                on_duplicate(el)
     narr = root.find(q("narrative"))
     if narr is not None:
         for el in narr.findall(q("block")):

@@ -39,9 +39,10 @@ class FactIndex:
 
     def __init__(self, inst: Instance, lay: Layout):
         self.codes: dict[str, dict[str, Fact]] = {}
-        self.place = place = lay.place
+        self.place = lay.place
+        has_cell = lay.has_cell
         for f in inst.facts:
-            if place(f.concept, f.code) is not None:
+            if has_cell(f.concept, f.code):
                 self.codes.setdefault(f.concept, {})[f.code or ""] = f
 
     def lookup(self, key: tuple[str, str]) -> Fact | None:
