@@ -72,10 +72,10 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     try:
-        inst = load_valid_instance(file)
+        inst = load_valid(file)
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -176,26 +176,29 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     try:
+        inst = load_valid(instance)
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .validate import load_valid_instance
 
             from .records import replace
 
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
+            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(f"{output}: cannot write: {e.strerror or e}")
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     from .catalogue import text
 
     for p in written:
@@ -230,7 +233,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     from .diff import compare_files, render
 
     if fmt == "xlsx" and not output and sys.stdout.isatty():
-        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+        from .errors import OutputError
+
+        _fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
     try:
         result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
         data = render(result, fmt, lang)
@@ -241,7 +246,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     if not output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
