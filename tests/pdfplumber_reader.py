@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 from pathlib import Path
 
-from juesuan.convert import Conversion, make_header
+from juesuan.readers.base import Conversion, make_header
 from juesuan.errors import UnusableInput
 import re
 from juesuan.model import Instance, Location
