@@ -85,7 +85,7 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     if found:
         return found
     if not conv.tables:
-        return list(check_instance(inst))
+        return list(check_instance(inst)) + _narrative_findings(inst)
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
     present = set(conv.tables)
@@ -103,4 +103,15 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
             message=f"未找到 {'、'.join(missing)} 表；涉及这些表的审核未执行",
             message_en=f"table(s) {', '.join(missing)} not found; the rules involving them were not run",
             file=inst.source))
+    if not missing:
+        out.extend(_narrative_findings(inst))
     return out
+
+
+def _narrative_findings(inst: Instance) -> list[Finding]:
+    """The narrative checks (juesuan.narrative), when the converted instance has a narrative."""
+    if not inst.narrative:
+        return []
+    from .narrative import run_checks
+
+    return run_checks(inst)

@@ -15,8 +15,12 @@ from .schema import validate_schema
 from .xmlio import instance_from_tree, load_tree
 
 
-def iter_findings(path: str | os.PathLike) -> Iterator[Finding]:
-    """Findings for one instance file. Raises UnusableInput when it is not XML at all."""
+def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbose: bool = False) -> Iterator[Finding]:
+    """Findings for one instance file. Raises UnusableInput when it is not XML at all.
+
+    After the table rules: the narrative checks when the instance has a narrative (第三部分), and with
+    `prior` (last year's instance) the carry-over rules and year-over-year claims
+    (juesuan.narrative; `verbose` lists the figures the narrative checks could not bind)."""
     where = str(path)
     tree = load_tree(path)
     schema_findings = validate_schema(tree, where)
@@ -27,6 +31,10 @@ def iter_findings(path: str | os.PathLike) -> Iterator[Finding]:
     from .checks import check_instance  # noqa: PLC0415 - checks are optional for schema-only callers
 
     yield from check_instance(inst)
+    if inst.narrative or prior is not None:
+        from .narrative import run_checks  # noqa: PLC0415 - only instances with a narrative or a prior
+
+        yield from run_checks(inst, prior, verbose)
 
 
 def validate_file(path: str | os.PathLike) -> Report:
