@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import os
-import string
 
 from .errors import TaxonomyError
 
@@ -29,15 +28,19 @@ SEVERITIES = ("error", "warning", "info")
 LANGS = ("zh", "en")
 
 
-class _Formatter(string.Formatter):
-    def format_field(self, value, format_spec):
-        if "|" in format_spec:
-            one, other = format_spec.split("|", 1)
-            return f"{value} {one if value == 1 else other}"
-        return super().format_field(value, format_spec)
+@functools.cache
+def _formatter():
+    """The plural-aware formatter (string is imported only when a template has a plural spec)."""
+    import string  # noqa: PLC0415
 
+    class _Formatter(string.Formatter):
+        def format_field(self, value, format_spec):
+            if "|" in format_spec:
+                one, other = format_spec.split("|", 1)
+                return f"{value} {one if value == 1 else other}"
+            return super().format_field(value, format_spec)
 
-_FORMATTER = _Formatter()
+    return _Formatter()
 
 
 def families() -> list[str]:
@@ -83,13 +86,15 @@ def severity(code: str) -> str:
 def render(code: str, values: dict, lang: str = "zh") -> str:
     """The message of a finding in zh or en, from its catalogue template and its values."""
     template = entry(code)[lang if lang in LANGS else "zh"]
-    return _FORMATTER.vformat(template, (), values)
+    if "|" not in template:  # no plural spec: plain str.format does the same
+        return template.format_map(values)
+    return _formatter().vformat(template, (), values)
 
 
 def fields(code: str, lang: str = "zh") -> set[str]:
     """The value names a code's template uses (for tests and for readers that build values)."""
     out = set()
-    for _, name, _, _ in _FORMATTER.parse(entry(code)[lang]):
+    for _, name, _, _ in _formatter().parse(entry(code)[lang]):
         if name:
             out.add(name.split(".")[0].split("[")[0])
     return out

@@ -20,7 +20,7 @@ from ..checks.rounding import Interval
 from ..findings import Finding
 from ..model import Instance, Location, format_amount
 from .claims import BlockClaims, Figure, FunctionNames, Part, Sentence, extract_block
-from .phrases import Catalogue, load_catalogue, norm
+from .phrases import Catalogue, catalogue_of, norm
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -147,7 +147,10 @@ class Ctx:
              **values) -> None:
         loc = block.location
         line_in = s.part.line_of(s.start)
-        if loc.line is not None:
+        if loc.xpath.startswith("/w:document/w:body/w:p[") and loc.line is None:  # a .docx paragraph
+            n = int(loc.xpath[len("/w:document/w:body/w:p["):-1])
+            loc = Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{n + line_in + 1}]")
+        elif loc.line is not None:
             loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line + line_in, xpath=loc.xpath)
         elif not loc.file:
             loc = Location(file=self.inst.source, xpath=loc.xpath)
@@ -169,7 +172,7 @@ def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool
 
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
-    cat = load_catalogue(tax.folder)
+    cat = catalogue_of(tax)
     ctx = Ctx(inst, tax, lay, prior, cat)
     blocks = block_claims(inst, tax, cat)
     coverage = []

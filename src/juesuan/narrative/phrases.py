@@ -97,9 +97,23 @@ def norm(text: str) -> str:
     return text.translate(_TRANS).replace("收、支", "收支")
 
 
+def catalogue_of(tax) -> Catalogue:
+    """The taxonomy's phrase catalogue: parsed from compiled.json with the other sources (no TOML
+    parsing at run time), else read from narrative.toml."""
+    cat = _BY_TAX.get(tax.id)
+    if cat is None:
+        data = tax.sources.get("narrative.toml") if tax.sources else None
+        cat = _BY_TAX[tax.id] = (Catalogue(data, os.path.join(tax.folder, "narrative.toml")) if data is not None
+                                 else load_catalogue(tax.folder))
+    return cat
+
+
+_BY_TAX: dict[str, Catalogue] = {}
+
+
 @functools.cache
 def load_catalogue(folder: str) -> Catalogue:
-    import tomllib  # noqa: PLC0415 - narrative checks only
+    import tomllib  # noqa: PLC0415 - only when compiled.json lacks it
 
     path = os.path.join(folder, "narrative.toml")
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..checks.rounding import Interval
 from ..findings import Finding
 from ..model import Instance, Location, format_amount
-from .phrases import load_catalogue
+from .phrases import catalogue_of
 
 
 def check_prior(inst: Instance, prior: Instance) -> list[Finding]:
@@ -33,7 +33,7 @@ def check_prior(inst: Instance, prior: Instance) -> list[Finding]:
                               prior_entity=prior.header.entity, entity=inst.header.entity))
     if prior_lay is None:
         return out
-    cat = load_catalogue(tax.folder)
+    cat = catalogue_of(tax)
     for opening, closing in cat.carry:
         codes = {f.code for f in inst.by_concept(opening)} | {f.code for f in prior.by_concept(closing)}
         for code in sorted(codes, key=lambda c: c or ""):
