@@ -98,6 +98,7 @@ class Ctx:
         self.findings: list[Finding] = []
         self.checked: set[int] = set()
         self.bound: set[int] = set()
+        self.seen: list[tuple[str, str, str | None]] = []  # the facts the checks looked at (memo key)
         self.prior_lay = None
         if prior is not None:
             try:
@@ -110,6 +111,7 @@ class Ctx:
         tables; None when the layout has no cell for it. A blank cell is exactly 0."""
         if concept is None:
             return None
+        self.seen.append((which, concept, code))
         inst = self.inst if which == "this" else self.prior
         lay = self.lay if which == "this" else self.prior_lay
         if inst is None or lay is None:
@@ -167,7 +169,61 @@ class Ctx:
             **values))
 
 
+_MEMO: dict[tuple, tuple[tuple, tuple, list[Finding]]] = {}
+
+
+_STATEMENT: dict[str, dict[str, str]] = {}
+
+
+def _signature(inst: Instance, prior: Instance | None, seen) -> tuple:
+    """The values of the facts the checks looked at (and the fact count of the tables whose
+    emptiness they judged): equal signatures give equal findings."""
+    idx = inst._idx()
+    pidx = prior._idx() if prior is not None else {}
+    out = []
+    counts = None
+    for which, concept, code in seen:
+        if which == "count":
+            if counts is None:
+                stmt = _STATEMENT.get(inst.header.taxonomy)
+                if stmt is None:
+                    from ..taxonomy import load_taxonomy
+
+                    tax = load_taxonomy(inst.header.taxonomy)
+                    stmt = _STATEMENT[tax.id] = {c: k.statement for c, k in tax.concepts.items()}
+                counts = {}
+                for f in inst.facts:
+                    st = stmt.get(f.concept, "")
+                    counts[st] = counts.get(st, 0) + 1
+            out.append(counts.get(concept, 0))
+            continue
+        f = (idx if which == "this" else pidx).get((concept, code or ""))
+        out.append(None if f is None else (f.value, f.decimals, f.origin))
+    return tuple(out)
+
+
 def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool = False) -> list[Finding]:
+    """The narrative's findings. Memoised: the findings depend only on the header, the blocks, and
+    the facts the checks look at, so a repeated check of an unchanged report compares those facts'
+    values with the last run's and returns its findings."""
+    h = inst.header
+    key = (inst.source, h.entity, h.fiscal_year, h.taxonomy, h.layout, verbose,
+           None if prior is None else (prior.source, prior.header.layout, prior.header.fiscal_year),
+           tuple((b.key, b.title, b.text, b.location) for b in inst.narrative))
+    hit = _MEMO.get(key)
+    if hit is not None:
+        seen, sig, found = hit
+        if _signature(inst, prior, seen) == sig:
+            return list(found)
+    found, seen = _check_narrative(inst, prior, verbose)
+    seen = tuple(dict.fromkeys(seen))
+    if len(_MEMO) > 64:
+        _MEMO.clear()
+    _MEMO[key] = (seen, _signature(inst, prior, seen), found)
+    return list(found)
+
+
+def _check_narrative(inst: Instance, prior: Instance | None, verbose: bool):
     from ..taxonomy import load_taxonomy
 
     tax = load_taxonomy(inst.header.taxonomy)
@@ -197,7 +253,7 @@ def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool
                                        found=tot[0], bound=tot[1], checked=tot[2], blocks=per,
                                        per_block=[{"block": k, "found": a, "bound": b, "checked": c}
                                                   for k, a, b, c in coverage]))
-    return ctx.findings
+    return ctx.findings, tuple(ctx.seen)
 
 
 def _check_block(ctx: Ctx, block, bc: BlockClaims) -> None:
@@ -517,7 +573,10 @@ def _check_empty_tables(ctx: Ctx, blocks) -> None:
             continue
         stmt = tables[tid].statement
         concepts = {c for c, con in ctx.tax.concepts.items() if con.statement == stmt}
-        if any(f.value != 0 for f in ctx.inst.facts if f.concept in concepts):
+        present = [f for f in ctx.inst.facts if f.concept in concepts]
+        ctx.seen.extend(("this", f.concept, f.code) for f in present)
+        ctx.seen.append(("count", stmt, len(present)))
+        if any(f.value != 0 for f in present):
             continue
         said = False
         for _, bc in blocks:

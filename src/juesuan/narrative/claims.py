@@ -27,7 +27,7 @@ from .phrases import Binding, Catalogue, Section, norm
 _NUM = lazy(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|亿元|元|%|辆|个|人次|人|台（套）|台|套|次|项|年度|年|月|日)?")
 _PUNCT = "，；：。、,！？"
 _SENT_END = lazy(r"[。！？]|[：；](?=\d{1,2}、)")
-_SUBHEAD = lazy(r"^（[一二三四五六七八九十]+）[^，。；：\n]*?(?:情况说明|情况|说明)。?")
+_SUBHEAD = lazy(r"^（[一二三四五六七八九十]+）")
 _DATE = lazy(r"截[至止](\d{4})年(\d{1,2})月(\d{1,2})日")
 _CHAIN = lazy(r"([^，。；：、（）]+?)（类）(?:([^，。；：、（）]+?)（款）)?(?:([^，。；：、（）]+?)（项）)?")
 _DIRECTION = lazy(r"决算数?(?:(大于|高于|超过|小于|低于|等于)(?:年初)?预算|与(?:年初)?预算数?(基本持平|持平|相等|一致))")
@@ -169,14 +169,31 @@ class FunctionNames:
         return code
 
 
+def _subheading(line: str) -> str:
+    """'（一）…情况说明' (up to its first 情况说明 / 情况 / 说明, before any ，。；：) at the start of a line."""
+    m = _SUBHEAD.match(line)
+    if not m:
+        return ""
+    rest = line[m.end():]
+    stop = min((i for i in (rest.find(c) for c in "，。；：") if i != -1), default=len(rest))
+    ends = [i + len(w) for w in ("情况说明", "情况", "说明") for i in (rest.find(w),) if i != -1 and i + len(w) <= stop]
+    if not ends:
+        return ""
+    end = min(ends)
+    if rest.startswith("情况说明", end - 2):  # 情况 of 情况说明
+        end += 2
+    if rest[end:end + 1] == "。":
+        end += 1
+    return line[:m.end() + end]
+
+
 def split_parts(text: str, title: str, cat: Catalogue) -> tuple[Section, list[tuple]]:
     sec = cat.section_for(title)
     parts: list[tuple[str, Section, list[str], int]] = [("", sec, [], 0)]
     for i, line in enumerate(text.split("\n")):
         s = line.strip()
-        m = _SUBHEAD.match(s)
-        if m:
-            head = m.group(0)
+        head = _subheading(s)
+        if head:
             parts.append((head, cat.section_for(head, sec), [s[len(head):]], i))
         else:
             parts[-1][2].append(s)
