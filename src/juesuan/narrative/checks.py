@@ -298,6 +298,7 @@ def _check_sentence(ctx: Ctx, block, bc: BlockClaims, part: Part, s: Sentence, f
             _check_growth(ctx, block, bc, s, f)
     if s.direction is not None:
         _check_direction(ctx, block, bc, s)
+    _check_counts(ctx, block, bc, s)
     if s.flat is not None and ctx.prior is not None:
         subj, _ = s.flat
         if subj is not None and subj[0] is not None:
@@ -307,6 +308,30 @@ def _check_sentence(ctx: Ctx, block, bc: BlockClaims, part: Part, s: Sentence, f
                 ctx.emit("narrative:yoy-direction", bc, s, block, r=cur, stated="持平", concept=c,
                          table_value=format_amount(cur[1]), prior_value=format_amount(prev[1]),
                          table_interval=_s(cur[0]), prior_interval=_s(prev[0]))
+
+
+def _check_counts(ctx: Ctx, block, bc, s: Sentence) -> None:
+    """'共有车辆 N 辆，其中：… a 辆、… b 辆': the items add up to the total (counts are exact)."""
+    counts = [f for f in s.figures if f.kind == "count"]
+    for i, t in enumerate(counts):
+        if "共" not in t.label:
+            continue
+        k = s.text.find("其中", t.start)
+        if k == -1:
+            continue
+        items = []
+        for g in counts[i + 1:]:
+            if g.unit != t.unit or "共" in g.label:
+                break
+            items.append(g)
+        if len(items) < 2 or items[0].start < k:
+            continue
+        for g in (t, *items):
+            ctx.bound.add(id(g))
+            ctx.checked.add(id(g))
+        total = sum((g.value for g in items), ZERO)
+        if total != t.value:
+            ctx.emit("narrative:count-sum", bc, s, block, t, computed=f"{total}{t.unit}")
 
 
 def _check_amount(ctx: Ctx, block, bc, s, f: Figure) -> None:
