@@ -308,3 +308,12 @@ def test_narrative_option_errors_are_one_line(tmp_path):
     fake.write_bytes(b"PK not really")
     res = run_cli("convert", EXAMPLES / "liling-2021.xlsx", "--narrative", fake, "-o", tmp_path / "o.xml")
     assert res.returncode == 2 and "Traceback" not in res.stderr and not (tmp_path / "o.xml").exists()
+
+
+def test_verbose_lists_unbound_figures_and_text_output_has_the_coverage_line():
+    res = run_cli("validate", "--verbose", EXAMPLE_XML)
+    assert res.returncode == 1 and res.stderr == ""
+    assert "[narrative:unbound]" in res.stdout and "3.12「十二、国有资产占用情况说明」" in res.stdout
+    assert "[narrative:coverage] 情况说明核对：数字" in res.stdout
+    quiet = run_cli("validate", EXAMPLE_XML)
+    assert "[narrative:unbound]" not in quiet.stdout and "[narrative:coverage]" in quiet.stdout

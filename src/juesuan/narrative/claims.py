@@ -21,19 +21,19 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..lazyre import lazy
+import re
 from .phrases import Binding, Catalogue, Section, norm
 
-_NUM = lazy(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|亿元|元|%|辆|个|人次|人|台（套）|台|套|次|项|年度|年|月|日)?")
+_NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|亿元|元|%|辆|个|人次|人|台（套）|台|套|次|项|年度|年|月|日)?")
 _PUNCT = "，；：。、,！？"
-_SENT_END = lazy(r"[。！？]|[：；](?=\d{1,2}、)")
-_SUBHEAD = lazy(r"^（[一二三四五六七八九十]+）")
-_DATE = lazy(r"截[至止](\d{4})年(\d{1,2})月(\d{1,2})日")
-_CHAIN = lazy(r"([^，。；：、（）]+?)（类）(?:([^，。；：、（）]+?)（款）)?(?:([^，。；：、（）]+?)（项）)?")
-_DIRECTION = lazy(r"决算数?(?:(大于|高于|超过|小于|低于|等于)(?:年初)?预算|与(?:年初)?预算数?(基本持平|持平|相等|一致))")
-_BRACKET = lazy(r"【[^】]*】")
-_ORG = lazy(r"^(\D{2,40}?(?:局|中心|委员会|办公室|院|所|站|馆|厅|委|处|队|学校|医院|协会|联合会|部))(?:\d{4}年)")
-_LEAD = lazy(r"^\d+、")
+_SENT_END = re.compile(r"[。！？]|[：；](?=\d{1,2}、)")
+_SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）")
+_DATE = re.compile(r"截[至止](\d{4})年(\d{1,2})月(\d{1,2})日")
+_CHAIN = re.compile(r"([^，。；：、（）]+?)（类）(?:([^，。；：、（）]+?)（款）)?(?:([^，。；：、（）]+?)（项）)?")
+_DIRECTION = re.compile(r"决算数?(?:(大于|高于|超过|小于|低于|等于)(?:年初)?预算|与(?:年初)?预算数?(基本持平|持平|相等|一致))")
+_BRACKET = re.compile(r"【[^】]*】")
+_ORG = re.compile(r"^(\D{2,40}?(?:局|中心|委员会|办公室|院|所|站|馆|厅|委|处|队|学校|医院|协会|联合会|部))(?:\d{4}年)")
+_LEAD = re.compile(r"^\d+、")
 
 AMOUNT_UNITS = {"万元": (Decimal(1), 0), "元": (Decimal("0.0001"), 4), "亿元": (Decimal(10000), -4)}
 COUNT_UNITS = {"辆", "个", "人次", "人", "台（套）", "台", "套", "次", "项"}
@@ -253,7 +253,7 @@ def _role(rest: str) -> str:
 def extract_block(key: str, title: str, text: str, cat: Catalogue, names: FunctionNames) -> BlockClaims:
     sec, parts = split_parts(text, title, cat)
     bc = BlockClaims(key, title, sec)
-    bc.title_years = [int(y) for y in lazy_title_years(title)]
+    bc.title_years = [int(y) for y in title_years(title)]
     for head, psec, ptext, line, breaks in parts:
         part = Part(bc, head, psec, ptext, line, breaks)
         bc.parts.append(part)
@@ -261,7 +261,7 @@ def extract_block(key: str, title: str, text: str, cat: Catalogue, names: Functi
     return bc
 
 
-def lazy_title_years(title: str) -> list[str]:
+def title_years(title: str) -> list[str]:
     return [m.group(1) for m in _NUM.finditer(norm(title)) if m.group(2) in ("年", "年度")]
 
 
