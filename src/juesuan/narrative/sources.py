@@ -95,8 +95,10 @@ def _docx_lines(where: str) -> tuple[list[str], list[int]]:
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds on a bad package
         raise UnusableInput(f"not a readable .docx ({type(e).__name__})", where) from None
     lines, numbers = [], []
-    for i, p in enumerate(doc.element.body.iterchildren(), 1):
-        if p.tag.endswith("}p"):
+    n = 0
+    for p in doc.element.body.iterchildren():
+        if p.tag.endswith("}p"):  # body paragraphs; tables of the document are not narrative text
+            n += 1
             lines.append("".join(t.text or "" for t in p.iter() if t.tag.endswith("}t")))
-            numbers.append(i)
+            numbers.append(n)
     return lines, numbers
