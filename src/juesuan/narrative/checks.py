@@ -165,7 +165,8 @@ class Ctx:
         values.setdefault("stated", fig.text if fig is not None else "")
         self.findings.append(Finding.of(
             code, loc, table=table, row=row, column=column, file=self.inst.source,
-            block=bc.key, title=bc.title, sentence=s.text, position=str(loc), line_in_block=line_in + 1,
+            block=bc.key, title=bc.title, sentence=s.text if len(s.text) <= 400 else s.text[:400] + "…",
+            position=str(loc), line_in_block=line_in + 1,
             **values))
 
 

@@ -213,17 +213,21 @@ def split_parts(text: str, title: str, cat: Catalogue) -> tuple[Section, list[tu
 _REASON_END = ("；", "与上年", "比上年", "与20", "比20")
 
 
-def _in_reason(sent: str, pos: int, reasons: tuple[str, ...]) -> bool:
-    """Is offset pos inside a reason ("主要原因是……" up to the next ；, 与上年…, or the end)?"""
+def _reason_spans(sent: str, reasons: tuple[str, ...]) -> list[tuple[int, int]]:
+    """The reasons of a sentence ("主要原因是……" up to the next ；, 与上年…, or the end), as spans."""
+    spans = []
     for r in reasons:
         i = sent.find(r)
-        while i != -1 and i < pos:
+        while i != -1:
             ends = [e for e in (sent.find(t, i) for t in _REASON_END) if e != -1]
-            end = min(ends) if ends else -1
-            if end == -1 or end > pos:
-                return True
-            i = sent.find(r, end)
-    return False
+            end = min(ends) if ends else len(sent)
+            spans.append((i, end))
+            i = sent.find(r, max(end, i + 1))
+    return spans
+
+
+def _in_reason(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(a <= pos < b for a, b in spans)
 
 
 def _takes_subject(label: str) -> bool:
@@ -299,6 +303,7 @@ def _extract_part(part: Part, cat: Catalogue, names: FunctionNames) -> None:
         last_amount: Figure | None = None
         last_change: Figure | None = None
         local: dict = {}
+        reasons = _reason_spans(st, cat.reason)
         prev_end = 0
         first_year_seen = False
         for m in _NUM.finditer(st):
@@ -342,7 +347,7 @@ def _extract_part(part: Part, cat: Catalogue, names: FunctionNames) -> None:
             if s.template and any(t in seg or t in st[a:a + 12] for t in s.template):
                 f.why = "template"
                 continue
-            if _in_reason(st, a, cat.reason):
+            if reasons and _in_reason(reasons, a):
                 f.why = "reason"
                 continue
             has_change = next((w for w in inc + dec if w in seg), None)
