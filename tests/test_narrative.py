@@ -317,3 +317,23 @@ def test_verbose_lists_unbound_figures_and_text_output_has_the_coverage_line():
     assert "[narrative:coverage] 情况说明核对：数字" in res.stdout
     quiet = run_cli("validate", EXAMPLE_XML)
     assert "[narrative:unbound]" not in quiet.stdout and "[narrative:coverage]" in quiet.stdout
+
+
+def test_sums_stated_in_words():
+    proc = "本部门2021年度政府采购支出总额{t}万元，其中：政府采购货物支出123.06万元、政府采购工程支出0万元、政府采购服务支出156.80万元。"
+    title, key = "十一、政府采购支出说明", "3.11"
+    assert _check(proc.format(t="279.86"), title, key) == []
+    assert _check(proc.format(t="279.96"), title, key) == [("narrative:sum", "279.96万元")]
+    # 基本支出 = 人员经费 + 公用经费 (1060.26 + 772.12 = 1832.38 against 1832.39 is rounding)
+    basic = "2021年度财政拨款基本支出1832.39万元，其中：人员经费{p}万元，占基本支出的57.86%；公用经费772.12万元，占基本支出的42.14%。"
+    title, key = "六、一般公共预算财政拨款基本支出决算情况说明", "3.6"
+    assert _check(basic.format(p="1060.26"), title, key) == []
+    assert sorted(_check(basic.format(p="1070.26"), title, key)) == [
+        ("narrative:amount", "1070.26万元"), ("narrative:share", "57.86%"), ("narrative:sum", "1832.39万元")]
+    # “三公” = 因公出国 + 公务用车（购置 + 运行）+ 公务接待, per 预算 and 决算
+    three = ("2021年度“三公”财政拨款支出预算为5万元，支出决算为{a}万元，其中：因公出国（境）费支出预算为0万元，支出决算为0万元；"
+             "公务接待费支出预算为5万元，支出决算为1.64万元；公务用车购置费支出预算为0万元，支出决算为0万元；"
+             "公务用车运行维护费支出预算为0万元，支出决算为0万元。")
+    title, key = "七、一般公共预算财政拨款“三公”经费支出决算情况说明", "3.7"
+    assert _check(three.format(a="1.64"), title, key) == []
+    assert sorted(_check(three.format(a="2.64"), title, key)) == [("narrative:amount", "2.64万元"), ("narrative:sum", "2.64万元")]

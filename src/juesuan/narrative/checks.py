@@ -267,6 +267,7 @@ def _check_block(ctx: Ctx, block, bc: BlockClaims) -> None:
         for s in part.sentences:
             _check_sentence(ctx, block, bc, part, s, fy)
         _check_sums(ctx, block, bc, part)
+        _check_totals(ctx, block, bc, part)
         _check_items(ctx, block, bc, part)
 
 
@@ -564,6 +565,41 @@ def _check_sums(ctx: Ctx, block, bc, part: Part) -> None:
                 ctx.emit("narrative:sum", bc, t.sentence, block, t, items=" + ".join(g.text for g in found),
                          computed=format_amount(total), stated_interval=_s(ti), computed_interval=_s(si))
             break
+
+
+def _check_totals(ctx: Ctx, block, bc, part: Part) -> None:
+    """[[total]]: a total and its items stated in words, by concept (the first figure of each after
+    the total; function-coded figures are not these concepts' 合计 and are left out)."""
+    figs = [f for s in part.sentences for f in s.figures
+            if f.kind == "amount" and f.concept and not f.why and not f.code]
+    if len(figs) < 3:
+        return
+    for total, items, optional in ctx.cat.totals:
+        t = next((f for f in figs if f.concept == total), None)
+        if t is None:
+            continue
+        after = figs[figs.index(t) + 1:]
+        first: dict[str, Figure] = {}
+        for f in after:
+            first.setdefault(f.concept, f)
+        chosen: list[Figure] = []
+        missing = 0
+        for alts in items:
+            alt = next((a for a in alts if all(c in first for c in a)), None)
+            if alt is None:
+                missing += 1
+                continue
+            chosen.extend(first[c] for c in alt)
+        if (missing and not optional) or len(chosen) < 2:
+            continue
+        si = Interval.exact(ZERO)
+        for g in chosen:
+            si = si + ctx.tight(g)
+        ti = ctx.tight(t)
+        if not ti.overlaps(si):
+            ctx.emit("narrative:sum", bc, t.sentence, block, t, items=" + ".join(g.text for g in chosen),
+                     computed=format_amount(sum((g.value for g in chosen), ZERO)),
+                     stated_interval=_s(ti), computed_interval=_s(si))
 
 
 def _check_items(ctx: Ctx, block, bc, part: Part) -> None:

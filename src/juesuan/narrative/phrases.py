@@ -70,6 +70,9 @@ class Catalogue:
                 self._section(sid).sums.append((tuple(norm(t) for t in s["total"]),
                                                 tuple(tuple(norm(x) for x in it) for it in s["items"])))
         self.carry = [(c["opening"], c["closing"]) for c in data.get("carry", [])]
+        # [[total]]: (total concept, items as alternatives of concept tuples, optional)
+        self.totals = [(t["total"], tuple(tuple(tuple(a.split("+")) for a in it.split("|")) for it in t["items"]),
+                        bool(t.get("optional", False))) for t in data.get("total", [])]
 
     def _section(self, sid: str) -> Section:
         try:
