@@ -437,6 +437,8 @@ def _check_rate(ctx: Ctx, block, bc, s, f: Figure) -> None:
         return
     ctx.bound.add(id(f))
     ctx.checked.add(id(f))
+    for g in pair.values():  # the 决算 and 预算 figures the rate is computed from
+        ctx.checked.add(id(g))
     if b[0].high <= 0:
         ctx.emit("narrative:zero-base", bc, s, block, f, actual=a[1], base=b[1], what_zh="预算数", what_en="budget")
         return
@@ -501,6 +503,7 @@ def _check_growth(ctx: Ctx, block, bc, s, f: Figure) -> None:
         return  # without --prior a growth rate is checked only against the figures the sentence states
     ctx.bound.add(id(f))
     ctx.checked.add(id(f))
+    ctx.checked.add(id(ch))  # the change is checked with the rate: rate = change / (current - change)
     cur = ctx.tight(base)
     chi = stated(ch)
     change = chi if ch.sign > 0 else Interval(-chi.high, -chi.low)
@@ -596,6 +599,8 @@ def _check_totals(ctx: Ctx, block, bc, part: Part) -> None:
         for g in chosen:
             si = si + ctx.tight(g)
         ti = ctx.tight(t)
+        for g in (t, *chosen):
+            ctx.checked.add(id(g))
         if not ti.overlaps(si):
             ctx.emit("narrative:sum", bc, t.sentence, block, t, items=" + ".join(g.text for g in chosen),
                      computed=format_amount(sum((g.value for g in chosen), ZERO)),
@@ -620,6 +625,9 @@ def _check_items(ctx: Ctx, block, bc, part: Part) -> None:
         for g in items:
             si = si + ctx.tight(g)
         ti = ctx.tight(total)
+        for g in (total, *items):
+            ctx.bound.add(id(g))
+            ctx.checked.add(id(g))
         if not ti.overlaps(si):
             ctx.emit("narrative:items-sum", bc, total.sentence, block, total, n=len(items),
                      computed=format_amount(sum((g.value for g in items), ZERO)),
