@@ -237,11 +237,11 @@ def _check_narrative(inst: Instance, prior: Instance | None, verbose: bool):
         _check_block(ctx, block, bc)
         figs = [f for f in bc.figures()]
         n_found = len(figs)
-        n_bound = sum(1 for f in figs if id(f) in ctx.bound)
+        n_bound = sum(1 for f in figs if id(f) in ctx.bound or id(f) in ctx.checked)
         n_checked = sum(1 for f in figs if id(f) in ctx.checked)
         coverage.append((bc.key, n_found, n_bound, n_checked))
         if verbose:
-            loose = [f for f in figs if id(f) not in ctx.bound]
+            loose = [f for f in figs if id(f) not in ctx.bound and id(f) not in ctx.checked]
             if loose:
                 ctx.findings.append(Finding.of(
                     "narrative:unbound", block.location, file=inst.source, block=bc.key, title=bc.title,
