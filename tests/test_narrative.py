@@ -52,7 +52,6 @@ def test_reference_text_narrative_findings_exactly(reference_json):
         ("narrative:share-over-100", "3.13", "111.14%"),
         # 完成预算的0% of a 0 budget (因公出国, 公务用车购置, 公务用车运行维护): undefined, not wrong
         ("narrative:zero-base", "3.7", "0%"), ("narrative:zero-base", "3.7", "0%"), ("narrative:zero-base", "3.7", "0%"),
-        ("narrative:empty-table", "", ""),  # 09 empty and 第三部分 never says so
     ]), got
     by = {f["code"]: f for f in found}
     w = by["narrative:partial-amount"]
@@ -199,8 +198,7 @@ def test_prior_yoy_claim_against_the_wrong_prior_is_a_finding():
 def _check(text: str, title: str = "一、收入支出决算总体情况说明", key: str = "3.1"):
     inst = load_instance(EXAMPLE_XML)
     inst = Instance(inst.header, list(inst.facts), [NarrativeBlock(key, title, text)], "t.xml")
-    return [(f.code, f.values.get("stated", "")) for f in narrative(check_narrative(inst))
-            if f.code != "narrative:empty-table"]
+    return [(f.code, f.values.get("stated", "")) for f in narrative(check_narrative(inst))]
 
 
 def test_years_dates_entity_and_placeholders():
@@ -337,3 +335,9 @@ def test_sums_stated_in_words():
     title, key = "七、一般公共预算财政拨款“三公”经费支出决算情况说明", "3.7"
     assert _check(three.format(a="1.64"), title, key) == []
     assert sorted(_check(three.format(a="2.64"), title, key)) == [("narrative:amount", "2.64万元"), ("narrative:sum", "2.64万元")]
+
+
+def test_empty_table_must_be_explained_where_the_narrative_has_its_section():
+    title, key = "八、政府性基金预算收入支出决算情况", "3.8"
+    assert _check("2021年度政府性基金预算财政拨款收入0万元。", title, key) == [("narrative:empty-table", "")]
+    assert _check("2021年度本单位没有政府性基金收入，也没有使用政府性基金安排的支出。", title, key) == []

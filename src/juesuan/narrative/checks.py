@@ -73,6 +73,16 @@ def _pct(d: Decimal) -> str:
     return format(d.quantize(Decimal("0.01")), "f")
 
 
+_UNIT_EN = {"万元": " (10k yuan)", "元": " yuan", "亿元": " (100m yuan)", "%": "%"}
+
+
+def _en(f: Figure | None) -> str:
+    """A stated figure in English text: '1960.73 (10k yuan)', '98.99%'."""
+    if f is None:
+        return ""
+    return f.text[: len(f.text) - len(f.unit)] + _UNIT_EN.get(f.unit, "")
+
+
 def _meet(a: Interval, b: Interval) -> Interval | None:
     lo, hi = max(a.low, b.low), min(a.high, b.high)
     return Interval(lo, hi) if lo <= hi else None
@@ -121,8 +131,8 @@ class Ctx:
             return None
         f = inst.get(concept, code)
         if f is None:
-            return Interval.exact(ZERO), ZERO, None, p
-        return Interval.of(f.value, f.decimals), f.value, f, p
+            return Interval.exact(ZERO), ZERO, None, p, concept, code
+        return Interval.of(f.value, f.decimals), f.value, f, p, concept, code
 
     def tight(self, f: Figure) -> Interval:
         """A stated amount's interval, narrowed by its table fact when the two agree."""
@@ -157,14 +167,18 @@ class Ctx:
         elif not loc.file:
             loc = Location(file=self.inst.source, xpath=loc.xpath)
         table = row = column = ""
+        fact: tuple = ()
         if r is not None:
             p = r[3]
             table, row, column = p.table, p.row, p.column
             f = r[2]
             values.setdefault("source", f.origin if f is not None else "")
+            if len(r) > 4:
+                fact = (self.tax.id, self.lay.id, r[4], r[5] or "")
         values.setdefault("stated", fig.text if fig is not None else "")
+        values.setdefault("stated_en", _en(fig) if fig is not None else values["stated"])
         self.findings.append(Finding.of(
-            code, loc, table=table, row=row, column=column, file=self.inst.source,
+            code, loc, table=table, row=row, column=column, file=self.inst.source, fact=fact,
             block=bc.key, title=bc.title, sentence=s.text if len(s.text) <= 400 else s.text[:400] + "…",
             position=str(loc), line_in_block=line_in + 1,
             **values))
@@ -273,7 +287,8 @@ def _check_block(ctx: Ctx, block, bc: BlockClaims) -> None:
 
 def _check_sentence(ctx: Ctx, block, bc: BlockClaims, part: Part, s: Sentence, fy: int) -> None:
     if s.template:
-        ctx.emit("narrative:template", bc, s, block, stated="、".join(dict.fromkeys(s.template)))
+        ctx.emit("narrative:template", bc, s, block, stated="、".join(dict.fromkeys(s.template)),
+                 n=len(dict.fromkeys(s.template)))
     for y, kind in s.years:
         want = fy if kind == "current" else fy - 1
         if y != want:
@@ -281,7 +296,7 @@ def _check_sentence(ctx: Ctx, block, bc: BlockClaims, part: Part, s: Sentence, f
                      where_zh="本年" if kind == "current" else "上年", where_en="this year" if kind == "current" else "last year")
     for y, m, d, text in s.dates:
         if (y, m, d) != (fy, 12, 31):
-            ctx.emit("narrative:date", bc, s, block, stated=text, expected=f"{fy}-12-31")
+            ctx.emit("narrative:date", bc, s, block, stated=text, stated_en=f"{y}-{m:02d}-{d:02d}", expected=f"{fy}-12-31")
     if s.org and norm(s.org) != norm(ctx.inst.header.entity):
         ctx.emit("narrative:entity", bc, s, block, stated=s.org, expected=ctx.inst.header.entity)
     for f in s.figures:
@@ -333,7 +348,7 @@ def _check_counts(ctx: Ctx, block, bc, s: Sentence) -> None:
             ctx.checked.add(id(g))
         total = sum((g.value for g in items), ZERO)
         if total != t.value:
-            ctx.emit("narrative:count-sum", bc, s, block, t, computed=f"{total}{t.unit}")
+            ctx.emit("narrative:count-sum", bc, s, block, t, computed=f"{total}", stated_en=str(t.value))
 
 
 def _check_amount(ctx: Ctx, block, bc, s, f: Figure) -> None:
@@ -345,7 +360,7 @@ def _check_amount(ctx: Ctx, block, bc, s, f: Figure) -> None:
     if r is None:
         return
     ctx.bound.add(id(f))
-    iv, value, fact, _ = r
+    iv, value, fact = r[0], r[1], r[2]
     if f.partial and fact is None:
         return
     ctx.checked.add(id(f))
@@ -374,21 +389,21 @@ def _share_base(ctx: Ctx, part: Part, s: Sentence, f: Figure):
         if best is not None and best[1].actual is not None:
             r = ctx.fact(best[1].actual, best[1].code)
             if r is not None:
-                return r[0], ctx.cell(r, best[1].actual, best[1].code), r
+                return r[0], ctx.cell(r, best[1].actual, best[1].code), r, format_amount(r[1])
         for s2 in part.sentences:  # a figure stated in the same part with that label
             for g in s2.figures:
                 if g.kind == "amount" and g is not f.base and den in g.label:
-                    return ctx.tight(g), g.label + g.text, None
+                    return ctx.tight(g), g.label + g.text, None, _en(g)
             if s2 is s:
                 break
         return None
     if s.total is not None and s.total is not f.base:
-        return ctx.tight(s.total), s.total.label + s.total.text, None
+        return ctx.tight(s.total), s.total.label + s.total.text, None, _en(s.total)
     base = part.section.share_base
     if base:
         r = ctx.fact(base, None)
         if r is not None:
-            return r[0], ctx.cell(r, base, None), r
+            return r[0], ctx.cell(r, base, None), r, format_amount(r[1])
     return None
 
 
@@ -399,7 +414,7 @@ def _check_share(ctx: Ctx, block, bc, part, s, f: Figure) -> None:
     if b is None:
         return
     ctx.bound.add(id(f))
-    den, what, r = b
+    den, what, r, what_en = b
     num = ctx.tight(f.base)
     q = _quot(num, den)
     if q is None:
@@ -409,9 +424,11 @@ def _check_share(ctx: Ctx, block, bc, part, s, f: Figure) -> None:
     mid = (f.base.value / ((den.low + den.high) / 2) * HUNDRED) if den.low > 0 else ZERO
     if not st.overlaps(q):
         ctx.emit("narrative:share", bc, s, block, f, r, numerator=f.base.text, base=what, computed=_pct(mid),
+                 numerator_en=_en(f.base), base_en=what_en,
                  stated_interval=_s(st), computed_interval=_s(q))
     if f.value > HUNDRED:
         ctx.emit("narrative:share-over-100", bc, s, block, f, r, numerator=f.base.text, base=what,
+                 numerator_en=_en(f.base), base_en=what_en,
                  computed=_pct(mid), computed_interval=_s(q))
 
 
@@ -419,14 +436,14 @@ def _pair_value(ctx: Ctx, pair: dict, subj, role: str):
     """(interval, text) of the subject's 决算 or 预算: stated in the text, else its table fact."""
     g = pair.get(role) if pair else None
     if g is not None:
-        return ctx.tight(g), g.text
+        return ctx.tight(g), g.text, _en(g)
     if subj is None or subj[0] is None:
         return None
     c = subj[0].concept(role)
     r = ctx.fact(c, subj[1])
     if r is None:
         return None
-    return r[0], format_amount(r[1]) + "（" + ctx.cell(r, c, subj[1]) + "）"
+    return r[0], format_amount(r[1]) + "（" + ctx.cell(r, c, subj[1]) + "）", format_amount(r[1]) + f" (table {r[3].table})"
 
 
 def _check_rate(ctx: Ctx, block, bc, s, f: Figure) -> None:
@@ -440,13 +457,14 @@ def _check_rate(ctx: Ctx, block, bc, s, f: Figure) -> None:
     for g in pair.values():  # the 决算 and 预算 figures the rate is computed from
         ctx.checked.add(id(g))
     if b[0].high <= 0:
-        ctx.emit("narrative:zero-base", bc, s, block, f, actual=a[1], base=b[1], what_zh="预算数", what_en="budget")
+        ctx.emit("narrative:zero-base", bc, s, block, f, actual=a[1], base=b[1], actual_en=a[2], base_en=b[2])
         return
     q = _quot(a[0], b[0])
     st = stated(f)
     if q is not None and not st.overlaps(q):
         mid = (a[0].low + a[0].high) / (b[0].low + b[0].high) * HUNDRED
         ctx.emit("narrative:rate", bc, s, block, f, actual=a[1], budget=b[1], computed=_pct(mid),
+                 actual_en=a[2], budget_en=b[2],
                  stated_interval=_s(st), computed_interval=_s(q))
 
 
@@ -475,6 +493,7 @@ def _check_change(ctx: Ctx, block, bc, s, f: Figure) -> None:
     signed = Interval(st.low * f.sign, st.high * f.sign) if f.sign > 0 else Interval(-st.high, -st.low)
     if not signed.overlaps(diff):
         ctx.emit("narrative:change", bc, s, block, f, cur, concept=c, direction="增加" if f.sign > 0 else "减少",
+                 signed_en=("+" if f.sign > 0 else "-") + _en(f),
                  table_value=format_amount(cur[1]), prior_value=format_amount(prev[1]),
                  computed=format_amount(cur[1] - prev[1]), stated_interval=_s(signed), computed_interval=_s(diff))
 
@@ -489,13 +508,15 @@ def _check_growth(ctx: Ctx, block, bc, s, f: Figure) -> None:
         ctx.checked.add(id(f))
         if prev[0].high <= 0:
             ctx.emit("narrative:zero-base", bc, s, block, f, cur, actual=format_amount(cur[1]),
-                     base=format_amount(prev[1]), what_zh="上年数", what_en="last year's amount")
+                     base=format_amount(prev[1]), actual_en=format_amount(cur[1]), base_en=format_amount(prev[1]))
             return
         q = _quot(_sub(cur[0], prev[0]), prev[0])
         mid = (cur[1] - prev[1]) / prev[1] * HUNDRED if prev[1] else ZERO
         if q is not None and not signed.overlaps(q):
             ctx.emit("narrative:growth", bc, s, block, f, cur, change=format_amount(cur[1] - prev[1]),
                      prior=format_amount(prev[1]), computed=_pct(mid), stated_interval=_s(signed),
+                     signed_en=("+" if f.sign > 0 else "-") + _en(f), change_en=format_amount(cur[1] - prev[1]),
+                     prior_en=format_amount(prev[1]),
                      computed_interval=_s(q))
         return
     ch, base = f.change, f.base
@@ -510,13 +531,14 @@ def _check_growth(ctx: Ctx, block, bc, s, f: Figure) -> None:
     prev = _sub(cur, change)
     if prev.high <= 0:
         ctx.emit("narrative:zero-base", bc, s, block, f, actual=base.text, base=format_amount(base.value - ch.sign * ch.value),
-                 what_zh="上年数", what_en="last year's amount")
+                 actual_en=_en(base), base_en=format_amount(base.value - ch.sign * ch.value))
         return
     q = _quot(change, prev)
     if q is not None and not signed.overlaps(q):
         p = base.value - ch.sign * ch.value
         mid = ch.sign * ch.value / p * HUNDRED if p else ZERO
         ctx.emit("narrative:growth", bc, s, block, f, change=ch.text, prior=format_amount(p), computed=_pct(mid),
+                 signed_en=("+" if f.sign > 0 else "-") + _en(f), change_en=_en(ch), prior_en=format_amount(p),
                  stated_interval=_s(signed), computed_interval=_s(q))
 
 
@@ -538,7 +560,8 @@ def _check_direction(ctx: Ctx, block, bc, s: Sentence) -> None:
     else:
         ok = ai.overlaps(bi)
     if not ok:
-        ctx.emit("narrative:direction", bc, s, block, stated=word, actual=a[1], budget=b[1],
+        ctx.emit("narrative:direction", bc, s, block, stated=word, actual=a[1], budget=b[1], actual_en=a[2],
+                 budget_en=b[2], word_en="more than" if word in _MORE else ("less than" if word in _LESS else "equal to"),
                  actual_interval=_s(ai), budget_interval=_s(bi))
 
 
@@ -566,6 +589,7 @@ def _check_sums(ctx: Ctx, block, bc, part: Part) -> None:
             if not ti.overlaps(si):
                 total = sum((g.value for g in found), ZERO)
                 ctx.emit("narrative:sum", bc, t.sentence, block, t, items=" + ".join(g.text for g in found),
+                         items_en=" + ".join(_en(g) for g in found),
                          computed=format_amount(total), stated_interval=_s(ti), computed_interval=_s(si))
             break
 
@@ -603,6 +627,7 @@ def _check_totals(ctx: Ctx, block, bc, part: Part) -> None:
             ctx.checked.add(id(g))
         if not ti.overlaps(si):
             ctx.emit("narrative:sum", bc, t.sentence, block, t, items=" + ".join(g.text for g in chosen),
+                     items_en=" + ".join(_en(g) for g in chosen),
                      computed=format_amount(sum((g.value for g in chosen), ZERO)),
                      stated_interval=_s(ti), computed_interval=_s(si))
 
@@ -648,6 +673,8 @@ def _check_empty_tables(ctx: Ctx, blocks) -> None:
         ctx.seen.append(("count", stmt, len(present)))
         if any(f.value != 0 for f in present):
             continue
+        if not any(part.section is sec for _, bc in blocks for part in bc.parts):
+            continue  # the narrative has no part for this table (a 2021-hunan text has no 09 section)
         said = False
         for _, bc in blocks:
             for part in bc.parts:
@@ -657,4 +684,5 @@ def _check_empty_tables(ctx: Ctx, blocks) -> None:
                         said = True
         if not said:
             ctx.findings.append(Finding.of("narrative:empty-table", Location(file=ctx.inst.source), table=tid,
-                                           file=ctx.inst.source, tid=tid, title=tables[tid].title))
+                                           file=ctx.inst.source, tid=tid, title=tables[tid].title,
+                                           title_en=ctx.tax.statements.get(stmt, {}).get("en", tid)))

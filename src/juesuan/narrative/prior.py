@@ -54,6 +54,7 @@ def check_prior(inst: Instance, prior: Instance) -> list[Finding]:
                 loc = Location(file=src, line=loc.line, xpath=loc.xpath)
             out.append(Finding.of(
                 "prior:carry-over", loc, table=p.table, section=p.section, row=p.row, column=p.column, file=src,
+                fact=(tax.id, lay.id, opening, code or ""),
                 opening=format_amount(av), closing=format_amount(bv), difference=format_amount(av - bv),
                 opening_interval=f"[{ai.as_strings()[0]}, {ai.as_strings()[1]}]", closing_interval=f"[{bi.as_strings()[0]}, {bi.as_strings()[1]}]", concept=opening,
                 prior_concept=closing, fact_code=code or "", prior_file=prior.source,
