@@ -25,7 +25,7 @@ TARGET_MS = 1.0
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20
     example = ROOT / "examples" / "liling-2021.xml"
     from juesuan.narrative.checks import _CACHE, check_narrative
 
@@ -36,25 +36,28 @@ def main() -> None:
     real = narrative.run_checks
     off = lambda *a, **k: []  # noqa: E731
     with_, without = [], []
-    for _ in range(7):  # interleaved rounds: the machine is shared
+    for _ in range(25):  # many short interleaved rounds, best of each: the machine is shared
         for fn, out in ((real, with_), (off, without)):
             narrative.run_checks = fn
-            validate_file(example)
             t = time.perf_counter()
             for _ in range(n):
                 validate_file(example)
             out.append((time.perf_counter() - t) * 1000 / n)
     narrative.run_checks = real
     a, b = min(with_), min(without)
-    t = time.perf_counter()
-    for _ in range(n):
-        check_narrative(inst)
-    alone = (time.perf_counter() - t) * 1000 / n
+    runs = []
+    for _ in range(25):
+        t = time.perf_counter()
+        for _ in range(n):
+            real(inst)
+        runs.append((time.perf_counter() - t) * 1000 / n)
+    alone = min(runs)
     print(f"example: {example.name} ({len(inst.narrative)} narrative blocks, {len(_CACHE)} cached)")
     print(f"first extraction and check (one-off): {first:.2f} ms")
     print(f"validate without narrative checks: {b:.3f} ms   with: {a:.3f} ms")
-    print(f"narrative checks add {a - b:.3f} ms per validate (check_narrative alone {alone:.3f} ms); "
-          f"target <= {TARGET_MS:.1f} ms: {'met' if a - b <= TARGET_MS else 'NOT met'}")
+    print(f"narrative checks add {a - b:.3f} ms per validate (the difference of two noisy timings); "
+          f"run_checks alone on the loaded instance {alone:.3f} ms")
+    print(f"target <= {TARGET_MS:.1f} ms: {'met' if max(a - b, alone) <= TARGET_MS else 'NOT met'}")
 
 
 if __name__ == "__main__":
