@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 import shutil
 import subprocess
 from decimal import Decimal
@@ -58,7 +59,11 @@ def test_reference_text_narrative_findings_exactly(reference_json):
     assert w["severity"] == "warning" and (w["table"], w["row"]) == ("06", "30216")
     v = w["values"]
     assert (v["table_value"], v["stated_interval"], v["table_interval"]) == ("14.14", "[14.235, 14.245]", "[14.135, 14.145]")
-    assert "开支培训费14.24万元" in v["sentence"] and " line " in v["position"]
+    assert "开支培训费14.24万元" in v["sentence"]
+    # in the instance, the position is the sentence's line inside its <block> element
+    n = int(v["position"].split(" line ", 1)[1].split()[0])
+    assert (Path(reference_json["files"][0]).read_text("utf-8").splitlines()[n - 1].lstrip()
+            .startswith(('<block key="3.10"', "2021 年本部门开支会议费")))
     assert by["narrative:share-over-100"]["severity"] == "warning"
     assert all(f["severity"] == "error" for f in found if f["code"] == "narrative:template")
     assert all("与上年相比减少（增加）0万元，减少（增长）0%" in f["values"]["sentence"] for f in found
@@ -69,6 +74,15 @@ def test_reference_text_narrative_findings_exactly(reference_json):
         assert "69.08" not in f["values"].get("stated", "") and "1832.39" not in f["values"].get("stated", "")
     cov = by["narrative:coverage"]
     assert cov["severity"] == "info" and cov["values"]["checked"] >= 80 and "已核对" in cov["message_zh"]
+
+
+def test_convert_gives_the_sentence_line_of_the_text_file(tmp_path):
+    res = run_cli("convert", REFERENCE_TXT, "-o", tmp_path / "r.xml", "--format", "json")
+    found = {f["code"]: f for f in json.loads(res.stdout)["findings"] if f["code"].startswith("narrative:")}
+    lines = REFERENCE_TXT.read_text("utf-8").splitlines()
+    # the reader drops blank lines from a block's text; the position counts them back
+    assert lines[found["narrative:partial-amount"]["location"]["line"] - 1].startswith("2021 年本部门开支会议费 150 万元")
+    assert lines[found["narrative:share-over-100"]["location"]["line"] - 1].startswith("根据预算绩效管理要求")
 
 
 def test_reference_warning_says_why_it_is_only_a_warning(reference_json):

@@ -163,7 +163,9 @@ class Ctx:
             n = int(loc.xpath[len("/w:document/w:body/w:p["):-1])
             loc = Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{n + line_in + 1}]")
         elif loc.line is not None:
-            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line + line_in, xpath=loc.xpath)
+            line = _text_source_line(loc, block.text, line_in) if not loc.sheet else None
+            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet,
+                           line=line if line is not None else loc.line + line_in, xpath=loc.xpath)
         elif not loc.file:
             loc = Location(file=self.inst.source, xpath=loc.xpath)
         table = row = column = ""
@@ -215,6 +217,42 @@ def _signature(inst: Instance, prior: Instance | None, seen) -> tuple:
         f = (idx if which == "this" else pidx).get((concept, code or ""))
         out.append(None if f is None else (f.value, f.decimals, f.origin))
     return tuple(out)
+
+
+_SOURCE_LINES: dict[str, list[str]] = {}
+
+
+def _text_source_line(loc: Location, text: str, line_in: int) -> int | None:
+    """The line of a text source (.txt / .md) where line `line_in` of a block's text was read: the
+    reader keeps the non-blank lines after the heading, so count them in the file. None when the
+    location is not a text file that still holds the block."""
+    path = loc.file
+    if not path.lower().endswith((".txt", ".text", ".md", ".markdown")):
+        return None
+    lines = _SOURCE_LINES.get(path)
+    if lines is None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(32 * 1024 * 1024)
+            lines = data.decode("utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            return None
+        if len(_SOURCE_LINES) > 8:
+            _SOURCE_LINES.clear()
+        _SOURCE_LINES[path] = lines
+    body = text.split("\n")
+    if not body or loc.line is None or loc.line > len(lines):
+        return None
+    first = body[0].strip()
+    start = loc.line - 1  # the heading's line: the text may start on it (after the title)
+    nonblank = [i for i in range(start, len(lines)) if lines[i].strip()]
+    if not nonblank:
+        return None
+    j0 = 0 if lines[nonblank[0]].strip().endswith(first) else 1  # text starting on the heading's line, or after it
+    k = j0 + line_in
+    if k >= len(nonblank) or lines[nonblank[k]].strip().lstrip("#*->").strip() != body[line_in].strip():
+        return None
+    return nonblank[k] + 1
 
 
 def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool = False) -> list[Finding]:
