@@ -59,7 +59,7 @@ def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool,
 
     prior_inst = None
     if prior:
-        from .validate import load_valid_instance
+        from .loader import load_valid as load_valid_instance
 
         try:
             prior_inst = load_valid_instance(prior)
@@ -84,10 +84,10 @@ def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool,
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     try:
-        inst = load_valid_instance(file)
+        inst = load_valid(file)
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -161,7 +161,7 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> Non
     percentage computed from the tables (half up to the printed precision), reasons left as
     【请说明原因】 for the unit to fill in (validate flags them until it does)."""
     from .narrative.draft import draft_docx, draft_text
-    from .validate import load_valid_instance
+    from .loader import load_valid as load_valid_instance
 
     if fmt == "docx" and not output:
         _fail(JuesuanError("docx output is binary: give -o FILE"))
@@ -228,22 +228,23 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     try:
+        inst = load_valid(instance)
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .validate import load_valid_instance
 
             from .records import replace
 
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
+            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:

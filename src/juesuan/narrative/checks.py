@@ -127,7 +127,7 @@ class Ctx:
         if inst is None or lay is None:
             return None
         p = lay.place(concept, code)
-        if p is None:
+        if p is None or not inst.has_table(p.table):  # absent is not blank: nothing to compare with
             return None
         f = inst.get(concept, code)
         if f is None:
@@ -195,8 +195,8 @@ _STATEMENT: dict[str, dict[str, str]] = {}
 def _signature(inst: Instance, prior: Instance | None, seen) -> tuple:
     """The values of the facts the checks looked at (and the fact count of the tables whose
     emptiness they judged): equal signatures give equal findings."""
-    idx = inst._idx()
-    pidx = prior._idx() if prior is not None else {}
+    get = inst.facts.get
+    pget = prior.facts.get if prior is not None else None
     out = []
     counts = None
     for which, concept, code in seen:
@@ -214,7 +214,7 @@ def _signature(inst: Instance, prior: Instance | None, seen) -> tuple:
                     counts[st] = counts.get(st, 0) + 1
             out.append(counts.get(concept, 0))
             continue
-        f = (idx if which == "this" else pidx).get((concept, code or ""))
+        f = get(concept, code) if which == "this" else pget(concept, code)
         out.append(None if f is None else (f.value, f.decimals, f.origin))
     return tuple(out)
 
@@ -703,6 +703,8 @@ def _check_empty_tables(ctx: Ctx, blocks) -> None:
     for sec in cat.sections:
         tid = sec.empty_table
         if not tid or tid not in tables:
+            continue
+        if not ctx.inst.has_table(tid):
             continue
         stmt = tables[tid].statement
         concepts = {c for c, con in ctx.tax.concepts.items() if con.statement == stmt}
