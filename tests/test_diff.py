@@ -398,10 +398,18 @@ def test_xlsx_has_one_sheet_per_table_with_old_new_change(tmp_path):
     assert [n[:2] for n in wb.sheetnames[1:]] == ["01", "02", "03", "04", "05", "06", "07"]
     ws = wb[next(n for n in wb.sheetnames if n.startswith("07"))]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[1][:8] == ("区域", "行", "科目名称", "栏", "原值", "新值", "增减", "增减幅度(%)")
-    rec = next(r for r in rows[2:] if r[3] == "公务接待费")
-    assert (rec[0], D(str(rec[4])), D(str(rec[5])), D(str(rec[6])), D(str(rec[7]))) == (
+    # one place column (both reports are 2021-hunan), the sides named as the mode names them
+    assert rows[1] == ("行", "栏", "上年", "本年", "增减", "幅度(%)", "类型", "说明")
+    rec = next(r for r in rows[2:] if r[1] == "公务接待费")
+    assert (rec[0], D(str(rec[2])), D(str(rec[3])), D(str(rec[4])), D(str(rec[5]))) == (
         "决算数", D("0.97"), D("1.64"), D("0.67"), D("69.07"))
+    assert ws.cell(3, 3).number_format == "#,##0.00" and ws.cell(3, 3).border.left.style == "thin"
+    summary = [r for r in wb["概要"].iter_rows(values_only=True)]
+    counts = {r[0]: r[1] for r in summary if r[0] and isinstance(r[1], int)}
+    expected = compare_files(PRIOR_XML, EXAMPLE_XML).counts()
+    assert counts["数值变动（处）"] == expected["changed"] > 0 and counts["新增行（个）"] == expected["rows_added"]
+    assert not any(r[0] in ("changed", "rows_added", "findings_appeared") for r in summary)
+    assert ("项目", "上年", "本年", "增减", "幅度", "说明") in summary
 
 
 def test_xlsx_needs_a_file_on_a_terminal_but_streams_to_a_pipe():
@@ -593,5 +601,5 @@ def test_narrative_changes_in_the_workbook(tmp_path):
     assert run_cli("diff", DRAFT_XML, final, "--format", "xlsx", "-o", out).returncode == 1
     ws = load_workbook(out)["说明文字"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("段落", "标题", "类型", "原文", "新文") and rows[1][:3] == ("3.10", "十、一般性支出情况说明", "改动")
-    assert "14.24" in rows[1][3] and "14.14" in rows[1][4]
+    assert rows[1] == ("段落", "标题", "类型", "原文", "新文") and rows[2][:3] == ("3.10", "十、一般性支出情况说明", "改动")
+    assert "14.24" in rows[2][3] and "14.14" in rows[2][4]

@@ -75,3 +75,61 @@ def header_value(field: str, value: str, lang: str = "zh", limit: int = 0) -> st
 def header_field(field: str, lang: str = "zh") -> str:
     names = HEADER_FIELD_NAMES.get(field, (field, field))
     return names[1 if lang == "en" else 0]
+
+
+# ------------------------------------------------------------------ the one wording table of summaries
+# (the renderers take counts, titles and column heads from here; en plurals by count)
+
+COUNT_WORDS = {  # key of DiffResult.counts(): (zh, en one, en many)
+    "changed": ("数值变动 {n} 处", "{n} value changed", "{n} values changed"),
+    "added": ("新增 {n} 处", "{n} value added", "{n} values added"),
+    "removed": ("删除 {n} 处", "{n} value removed", "{n} values removed"),
+    "rounding": ("尾数差异 {n} 处", "{n} rounding difference", "{n} rounding differences"),
+    "rows_added": ("新增行 {n} 个", "{n} row added", "{n} rows added"),
+    "rows_removed": ("删除行 {n} 个", "{n} row removed", "{n} rows removed"),
+    "findings_appeared": ("审核发现新出现 {n} 条", "{n} check finding appeared", "{n} check findings appeared"),
+    "findings_disappeared": ("审核发现已消失 {n} 条", "{n} check finding disappeared", "{n} check findings disappeared"),
+    "narrative_changed": ("说明文字变动 {n} 段", "{n} narrative block changed", "{n} narrative blocks changed"),
+}
+COUNT_LABELS = {  # the same as a column head (xlsx summary): label, then the number beside it
+    "changed": ("数值变动（处）", "values changed"), "added": ("新增（处）", "values added"),
+    "removed": ("删除（处）", "values removed"), "rounding": ("尾数差异（处）", "rounding differences"),
+    "rows_added": ("新增行（个）", "rows added"), "rows_removed": ("删除行（个）", "rows removed"),
+    "findings_appeared": ("审核发现新出现（条）", "check findings appeared"),
+    "findings_disappeared": ("审核发现已消失（条）", "check findings disappeared"),
+    "narrative_changed": ("说明文字变动（段）", "narrative blocks changed"),
+}
+KEY_COLS = {"zh": ("项目", "上年", "本年", "增减", "幅度", "说明"),
+            "en": ("item", "last year", "this year", "change", "change %", "wording")}
+SIDE_WORDS = {  # (old, new) by mode: year over year the two sides are last year and this year
+    "yoy": (("上年", "本年"), ("last year", "this year")),
+    "draft-final": (("原稿", "新稿"), ("old", "new")),
+    "plain": (("原", "新"), ("old", "new")),
+}
+
+
+def count_text(key: str, n: int, lang: str = "zh") -> str:
+    zh, one, many = COUNT_WORDS[key]
+    return (one if n == 1 else many).format(n=n) if lang == "en" else zh.format(n=n)
+
+
+def count_label(key: str, lang: str = "zh") -> str:
+    return COUNT_LABELS[key][1 if lang == "en" else 0]
+
+
+def side_words(mode: str, lang: str = "zh") -> tuple[str, str]:
+    return SIDE_WORDS.get(mode, SIDE_WORDS["plain"])[1 if lang == "en" else 0]
+
+
+def mode_title(mode: str, old_status: str, new_status: str, lang: str = "zh") -> str:
+    """What the comparison is, by mode and by the two statuses: draft-final of a draft and its final
+    is 草稿与定稿对比; two finals of the same entity and year are 两份定稿对比, and so on."""
+    en = lang == "en"
+    if mode == "yoy":
+        return "year over year" if en else "与上年相比"
+    if mode == "draft-final":
+        a, b = (STATUS_NAMES.get(s, (s, s))[1 if en else 0] for s in (old_status, new_status))
+        if old_status == new_status:
+            return f"two {a} versions" if en else f"两份{a}对比"
+        return f"{a} versus {b}" if en else f"{a}与{b}对比"
+    return "comparison" if en else "两份决算对比"
