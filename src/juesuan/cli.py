@@ -21,18 +21,84 @@ def _fail(err: Exception) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# ---- `-` for stdin/stdout, output suffixes that must match the format
+KNOWN_SUFFIXES = (".xml", ".xlsx", ".xlsm", ".json", ".html", ".htm", ".csv", ".txt", ".pdf", ".tsv", ".zip")
+
+
+def _check_suffix(output: str | None, allowed: tuple[str, ...], what: str) -> None:
+    """Usage error (exit 2) when OUTPUT's suffix names another format than the one written."""
+    if not output or output == "-":
+        return
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix in KNOWN_SUFFIXES and suffix not in allowed:
+        _fail(JuesuanError(f"{output}: {what} is written as {'/'.join(allowed)}, not {suffix}"))
+
+
+def _stdin_file(path: str, default_suffix: str = ".xml") -> str:
+    """PATH itself, or for `-` a temporary file holding stdin (bounded like every input) whose suffix
+    says what it is (.xlsx for a zip, .pdf, .xml, else default_suffix)."""
+    if path != "-":
+        return path
+    import atexit
+    import shutil
+    import tempfile
+
+    from .xmlio import MAX_XML_BYTES
+
+    data = sys.stdin.buffer.read(4 * MAX_XML_BYTES + 1)
+    if len(data) > 4 * MAX_XML_BYTES:
+        _fail(UnusableInput("standard input is too large", "-"))
+    suffix = (".xlsx" if data[:2] == b"PK" else ".pdf" if data[:5] == b"%PDF-"
+              else ".xml" if data.lstrip()[:1] == b"<" else default_suffix)
+    folder = tempfile.mkdtemp(prefix="juesuan-")
+    atexit.register(shutil.rmtree, folder, True)
+    name = os.path.join(folder, "stdin" + suffix)
+    with open(name, "wb") as fh:
+        fh.write(data)
+    return name
+
+
+def _emit(output: str, data: bytes) -> None:
+    """Write DATA to OUTPUT atomically, or to stdout for `-`."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from .xmlio import atomic_write
+
+    atomic_write(output, data)
+
+
+SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: convert, validate, facts, template, export, diff; "
+               "'juesuan --help' lists them, 'juesuan COMMAND --help' explains one)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
+             no_args_is_help=False)
 @click.version_option(__version__, prog_name="juesuan")
-def cli() -> None:
-    """juesuan (决算): convert, check, compare and export department final-accounts disclosures."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """juesuan (决算): convert, check, compare and export department final-accounts disclosures.
+
+    Every FILE argument may be `-` for standard input and every -o FILE may be `-` for standard
+    output. Shell completion (bash): eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source,
+    fish_source for zsh and fish).
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(SHORT_USAGE, err=True)
+        sys.exit(2)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
-              help="text for people, json for machines.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
+              show_default=True, help="text for people, json for machines (with per-file results), html a "
+              "self-contained report page (tables as grids, finding cells coloured and linked), xlsx the "
+              "findings sheet plus the filled tables with the finding cells coloured.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the report to this file (atomically) instead of stdout; `-` is stdout.")
 @LANG
-def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
+def validate(files: tuple[str, ...], fmt: str, output: str | None, lang: str) -> None:
     """Validate instance XML FILES against the XSD and the table rules.
 
     Exit status: 0 all valid, 1 some file has findings of severity error, 2 some file is unusable
@@ -41,16 +107,69 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     from .findings import Report
     from .validate import iter_findings
 
-    report = Report()
-    for path in files:
-        report.files.append(path)
+    _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
+                           "xlsx": (".xlsx",)}[fmt], f"a {fmt} report")
+    if fmt == "xlsx" and (output in (None, "-")) and sys.stdout.isatty():
+        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    paths = [_stdin_file(p) for p in files]
+    shown = dict(zip(paths, files))
+    if fmt in ("html", "xlsx"):
+        from . import report_html as rh
+
+        results = [rh.validate_for_report(p) for p in paths]
+        for res in results:
+            res.path = shown[res.path]
+            if res.unusable:
+                click.echo(f"juesuan: {res.path}: {res.unusable}", err=True)
+        data = rh.render_html(results, lang).encode("utf-8") if fmt == "html" else rh.render_xlsx(results, lang)
         try:
-            report.extend(iter_findings(path))
+            _emit(output or "-", data)
+        except OSError as e:
+            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        errors = any(f.severity == "error" for r in results for f in r.findings)
+        sys.exit(2 if any(r.unusable for r in results) else (1 if errors else 0))
+    report = Report()
+    for path in paths:
+        report.files.append(shown[path])
+        try:
+            report.extend(_as_shown(iter_findings(path), path, shown[path]))
         except JuesuanError as e:
-            report.unusable[path] = e.message if isinstance(e, UnusableInput) else str(e)
+            report.unusable[shown[path]] = e.message if isinstance(e, UnusableInput) else str(e)
             click.echo(f"juesuan: {e}", err=True)
-    click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
+    if fmt == "json":
+        import json
+
+        data = report.to_dict(lang)
+        data["results"] = [_file_result(report, path) for path in report.files]
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = report.to_text(lang)
+    if output and output != "-":
+        try:
+            _emit(output, (text + "\n").encode("utf-8"))
+        except OSError as e:
+            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    else:
+        click.echo(text)
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
+
+
+def _as_shown(findings, path: str, shown: str):
+    """Findings of a file read from stdin name it `-`, not the temporary file."""
+    from .records import replace
+
+    for f in findings:
+        if path != shown and f.file == path:
+            f = replace(f, file=shown)
+        yield f
+
+
+def _file_result(report, path: str) -> dict:
+    """One file's part of validate's JSON: valid, unusable, counts by severity, its findings' indices."""
+    mine = [i for i, f in enumerate(report.findings) if f.file == path]
+    counts = {s: sum(1 for i in mine if report.findings[i].severity == s) for s in ("error", "warning", "info")}
+    return {"file": path, "valid": path not in report.unusable and counts["error"] == 0,
+            "unusable": report.unusable.get(path, ""), "counts": counts, "findings": mine}
 
 
 @cli.command()

@@ -234,7 +234,8 @@ def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: 
             "code": code or _TOTAL[lang],
         }
         text = rule.template(lang).format(**fields)
-        if anchor.origin:
+        at = anchor.location
+        if anchor.origin and anchor.origin != f"{at.sheet}!{at.cell}":  # not when the location says it already
             text += f"（来源：{anchor.origin}）" if lang == "zh" else f" (source: {anchor.origin})"
         msgs[lang] = text
     terms = []

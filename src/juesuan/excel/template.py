@@ -188,6 +188,7 @@ class _Builder:
         self.digests: list[list] = []
         self.findings: list[Finding] = []
         self.placed: set[tuple[str, str]] = set()
+        self.cells: dict[tuple[str, str], tuple[str, str]] = {}  # (concept, code) -> (sheet, cell) of a filled value
         self.facts = {(f.concept, f.code or ""): f.value for f in inst.facts} if inst else {}
 
     # -- cells
@@ -526,6 +527,8 @@ class _Builder:
             cpt = cells.get(col.key)
             if cpt:
                 self._input(ws, r, vstart + k, self._value(cpt, code) if code else None)
+                if code:
+                    self.cells[(cpt, code)] = (ws.title, cell_ref(r, vstart + k))
             else:
                 self._na(ws, r, vstart + k)
 
@@ -566,6 +569,7 @@ class _Builder:
             cpt = cells.get(col.key) if spec.kind != "blank" else None
             if cpt:
                 self._input(ws, r, vstart + k, self._value(cpt, code))
+                self.cells[(cpt, code or "")] = (ws.title, cell_ref(r, vstart + k))
                 mapped.append(f"{cell_ref(r, vstart + k)}={cpt}" + (f":{code}" if code else ""))
             else:
                 self._na(ws, r, vstart + k)
