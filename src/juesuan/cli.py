@@ -159,9 +159,18 @@ def _as_shown(findings, path: str, shown: str):
     from .records import replace
 
     for f in findings:
-        if path != shown and f.file == path:
-            f = replace(f, file=shown)
+        if path != shown:
+            f = _renamed(f, path, shown)
         yield f
+
+
+def _renamed(f, path: str, shown: str):
+    """A finding about the temporary file that holds stdin, about `-` instead."""
+    from .records import replace
+
+    if f.location.file == path:
+        f = replace(f, location=replace(f.location, file=shown))
+    return replace(f, file=shown) if f.file == path else f
 
 
 def _file_result(report, path: str) -> dict:
@@ -173,8 +182,9 @@ def _file_result(report, path: str) -> dict:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv (one header line, then one line per fact) or json (a list of records).")
 @click.option("--layout", default=None, help="Place facts in this layout instead of the instance's own.")
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
@@ -182,24 +192,35 @@ def facts(file: str, fmt: str, layout: str | None) -> None:
     from .validate import load_valid_instance
 
     try:
-        inst = load_valid_instance(file)
+        inst = load_valid_instance(_stdin_file(file))
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
     click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
+STATUS = click.Choice(["draft", "final"])
+
+
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Instance XML to write.")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Instance XML to write; `-` writes it to stdout (the summary then goes to stderr).")
 @click.option("--entity", default=None, help="Entity name, when the document does not say it.")
 @click.option("--year", type=int, default=None, help="Fiscal year, when the document does not say it.")
 @click.option("--layout", default=None, help="Layout id (2021-hunan, 2024-shanghai); guessed from the table titles if omitted.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--status", type=STATUS, default=None,
+              help="Header status of the instance (default: what the document says, else final).")
+@click.option("--uscc", default=None, help="统一社会信用代码 (18 characters) for the header.")
+@click.option("--preparer", default=None, help="Preparer (编制人) for the header.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="text for people, json for machines (findings, facts written, per-table summaries).")
 @LANG
-def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, fmt: str, lang: str) -> None:
+def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, status: str | None,
+            uscc: str | None, preparer: str | None, fmt: str, lang: str) -> None:
     """Convert a filled workbook (.xlsx/.xlsm), extracted report text (.txt/.csv/.tsv) or a report
-    PDF into an instance XML, then run the checks and print what was read and found.
+    PDF into an instance XML, then run the checks and print what was read and found. FILE `-`
+    reads standard input (its kind is recognised from its first bytes).
 
     Exit status: 0 converted with no errors, 1 converted but with error findings, 2 unusable input
     (nothing is written then).
@@ -208,17 +229,26 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
 
     from .convert import check_converted, convert_file
     from .findings import Report
-    from .xmlio import atomic_write, instance_to_bytes
+    from .xmlio import instance_to_bytes
 
+    _check_suffix(output, (".xml",), "an instance")
+    shown, path = file, _stdin_file(file, ".txt")
     try:
-        conv = convert_file(file, layout=layout, entity=entity, year=year)
+        conv = convert_file(path, layout=layout, entity=entity, year=year)
+        changes = {k: v for k, v in (("status", status), ("uscc", uscc), ("preparer", preparer)) if v is not None}
+        if changes:
+            conv = replace(conv, instance=conv.instance.with_header(**changes))
         inst = conv.instance
         xml = instance_to_bytes(inst)  # serialized once: validated, then written
-        report = Report(files=[file])
-        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
-        atomic_write(output, xml)
+        report = Report(files=[shown])
+        report.extend(replace(_renamed(f, path, shown), file=shown)
+                      for f in [*conv.findings, *check_converted(conv, xml)])
+        _emit(output, xml)
     except JuesuanError as e:
         _fail(e)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    to_err = output == "-"  # stdout holds the XML: what people read goes to stderr
     if fmt == "json":
         import json
 
@@ -226,12 +256,12 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data["output"] = output
         data["facts"] = len(inst.facts)
         data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=to_err)
     else:
         for line in conv.summaries_en if lang == "en" else conv.summaries:
-            click.echo(line)
-        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)")
-        click.echo(report.to_text(lang))
+            click.echo(line, err=to_err)
+        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)", err=to_err)
+        click.echo(report.to_text(lang), err=to_err)
     sys.exit(1 if report.errors else 0)
 
 
@@ -240,36 +270,46 @@ EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `expo
 
 @cli.command()
 @click.option("--layout", default=DEFAULT_LAYOUT, show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Workbook to write (.xlsx).")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Workbook to write (.xlsx); `-` writes it to stdout.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="How to report what was written: text for people, json for machines.")
 @LANG
 def template(layout: str, output: str, fmt: str, lang: str) -> None:
     """Write the Excel template for a layout: one protected sheet per table, laid out like the
     official table, input cells tinted; fill it in and convert it with `juesuan convert`."""
-    from .excel import write_template
+    from .excel.template import template_bytes
     from .taxonomy import load_taxonomy
 
+    _check_suffix(output, (".xlsx",), "the template")
+    if output == "-" and sys.stdout.isatty():
+        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     try:
         lay = load_taxonomy().layout(layout)
-        write_template(output, lay.id)
+        _emit(output, template_bytes(lay.id))
     except JuesuanError as e:
         _fail(e)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    to_err = output == "-"
     if fmt == "json":
         import json
 
-        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
+        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]},
+                              ensure_ascii=False), err=to_err)
     else:
         click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
-                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）")
+                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）", err=to_err)
 
 
 @cli.command()
-@click.argument("instance", type=click.Path(dir_okay=False))
+@click.argument("instance", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="xlsx: the filled template workbook; xbrl: XBRL 2.1 instance + taxonomy package; "
               "xbrl-json: xBRL-JSON (OIM) + taxonomy package.")
-@click.option("-o", "--output", required=True, type=click.Path(),
-              help="xlsx: the workbook to write; xbrl/xbrl-json: the folder to write into (created if missing).")
+@click.option("-o", "--output", required=True, type=click.Path(allow_dash=True),
+              help="xlsx: the workbook to write (`-`: stdout); xbrl/xbrl-json: the folder to write into "
+              "(created if missing).")
 @click.option("--layout", default=None, help="xlsx: layout of the workbook (default: the instance's own).")
 @LANG
 def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) -> None:
@@ -282,38 +322,46 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     from .findings import Report
 
     findings: list = []
+    if fmt == "xlsx":
+        _check_suffix(output, (".xlsx",), "the workbook")
+        if output == "-" and sys.stdout.isatty():
+            _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    elif output == "-" or os.path.splitext(output)[1].lower() in KNOWN_SUFFIXES:
+        _fail(JuesuanError(f"{output}: {fmt} is written into a folder (instance and taxonomy package), not a file"))
     try:
         if fmt == "xlsx":
-            from .excel import export_xlsx
+            from .excel.template import export_bytes
             from .validate import load_valid_instance
 
-            findings = list(export_xlsx(load_valid_instance(instance), output, layout))
+            data, found = export_bytes(load_valid_instance(_stdin_file(instance)), layout)
+            findings = list(found)
+            _emit(output, data)
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(_stdin_file(instance), output, fmt)
     except JuesuanError as e:
         _fail(e)
     except OSError as e:
         _fail(f"{output}: cannot write: {e.strerror or e}")
     verb = "wrote" if lang == "en" else "已写入"
     for p in written:
-        click.echo(f"{verb} {p}")
+        click.echo(f"{verb} {p}", err=output == "-")
     report = Report(findings=findings, files=[instance])
     if findings:
-        click.echo(report.to_text(lang))
+        click.echo(report.to_text(lang), err=output == "-")
     sys.exit(1 if report.errors else 0)
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("new", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
               show_default=True, help="text for a terminal, json for machines, html one self-contained page, "
               "xlsx one sheet per table (xlsx needs -o unless stdout is redirected).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write to this file (atomically) instead of stdout; `-` is stdout.")
 @click.option("--mode", type=click.Choice(["auto", "draft-final", "yoy", "plain"]), default="auto",
               show_default=True, help="auto: draft-final for the same entity and year, yoy for consecutive "
               "years, else plain.")
@@ -329,15 +377,19 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     """
     from .diff import compare_files, render
 
+    _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
+                           "xlsx": (".xlsx",)}[fmt], f"the {fmt} comparison")
+    output = None if output == "-" else output
     if fmt == "xlsx" and not output and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    if old == "-" and new == "-":
+        _fail(JuesuanError("only one of OLD and NEW can be standard input"))
     try:
-        result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
+        result = compare_files(_stdin_file(old), _stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
+        result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
         data = render(result, fmt, lang)
         if output:
-            from .xmlio import atomic_write
-
-            atomic_write(output, data)
+            _emit(output, data)
     except JuesuanError as e:
         _fail(e)
     except OSError as e:
@@ -354,15 +406,20 @@ def main() -> None:
         rv = cli.main(prog_name="juesuan", standalone_mode=False)
     except click.UsageError as e:
         cmd = e.ctx.command_path if e.ctx else "juesuan"
-        click.echo(f"juesuan: usage: {e.format_message()} (see '{cmd} --help')", err=True)
+        click.echo(f"juesuan: {_one_line(e.format_message())} (see '{cmd} --help')", err=True)
         sys.exit(2)
     except click.ClickException as e:
-        click.echo(f"juesuan: {e.format_message()}", err=True)
+        click.echo(f"juesuan: {_one_line(e.format_message())}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("juesuan: aborted", err=True)
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    """click's message on one line: "Missing option '--format'. Choose from: xlsx, xbrl, xbrl-json"."""
+    return " ".join(message.split())
 
 
 def console() -> None:

@@ -46,7 +46,8 @@ T = {
            "findings": "审核发现", "none": "没有审核发现。", "other": "表外（表头、结构）",
            "cols": ("级别", "位置", "说明", "左边", "右边", "差额", "来源"), "item": "项目",
            "narrative": "说明文字（第三部分）", "unit": "单位：万元", "cell": "单元格",
-           "statuses": {"final": "定稿", "draft": "草稿"}, "back": "回到单元格", "line": "第 {n} 行"},
+           "statuses": {"final": "定稿", "draft": "草稿"}, "back": "回到单元格", "line": "第 {n} 行",
+           "amount": "金额"},
     "en": {"lang": "en", "title": "Validation report", "file": "file", "entity": "entity", "year": "fiscal year",
            "layout": "layout", "status": "status", "valid": "valid: no errors", "invalid": "INVALID: errors found",
            "unusable": "unusable", "counts": "{error} errors, {warning} warnings, {info} infos",
@@ -55,7 +56,8 @@ T = {
            "other": "Outside the tables (header, structure)",
            "cols": ("severity", "place", "message", "left", "right", "difference", "source"), "item": "item",
            "narrative": "Narrative (第三部分)", "unit": "amounts in 10,000 yuan (万元)", "cell": "cell",
-           "statuses": {"final": "final", "draft": "draft"}, "back": "back to the cell", "line": "line {n}"},
+           "statuses": {"final": "final", "draft": "draft"}, "back": "back to the cell", "line": "line {n}",
+           "amount": "amount"},
 }
 
 
@@ -135,7 +137,7 @@ def _amt(v) -> str:
         return str(v)
 
 
-def _rows(block, inst: Instance, codes) -> list[tuple[str, str | None, dict]]:
+def _rows(block, inst: Instance, codes, t_amount: str = "金额") -> list[tuple[str, str | None, dict]]:
     """(label, code, cells) of the block's printed rows, the instance's codes filled into code rows."""
     out = []
     have: dict[str, set[str]] = {}
@@ -157,10 +159,10 @@ def _rows(block, inst: Instance, codes) -> list[tuple[str, str | None, dict]]:
                 out.append((f"{c} {codes.name(c) or ''}".strip(), c, cells))
         elif r.code:
             out.append((f"{r.code} {codes.name(r.code) or ''}".strip(), r.code, cells))
-        elif r.filler or not r.label:
+        elif r.filler or not cells:
             continue
-        else:
-            out.append((r.label, None, cells))
+        else:  # a one-row table (07) prints no row label: name the row by what it holds
+            out.append((r.label or t_amount, None, cells))
     return out
 
 
@@ -177,7 +179,7 @@ def _grid(fi: int, table, inst: Instance, tax, own: dict, other: dict, findings:
             for col in block.columns)
         item = " / ".join(h for h in block.header if h != "行次") or t["item"]
         out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th class="r">{e(item)}</th>{heads}</tr>')
-        for label, code, cells in _rows(block, inst, codes):
+        for label, code, cells in _rows(block, inst, codes, t["amount"]):
             tds = []
             for col in block.columns:
                 cpt = cells.get(col.key)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import unicodedata
 
-from .model import MODE_NAMES, Change, DiffResult
-from .phrasing import amount, header_field, header_value, pct_text, phrase, signed
+from .model import Change, DiffResult
+from .phrasing import (KEY_COLS, amount, count_text, header_field, header_value, mode_title, pct_text, phrase,
+                       side_words, signed)
 
 T = {
     "zh": {
@@ -22,13 +23,10 @@ T = {
         "layout": "版式 {l}",
         "header_changes": "表头变化",
         "info": "（不计为差异）",
-        "summary": "概要：数值变动 {changed} 处，新增 {added} 处，删除 {removed} 处；尾数差异 {rounding} 处{rhidden}；"
-                   "新增行 {rows_added} 个，删除行 {rows_removed} 个",
-        "summary_findings": "；审核发现新出现 {findings_appeared} 条，已消失 {findings_disappeared} 条",
+        "summary": "概要：",
         "rhidden": "（已按 --ignore-rounding 隐藏）",
         "none": "两份决算没有差异。",
         "key": "【主要指标与上年相比】",
-        "key_cols": ("项目", "上年数", "本年数", "增减", "说明"),
         "tables": "【逐表变动】",
         "cols": ("行", "栏", "原值", "新值", "增减", "幅度", "说明"),
         "moved": "原版式位置：{w}",
@@ -43,7 +41,6 @@ T = {
         "appeared": "新出现",
         "disappeared": "已消失",
         "no_findings": "审核发现没有变化。",
-        "summary_narrative": "；说明文字变动 {narrative_changed} 段",
         "narrative_skipped": "；说明文字未比较（有一份没有第三部分）",
         "narrative": "【说明文字（第三部分）的变化】（− 原稿中的句子，+ 新稿中的句子）",
         "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
@@ -59,13 +56,10 @@ T = {
         "layout": "layout {l}",
         "header_changes": "Header changes",
         "info": " (not counted as a difference)",
-        "summary": "Summary: {changed} changed, {added} added, {removed} removed; {rounding} rounding differences{rhidden}; "
-                   "{rows_added} rows added, {rows_removed} rows removed",
-        "summary_findings": "; check findings: {findings_appeared} appeared, {findings_disappeared} disappeared",
+        "summary": "Summary: ",
         "rhidden": " (hidden by --ignore-rounding)",
         "none": "No differences.",
         "key": "[Key totals, year over year]",
-        "key_cols": ("item", "last year", "this year", "change", "wording"),
         "tables": "[Changes table by table]",
         "cols": ("row", "column", "old", "new", "change", "pct", "wording"),
         "moved": "old layout: {w}",
@@ -80,7 +74,6 @@ T = {
         "appeared": "appeared",
         "disappeared": "disappeared",
         "no_findings": "No change in check findings.",
-        "summary_narrative": "; {narrative_changed} narrative blocks changed",
         "narrative_skipped": "; narrative not compared (one report has none)",
         "narrative": "[Narrative (第三部分) changes] (− sentence of the old text, + of the new one)",
         "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
@@ -144,7 +137,7 @@ def _table_block(r: DiffResult, changes: list[Change], t: dict, lang: str) -> li
                 if c.old_place is None:
                     lines.append("      " + t["moved"].format(w=t["unplaced"]))
                 else:
-                    w = c.old_place.where(lang) + f" [{c.old_place.layout}]"
+                    w = c.old_place.where(lang)
                     lines.append("      " + (t["new_unplaced"] if c.new_place is None else "")
                                  + t["moved"].format(w=w))
     return lines
@@ -152,7 +145,8 @@ def _table_block(r: DiffResult, changes: list[Change], t: dict, lang: str) -> li
 
 def render_text(r: DiffResult, lang: str = "zh") -> str:
     t = T["en" if lang == "en" else "zh"]
-    mode = MODE_NAMES[r.mode][1 if lang == "en" else 0]
+    mode = mode_title(r.mode, r.old.status, r.new.status, lang)
+    t = {**t, **dict(zip(("old", "new"), side_words(r.mode, lang)))}
     out = [t["title"].format(mode=mode, how=t["auto"] if r.mode_auto else t["forced"]),
            _hdr(r, "old", t, lang), _hdr(r, "new", t, lang)]
     colon = ": " if lang == "en" else "："
@@ -161,12 +155,17 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
                    f"{header_value(h.field, h.old, lang, 24)} → {header_value(h.field, h.new, lang, 24)}"
                    + ("" if h.material else t["info"]))
     counts = r.counts()
-    s = t["summary"].format(rhidden=t["rhidden"] if r.rounding_hidden else "", **counts)
+    comma, semi = (", ", "; ") if lang == "en" else ("，", "；")
+    groups = [["changed", "added", "removed"], ["rounding"], ["rows_added", "rows_removed"]]
     if r.checked:
-        s += t["summary_findings"].format(**counts)
+        groups.append(["findings_appeared", "findings_disappeared"])
     if r.narrative_compared:
-        s += t["summary_narrative"].format(**counts)
-    elif r.checked:
+        groups.append(["narrative_changed"])
+    parts = [comma.join(count_text(k, counts[k], lang) for k in g) for g in groups]
+    if r.rounding_hidden:
+        parts[1] += t["rhidden"]
+    s = t["summary"] + semi.join(parts)
+    if r.checked and not r.narrative_compared:
         s += t["narrative_skipped"]
     out.append(s + ("." if lang == "en" else "。"))
     out.append(t["unit"])
@@ -174,11 +173,12 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
         out.append(t["none"])
     if r.key_totals:
         out += ["", t["key"]]
-        rows = [t["key_cols"]]
+        rows = [KEY_COLS["en" if lang == "en" else "zh"]]
         for k in r.key_totals:
             rows.append((k.label_en if lang == "en" else k.label_zh, amount(k.old), amount(k.new), signed(k.delta),
+                         pct_text(k.pct),
                          phrase("changed", k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else "—"))
-        out += align(rows, {1, 2, 3})
+        out += align(rows, {1, 2, 3, 4})
     if r.changes:
         out += ["", t["tables"]]
         out += _table_block(r, r.changes, t, lang)
