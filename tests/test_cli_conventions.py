@@ -128,3 +128,19 @@ def test_shell_completion_is_documented():
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "_JUESUAN_COMPLETE=bash_source juesuan" in readme
     assert "_JUESUAN_COMPLETE" in CliRunner().invoke(cli, ["--help"]).output
+
+
+def test_readme_set_up_commands_use_separate_venvs_and_ci_runs_the_readme_test_command():
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    setup = readme.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)\n```", setup, re.S)
+    venvs = [re.search(r"python3 -m venv (\S+)", b).group(1) for b in blocks]
+    assert len(venvs) == 2 and venvs[0] != venvs[1], venvs
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    test_venv = venvs[1]
+    assert f"python3 -m venv {test_venv}\n" in ci and f"{test_venv}/bin/python -m pytest -q" in ci
+    assert f"{test_venv}/bin/pip install -q -e '.[test]'" in ci
+    assert (ROOT / "docs" / "validate-report.png").read_bytes()[:4] == b"\x89PNG"
+    assert (ROOT / "docs" / "diff.png").read_bytes()[:4] == b"\x89PNG"

@@ -209,10 +209,12 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     if not r.narrative_compared and r.checked:
         items.append(t["nskipped"])
     o.append('<ul class="summary">')
-    o.append(f"<li>{e(t['mode'])}: {e(mode)}（{e(t['auto'] if r.mode_auto else t['forced'])}）</li>")
+    colon = ": " if lang == "en" else "："
+    how = t["auto"] if r.mode_auto else t["forced"]
+    o.append(f"<li>{e(t['mode'])}{colon}{e(mode)}{' (' + e(how) + ')' if lang == 'en' else '（' + e(how) + '）'}</li>")
     o.append(f"<li>{e('；'.join(items) if lang != 'en' else '; '.join(items))}</li>")
     for h in r.header_changes:
-        o.append(f"<li>{e(header_field(h.field, lang))}: {e(header_value(h.field, h.old, lang, 40))} → "
+        o.append(f"<li>{e(header_field(h.field, lang))}{colon}{e(header_value(h.field, h.old, lang, 40))} → "
                  f"{e(header_value(h.field, h.new, lang, 40))}{'' if h.material else e(t['info'])}</li>")
     if r.rounding_hidden:
         o.append(f"<li>{e(t['rhidden'])}</li>")
