@@ -10,7 +10,8 @@ workbook is made byte-reproducible: fixed document timestamps and fixed zip entr
 
 from __future__ import annotations
 
-from ..lazyre import lazy
+import re
+
 from .model import KINDS, Change, DiffResult
 from .phrasing import (KEY_COLS, count_label, header_field, header_value, mode_title, phrase, side_words)
 
@@ -35,7 +36,7 @@ KIND = {"zh": {"changed": "变动", "added": "新增", "removed": "删除", "rou
         "en": {"changed": "changed", "added": "added", "removed": "removed", "rounding": "rounding"}}
 FILLS = {"changed": "FFE08A", "added": "B9F0C0", "removed": "F9C0C0", "rounding": "DDE6FB"}
 AMOUNT, PCT = "#,##0.00", "0.00"
-_BAD_SHEET = lazy(r"[\[\]:*?/\\]")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
