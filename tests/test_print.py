@@ -33,6 +33,9 @@ def pdfs(tmp_path_factory):
         assert export_xlsx(inst, files[-1], lay) == []
         files.append(tmp / f"template-{lay}.xlsx")
         write_template(files[-1], lay)
+    draft = inst.with_header(status="draft", preparer="张三", date="2022-08-31")
+    files.append(tmp / "export-draft.xlsx")
+    assert export_xlsx(draft, files[-1]) == []
     files.append(tmp / "diff.xlsx")
     files[-1].write_bytes(render(compare_files(EXAMPLES / "liling-2021-draft.xml", EXAMPLE_XML), "xlsx"))
     return tmp, to_pdf(files, tmp / "pdf")
@@ -56,21 +59,32 @@ def test_each_table_prints_on_one_page_without_overflow(pdfs, layout, kind):
     tmp, out = pdfs
     pdf = out[f"{kind}-{layout}"]
     pages = _table_pages(pdf, layout)
-    # the cover (header fields) is page 1, then one page per table, in order
-    assert pages == {tid: [i + 2] for i, tid in enumerate(pages)}, pages
-    assert page_count(pdf) == 10
-    assert "部门（单位）名称" in page_texts(pdf)[0]
+    # one page per table, in order; the cover is an entry form and is not printed (its fields are
+    # in each page's header and footer)
+    assert pages == {tid: [i + 1] for i, tid in enumerate(pages)}, pages
+    assert page_count(pdf) == 9
+    assert "部门（单位）名称" not in "".join(page_texts(pdf))
     for page in range(1, page_count(pdf) + 1):
         assert overflowing_words(pdf, page, tmp) == [], (kind, layout, page)
 
 
 def test_export_page_carries_entity_table_and_page_number(pdfs):
     _, out = pdfs
-    text = page_texts(out["export-2021-hunan"])[2]
-    assert "醴陵市网格化管理服务中心" in text.splitlines()[0]
-    assert "收入决算表（公开02表）" in text and "第 3 页，共 10 页" in text
+    text = page_texts(out["export-2021-hunan"])[1]
+    assert "醴陵市网格化管理服务中心" in text.splitlines()[0] and "2021 年度决算" in text.splitlines()[0]
+    assert "收入决算表（公开02表）" in text and "第 2 页，共 9 页" in text
     # 02's code rows: six codes of the example and one spare row, not 30 blank rows
     assert "2101102" in text and "事业单位医疗" in text
+
+
+def test_a_draft_says_so_on_every_page_with_preparer_and_date(pdfs):
+    _, out = pdfs
+    pages = page_texts(out["export-draft"])
+    assert len(pages) == 9
+    for text in pages:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        assert "2021 年度决算（草稿）" in lines[0]
+        assert "编制人：张三" in lines[-1] and "编制日期：2022-08-31" in lines[-1]
 
 
 def test_overflow_check_sees_a_header_written_over_its_border(tmp_path):

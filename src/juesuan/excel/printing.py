@@ -86,12 +86,20 @@ def sheet_size(ws, last_col: int | None = None) -> tuple[float, float]:
     return w, h
 
 
+def no_print(ws, cell: str) -> None:
+    """Keep a sheet off paper: its print area is one empty cell, and an empty page is not printed
+    (OOXML has no "do not print this sheet" flag). Used for the template's cover, an entry form whose
+    header fields print in every table page's header and footer instead."""
+    ws.print_area = cell
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&&")
 
 
 def page_setup(ws, *, title_rows: tuple[int, int] | None = None, left: str = "", center: str = "",
-               right: str = "", footer: str = "第 &P 页，共 &N 页", last_col: int | None = None) -> str:
+               right: str = "", footer: str = "第 &P 页，共 &N 页", footer_left: str = "", footer_right: str = "",
+               last_col: int | None = None) -> str:
     """A4, the orientation that prints the sheet at the larger scale, one page wide, one page tall
     when the scale stays at least MIN_SCALE_ONE_PAGE, title rows repeated on every page, margins,
     header (left / center / right texts) and footer (page number). Returns the orientation."""
@@ -125,4 +133,7 @@ def page_setup(ws, *, title_rows: tuple[int, int] | None = None, left: str = "",
     if footer:
         ws.oddFooter.center.text = footer
         ws.oddFooter.center.size = 9
+    for part, text in ((ws.oddFooter.left, footer_left), (ws.oddFooter.right, footer_right)):
+        if text:
+            part.text, part.size = _escape(text), 9
     return orientation

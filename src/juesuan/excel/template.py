@@ -296,6 +296,9 @@ class _Builder:
         ws.column_dimensions["A"].width = 24
         ws.column_dimensions["B"].width = 96
         _finish_sheet(ws, center=title, left=self.layout.zh)
+        from .printing import no_print
+
+        no_print(ws, "D1")  # the printed tables carry entity, year, status, preparer and date themselves
 
     # -- a table sheet
     def table_sheet(self, table: Table) -> None:
@@ -354,10 +357,12 @@ class _Builder:
             for k in range(len(b.columns)):
                 ws.column_dimensions[col_letter(s + len(b.header) + k)].width = 13 if len(b.columns) > 1 else 15
         ws.freeze_panes = cell_ref(first_data, 1)
+        h = self.inst.header if self.inst else None
         _finish_sheet(ws, title_rows=(1, first_data - 1), last_col=c - 1,
-                      left=self.inst.header.entity if self.inst else "部门决算公开表",
-                      center=f"{table.title}（公开{table.id}表）",
-                      right=f"{self.inst.header.fiscal_year} 年度决算" if self.inst else "")
+                      left=h.entity if h else "部门决算公开表", center=f"{table.title}（公开{table.id}表）",
+                      right=(f"{h.fiscal_year} 年度决算" + ("（草稿）" if h.status == "draft" else "")) if h else "",
+                      footer_left=f"编制人：{h.preparer}" if h and h.preparer else "",
+                      footer_right=f"编制日期：{h.date}" if h and h.date else "")
         self.digests.append(["sheet", ws.title, table.id, sheet_digest(self._fixed)])
 
     def _codes_needed(self, table: Table) -> list[dict[int, list[str]]]:
