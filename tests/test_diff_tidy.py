@@ -81,3 +81,20 @@ def test_english_counts_have_plurals():
     assert "1 row added" in text and "1 rows" not in text and "112 values changed" in text
     html = render(r, "html", "en").decode()
     assert "1 row added" in html and "1 rows" not in html
+
+
+def test_renderers_take_their_words_from_the_one_wording_table():
+    """No Chinese word is spelled inside render_text/html/xlsx: they print phrasing.WORDS (and the
+    count and title helpers beside it), so a term is worded once for every format."""
+    import ast
+
+    from .conftest import ROOT
+
+    for name in ("render_text.py", "render_html.py", "render_xlsx.py"):
+        tree = ast.parse((ROOT / "src" / "juesuan" / "diff" / name).read_text("utf-8"))
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                      and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        words = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                 and id(n) not in docstrings and re.search(r"[\u4e00-\u9fff]", n.value)]
+        assert words == [], (name, words)

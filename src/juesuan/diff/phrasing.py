@@ -77,8 +77,77 @@ def header_field(field: str, lang: str = "zh") -> str:
     return names[1 if lang == "en" else 0]
 
 
-# ------------------------------------------------------------------ the one wording table of summaries
-# (the renderers take counts, titles and column heads from here; en plurals by count)
+# ------------------------------------------------------------------ the one wording table
+# Every word the text, html and xlsx renderers print comes from here (zh, en), so that a term is
+# worded once: `wording(lang)` gives the table of one language; counts and titles below.
+
+WORDS: dict[str, tuple] = {
+    "title": ("决算对比", "Comparison"),
+    "summary": ("概要", "Summary"),
+    "mode": ("模式", "Mode"),
+    "auto": ("按表头判断", "from the headers"),
+    "forced": ("按指定模式", "mode given"),
+    "field": ("项目", "field"),
+    "file": ("文件", "file"),
+    "year": ("{y} 年度", "FY {y}"),
+    "layout_of": ("版式 {l}", "layout {l}"),
+    "header_changes": ("表头变化", "Header changes"),
+    "info": ("（不计为差异）", " (not counted as a difference)"),
+    "rhidden": ("（已按 --ignore-rounding 隐藏）", " (hidden by --ignore-rounding)"),
+    "none": ("两份决算没有差异。", "No differences."),
+    "unit": ("金额单位：万元", "Amounts in 10,000 yuan (万元)"),
+    "key": ("主要指标与上年相比", "Key totals, year over year"),
+    "tables": ("逐表变动", "Changes table by table"),
+    "table": ("{t}表 {title}", "Table {t} {title}"),
+    "other": ("未列入表格的数据", "Facts not printed in a table"),
+    "other_short": ("其他", "other"),
+    "row": ("行", "row"),
+    "column": ("栏", "column"),
+    "delta": ("增减", "change"),
+    "pct": ("幅度", "change %"),
+    "pct_unit": ("幅度(%)", "change (%)"),
+    "kind": ("类型", "kind"),
+    "wording": ("说明", "wording"),
+    "place": ("位置", "place"),
+    "new_place": ("位置（新版式）", "place (new layout)"),
+    "old_place": ("位置（原版式）", "place (old layout)"),
+    "moved": ("原版式位置：{w}", "old layout: {w}"),
+    "no_place": ("（本版式无此栏）", "(no cell in this layout)"),
+    "new_unplaced": ("新版式无此栏；", "no cell in the new layout; "),
+    "amount_row": ("金额", "amount"),
+    "counts": ("差异数", "differences"),
+    "rows": ("新增与删除的行", "Rows added and removed"),
+    "row_added": ("新增行", "added"),
+    "row_removed": ("删除行", "removed"),
+    "rounding_prefix": ("尾数 ", "Rounding "),
+    "rounding_heading": ("尾数差异", "Rounding differences"),
+    "rounding_note": ("（|差额| 不超过两值小数位的舍入误差，如 0.01 万元；不计入数值变动）",
+                      " (within rounding of the two values' decimals, e.g. 0.01; not counted as changes)"),
+    "findings": ("审核发现的变化", "Check findings that changed"),
+    "findings_short": ("审核发现", "Findings"),
+    "appeared": ("新出现", "appeared"),
+    "disappeared": ("已消失", "disappeared"),
+    "no_findings": ("审核发现没有变化。", "No change in check findings."),
+    "finding_cols": (("变化", "表", "位置", "说明"), ("change", "table", "place", "message")),
+    "narrative": ("说明文字（第三部分）的变化", "Narrative (第三部分) changes"),
+    "narrative_short": ("说明文字", "Narrative"),
+    "narrative_legend": ("（− 原稿中的句子，+ 新稿中的句子）", " (− sentence of the old text, + of the new one)"),
+    "narrative_cols": (("段落", "标题", "类型", "原文", "新文"), ("key", "title", "kind", "old", "new")),
+    "nskipped": ("说明文字未比较（有一份没有第三部分）", "narrative not compared (one report has none)"),
+    "nkind": ({"changed": "改动", "added": "新增", "removed": "删除"},
+              {"changed": "changed", "added": "added", "removed": "removed"}),
+    "kinds": ({"changed": "变动", "added": "新增", "removed": "删除", "rounding": "尾数差异"},
+              {"changed": "changed", "added": "added", "removed": "removed", "rounding": "rounding"}),
+    "legend": ((("chg", "数值变动"), ("add", "新增"), ("del", "删除"), ("rnd", "尾数差异")),
+               (("chg", "changed"), ("add", "added"), ("del", "removed"), ("rnd", "rounding"))),
+}
+
+
+def wording(lang: str = "zh") -> dict:
+    """WORDS in one language: {key: text}."""
+    i = 1 if lang == "en" else 0
+    return {k: v[i] for k, v in WORDS.items()}
+
 
 COUNT_WORDS = {  # key of DiffResult.counts(): (zh, en one, en many)
     "changed": ("数值变动 {n} 处", "{n} value changed", "{n} values changed"),

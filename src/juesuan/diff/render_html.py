@@ -12,7 +12,7 @@ from ..model import format_amount
 from ..taxonomy import load_taxonomy
 from .model import Change, DiffResult
 from .phrasing import (KEY_COLS, amount, count_text, header_field, header_value, mode_title, pct_text, phrase,
-                       side_words, signed)
+                       side_words, signed, wording)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5em;color:#222;line-height:1.45}
@@ -33,45 +33,6 @@ table.grid th{min-width:4.5em}table.grid th.r{min-width:8em;text-align:left}tabl
 h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}th,td{padding:.1em .3em}
 section#changes>h2:first-child{break-before:auto}}
 """
-
-T = {
-    "zh": {
-        "lang": "zh-CN", "title": "决算对比", "summary": "概要", "field": "项目", "old": "原", "new": "新",
-        "file": "文件", "none": "两份决算没有差异。", "unit": "金额单位：万元",
-        "nskipped": "说明文字未比较（有一份没有第三部分）",
-        "narrative": "说明文字（第三部分）的变化", "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
-        "rhidden": "尾数差异已按 --ignore-rounding 隐藏", "info": "（不计为差异）",
-        "key": "主要指标与上年相比",
-        "tables": "逐表变动", "table": "{t}表 {title}", "other": "未列入表格的数据",
-        "place": "位置", "new_place": "位置（新版式）", "old_place": "位置（原版式）", "delta": "增减", "pct": "幅度",
-        "wording": "说明", "amount_row": "金额",
-        "no_place": "（本版式无此栏）", "rowhead": "行",
-        "rows": "新增与删除的行", "row_added": "新增行", "row_removed": "删除行",
-        "rounding": "尾数差异（|差额| 不超过两值小数位的舍入误差，如 0.01 万元；不计入数值变动）",
-        "findings": "审核发现的变化", "appeared": "新出现", "disappeared": "已消失", "no_findings": "审核发现没有变化。",
-        "legend": (("chg", "数值变动"), ("add", "新增"), ("del", "删除"), ("rnd", "尾数差异")),
-        "mode": "模式", "auto": "按表头判断", "forced": "按指定模式",
-    },
-    "en": {
-        "lang": "en", "title": "Comparison", "summary": "Summary", "field": "field", "old": "old", "new": "new",
-        "file": "file", "none": "No differences.", "unit": "Amounts in 10,000 yuan (万元)",
-        "nskipped": "narrative not compared (one report has none)",
-        "narrative": "Narrative (第三部分) changes", "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
-        "rhidden": "rounding differences hidden by --ignore-rounding", "info": " (not counted as a difference)",
-        "key": "Key totals, year over year",
-        "tables": "Changes table by table", "table": "Table {t} {title}", "other": "Facts not printed in a table",
-        "place": "place", "new_place": "place (new layout)", "old_place": "place (old layout)", "delta": "change",
-        "pct": "change %", "wording": "wording", "amount_row": "amount",
-        "no_place": "(no cell in this layout)", "rowhead": "row",
-        "rows": "Rows added and removed", "row_added": "added", "row_removed": "removed",
-        "rounding": "Rounding differences (within rounding of the two values' decimals, e.g. 0.01; not counted)",
-        "findings": "Check findings that changed", "appeared": "appeared", "disappeared": "disappeared",
-        "no_findings": "No change in check findings.",
-        "legend": (("chg", "changed"), ("add", "added"), ("del", "removed"), ("rnd", "rounding")),
-        "mode": "mode", "auto": "from the headers", "forced": "as given",
-    },
-}
-
 
 def e(s) -> str:
     return escape(str(s), quote=True)
@@ -119,7 +80,7 @@ def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]
             f"<th>{e(' '.join(x for x in (col.section, col.group, col.label) if x))}"
             f"{'<br><span class=muted>' + e(col.number) + '</span>' if col.number else ''}</th>"
             for col in block.columns)
-        out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th class="r">{e(t["rowhead"])}</th>{head}</tr>')
+        out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th class="r">{e(t["row"])}</th>{head}</tr>')
         for ri, code in sorted(rows[bi]):
             row = block.rows[ri]
             cells = block.row_cells(row)
@@ -183,10 +144,10 @@ def _tables(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[st
 
 
 def render_html(r: DiffResult, lang: str = "zh") -> str:
-    t = T["en" if lang == "en" else "zh"]
+    t = wording(lang)
     mode = mode_title(r.mode, r.old.status, r.new.status, lang)
     title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
-    o = [f'<!DOCTYPE html>\n<html lang="{t["lang"]}"><head><meta charset="utf-8">',
+    o = [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
          '<meta name="viewport" content="width=device-width, initial-scale=1">',
          f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
          f"<h1>{e(title)}</h1>", '<section id="summary">', f"<h2>{e(t['summary'])}</h2>"]
@@ -217,7 +178,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
         o.append(f"<li>{e(header_field(h.field, lang))}{colon}{e(header_value(h.field, h.old, lang, 40))} → "
                  f"{e(header_value(h.field, h.new, lang, 40))}{'' if h.material else e(t['info'])}</li>")
     if r.rounding_hidden:
-        o.append(f"<li>{e(t['rhidden'])}</li>")
+        o.append(f"<li>{e(t['rounding_heading'] + t['rhidden'].strip())}</li>")
     o.append(f"<li>{e(t['unit'])}</li></ul>")
     if not r.different:
         o.append(f'<p class="none">{e(t["none"])}</p>')
@@ -243,7 +204,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
                      f"{e(t['table'].format(t=x.table, title=x.table_title))} {e(x.code)} {e(x.name)}</li>")
         o.append("</ul></section>")
     if r.shown_rounding():
-        o.append(f'<section id="rounding"><h2>{e(t["rounding"])}</h2>')
+        o.append(f'<section id="rounding"><h2>{e(t["rounding_heading"] + t["rounding_note"])}</h2>')
         o += _tables(r, r.shown_rounding(), lang, t)
         o.append("</section>")
     if r.checked:

@@ -13,27 +13,9 @@ from __future__ import annotations
 import re
 
 from .model import KINDS, Change, DiffResult
-from .phrasing import (KEY_COLS, count_label, header_field, header_value, mode_title, phrase, side_words)
+from .phrasing import (KEY_COLS, count_label, header_field, header_value, mode_title, phrase, side_words,
+                       wording)
 
-W = {
-    "zh": {"title": "决算对比", "summary": "概要", "field": "项目", "file": "文件", "counts": "差异数",
-           "row": "行", "column": "栏", "delta": "增减", "pct": "幅度(%)", "kind": "类型", "wording": "说明",
-           "old_place": "原版式位置", "other": "其他", "rounding": "尾数", "findings": "审核发现",
-           "f_cols": ("变化", "表", "位置", "说明"), "appeared": "新出现", "disappeared": "已消失",
-           "narrative": "说明文字", "n_cols": ("段落", "标题", "类型", "原文", "新文"),
-           "nkind": {"changed": "改动", "added": "新增", "removed": "删除"}, "unit": "单位：万元",
-           "key": "主要指标", "table": "{t}表 {title}", "no_place": "（本版式无此栏）"},
-    "en": {"title": "Comparison", "summary": "Summary", "field": "field", "file": "file", "counts": "differences",
-           "row": "row", "column": "column", "delta": "change", "pct": "change (%)", "kind": "kind",
-           "wording": "wording", "old_place": "place in old layout", "other": "other", "rounding": "Rounding ",
-           "findings": "Findings", "f_cols": ("change", "table", "place", "message"), "appeared": "appeared",
-           "disappeared": "disappeared", "narrative": "Narrative", "n_cols": ("key", "title", "kind", "old", "new"),
-           "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
-           "unit": "amounts in 10,000 yuan", "key": "Key totals", "table": "Table {t} {title}",
-           "no_place": "(no cell in this layout)"},
-}
-KIND = {"zh": {"changed": "变动", "added": "新增", "removed": "删除", "rounding": "尾数差异"},
-        "en": {"changed": "changed", "added": "added", "removed": "removed", "rounding": "rounding"}}
 FILLS = {"changed": "FFE08A", "added": "B9F0C0", "removed": "F9C0C0", "rounding": "DDE6FB"}
 AMOUNT, PCT = "#,##0.00", "0.00"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -114,7 +96,7 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
     from openpyxl import Workbook
 
     L = "en" if lang == "en" else "zh"
-    t = W[L]
+    t = wording(L)
     st = _Styles()
     wb = Workbook()
     wb.worksheets[0].title = "__blank__"
@@ -161,9 +143,9 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
     def table_sheets(changes: list[Change], prefix: str = "") -> None:
         for tid, ttitle, lst in r.by_table(changes):
             heading = t["table"].format(t=tid, title=ttitle) if tid else t["other"]
-            name = f"{prefix}{tid} {ttitle}" if tid else f"{prefix}{t['other']}"
+            name = f"{prefix}{tid} {ttitle}" if tid else f"{prefix}{t['other_short']}"
             s = _Sheet(wb, _sheet_name(name, used), f"{prefix}{heading}", st)
-            cols = [t["row"], t["column"], old_w, new_w, t["delta"], t["pct"], t["kind"], t["wording"]]
+            cols = [t["row"], t["column"], old_w, new_w, t["delta"], t["pct_unit"], t["kind"], t["wording"]]
             if not same_layout:
                 cols.append(t["old_place"])
             s.head(cols)
@@ -171,7 +153,7 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
                 p = c.place
                 kind = "rounding" if c.rounding else c.kind
                 row = " / ".join(x for x in (p.section, p.row_label()) if x) if p else c.code
-                vals = [row or "—", p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, KIND[L][kind],
+                vals = [row or "—", p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, t["kinds"][kind],
                         phrase(c.kind, c.old, c.new, c.delta, c.pct, L)]
                 if not same_layout:
                     vals.append(c.old_place.where(L) if c.old_place else t["no_place"])
@@ -180,18 +162,18 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
             s.finish([30, 22, 12, 12, 11, 9, 9, 30] + ([30] if not same_layout else []), entity, (2, 2))
 
     table_sheets(r.changes)
-    table_sheets(r.shown_rounding(), prefix=t["rounding"] if L == "en" else t["rounding"] + " ")
+    table_sheets(r.shown_rounding(), prefix=t["rounding_prefix"])
     if r.checked and (r.findings_appeared or r.findings_disappeared):
-        s = _Sheet(wb, _sheet_name(t["findings"], used), t["findings"], st)
-        s.head(t["f_cols"])
+        s = _Sheet(wb, _sheet_name(t["findings_short"], used), t["findings"], st)
+        s.head(t["finding_cols"])
         for label, kind, lst in ((t["appeared"], "added", r.findings_appeared),
                                  (t["disappeared"], "removed", r.findings_disappeared)):
             for f in lst:
                 s.line([label, f.table, f.where(L), f.text(L)], fill=st.fills[kind], fill_cols=(1,))
         s.finish([10, 6, 28, 80], entity, (2, 2))
     if r.narrative:
-        s = _Sheet(wb, _sheet_name(t["narrative"], used), t["narrative"], st)
-        s.head(t["n_cols"])
+        s = _Sheet(wb, _sheet_name(t["narrative_short"], used), t["narrative"], st)
+        s.head(t["narrative_cols"])
         for n in r.narrative:
             s.line([n.key, n.title, t["nkind"][n.kind], n.old or "", n.new or ""])
         s.finish([6, 20, 8, 50, 50], entity, (2, 2))
