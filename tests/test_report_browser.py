@@ -96,3 +96,26 @@ def test_report_of_unusable_and_draft_files(tmp_path):
     bad.write_text("not xml", encoding="utf-8")
     res = run_cli("validate", bad, EXAMPLES / "liling-2021-draft.xml", "--format", "html")
     assert res.returncode == 2 and "无法读取" in res.stdout and "草稿" in res.stdout
+
+
+def test_narrative_claims_are_marked_through_the_extension_point():
+    """The narrative checks hand ClaimMark records to render_html; a claim that holds is marked ok, a
+    claim a finding contradicts is marked with its severity and links to that finding."""
+    from juesuan.report_html import ClaimMark, render_html, validate_for_report
+
+    res = validate_for_report(str(EXAMPLE_XML))
+    block = res.instance.narrative[0]
+    words = block.text.split("，")[0][:12]
+    html = render_html([res], claims={res.path: [ClaimMark(block.key, words, "error", 0),
+                                                 ClaimMark(block.key, "不存在的句子", "ok")]})
+    assert f'<a href="#f0-0"><mark class="claim sev-error" data-finding="f0-0">{words}</mark></a>' in html
+    assert 'id="f0-0"' in html and "不存在的句子" not in html
+
+
+def test_report_of_a_schema_invalid_file_lists_its_findings(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text(EXAMPLE_XML.read_text("utf-8").replace("<IncOther code=\"210\">20.00", "<IncOther code=\"210\">2x"),
+                   encoding="utf-8")
+    res = run_cli("validate", bad, "--format", "html")
+    assert res.returncode == 1
+    assert 'data-code="schema:' in res.stdout and "无效" in res.stdout and 'class="grid"' not in res.stdout
