@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import JuesuanError, UnusableInput
+from .errors import JuesuanError
 from .defaults import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
@@ -16,8 +16,20 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sho
                     help="Language of messages and labels.")
 
 
-def _fail(err: Exception) -> None:
-    click.echo(f"juesuan: {err}", err=True)
+def _error_line(err: Exception, lang: str = "zh") -> str:
+    """'juesuan: x.xml: why', the reason in the asked language when the catalogue has it."""
+    text = getattr(err, "text", None)
+    if text is None or not getattr(err, "code", ""):
+        return f"juesuan: {err}"
+    why = text(lang)
+    where = getattr(err, "where", None)
+    if not where:
+        return f"juesuan: {why}"
+    return f"juesuan: {where}：{why}" if lang == "zh" else f"juesuan: {where}: {why}"
+
+
+def _fail(err: Exception, lang: str = "zh") -> None:
+    click.echo(_error_line(err, lang), err=True)
     sys.exit(2)
 
 
@@ -47,7 +59,7 @@ def _stdin_file(path: str, default_suffix: str = ".xml") -> str:
 
     data = sys.stdin.buffer.read(4 * MAX_XML_BYTES + 1)
     if len(data) > 4 * MAX_XML_BYTES:
-        _fail(UnusableInput("standard input is too large", "-"))
+        _fail(JuesuanError("-: standard input is too large"))
     suffix = (".xlsx" if data[:2] == b"PK" else ".pdf" if data[:5] == b"%PDF-"
               else ".xml" if data.lstrip()[:1] == b"<" else default_suffix)
     folder = tempfile.mkdtemp(prefix="juesuan-")
@@ -116,7 +128,7 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, lang: str) ->
     if fmt in ("html", "xlsx"):
         from . import report_html as rh
 
-        results = [rh.validate_for_report(p) for p in paths]
+        results = [rh.validate_for_report(p, lang) for p in paths]
         for res in results:
             res.path = shown[res.path]
             if res.unusable:
@@ -134,13 +146,13 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, lang: str) ->
         try:
             report.extend(_as_shown(iter_findings(path), path, shown[path]))
         except JuesuanError as e:
-            report.unusable[shown[path]] = e.message if isinstance(e, UnusableInput) else str(e)
-            click.echo(f"juesuan: {e}", err=True)
+            report.unusable[shown[path]] = e  # Report renders its reason in the asked language
+            click.echo(_error_line(e, lang), err=True)
     if fmt == "json":
         import json
 
         data = report.to_dict(lang)
-        data["results"] = [_file_result(report, path) for path in report.files]
+        data["results"] = [_file_result(report, path, data["unusable"]) for path in report.files]
         text = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         text = report.to_text(lang)
@@ -173,12 +185,13 @@ def _renamed(f, path: str, shown: str):
     return replace(f, file=shown) if f.file == path else f
 
 
-def _file_result(report, path: str) -> dict:
-    """One file's part of validate's JSON: valid, unusable, counts by severity, its findings' indices."""
+def _file_result(report, path: str, unusable: dict) -> dict:
+    """One file's part of validate's JSON: valid, unusable (its reason), counts by severity, the
+    indices of its findings in `findings`."""
     mine = [i for i, f in enumerate(report.findings) if f.file == path]
     counts = {s: sum(1 for i in mine if report.findings[i].severity == s) for s in ("error", "warning", "info")}
     return {"file": path, "valid": path not in report.unusable and counts["error"] == 0,
-            "unusable": report.unusable.get(path, ""), "counts": counts, "findings": mine}
+            "unusable": unusable.get(path, ""), "counts": counts, "findings": mine}
 
 
 @cli.command()
@@ -245,7 +258,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
                       for f in [*conv.findings, *check_converted(conv, xml)])
         _emit(output, xml)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
     to_err = output == "-"  # stdout holds the XML: what people read goes to stderr
@@ -258,9 +271,11 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
         click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=to_err)
     else:
+        from .catalogue import text
+
         for line in conv.summaries_en if lang == "en" else conv.summaries:
             click.echo(line, err=to_err)
-        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)", err=to_err)
+        click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)), err=to_err)
         click.echo(report.to_text(lang), err=to_err)
     sys.exit(1 if report.errors else 0)
 
@@ -288,7 +303,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
         lay = load_taxonomy().layout(layout)
         _emit(output, template_bytes(lay.id))
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
     to_err = output == "-"
@@ -298,8 +313,9 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
         click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]},
                               ensure_ascii=False), err=to_err)
     else:
-        click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
-                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）", err=to_err)
+        from .catalogue import text
+
+        click.echo(text("wrote-template", lang, path=output, layout=lay.id, tables=len(lay.tables)), err=to_err)
 
 
 @cli.command()
@@ -333,8 +349,11 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
             from .excel.template import export_bytes
             from .validate import load_valid_instance
 
+            from .records import replace
+
             data, found = export_bytes(load_valid_instance(_stdin_file(instance)), layout)
-            findings = list(found)
+            # the report lists a file's findings: they are about this instance
+            findings = [replace(f, file=instance) for f in found]
             _emit(output, data)
             written = [output]
         else:
@@ -342,12 +361,13 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
 
             written = export_xbrl(_stdin_file(instance), output, fmt)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(f"{output}: cannot write: {e.strerror or e}")
-    verb = "wrote" if lang == "en" else "已写入"
+    from .catalogue import text
+
     for p in written:
-        click.echo(f"{verb} {p}", err=output == "-")
+        click.echo(text("wrote", lang, path=p), err=output == "-")
     report = Report(findings=findings, files=[instance])
     if findings:
         click.echo(report.to_text(lang), err=output == "-")
@@ -391,7 +411,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
         if output:
             _emit(output, data)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
     if not output:

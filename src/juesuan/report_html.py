@@ -83,8 +83,9 @@ class FileResult:
     unusable: str = ""
 
 
-def validate_for_report(path: str) -> FileResult:
-    """Validate one file, keeping the instance for the grids (UnusableInput becomes `unusable`)."""
+def validate_for_report(path: str, lang: str = "zh") -> FileResult:
+    """Validate one file, keeping the instance for the grids (UnusableInput becomes `unusable`, its
+    reason in `lang`)."""
     from .checks import check_instance
     from .errors import JuesuanError
     from .schema import validate_schema
@@ -98,7 +99,8 @@ def validate_for_report(path: str) -> FileResult:
         inst = instance_from_tree(tree, path)
         return FileResult(path, list(check_instance(inst)), inst)
     except JuesuanError as e:
-        return FileResult(path, unusable=getattr(e, "message", "") or str(e))
+        why = e.text(lang) if callable(getattr(e, "text", None)) else ""
+        return FileResult(path, unusable=why or getattr(e, "message", "") or str(e))
 
 
 def e(s) -> str:

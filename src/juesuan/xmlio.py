@@ -56,17 +56,17 @@ def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
     try:
         st = os.stat(p)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+        raise UnusableInput.from_os(e, str(path)) from None
     size = st.st_size
     if stat.S_ISDIR(st.st_mode):
-        raise UnusableInput("is a directory", str(path))
+        raise UnusableInput("is a directory", str(path), code="input:directory")
     if size > limit:
         raise UnusableInput(f"file is {size:,} bytes, more than the {limit:,} an instance may have", str(path))
     try:
         with open(p, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+        raise UnusableInput.from_os(e, str(path)) from None
     if len(data) > limit:
         raise UnusableInput(f"file is larger than the {limit:,} bytes an instance may have", str(path))
     return data
