@@ -119,3 +119,27 @@ def test_diff_workbook_prints_in_few_pages_with_chinese_labels(pdfs):
     assert "数值变动" in text and "审核发现新出现" in text
     for page in range(1, page_count(pdf) + 1):
         assert overflowing_words(pdf, page, tmp) == [], page
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_page_setup_of_every_table_sheet(tmp_path, layout):
+    """Without LibreOffice: what the workbook asks the printer for (A4, one page wide, title rows
+    repeated, header with the unit and table, footer with the page number, explicit row heights)."""
+    from openpyxl import load_workbook
+
+    path = tmp_path / "e.xlsx"
+    export_xlsx(load_instance(EXAMPLE_XML), path, layout)
+    wb = load_workbook(path)
+    tables = load_taxonomy().layout(layout).tables
+    for t in tables:
+        ws = next(w for w in wb.worksheets if w["A1"].value == t.title)
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4 and ws.page_setup.fitToWidth == 1
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.orientation in ("portrait", "landscape")
+        assert ws.print_title_rows and ws.print_title_rows.startswith("$1:$")
+        assert ws.oddHeader.left.text == "醴陵市网格化管理服务中心"
+        assert ws.oddHeader.center.text == f"{t.title}（公开{t.id}表）"
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+        assert all(ws.row_dimensions[r].height for r in range(1, ws.max_row + 1))
+    wide = {w.title: w.page_setup.orientation for w in wb.worksheets[1:-1]}
+    assert "landscape" in wide.values()  # the wide tables (04, 07) turn; orientation follows the width
+    assert wb.worksheets[0].print_area  # the cover: kept off paper
