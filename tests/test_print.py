@@ -36,6 +36,10 @@ def pdfs(tmp_path_factory):
     draft = inst.with_header(status="draft", preparer="张三", date="2022-08-31")
     files.append(tmp / "export-draft.xlsx")
     assert export_xlsx(draft, files[-1]) == []
+    from juesuan.report_html import render_xlsx, validate_for_report
+
+    files.append(tmp / "report.xlsx")
+    files[-1].write_bytes(render_xlsx([validate_for_report(str(EXAMPLE_XML))]))
     files.append(tmp / "diff.xlsx")
     files[-1].write_bytes(render(compare_files(EXAMPLES / "liling-2021-draft.xml", EXAMPLE_XML), "xlsx"))
     return tmp, to_pdf(files, tmp / "pdf")
@@ -85,6 +89,16 @@ def test_a_draft_says_so_on_every_page_with_preparer_and_date(pdfs):
         lines = [ln for ln in text.splitlines() if ln.strip()]
         assert "2021 年度决算（草稿）" in lines[0]
         assert "编制人：张三" in lines[-1] and "编制日期：2022-08-31" in lines[-1]
+
+
+def test_validation_workbook_prints_findings_then_the_tables(pdfs):
+    tmp, out = pdfs
+    pdf = out["report"]
+    texts = page_texts(pdf)
+    assert page_count(pdf) == 10 and "决算审核报告" in texts[0] and texts[0].count("错误") >= 4
+    assert "收入决算表（公开02表）" in texts[2]
+    for page in range(1, page_count(pdf) + 1):
+        assert overflowing_words(pdf, page, tmp) == [], page
 
 
 def test_overflow_check_sees_a_header_written_over_its_border(tmp_path):
