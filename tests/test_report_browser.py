@@ -119,3 +119,23 @@ def test_report_of_a_schema_invalid_file_lists_its_findings(tmp_path):
     res = run_cli("validate", bad, "--format", "html")
     assert res.returncode == 1
     assert 'data-code="schema:' in res.stdout and "无效" in res.stdout and 'class="grid"' not in res.stdout
+
+
+def test_printed_report_puts_each_table_on_its_own_page(chromium, tmp_path):  # noqa: F811
+    import subprocess
+
+    from juesuan.taxonomy import load_taxonomy
+
+    from .print_util import need, page_count
+
+    need("pdfinfo", "pdftotext")
+    page = _report(tmp_path)
+    pdf = tmp_path / "report.pdf"
+    res = _run(chromium, tmp_path, *OFFLINE, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert res.returncode == 0 and pdf.exists(), res.stderr[-2000:]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    firsts = [next((ln.strip() for ln in p.splitlines() if ln.strip()), "") for p in text.split("\f")]
+    titles = [f"{t.id}表 {t.title}" for t in load_taxonomy().layout("2021-hunan").tables]
+    # the summary, then one page per table (each table fits its page), then the narrative (two pages)
+    assert firsts[0] == "决算审核报告" and firsts[1:10] == titles
+    assert firsts[10].startswith("说明文字") and page_count(pdf) <= 12

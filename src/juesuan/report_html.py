@@ -34,8 +34,10 @@ td.sev-info,.badge.sev-info,mark.sev-info{background:#cfe3ff}td.term{outline:2px
 td a{color:inherit;text-decoration:none;display:block}.badge{padding:0 .4em;border:1px solid #999;white-space:nowrap}
 mark.ok{background:#c6efce}.muted{color:#666}.sum li{margin:.1em 0}.valid{color:#2a7a2a;font-weight:700}
 .invalid{color:#a00;font-weight:700}.blocks{display:flex;flex-wrap:wrap;gap:0 1.2em;align-items:flex-start}table.findings td{font-size:.92em}table.findings td:first-child,table.findings td:last-child{white-space:nowrap}:target{box-shadow:0 0 0 3px #1f6fd1}
-@media print{body{margin:0}section.tbl{break-before:page}section.tbl table{break-inside:avoid}
-a{color:inherit;text-decoration:none}.noprint{display:none}@page{size:A4 landscape;margin:12mm}}
+@media print{body{margin:0;font-size:7.5pt;line-height:1.25}section.tbl,section.narrative{break-before:page}
+.blocks{flex-wrap:nowrap;gap:0 .8em}th,td{padding:0 .25em}h2{margin:0 0 .3em}h3{margin:.3em 0 .1em}
+table{margin:.1em 0 .4em}a{color:inherit;text-decoration:none}.noprint{display:none}
+@page{size:A4 landscape;margin:8mm}}
 """
 
 T = {
