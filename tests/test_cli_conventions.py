@@ -93,6 +93,12 @@ def test_dash_is_stdin_for_convert_validate_facts_diff_export(tmp_path):
     assert res.returncode == 0 and (tmp_path / "e.xlsx").exists()
 
 
+def test_stdin_is_read_once():
+    for args in (["validate", "-", "-"], ["diff", "-", "-"]):
+        res = _pipe(args, EXAMPLE_XML.read_bytes())
+        assert res.returncode == 2 and b"can be read once" in res.stderr and res.stderr.count(b"\n") == 1
+
+
 def test_convert_sets_status_uscc_and_preparer(tmp_path):
     out = tmp_path / "d.xml"
     res = run_cli("convert", EXAMPLE_XLSX, "-o", out, "--status", "draft", "--uscc", "12430281MB1234567X",

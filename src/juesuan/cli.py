@@ -92,9 +92,9 @@ SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: convert, validate, 
 def cli(ctx: click.Context) -> None:
     """juesuan (决算): convert, check, compare and export department final-accounts disclosures.
 
-    Every FILE argument may be `-` for standard input and every -o FILE may be `-` for standard
-    output. Shell completion (bash): eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source,
-    fish_source for zsh and fish).
+    A file argument may be `-` for standard input (once per command) and -o FILE may be `-` for
+    standard output (not export's xbrl folder). Shell completion (bash):
+    eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
     """
     if ctx.invoked_subcommand is None:
         click.echo(SHORT_USAGE, err=True)
@@ -123,6 +123,8 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, lang: str) ->
                            "xlsx": (".xlsx",)}[fmt], f"a {fmt} report")
     if fmt == "xlsx" and (output in (None, "-")) and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    if files.count("-") > 1:
+        _fail(JuesuanError("standard input (-) can be read once"))
     paths = [_stdin_file(p) for p in files]
     shown = dict(zip(paths, files))
     if fmt in ("html", "xlsx"):
@@ -403,7 +405,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     if fmt == "xlsx" and not output and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     if old == "-" and new == "-":
-        _fail(JuesuanError("only one of OLD and NEW can be standard input"))
+        _fail(JuesuanError("standard input (-) can be read once"))
     try:
         result = compare_files(_stdin_file(old), _stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
         result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
