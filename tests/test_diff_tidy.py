@@ -30,6 +30,10 @@ def test_titles_follow_mode_and_statuses():
     back = compare_files(EXAMPLE_XML, DRAFT)
     assert render(back, "text").decode().startswith("决算对比：定稿与草稿对比")
     assert render(same, "text", "en").decode().startswith("Comparison: two final versions")
+    from juesuan.diff.phrasing import mode_title
+
+    assert mode_title("yoy", "final", "draft") == "与上年相比（本年为草稿）"
+    assert mode_title("yoy", "final", "final", "en") == "year over year"
 
 
 def test_yoy_key_totals_and_sides():

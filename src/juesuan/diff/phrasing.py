@@ -195,6 +195,9 @@ def mode_title(mode: str, old_status: str, new_status: str, lang: str = "zh") ->
     is 草稿与定稿对比; two finals of the same entity and year are 两份定稿对比, and so on."""
     en = lang == "en"
     if mode == "yoy":
+        drafts = [side for side, st in zip(side_words("yoy", lang), (old_status, new_status)) if st == "draft"]
+        if drafts:  # a draft compared with last year says so
+            return f"year over year ({' and '.join(drafts)}: draft)" if en else f"与上年相比（{'、'.join(drafts)}为草稿）"
         return "year over year" if en else "与上年相比"
     if mode == "draft-final":
         a, b = (STATUS_NAMES.get(s, (s, s))[1 if en else 0] for s in (old_status, new_status))
