@@ -334,17 +334,13 @@ def render_xlsx(results: list[FileResult], lang: str = "zh") -> bytes:
     from openpyxl.styles import PatternFill
 
     from .excel.printing import fit_row_heights, page_setup
-    from .excel.template import _Builder, workbook_bytes
-    from .taxonomy import load_taxonomy
+    from .excel.template import export_workbook, workbook_bytes
 
     t = T["en" if lang == "en" else "zh"]
     fills = {"error": "F4A3A3", "warning": "FFD966", "info": "CFE3FF"}
     first = next((r for r in results if r.instance is not None), None)
     if first is not None:
-        tax = load_taxonomy(first.instance.header.taxonomy)
-        b = _Builder(tax, tax.layout(first.instance.header.layout), first.instance, 3, 1, 1)
-        wb = b.build()
-        where = b.cells
+        wb, _, where = export_workbook(first.instance)
     else:
         from openpyxl import Workbook
 
@@ -368,8 +364,9 @@ def render_xlsx(results: list[FileResult], lang: str = "zh") -> bytes:
             continue
         own, _ = _marks(res)
         for i, f in enumerate(res.findings):
-            cell = next(((s, ref) for (cpt, code), idx in own.items() if i in idx
-                         for s, ref in [where.get((cpt, code), ("", ""))] if s and res is first), ("", ""))
+            # the cell of the finding's left-hand fact, in the tables of the first instance
+            keys = [k for k, idx in own.items() if i in idx] if res is first else []
+            cell = next((where[k] for k in keys if k in where), ("", ""))
             v = f.values
             ws.append([res.path, t["sev"].get(f.severity, f.severity), f.where(lang), f.text(lang),
                        f"{cell[0]}!{cell[1]}" if cell[0] else "", _amt(v.get("left")), _amt(v.get("right")),

@@ -652,6 +652,16 @@ def build_workbook(layout_id: str | None = None, inst: Instance | None = None, t
     return wb, b.findings
 
 
+def export_workbook(inst: Instance, layout_id: str | None = None):
+    """(openpyxl Workbook, findings, cells) of an export, cells mapping (concept, code) to the
+    (sheet, cell) its value was written to, for callers that mark cells (validate's workbook)."""
+    tax = load_taxonomy(inst.header.taxonomy)
+    b = _Builder(tax, tax.layout(layout_id or inst.header.layout), inst, EXPORT_CODE_ROWS, EXPORT_CLASS_ROWS,
+                 EXPORT_SPARE)
+    wb = b.build()
+    return wb, b.findings, b.cells
+
+
 def template_bytes(layout_id: str = DEFAULT_LAYOUT) -> bytes:
     wb, _ = build_workbook(layout_id)
     return workbook_bytes(wb)
