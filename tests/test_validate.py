@@ -92,7 +92,7 @@ def test_validate_json_output_has_findings(example_text, tmp_path):
     data = json.loads(res.stdout)
     assert data["valid"] is False
     f = data["findings"][0]
-    assert f["code"] == "schema:cvc-identity-constraint" and f["severity"] == "error"
+    assert f["code"] == "schema:duplicate-fact" and f["severity"] == "error"
     assert {"code", "severity", "table", "message", "values", "location"} <= set(f)
 
 
@@ -221,4 +221,6 @@ def test_unwritable_output_is_one_line_exit_2(cmd, tmp_path):
     res = run_cli(*[a.format(d=missing) for a in cmd])
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
-    assert "cannot write" in res.stderr
+    assert "无法写入" in res.stderr and "文件夹不存在" in res.stderr
+    res = run_cli(*[a.format(d=missing) for a in cmd], "--lang", "en")
+    assert res.returncode == 2 and "cannot write" in res.stderr

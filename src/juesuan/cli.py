@@ -204,10 +204,10 @@ def _file_result(report, path: str, unusable: dict) -> dict:
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     try:
-        inst = load_valid_instance(_stdin_file(file))
+        inst = load_valid(_stdin_file(file))
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -338,6 +338,7 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     if fmt == "xlsx":
@@ -347,13 +348,13 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     elif output == "-" or os.path.splitext(output)[1].lower() in KNOWN_SUFFIXES:
         _fail(JuesuanError(f"{output}: {fmt} is written into a folder (instance and taxonomy package), not a file"))
     try:
+        inst = load_valid(_stdin_file(instance))
         if fmt == "xlsx":
             from .excel.template import export_bytes
-            from .validate import load_valid_instance
 
             from .records import replace
 
-            data, found = export_bytes(load_valid_instance(_stdin_file(instance)), layout)
+            data, found = export_bytes(inst, layout)
             # the report lists a file's findings: they are about this instance
             findings = [replace(f, file=instance) for f in found]
             _emit(output, data)
@@ -361,11 +362,13 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(_stdin_file(instance), output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(f"{output}: cannot write: {e.strerror or e}")
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     from .catalogue import text
 
     for p in written:
@@ -403,7 +406,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
                            "xlsx": (".xlsx",)}[fmt], f"the {fmt} comparison")
     output = None if output == "-" else output
     if fmt == "xlsx" and not output and sys.stdout.isatty():
-        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+        from .errors import OutputError
+
+        _fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
     if old == "-" and new == "-":
         _fail(JuesuanError("standard input (-) can be read once"))
     try:
@@ -415,7 +420,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     if not output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -88,18 +88,15 @@ class FileResult:
 def validate_for_report(path: str, lang: str = "zh") -> FileResult:
     """Validate one file, keeping the instance for the grids (UnusableInput becomes `unusable`, its
     reason in `lang`)."""
-    from .checks import check_instance
     from .errors import JuesuanError
-    from .schema import validate_schema
-    from .xmlio import instance_from_tree, load_tree
+    from .loader import load
+    from .validate import check_present
 
     try:
-        tree = load_tree(path)
-        found = list(validate_schema(tree, path))
-        if found:
-            return FileResult(path, found)
-        inst = instance_from_tree(tree, path)
-        return FileResult(path, list(check_instance(inst)), inst)
+        loaded = load(path)  # the one loader: what validate reads, the report draws
+        if loaded.findings or loaded.instance is None:
+            return FileResult(path, list(loaded.findings))
+        return FileResult(path, check_present(loaded.instance), loaded.instance)
     except JuesuanError as e:
         why = e.text(lang) if callable(getattr(e, "text", None)) else ""
         return FileResult(path, unusable=why or getattr(e, "message", "") or str(e))
