@@ -177,6 +177,12 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     for h in r.header_changes:
         o.append(f"<li>{e(header_field(h.field, lang))}{colon}{e(header_value(h.field, h.old, lang, 40))} → "
                  f"{e(header_value(h.field, h.new, lang, 40))}{'' if h.material else e(t['info'])}</li>")
+    if any(r.tables_absent):  # tables one report's source did not contain: not compared, not "removed"
+        from ..catalogue import render as _render
+
+        for side, ids in zip(side_words("plain", lang), r.tables_absent):  # 原 / 新 report, in any mode
+            if ids:
+                o.append(f"<li>{e(_render('instance:tables-absent', {'side': side, 'tables': list(ids)}, lang))}</li>")
     if r.rounding_hidden:
         o.append(f"<li>{e(t['rounding_heading'] + t['rhidden'].strip())}</li>")
     o.append(f"<li>{e(t['unit'])}</li></ul>")

@@ -94,7 +94,7 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
     if any(r.tables_absent):  # tables one report's source did not contain: not compared, not "removed"
         from ..catalogue import render as _render
 
-        for side, ids in zip(({"zh": "原", "en": "old"}, {"zh": "新", "en": "new"}), r.tables_absent):
+        for side, ids in zip(side_words("plain", lang), r.tables_absent):  # 原 / 新 report, in any mode
             if ids:
                 out.append(_render("instance:tables-absent", {"side": side, "tables": list(ids)}, lang))
     counts = r.counts()
