@@ -77,6 +77,8 @@ def test_report_in_english_and_as_workbook(tmp_path):
     body = re.sub(r"<[^>]+>", " ", html.split("</style>", 1)[1])
     # English words only, except the tables' own labels and names (Chinese layout text)
     assert "错误" not in body and "审核" not in body
+    assert '<th class="r">Total income for the year</th>' in html and "<th>Other income<br>" in html
+    assert '<th class="r">2101102 Medical care of public institutions</th>' in html and "事业单位医疗" not in body.split("Narrative (第三部分)")[0]
     from openpyxl import load_workbook
 
     out = tmp_path / "r.xlsx"

@@ -138,8 +138,14 @@ def _amt(v) -> str:
         return str(v)
 
 
-def _rows(block, inst: Instance, codes, t_amount: str = "金额") -> list[tuple[str, str | None, dict]]:
-    """(label, code, cells) of the block's printed rows, the instance's codes filled into code rows."""
+def _rows(block, inst: Instance, codes, t_amount: str = "金额", lang: str = "zh") -> list[tuple[str, str | None, dict]]:
+    """(label, code, cells) of the block's printed rows, the instance's codes filled into code rows
+    (labels and code names in English with lang="en", where the taxonomy has them)."""
+    en = lang == "en"
+
+    def name(c: str) -> str:
+        return (codes.name(c, "en") if en else None) or codes.name(c) or ""
+
     out = []
     have: dict[str, set[str]] = {}
     for f in inst.facts:
@@ -154,16 +160,16 @@ def _rows(block, inst: Instance, codes, t_amount: str = "金额") -> list[tuple[
                             if r.codes != "class" or len(c) == 3})
             if r.codes == "class" and r.standard:
                 for i, c in enumerate(r.standard):
-                    out.append((f"{cn_ordinal(i + 1)}、{codes.name(c) or c}", c, cells))
+                    out.append((f"{c} {name(c)}" if en else f"{cn_ordinal(i + 1)}、{name(c) or c}", c, cells))
                 found = [c for c in found if c not in r.standard]
             for c in found:
-                out.append((f"{c} {codes.name(c) or ''}".strip(), c, cells))
+                out.append((f"{c} {name(c)}".strip(), c, cells))
         elif r.code:
-            out.append((f"{r.code} {codes.name(r.code) or ''}".strip(), r.code, cells))
+            out.append((f"{r.code} {name(r.code)}".strip(), r.code, cells))
         elif r.filler or not cells:
             continue
         else:  # a one-row table (07) prints no row label: name the row by what it holds
-            out.append((r.label or t_amount, None, cells))
+            out.append(((r.en if en else "") or r.label or t_amount, None, cells))
     return out
 
 
@@ -173,14 +179,20 @@ def _grid(fi: int, table, inst: Instance, tax, own: dict, other: dict, findings:
     for block in table.blocks:
         out.append('<div class="block">')
         if block.section and len(table.blocks) > 1:
-            out.append(f"<h3>{e(block.section)}</h3>")
+            out.append(f"<h3>{e((block.section_en if t['lang'] == 'en' else '') or block.section)}</h3>")
+        en = t["lang"] == "en"
+
+        def head(col) -> str:
+            parts = ((col.section_en or col.section, col.group_en or col.group, col.en or col.label) if en
+                     else (col.section, col.group, col.label))
+            return " ".join(x for x in parts if x)
+
         heads = "".join(
-            f"<th>{e(' '.join(x for x in (col.section, col.group, col.label) if x))}"
-            f"{'<br><span class=muted>' + e(col.number) + '</span>' if col.number else ''}</th>"
+            f"<th>{e(head(col))}{'<br><span class=muted>' + e(col.number) + '</span>' if col.number else ''}</th>"
             for col in block.columns)
-        item = " / ".join(h for h in block.header if h != "行次") or t["item"]
+        item = t["item"] if en else (" / ".join(h for h in block.header if h != "行次") or t["item"])
         out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th class="r">{e(item)}</th>{heads}</tr>')
-        for label, code, cells in _rows(block, inst, codes, t["amount"]):
+        for label, code, cells in _rows(block, inst, codes, t["amount"], t["lang"][:2]):
             tds = []
             for col in block.columns:
                 cpt = cells.get(col.key)
