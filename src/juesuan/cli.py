@@ -305,7 +305,8 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
 @click.argument("instance", type=click.Path(dir_okay=False))
 @click.option("--prior", type=click.Path(dir_okay=False), default=None,
               help="Last year's instance: adds the year-over-year sentences (与上年相比…).")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True,
+              help="text or md (Markdown) for reading and editing, docx a Word document for the accountant.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (atomically); text and md go to stdout without it, docx needs it.")
 def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> None:
