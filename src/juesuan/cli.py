@@ -229,6 +229,67 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     sys.exit(1 if result.different else 0)
 
 
+# ---------------------------------------------------------------- bureau scale: batch, consolidate (issue 14)
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the results: reports/ mirrors the input tree; summary.* at the top.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--resume", is_flag=True, help="Skip inputs whose results are current (same content hash).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Run on this Dask cluster instead of local processes (pip install 'juesuan[dask]').")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@LANG
+def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, scheduler: str | None, fmt: str,
+          lang: str) -> None:
+    """Convert where needed and validate every report in INPUTS (files, folders searched recursively,
+    globs, or @LIST files of one path a line), writing each report's findings and instance under
+    OUTDIR/reports and a summary (CSV, JSON Lines, xlsx, HTML) in OUTDIR.
+
+    Exit status: 0 every report valid, 1 some report has errors or is unusable, or a carry-over
+    between years differs, 2 usage error or nothing to do.
+    """
+    from .batch import Progress, discover, run
+    from .summary import write_summary
+
+    try:
+        found, _ = discover(inputs, exclude=outdir)
+        if not found:
+            raise JuesuanError("no supported input (.xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv) found")
+        progress = Progress(len(found))
+        records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update)
+        progress.close()
+        result = write_summary(outdir, records, lang)
+    except KeyboardInterrupt:
+        click.echo(f"\njuesuan: interrupted; finished reports are kept in {outdir}: run again with --resume", err=True)
+        sys.exit(2)
+    except JuesuanError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(JuesuanError(f"{outdir}: cannot write: {e.strerror or e}"))
+    c = result["counts"]
+    c["resumed"] = sum(1 for r in records if r.get("resumed"))
+    c["skipped_other_types"] = len(other)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"output": outdir, "counts": c}, ensure_ascii=False, sort_keys=True))
+    elif lang == "en":
+        click.echo(f"{c['reports']} reports: {c['valid']} valid, {c['invalid']} invalid, {c['unusable']} unusable"
+                   f"{', %d failed' % c['failed'] if c['failed'] else ''}; {c['carry_over']} carry-over differences; "
+                   f"{c['resumed']} unchanged since the last run; summary in {outdir}/summary.html")
+    else:
+        click.echo(f"共 {c['reports']} 份报告：通过 {c['valid']}，未通过 {c['invalid']}，无法读取 {c['unusable']}"
+                   f"{'，处理失败 %d' % c['failed'] if c['failed'] else ''}；跨年衔接不一致 {c['carry_over']} 处；"
+                   f"{c['resumed']} 份与上次相同未重做；汇总见 {outdir}/summary.html")
+    if other:
+        click.echo((f"juesuan: {len(other)} files of other types skipped" if lang == "en"
+                    else f"juesuan: 跳过 {len(other)} 个其他类型的文件"), err=True)
+    sys.exit(result["exit"])
+
+
 def main() -> None:
     """Entry point. Usage errors are one line on stderr with exit 2, like every other bad input."""
     try:
