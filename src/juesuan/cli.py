@@ -54,20 +54,46 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "parquet"]), default=None,
+              help="csv (default), json, xlsx or parquet (parquet needs juesuan[store]); with -o, "
+              "taken from the file's suffix when not given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout; xlsx and parquet need it.")
+@click.option("--no-bom", is_flag=True, help="CSV file without the UTF-8 BOM (Excel needs the BOM to read Chinese).")
+@click.option("--duckdb", "duckdb_file", type=click.Path(dir_okay=False), default=None,
+              help="Append the rows to table facts of this DuckDB database (created when missing; juesuan[store]).")
+@click.option("--skip-unusable", is_flag=True, help="Skip unusable inputs (one line each on stderr) instead of stopping.")
 @click.option("--layout", default=None, help="Place facts in this layout instead of the instance's own.")
-def facts(file: str, fmt: str, layout: str | None) -> None:
-    """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
-    from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: bool, duckdb_file: str | None,
+          skip_unusable: bool, layout: str | None) -> None:
+    """One record per fact of every input (instances, or sources to convert; folders, globs and @LIST
+    files as for batch): entity, uscc, year, layout, file, table, section, row, column, value, concept,
+    code, labels, row name, source cell.
+
+    Exit status: 0 written, 2 an unusable input (nothing written) or usage error.
+    """
+    from . import store
+
+    def skipped(path: str, e: JuesuanError) -> None:
+        click.echo(f"juesuan: skipped {e}", err=True)
 
     try:
-        inst = load_valid_instance(file)
-        records = fact_records(inst, layout=layout)
+        fmt = store.format_for(output, fmt)
+        if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
+            raise JuesuanError(f"{fmt} output is binary: give -o FILE.{fmt}")
+        rows = store.iter_rows(inputs, layout, skipped if skip_unusable else None)
+        if not skip_unusable:
+            rows = list(rows)  # every input read before anything is written: a bad one writes nothing
+        if duckdb_file:
+            rows = list(rows)
+            store.append_duckdb(rows, duckdb_file)
+        if output:
+            store.write(rows, fmt, output, bom=not no_bom)
+        elif not duckdb_file:
+            click.echo(store.to_text(rows, fmt), nl=False)
     except JuesuanError as e:
         _fail(e)
-    click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
 @cli.command()
@@ -288,6 +314,56 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
         click.echo((f"juesuan: {len(other)} files of other types skipped" if lang == "en"
                     else f"juesuan: 跳过 {len(other)} 个其他类型的文件"), err=True)
     sys.exit(result["exit"])
+
+
+@cli.command()
+@click.argument("units", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Department instance XML to write (the sum of the units).")
+@click.option("--check", "published", type=click.Path(dir_okay=False), default=None,
+              help="Compare this published department instance with the sum of UNITS instead.")
+@click.option("--entity", default=None, help="Name of the department (default: the first unit's name + 等N个单位汇总).")
+@click.option("--uscc", default="", help="The department's 统一社会信用代码.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@LANG
+def consolidate(units: tuple[str, ...], output: str | None, published: str | None, entity: str | None, uscc: str,
+                fmt: str, lang: str) -> None:
+    """部门汇总: write the department instance as the fact-by-fact sum of the UNITS' instances (same
+    fiscal year and layout) and run the table rules on it; or, with --check, report every fact of a
+    published department instance that differs from the sum beyond rounding.
+
+    Exit status: 0 clean, 1 error findings (rules on the sum, or differences with --check), 2 unusable
+    input or a mix of years or layouts.
+    """
+    from . import consolidate as cons
+    from .findings import Report
+    from .validate import load_valid_instance
+
+    if bool(output) == bool(published):
+        _fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"))
+    try:
+        insts = [load_valid_instance(u) for u in units]
+        if published:
+            found = cons.check(load_valid_instance(published), insts)
+            report = Report(findings=found, files=[published])
+        else:
+            from .checks import check_instance
+            from .xmlio import instance_to_bytes, atomic_write
+
+            dept = cons.consolidate(insts, entity=entity, uscc=uscc)
+            dept.source = output
+            atomic_write(output, instance_to_bytes(dept))
+            report = Report(findings=list(check_instance(dept)), files=[output])
+    except JuesuanError as e:
+        _fail(e)
+    if fmt == "json":
+        click.echo(report.to_json(lang))
+    else:
+        if output:
+            click.echo((f"wrote {output} ({len(dept.facts)} facts, the sum of {len(insts)} units)" if lang == "en"
+                        else f"已写入 {output}（{len(dept.facts)} 个数据项，{len(insts)} 个单位之和）"))
+        click.echo(report.to_text(lang))
+    sys.exit(1 if report.errors else 0)
 
 
 def main() -> None:
