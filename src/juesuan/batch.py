@@ -248,7 +248,8 @@ def process(job: tuple[str, str, str, bool]) -> dict:
     doc = {"version": RESULT_VERSION, "file": rel, "sha256": digest, "status": rec["status"], "record": rec,
            "findings": findings}
     # an unreadable file has no hash ("") to resume by: it is tried again next time
-    _write(json_path, json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") + b"\n")
+    # compact separators keep json on its C encoder (indent= switches to the pure-Python one)
+    _write(json_path, json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n")
     return rec
 
 

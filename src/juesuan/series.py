@@ -26,18 +26,24 @@ from .model import Instance, format_amount
 TOLERANCE = Decimal("0.01")  # two printed amounts, each ± 0.005
 
 
+_PAIRS: dict[str, list[tuple[str, str]]] = {}
+
+
 def opening_pairs(tax=None) -> list[tuple[str, str]]:
     """(opening concept, closing concept) pairs of the taxonomy, in concept order."""
     from .taxonomy import load_taxonomy
 
     tax = tax or load_taxonomy()
+    if tax.id in _PAIRS:
+        return _PAIRS[tax.id]
     out = []
     for cid, c in tax.concepts.items():
         if getattr(c, "period", "") == "instant" and "Opening" in cid:
             closing = cid.replace("Opening", "Closing", 1)
             if closing in tax.concepts:
                 out.append((cid, closing))
-    return sorted(out)
+    _PAIRS[tax.id] = sorted(out)
+    return _PAIRS[tax.id]
 
 
 def balances(inst: Instance, tax=None) -> dict:
@@ -47,13 +53,22 @@ def balances(inst: Instance, tax=None) -> dict:
     from .taxonomy import load_taxonomy
 
     tax = tax or load_taxonomy(inst.header.taxonomy)
-    wanted = {c for pair in opening_pairs(tax) for c in pair}
+    wanted = _wanted(tax)
     values = {}
     for f in inst.facts:
         if f.concept in wanted:
             values[f.concept + ("|" + f.code if f.code else "")] = format_amount(f.value)
     return {"year": inst.header.fiscal_year, "layout": inst.header.layout, "taxonomy": inst.header.taxonomy,
             "values": dict(sorted(values.items()))}
+
+
+_WANTED: dict[str, frozenset] = {}
+
+
+def _wanted(tax) -> frozenset:
+    if tax.id not in _WANTED:
+        _WANTED[tax.id] = frozenset(c for pair in opening_pairs(tax) for c in pair)
+    return _WANTED[tax.id]
 
 
 def _as_balances(x, tax) -> dict:
