@@ -328,7 +328,7 @@ def iter_dask(jobs: list, scheduler: str) -> Iterator[dict]:
     except ImportError:
         raise JuesuanError("--scheduler needs dask.distributed: pip install 'juesuan[dask]'") from None
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as e:
         raise JuesuanError(f"cannot reach the Dask scheduler {scheduler}: {e}") from None
     try:

