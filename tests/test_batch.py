@@ -184,3 +184,28 @@ def test_list_file_and_glob(tmp_path):
     assert json.loads(res.stdout)["counts"]["reports"] == 3
     assert sorted(p.name for p in (out / "reports").iterdir()) == [
         "liling-2020.xml.json", "liling-2021-draft.xml.json", "liling-2021.xml.json"]
+
+
+def test_progress_line_only_on_a_terminal(tmp_path):
+    import pty
+
+    out = tmp_path / "out"
+    master, slave = pty.openpty()
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    proc = subprocess.Popen([sys.executable, "-m", "juesuan", "batch", str(EXAMPLES), "-o", str(out), "--jobs", "1"],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    proc.stdout.read()
+    proc.wait(timeout=120)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert b"\r4/4  failed 3" in seen, seen  # done/total, failures, rate, ETA on one line
+    assert b"/s  ETA" in seen

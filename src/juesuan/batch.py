@@ -383,12 +383,14 @@ class Progress:
 
 
 def run(inputs: Iterable[str], outdir: str, jobs: int | None = None, resume: bool = False,
-        scheduler: str | None = None, on_record: Callable[[dict], None] | None = None):
+        scheduler: str | None = None, on_record: Callable[[dict], None] | None = None,
+        discovered: tuple[list, list] | None = None):
     """Process every input; returns the records sorted by file and the skipped other-type files.
 
+    ``discovered``: what ``discover(inputs, exclude=outdir)`` returned, when the caller has it already.
     The summary (juesuan.summary) is written by the caller from these records."""
     os.makedirs(outdir, exist_ok=True)
-    found, other = discover(inputs, exclude=outdir)
+    found, other = discovered or discover(inputs, exclude=outdir)
     outabs = os.path.abspath(outdir)
     todo = [(p, rel, outabs, resume) for p, rel in found]
     records: list[dict] = []

@@ -82,11 +82,12 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
         fmt = store.format_for(output, fmt)
         if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
             raise JuesuanError(f"{fmt} output is binary: give -o FILE.{fmt}")
+        # streamed report by report; a bad input stops it before anything is written: the file is
+        # renamed into place only at the end, the DuckDB append is one transaction, stdout is printed last
         rows = store.iter_rows(inputs, layout, skipped if skip_unusable else None)
-        if not skip_unusable:
-            rows = list(rows)  # every input read before anything is written: a bad one writes nothing
-        if duckdb_file:
+        if duckdb_file and output:
             rows = list(rows)
+        if duckdb_file:
             store.append_duckdb(rows, duckdb_file)
         if output:
             store.write(rows, fmt, output, bom=not no_bom)
@@ -281,11 +282,12 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
     from .summary import write_summary
 
     try:
-        found, _ = discover(inputs, exclude=outdir)
+        found, other = discover(inputs, exclude=outdir)
         if not found:
             raise JuesuanError("no supported input (.xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv) found")
         progress = Progress(len(found))
-        records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update)
+        records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update,
+                             discovered=(found, other))
         progress.close()
         result = write_summary(outdir, records, lang)
     except KeyboardInterrupt:

@@ -273,6 +273,8 @@ if(th)sortBy(th,m[2]==='desc'?'descending':'ascending');}})();"""
 def to_html(reports: list[dict], rules: list[dict], lang: str) -> bytes:
     """One page, no external assets: counts, then the reports table (click a heading to sort; a URL
     ending ``#sort=errors-desc`` opens sorted), each file linking to its findings JSON, then the rules."""
+    from urllib.parse import quote
+
     zh = lang == "zh"
     title = "批量审核汇总" if zh else "Batch validation summary"
     counts: dict[str, int] = {}
@@ -294,7 +296,7 @@ def to_html(reports: list[dict], rules: list[dict], lang: str) -> bytes:
         out.append(f'<tr class="{r["status"]}" data-file={xml_attr(r["file"])}>')
         for k, v in zip(REPORT_FIELDS, cells):
             if k == "file":
-                out.append(f'<td><a href={xml_attr(r["findings_file"])}>{xml_text(str(v))}</a></td>')
+                out.append(f'<td><a href={xml_attr(quote(r["findings_file"]))}>{xml_text(str(v))}</a></td>')
             elif k in numeric:
                 out.append(f'<td class="n">{v}</td>')
             elif k == "status":
