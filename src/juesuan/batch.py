@@ -334,9 +334,13 @@ def iter_dask(jobs: list, scheduler: str) -> Iterator[dict]:
     try:
         n = max(1, sum(client.nthreads().values()))
         futures = client.map(process_chunk, list(_chunks(jobs, _chunk_size(len(jobs), n))), pure=False)
-        for fut in as_completed(futures):
-            yield from fut.result()
-            fut.release()
+        try:
+            for fut in as_completed(futures):
+                yield from fut.result()
+                fut.release()
+        except BaseException:
+            client.cancel(futures)  # Ctrl-C: no task keeps writing after the driver has stopped
+            raise
     finally:
         client.close()
 
