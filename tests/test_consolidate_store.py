@@ -51,7 +51,7 @@ def test_check_reports_exactly_the_changed_fact(tmp_path):
         ("consolidate:differs", "06", "30216", "决算数", "BasicExp", "30216", "28.28", "29.28", "-1.00")]
     assert found[0]["location"]["line"] and found[0]["file"] == str(dept)
     res = run_cli("consolidate", EXAMPLE_XML, unit, "--check", dept, "--lang", "en")
-    assert "department figure 28.28 differs from the sum of the units 29.28" in res.stdout
+    assert "the department reports 28.28 but the units sum to 29.28" in res.stdout
 
 
 def test_check_tolerates_rounding_of_n_printed_figures(tmp_path):

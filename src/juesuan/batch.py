@@ -226,11 +226,11 @@ def process(job: tuple[str, str, str, bool]) -> dict:
         except JuesuanError:  # an unknown taxonomy or layout: the schema findings already say so
             rec["balances"] = None
     except UnusableInput as e:
-        findings = [_finding_dict(_problem("batch:unusable", rel, e.message), rel)]
+        findings = [_finding_dict(_unusable(rel, e), rel)]
     except JuesuanError as e:
-        findings = [_finding_dict(_problem("batch:unusable", rel, str(e)), rel)]
+        findings = [_finding_dict(_problem("batch:unusable", rel, reason=str(e), reason_zh=str(e)), rel)]
     except Exception as e:  # a bug must not stop the batch: the report says so and the rest go on
-        findings = [_finding_dict(_problem("batch:failed", rel, f"{type(e).__name__}: {e}"), rel)]
+        findings = [_finding_dict(_problem("batch:failed", rel, reason=f"{type(e).__name__}: {e}"), rel)]
         rec["status"] = "failed"
     codes: dict[str, int] = {}
     sev: dict[str, str] = {}
@@ -253,11 +253,25 @@ def process(job: tuple[str, str, str, bool]) -> dict:
     return rec
 
 
-def _problem(code: str, rel: str, reason: str):
+def _problem(code: str, rel: str, **values):
     from .findings import Finding
     from .model import Location
 
-    return Finding.of(code, Location(file=rel), reason=reason)
+    return Finding.of(code, Location(file=rel), **values)
+
+
+def _unusable(rel: str, e: UnusableInput):
+    """batch:unusable in both languages: the reason's own translation when the catalogue has one
+    (messages/input.toml), else its English text in both."""
+    reason_zh = e.message
+    if getattr(e, "code", ""):
+        from .catalogue import render
+
+        try:
+            reason_zh = render(e.code, e.values, "zh")
+        except JuesuanError:
+            pass
+    return _problem("batch:unusable", rel, reason=e.message, reason_zh=reason_zh)
 
 
 def process_chunk(jobs: list) -> list[dict]:
