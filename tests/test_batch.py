@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -93,7 +94,7 @@ def test_summary_counts_equal_the_per_report_findings(corpus, batch_run):
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(table) == 120 and {r["状态"] for r in table} == {"通过", "未通过", "无法读取"}
     bad = [r for r in table if r["状态"] == "未通过"]
-    assert all(r["首个错误"].startswith("[rule:T06.hierarchy] 06 302") for r in bad), bad[0]
+    assert all(r["首个错误"].startswith("[rule:T06.hierarchy] 06表 302") for r in bad), bad[0]
 
 
 def test_resume_does_no_work_and_writes_identical_summaries(corpus, batch_run, tmp_path):
@@ -209,3 +210,25 @@ def test_progress_line_only_on_a_terminal(tmp_path):
     os.close(master)
     assert b"\r4/4  failed 3" in seen, seen  # done/total, failures, rate, ETA on one line
     assert b"/s  ETA" in seen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_batch_and_consolidate_speak_one_language(lang, tmp_path):
+    from .test_cli_lang import chinese, english_words
+
+    check = english_words if lang == "zh" else chinese
+    dept = tmp_path / "dept.xml"
+    runs = [run_cli("batch", EXAMPLES, "-o", tmp_path / "out", "--jobs", "1", "--lang", lang),
+            run_cli("consolidate", EXAMPLE_XML, EXAMPLE_XML, "-o", dept, "--lang", lang)]
+    runs.append(run_cli("consolidate", EXAMPLE_XML, EXAMPLES / "liling-2021-draft.xml", "--check", dept, "--lang", lang))
+    for res in runs:
+        assert res.returncode == 1
+        for line in res.stdout.splitlines():
+            assert not check(line), (lang, line)
+    rows = (tmp_path / "out" / "summary.csv").read_text("utf-8-sig").splitlines()
+    for line in rows[1:] + [(tmp_path / "out" / "summary-rules.csv").read_text("utf-8-sig")]:
+        line = line.replace("醴陵市网格化管理服务中心", "")
+        if lang == "en":
+            line = line.split("(source:")[0]  # the workbook's cell reference quotes its Chinese sheet name
+        line = re.sub(r"\b[a-z]+:[A-Za-z0-9.-]+", "", line)  # finding codes are identifiers (rule:T02.row-sum)
+        assert not check(line.replace(",", " ")), (lang, line)

@@ -36,7 +36,7 @@ SOURCE_SUFFIXES = {".xlsx", ".xlsm", ".pdf", ".txt", ".text", ".csv", ".tsv"}
 SUPPORTED = INSTANCE_SUFFIXES | SOURCE_SUFFIXES
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 REPORTS_DIR = "reports"
-RESULT_VERSION = f"juesuan-{__version__}/batch-1"
+RESULT_VERSION = f"juesuan-{__version__}/batch-2"
 
 
 # ---------------------------------------------------------------- finding the inputs
@@ -183,6 +183,7 @@ def _findings_of(path: str, rel: str, data: bytes, outdir: str):
 def _finding_dict(f, rel: str) -> dict:
     d = f.to_dict("zh")
     d.pop("message", None)
+    d["where_zh"], d["where_en"] = f.where("zh"), f.where("en")
     d["file"] = rel
     loc = d.get("location") or {}
     if loc.get("file"):
@@ -240,7 +241,7 @@ def process(job: tuple[str, str, str, bool]) -> dict:
         sev[f["code"]] = f["severity"]
         if f["severity"] == "error" and rec["first_error"] is None:
             rec["first_error"] = {"code": f["code"], "zh": f["message_zh"], "en": f["message_en"],
-                                  "where": " ".join(x for x in (f["table"], f["row"], f["column"]) if x)}
+                                  "where_zh": f["where_zh"], "where_en": f["where_en"]}
     rec["codes"] = dict(sorted(codes.items()))
     rec["severities"] = dict(sorted(sev.items()))
     if rec["status"] != "failed" and not any(f["code"] in ("batch:unusable",) for f in findings):

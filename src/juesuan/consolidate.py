@@ -75,7 +75,8 @@ def check(published: Instance, units: Sequence[Instance]) -> list[Finding]:
         place = lay.place(concept, code or None)
         where = dict(table=place.table, section=place.section, row=place.row, column=place.column) if place else {}
         loc = fact.location if fact is not None else Location(file=published.source)
-        common = dict(concept=concept, fcode=code, n=n)
+        common = dict(concept=concept, fcode=code, n=n,
+                      fact=(published.header.taxonomy, published.header.layout, concept, code))
         tolerance = (n + 1) * HALF_CENT
         value = fact.value if fact is not None else Decimal(0)
         diff = value - total

@@ -107,7 +107,7 @@ def carry_over(prior, current, tax=None, file: str = "") -> list[Finding]:
                 continue
             out.append(Finding.of(
                 "batch:carry-over", None, table=place.table, section=place.section, row=place.row,
-                column=place.column, file=file, concept=opening, closing_concept=closing, fcode=code,
+                column=place.column, file=file, fact=(tax.id, lay_now.id, opening, code), concept=opening, closing_concept=closing, fcode=code,
                 year=int(current["year"]), prior_year=int(prior["year"]), opening=format_amount(now),
                 closing=format_amount(before), difference=format_amount(now - before)))
     return out

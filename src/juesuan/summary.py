@@ -62,6 +62,7 @@ def series(records: list[dict]) -> dict[str, list]:
                     for f in fs:
                         d = f.to_dict("zh")
                         d.pop("message", None)
+                        d["where_zh"], d["where_en"] = f.where("zh"), f.where("en")
                         d["prior_file"] = prior["file"]
                         found.append(d)
                 out[cur["file"]] = found
@@ -110,7 +111,8 @@ def exit_status(records: list[dict], carry: dict[str, list]) -> int:
 def _first_error(fe: dict | None, lang: str) -> str:
     if not fe:
         return ""
-    where = f" {fe['where']}" if fe.get("where") else ""
+    where = fe.get("where_en" if lang == "en" else "where_zh") or ""
+    where = f" {where}" if where else ""
     return f"[{fe['code']}]{where}: {fe['en' if lang == 'en' else 'zh']}"
 
 
