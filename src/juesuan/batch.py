@@ -321,7 +321,10 @@ def iter_local(jobs: list, n_jobs: int) -> Iterator[dict]:
         return
     import multiprocessing
 
-    warm_up()  # forked workers share the loaded taxonomy, schema and rules copy-on-write
+    import gc
+
+    warm_up()  # forked workers share the loaded taxonomy, schema and rules copy-on-write,
+    gc.freeze()  # and the collector leaves those pages alone (no reference-count writes from its scans)
     ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     pool = ctx.Pool(n_jobs, initializer=_pool_init)
     try:

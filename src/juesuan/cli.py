@@ -71,7 +71,7 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
               help="csv (default), json, xlsx or parquet (parquet needs juesuan[store]); with -o, "
               "taken from the file's suffix when not given.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of stdout; xlsx and parquet need it.")
+              help="Write to this file (atomically) instead of stdout ('-'); xlsx and parquet need a file.")
 @click.option("--no-bom", is_flag=True, help="CSV file without the UTF-8 BOM (Excel needs the BOM to read Chinese).")
 @click.option("--duckdb", "duckdb_file", type=click.Path(dir_okay=False), default=None,
               help="Append the rows to table facts of this DuckDB database (created when missing; juesuan[store]).")
@@ -90,6 +90,8 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
     def skipped(path: str, e: JuesuanError) -> None:
         click.echo(f"juesuan: skipped {e}", err=True)
 
+    if output == "-":  # stdout
+        output = None
     try:
         fmt = store.format_for(output, fmt)
         if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
@@ -286,7 +288,8 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
 @click.option("--resume", is_flag=True, help="Skip inputs whose results are current (same content hash).")
 @click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
               help="Run on this Dask cluster instead of local processes (pip install 'juesuan[dask]').")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="What is printed: text, one line of counts for people; json, the counts for machines.")
 @LANG
 def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, scheduler: str | None, fmt: str,
           lang: str) -> None:
@@ -345,7 +348,8 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
               help="Compare this published department instance with the sum of UNITS instead.")
 @click.option("--entity", default=None, help="Name of the department (default: the first unit's name + 等N个单位汇总).")
 @click.option("--uscc", default="", help="The department's 统一社会信用代码.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="text for people, json (the findings) for machines.")
 @LANG
 def consolidate(units: tuple[str, ...], output: str | None, published: str | None, entity: str | None, uscc: str,
                 fmt: str, lang: str) -> None:
