@@ -50,10 +50,12 @@ def discover(inputs: Iterable[str], exclude: str | None = None) -> tuple[list[tu
     other: list[str] = []
     ex = os.path.realpath(exclude) if exclude else None
 
+    ex_name = os.path.basename(ex) if ex else None
+
     def add_dir(d: str) -> None:
         for root, dirs, files in os.walk(d):
             dirs[:] = sorted(x for x in dirs if not x.startswith(".") and
-                             (ex is None or os.path.realpath(os.path.join(root, x)) != ex))
+                             (x != ex_name or os.path.realpath(os.path.join(root, x)) != ex))
             for name in sorted(files):
                 if name.startswith("."):
                     continue
@@ -89,7 +91,8 @@ def discover(inputs: Iterable[str], exclude: str | None = None) -> tuple[list[tu
     if not paths:
         return [], other
     base = os.path.commonpath([os.path.dirname(p) for p in paths])
-    return [(p, os.path.relpath(p, base).replace(os.sep, "/")) for p in paths], other
+    cut = len(os.path.join(base, ""))  # every path is absolute and under base
+    return [(p, p[cut:].replace(os.sep, "/")) for p in paths], other
 
 
 # ---------------------------------------------------------------- one report
@@ -205,7 +208,7 @@ def process(job: tuple[str, str, str, bool]) -> dict:
     digest = hashlib.sha256(data).hexdigest() if data is not None else ""
     if resume and data is not None:
         rec = _stored(json_path, digest)
-        if rec is not None:
+        if rec is not None and (not rec.get("instance") or os.path.exists(xml_path)):
             rec["resumed"] = True
             return rec
     rec = {"file": rel, "entity": "", "uscc": "", "year": None, "layout": "", "kind": os.path.splitext(rel)[1].lower().lstrip("."),

@@ -71,6 +71,15 @@ def _wanted(tax) -> frozenset:
     return _WANTED[tax.id]
 
 
+def _by_concept(values: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """{"FundOpening|2120801": "3.00"} -> {"FundOpening": {"2120801": "3.00"}}"""
+    out: dict[str, dict[str, str]] = {}
+    for k, v in values.items():
+        concept, _, code = k.partition("|")
+        out.setdefault(concept, {})[code] = v
+    return out
+
+
 def _as_balances(x, tax) -> dict:
     return balances(x, tax) if isinstance(x, Instance) else x
 
@@ -88,21 +97,16 @@ def carry_over(prior, current, tax=None, file: str = "") -> list[Finding]:
     tax = tax or load_taxonomy()
     prior, current = _as_balances(prior, tax), _as_balances(current, tax)
     lay_now, lay_before = tax.layout(current["layout"]), tax.layout(prior["layout"])
-    pv: Mapping[str, str] = prior["values"]
-    cv: Mapping[str, str] = current["values"]
+    pv, cv = _by_concept(prior["values"]), _by_concept(current["values"])
     out: list[Finding] = []
     for opening, closing in opening_pairs(tax):
-        codes = {k.partition("|")[2] for k in cv if k.partition("|")[0] == opening}
-        codes |= {k.partition("|")[2] for k in pv if k.partition("|")[0] == closing}
-        for code in sorted(codes):
-            suffix = "|" + code if code else ""
-            if opening + suffix not in cv and closing + suffix not in pv:
-                continue
+        now_codes, before_codes = cv.get(opening, {}), pv.get(closing, {})
+        for code in sorted(now_codes.keys() | before_codes.keys()):
             place = lay_now.place(opening, code or None)
             if place is None or lay_before.place(closing, code or None) is None:
                 continue  # one year's layout has no cell for it: nothing to compare
-            now = Decimal(cv.get(opening + suffix, "0"))
-            before = Decimal(pv.get(closing + suffix, "0"))
+            now = Decimal(now_codes.get(code, "0"))
+            before = Decimal(before_codes.get(code, "0"))
             if abs(now - before) <= TOLERANCE:
                 continue
             out.append(Finding.of(
