@@ -139,6 +139,14 @@ def test_duckdb_store_answers_the_readme_queries(tmp_path):
     n, files = con.execute("SELECT count(*), count(DISTINCT file) FROM facts").fetchone()
     assert files == 48 and n == 48 * 118
     assert con.execute(f"SELECT count(*) FROM read_parquet('{pq}')").fetchone()[0] == n
+    import pyarrow.parquet
+
+    schema = pyarrow.parquet.read_schema(pq)
+    assert str(schema.field("value").type) == "decimal128(18, 2)" and str(schema.field("year").type) == "int32"
+    assert con.execute("SELECT typeof(value) FROM facts LIMIT 1").fetchone()[0] == "DECIMAL(18,2)"
+    # the Parquet file and the database hold the same facts, to the cent
+    assert con.execute(f"SELECT sum(value) FROM read_parquet('{pq}')").fetchone() == \
+        con.execute("SELECT sum(value) FROM facts").fetchone()
     rose, share = _readme_queries()
     # 三公: the generator adds a chosen amount to the seed's 公务接待费 each year; recompute independently
     three = {}
