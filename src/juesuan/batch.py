@@ -267,14 +267,10 @@ def _problem(code: str, rel: str, **values):
 def _unusable(rel: str, e: UnusableInput):
     """batch:unusable in both languages: the reason's own translation when the catalogue has one
     (messages/input.toml), else its English text in both."""
-    reason_zh = e.message
-    if getattr(e, "code", ""):
-        from .catalogue import render
-
-        try:
-            reason_zh = render(e.code, e.values, "zh")
-        except JuesuanError:
-            pass
+    try:
+        reason_zh = e.text("zh")
+    except JuesuanError:  # a code without its template: a bug elsewhere, the English line still says it
+        reason_zh = e.message
     return _problem("batch:unusable", rel, reason=e.message, reason_zh=reason_zh)
 
 

@@ -322,9 +322,11 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
         click.echo(f"\njuesuan: interrupted; finished reports are kept in {outdir}: run again with --resume", err=True)
         sys.exit(2)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
-        _fail(JuesuanError(f"{outdir}: cannot write: {e.strerror or e}"))
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, getattr(e, "filename", None) or outdir), lang)
     c = result["counts"]
     c["resumed"] = sum(1 for r in records if r.get("resumed"))
     c["skipped_other_types"] = len(other)
@@ -371,7 +373,7 @@ def consolidate(units: tuple[str, ...], output: str | None, published: str | Non
     from .validate import load_valid_instance
 
     if bool(output) == bool(published):
-        _fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"))
+        _fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"), lang)
     try:
         insts = [load_valid_instance(u) for u in units]
         if published:
@@ -386,7 +388,7 @@ def consolidate(units: tuple[str, ...], output: str | None, published: str | Non
             atomic_write(output, instance_to_bytes(dept))
             report = Report(findings=list(check_instance(dept)), files=[output])
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     if fmt == "json":
         click.echo(report.to_json(lang))
     else:

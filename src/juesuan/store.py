@@ -98,11 +98,11 @@ class _AtomicFile:
         self.path = path
         d = os.path.dirname(os.path.abspath(path))
         if os.path.isdir(path):
-            raise OutputError(f"cannot write {path}: it is a directory")
+            raise OutputError.directory(path)
         try:
             fd, self.tmp = _create_temp(d, os.path.basename(path))
         except OSError as e:
-            raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+            raise OutputError.from_os(e, path) from None
         os.close(fd)
 
     def __enter__(self) -> str:
