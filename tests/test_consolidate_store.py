@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from juesuan.validate import load_valid_instance
+from juesuan.loader import load_valid as load_valid_instance
 
 from .conftest import EXAMPLES, EXAMPLE_XML, ROOT, run_cli
 

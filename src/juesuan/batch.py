@@ -157,16 +157,15 @@ def _findings_of(path: str, rel: str, data: bytes, outdir: str):
     """(instance or None, findings, wrote_instance) for one input's bytes."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in INSTANCE_SUFFIXES:
-        from .checks import check_instance
-        from .schema import validate_schema
-        from .xmlio import instance_from_tree, parse_xml
+        from .loader import from_tree
+        from .validate import check_present
+        from .xmlio import parse_xml
 
-        tree = parse_xml(data, rel)
-        found = validate_schema(tree, rel)
-        inst = instance_from_tree(tree, rel)
-        if not found:
-            found = list(check_instance(inst))
-        return inst, found, False
+        loaded = from_tree(parse_xml(data, rel), rel)  # the one instance loader, on the bytes already read
+        if loaded.instance is None:  # no juesuan instance at all: its schema findings say why
+            raise UnusableInput(loaded.findings[0].text("en") if loaded.findings else "not a juesuan instance", rel)
+        found = loaded.findings or check_present(loaded.instance)
+        return loaded.instance, found, False
     if suffix not in SOURCE_SUFFIXES:
         raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xml, .xlsx, .xlsm, .pdf, "
                             ".txt, .csv or .tsv", rel)
@@ -286,7 +285,7 @@ def warm_up() -> None:
     from .taxonomy import load_taxonomy
 
     tax = load_taxonomy()
-    lxml_schema()
+    lxml_schema(identity=False)  # what the loader validates with (juesuan.loader.from_tree)
     load_rules()
     for lay in ("2021-hunan", "2024-shanghai"):
         try:

@@ -205,22 +205,23 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     try:
+        inst = load_valid(instance)
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .validate import load_valid_instance
 
             from .records import replace
 
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
+            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
@@ -370,14 +371,14 @@ def consolidate(units: tuple[str, ...], output: str | None, published: str | Non
     """
     from . import consolidate as cons
     from .findings import Report
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     if bool(output) == bool(published):
         _fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"), lang)
     try:
-        insts = [load_valid_instance(u) for u in units]
+        insts = [load_valid(u) for u in units]
         if published:
-            found = cons.check(load_valid_instance(published), insts)
+            found = cons.check(load_valid(published), insts)
             report = Report(findings=found, files=[published])
         else:
             from .checks import check_instance

@@ -32,9 +32,9 @@ CHUNK_ROWS = 50_000
 def load_any(path: str):
     """An instance from an instance file (must be valid against the XSD) or a convertible source."""
     if os.path.splitext(path)[1].lower() == ".xml":
-        from .validate import load_valid_instance
+        from .loader import load_valid
 
-        return load_valid_instance(path)
+        return load_valid(path)
     from .convert import convert_file
 
     return convert_file(path).instance
