@@ -137,8 +137,8 @@ def test_carry_over_between_consecutive_years(tmp_path):
     assert ("liling-2021.xml", "04", "年初财政拨款结转和结余", "48.03", "49.56") in got
     assert ("liling-2021.xml", "01", "年初结转和结余", "48.03", "51.56") in got
     assert len(series) == 6 and {f["prior_file"] for f in series} == {"liling-2020.xml"}
-    rule = [r for r in _summary_rows(out) if r["type"] == "rule" and r["code"] == "batch:carry-over"]
-    assert rule == [{"type": "rule", "code": "batch:carry-over", "severity": "error", "reports": 2, "findings": 6}]
+    rule = [r for r in _summary_rows(out) if r["type"] == "rule" and r["code"] == "prior:carry-over"]
+    assert rule == [{"type": "rule", "code": "prior:carry-over", "severity": "error", "reports": 2, "findings": 6}]
     head = (out / "summary.csv").read_text("utf-8-sig").splitlines()[0]
     assert head.endswith("first error,carry-over")
 

@@ -1,18 +1,10 @@
-"""Multi-year series: the carry-over rule between consecutive years of one entity.
+"""Multi-year series: the carry-over rule between consecutive years of one entity, for a batch.
 
-This year's 年初 (opening) balance must be last year's 年末 (closing) balance. The pairs come from the
-taxonomy: every ``period = "instant"`` concept whose id holds ``Opening`` is paired with the concept of
-the same id with ``Closing`` (SumOpeningBalance ↔ SumClosingBalance, GrantOpeningTotal ↔
-GrantClosingTotal, FundOpening ↔ FundClosing by function code, …).
-
-Both figures are printed amounts of one balance, each standing for [v − 0.005, v + 0.005], so they
-agree when the two intervals overlap (|difference| ≤ 0.01 for two-decimal amounts). A blank figure is
-0 (the tables print zero as blank); a pair is compared only where both years' layouts have a cell
-for it.
-
-``balances(inst)`` extracts the few instant facts a comparison needs (a small dict, cheap to keep per
-report in a batch); ``carry_over(prior, current)`` compares two such dicts (or two Instances) and
-returns one ``batch:carry-over`` finding per mismatch. The narrative checks may reuse both.
+This year's 年初 (opening) balance must be last year's 年末 (closing). The rule is the narrative
+checks' (``juesuan.narrative.prior.check_prior``, as ``validate --prior`` runs it); a batch cannot keep
+every instance, so ``balances(inst)`` extracts the few instant facts it needs (a small, picklable
+dict kept per report) and ``carry_over(prior, current)`` rebuilds two small instances from such dicts
+(or takes Instances) and returns the rule's ``prior:carry-over`` findings.
 """
 
 from __future__ import annotations
@@ -66,8 +58,9 @@ _WANTED: dict[str, frozenset] = {}
 
 
 def _wanted(tax) -> frozenset:
+    """Every instant (年初 / 年末) concept: whatever pairs the carry-over rule compares."""
     if tax.id not in _WANTED:
-        _WANTED[tax.id] = frozenset(c for pair in opening_pairs(tax) for c in pair)
+        _WANTED[tax.id] = frozenset(cid for cid, c in tax.concepts.items() if getattr(c, "period", "") == "instant")
     return _WANTED[tax.id]
 
 
@@ -84,34 +77,25 @@ def _as_balances(x, tax) -> dict:
     return balances(x, tax) if isinstance(x, Instance) else x
 
 
-def carry_over(prior, current, tax=None, file: str = "") -> list[Finding]:
+def _instance_of(b: dict, source: str) -> Instance:
+    from .model import Fact, Header
+
+    facts = []
+    for key, v in b["values"].items():
+        concept, _, code = key.partition("|")
+        facts.append(Fact(concept, code or None, Decimal(v)))
+    return Instance(Header(entity="", fiscal_year=int(b["year"]), layout=b["layout"], taxonomy=b["taxonomy"]),
+                    facts, source=source)
+
+
+def carry_over(prior, current, tax=None, file: str = "", prior_file: str = "") -> list[Finding]:
     """Findings where ``current``'s opening balances differ from ``prior``'s closing balances.
 
     ``prior`` and ``current`` are Instances or ``balances()`` dicts of one entity's consecutive years.
-    Each finding is placed at the opening fact's cell in the current layout and carries both values.
-    """
-    from .taxonomy import load_taxonomy
+    The rule itself is the narrative checks' (juesuan.narrative.prior.check_prior: pairs from
+    narrative.toml, rounding intervals); this keeps its ``prior:carry-over`` findings."""
+    from .narrative.prior import check_prior
 
-    if isinstance(current, Instance):
-        tax = tax or load_taxonomy(current.header.taxonomy)
-    tax = tax or load_taxonomy()
-    prior, current = _as_balances(prior, tax), _as_balances(current, tax)
-    lay_now, lay_before = tax.layout(current["layout"]), tax.layout(prior["layout"])
-    pv, cv = _by_concept(prior["values"]), _by_concept(current["values"])
-    out: list[Finding] = []
-    for opening, closing in opening_pairs(tax):
-        now_codes, before_codes = cv.get(opening, {}), pv.get(closing, {})
-        for code in sorted(now_codes.keys() | before_codes.keys()):
-            place = lay_now.place(opening, code or None)
-            if place is None or lay_before.place(closing, code or None) is None:
-                continue  # one year's layout has no cell for it: nothing to compare
-            now = Decimal(now_codes.get(code, "0"))
-            before = Decimal(before_codes.get(code, "0"))
-            if abs(now - before) <= TOLERANCE:
-                continue
-            out.append(Finding.of(
-                "batch:carry-over", None, table=place.table, section=place.section, row=place.row,
-                column=place.column, file=file, fact=(tax.id, lay_now.id, opening, code), concept=opening, closing_concept=closing, fcode=code,
-                year=int(current["year"]), prior_year=int(prior["year"]), opening=format_amount(now),
-                closing=format_amount(before), difference=format_amount(now - before)))
-    return out
+    cur = current if isinstance(current, Instance) else _instance_of(current, file)
+    before = prior if isinstance(prior, Instance) else _instance_of(prior, prior_file)
+    return [f for f in check_prior(cur, before) if f.code == "prior:carry-over"]

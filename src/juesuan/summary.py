@@ -30,7 +30,7 @@ STATUS = {"zh": {"valid": "通过", "invalid": "未通过", "unusable": "无法�
           "en": {"valid": "valid", "invalid": "invalid", "unusable": "unusable", "failed": "failed"}}
 SEVERITY = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
             "en": {"error": "error", "warning": "warning", "info": "info"}}
-CARRY_OVER_CODE = "batch:carry-over"
+CARRY_OVER_CODE = "prior:carry-over"
 FILES = ("summary.csv", "summary-rules.csv", "summary.jsonl", "summary.xlsx", "summary.html", "series.jsonl")
 
 
@@ -56,7 +56,7 @@ def series(records: list[dict]) -> dict[str, list]:
                 found = []
                 for prior in before:
                     try:
-                        fs = carry_over(prior["balances"], cur["balances"], file=cur["file"])
+                        fs = carry_over(prior["balances"], cur["balances"], file=cur["file"], prior_file=prior["file"])
                     except Exception:  # an unknown layout: the report's own findings say so
                         continue
                     for f in fs:
