@@ -36,7 +36,7 @@ SOURCE_SUFFIXES = {".xlsx", ".xlsm", ".pdf", ".txt", ".text", ".csv", ".tsv"}
 SUPPORTED = INSTANCE_SUFFIXES | SOURCE_SUFFIXES
 MAX_INPUT_BYTES = 64 * 1024 * 1024
 REPORTS_DIR = "reports"
-RESULT_VERSION = f"juesuan-{__version__}/batch-2"
+RESULT_VERSION = f"juesuan-{__version__}/batch-3"
 
 
 # ---------------------------------------------------------------- finding the inputs
