@@ -51,7 +51,23 @@ def from_tree(tree, where: str) -> Loaded:
         inst = None  # the schema findings say why (a wrong root or namespace)
     if taken:
         findings = sorted([*findings, *duplicate_findings(tree, taken, where)], key=lambda f: f.location.line or 0)
+    if inst is not None and inst.tables and not findings:
+        findings = _facts_in_absent_tables(inst)
     return Loaded(inst, findings)
+
+
+def _facts_in_absent_tables(inst: Instance) -> list[Finding]:
+    """A fact printed in a table the instance says its source did not contain: one of the two is wrong."""
+    from .taxonomy import load_taxonomy
+
+    lay = load_taxonomy(inst.header.taxonomy).layout(inst.header.layout)
+    out = []
+    for f in inst.facts:
+        p = lay.place(f.concept, f.code)
+        if p is not None and not inst.has_table(p.table):
+            out.append(Finding.of("instance:fact-in-absent-table", f.location, table=p.table, section=p.section,
+                                  row=p.row_label(), column=p.column, element=f.concept, table_id=p.table))
+    return out
 
 
 def load_valid(path: str | os.PathLike) -> Instance:

@@ -274,7 +274,8 @@ class _Translator:
         c = self.tax.concepts[name]
         code = el.get("code") or None
         p = self.layout.place(name, code) if self.layout is not None else None
-        at = dict(table=p.table, section=p.section, row=p.row_label(), column=p.column) if p else {}
+        at = dict(table=p.table, section=p.section, row=p.row_label(), column=p.column,
+                  fact=(self.tax.id, p.layout, name, code or "")) if p else {}
         label = {"zh": c.zh, "en": c.en}
         value = fact_text(el).strip()
         common = dict(file=self.where, element=name, label=label, **at)
