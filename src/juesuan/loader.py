@@ -79,9 +79,12 @@ def load_valid(path: str | os.PathLike) -> Instance:
 
 
 def raise_invalid(findings: list[Finding], where: str) -> None:
+    """InvalidInstance naming the first finding, in the asked language when printed (its text(lang))."""
+    from .catalogue import render
+
     first = findings[0]
-    at = f"line {first.location.line}: " if first.location.line else ""
-    n = len(findings)
-    raise InvalidInstance(
-        f"not valid against the XSD ({n} finding{'s' if n > 1 else ''}; first: {at}{first.text('en')}); "
-        f"run `juesuan validate {where}`", where)
+    line = first.location.line
+    values = {"n": len(findings), "command": f"`juesuan validate {where}`",
+              "at": {"zh": f"第 {line} 行：", "en": f"line {line}: "} if line else "",
+              "first": {"zh": first.text("zh"), "en": first.text("en")}}
+    raise InvalidInstance(render("schema:refused", values, "en"), where, code="schema:refused", values=values)
