@@ -21,6 +21,13 @@ def _fail(err: Exception) -> None:
     sys.exit(2)
 
 
+def _output_ok(output: str, *inputs: str) -> None:
+    """OutputError (one line, exit 2) when -o names an input or a FIFO/device/directory (juesuan.limits)."""
+    from .limits import check_output
+
+    check_output(output, inputs)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="juesuan")
 def cli() -> None:
@@ -92,6 +99,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     from .xmlio import atomic_write, instance_to_bytes
 
     try:
+        _output_ok(output, file)
         conv = convert_file(file, layout=layout, entity=entity, year=year)
         inst = conv.instance
         xml = instance_to_bytes(inst)  # serialized once: validated, then written
@@ -131,6 +139,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
     from .taxonomy import load_taxonomy
 
     try:
+        _output_ok(output)
         lay = load_taxonomy().layout(layout)
         write_template(output, lay.id)
     except JuesuanError as e:
@@ -168,6 +177,7 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
             from .excel import export_xlsx
             from .validate import load_valid_instance
 
+            _output_ok(output, instance)
             findings = list(export_xlsx(load_valid_instance(instance), output, layout))
             written = [output]
         else:
@@ -213,6 +223,8 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     if fmt == "xlsx" and not output and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     try:
+        if output:
+            _output_ok(output, old, new)
         result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
         data = render(result, fmt, lang)
         if output:

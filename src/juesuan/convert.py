@@ -44,11 +44,10 @@ def make_header(entity: str | None, year: int | None, layout: str, where: str, s
 
 def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str | None = None,
                  year: int | None = None) -> Conversion:
+    from .limits import regular_file
+
     p = Path(path)
-    if not p.exists():
-        raise UnusableInput("no such file", str(path))
-    if p.is_dir():
-        raise UnusableInput("is a directory", str(path))
+    regular_file(p, str(path))  # a FIFO, device or socket (or a symlink to one) is refused in one line
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from .readers.textdoc import read_text_file

@@ -116,8 +116,10 @@ class Workbook:
 
 
 def _sniff(path: Path, where: str) -> None:
+    from ..limits import read_regular, regular_file
+
+    size = regular_file(path, where).st_size  # a FIFO or device (or a symlink to one) is refused
     try:
-        size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
@@ -127,7 +129,7 @@ def _sniff(path: Path, where: str) -> None:
     if size > MAX_FILE_BYTES:
         raise UnusableInput(f"file is {size:,} bytes; a 决算 workbook is far smaller (limit {MAX_FILE_BYTES:,})", where)
     if head == CFB_MAGIC:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES, where, "a workbook")
         if ENCRYPTED_MARK in data:
             raise UnusableInput("the workbook is encrypted (password-protected); remove the password in Excel "
                                 "(File > Info > Protect Workbook) or LibreOffice and save it again as .xlsx", where)

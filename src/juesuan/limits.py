@@ -1,0 +1,158 @@
+"""Where input is read and output written: regular files only, bounded reads, safe output paths.
+
+Every reader and every command goes through these few functions, so that the rules hold everywhere:
+
+- an input must be a regular file (a symlink is followed to what it names): a FIFO would block the
+  read forever, a device (``/dev/zero``, or a symlink to it, whose st_size is 0) would read until
+  memory runs out, a socket cannot be read at all; each is refused in one line (UnusableInput);
+- an input is read to at most its limit, whatever its st_size claims (``read_regular``);
+- an output path must not name an input (``convert in.xlsx -o in.xlsx`` would replace the workbook
+  with XML), and must be a regular file or not exist yet: a FIFO or device node is never replaced
+  (``check_outputs``, OutputError);
+- files written together are all written or none (``write_all``): each goes to a temporary file next
+  to it first, and only when every one is complete are they renamed into place.
+
+Imports only os and stat: this runs on every command's start-up path.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from .errors import OutputError, UnusableInput
+
+# The limits, in one place (the README's "Limits" section states them).
+MAX_INSTANCE_BYTES = 32 * 1024 * 1024  # an instance XML (xmlio.MAX_XML_BYTES)
+MAX_TEXT_BYTES = 20 * 1024 * 1024  # a report's text (.txt / .csv / .tsv)
+MAX_PDF_BYTES = 100 * 1024 * 1024  # a report PDF
+MAX_WORKBOOK_BYTES = 50 * 1024 * 1024  # a workbook file (excel.xlsx.MAX_FILE_BYTES)
+
+_KIND = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
+         stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+
+
+def _kind(mode: int) -> str:
+    return _KIND.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def regular_file(path: str | os.PathLike, where: str | None = None) -> os.stat_result:
+    """The stat of `path` (symlinks followed), or UnusableInput when it is missing or not a regular file."""
+    p = os.fspath(path)
+    where = where or str(path)
+    try:
+        st = os.stat(p)
+    except OSError as e:
+        raise UnusableInput("no such file" if isinstance(e, FileNotFoundError) else f"cannot read: {e.strerror or e}",
+                            where) from None
+    if not stat.S_ISREG(st.st_mode):
+        what = _kind(st.st_mode)
+        if stat.S_ISDIR(st.st_mode):
+            raise UnusableInput("is a directory", where)
+        raise UnusableInput(f"is {what}, not a regular file: only regular files are read", where)
+    return st
+
+
+def read_regular(path: str | os.PathLike, limit: int, where: str | None = None, what: str = "the file") -> bytes:
+    """At most `limit` bytes of a regular file; UnusableInput when it is larger, or not a regular file.
+
+    The file is opened without blocking (a FIFO swapped in after the stat must not hang the open) and
+    checked again on the open descriptor, then read to limit + 1 bytes whatever st_size says.
+    """
+    p = os.fspath(path)
+    where = where or str(path)
+    st = regular_file(p, where)
+    if st.st_size > limit:
+        raise UnusableInput(f"file is {st.st_size:,} bytes, more than the {limit:,} {what} may have", where)
+    try:
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as e:
+        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise UnusableInput(f"is {_kind(st.st_mode)}, not a regular file: only regular files are read", where)
+        chunks, left = [], limit + 1
+        while left > 0:
+            b = os.read(fd, min(left, 1 << 20))
+            if not b:
+                break
+            chunks.append(b)
+            left -= len(b)
+    except OSError as e:
+        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+    finally:
+        os.close(fd)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise UnusableInput(f"file is larger than the {limit:,} bytes {what} may have", where)
+    return data
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_output(path: str | os.PathLike, inputs=()) -> None:
+    """OutputError unless `path` may be written: not one of `inputs` (same file, by any name), and a
+    regular file or nothing yet (a FIFO, device, socket or directory is never replaced)."""
+    p = os.fspath(path)
+    for i in inputs:
+        if i is not None and os.path.exists(os.fspath(i)) and _same(p, os.fspath(i)):
+            raise OutputError(f"cannot write {p}: it is the input file {os.fspath(i)}; choose another output name")
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"cannot write {p}: it is {_kind(st.st_mode)}; only regular files are written")
+
+
+def check_outputs(paths, inputs=()) -> None:
+    for p in paths:
+        check_output(p, inputs)
+
+
+def write_all(files: dict, inputs=()) -> None:
+    """Write {path: bytes} atomically as a whole: every path is checked (check_output), every file
+    written to a temporary file in its folder and synced; then all are renamed into place. When any
+    step before the renames fails, no target is touched and no temporary file stays (OutputError)."""
+    from .xmlio import _create_temp
+
+    check_outputs(files, inputs)
+    temps: list[tuple[str, str]] = []
+    try:
+        for path, data in files.items():
+            p = os.fspath(path)
+            try:
+                fd, tmp = _create_temp(os.path.dirname(p) or ".", os.path.basename(p))
+            except OSError as e:
+                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+            temps.append((tmp, p))
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.chmod(tmp, 0o644)
+            except OSError as e:
+                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+        done = 0
+        for tmp, p in temps:
+            try:
+                os.replace(tmp, p)
+            except OSError as e:
+                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+            done += 1
+    except BaseException:
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        raise
