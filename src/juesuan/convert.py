@@ -25,13 +25,20 @@ class Conversion:
     summaries: list[str] = field(default_factory=list)  # one line per table, Chinese
     summaries_en: list[str] = field(default_factory=list)
     tables: tuple[str, ...] = ()  # ids of the layout's tables found in the source ("" = unknown: all)
+    # source cells in a fact's place that held no amount, each with its finding already:
+    # {(concept, code or ""): (Location, table id)}; the checks skip the rules that need them
+    unreadable: dict = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls, instance: Instance, findings: list[Finding], tables) -> "Conversion":
         """From the readers' per-table results (readers.grid.TableResult)."""
         tables = list(tables)
+        unreadable = {}
+        for t in tables:
+            for concept, code, cell in getattr(t, "unreadable", ()):
+                unreadable.setdefault((concept, code), (cell.loc, t.table.id))
         return cls(instance, findings, [t.summary() for t in tables], [t.summary("en") for t in tables],
-                   tuple(t.table.id for t in tables))
+                   tuple(t.table.id for t in tables), unreadable)
 
 
 def make_header(entity: str | None, year: int | None, layout: str, where: str, status: str = "final") -> Header:
@@ -84,7 +91,7 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     if found:
         return found
     if not conv.tables:
-        return list(check_instance(inst))
+        return list(check_instance(inst, unreadable=conv.unreadable))
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
     present = set(conv.tables)
@@ -94,7 +101,7 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
                    for c in rule.all_concepts())
 
     rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
-    out = list(check_instance(inst, rules))
+    out = list(check_instance(inst, rules, unreadable=conv.unreadable))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
         out.append(Finding(
