@@ -51,10 +51,16 @@ def make_header(entity: str | None, year: int | None, layout: str, where: str, s
 
 def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str | None = None,
                  year: int | None = None) -> Conversion:
-    from .limits import regular_file
+    from .limits import regular_file, xml_unsafe
 
     p = Path(path)
     regular_file(p, str(path))  # a FIFO, device or socket (or a symlink to one) is refused in one line
+    if entity is not None and xml_unsafe(entity):
+        raise UnusableInput("--entity holds a control character, which an instance cannot hold", str(path))
+    return _xml_safe(_convert(p, str(path), layout, entity, year))
+
+
+def _convert(p: Path, path: str, layout: str | None, entity: str | None, year: int | None) -> Conversion:
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from .readers.textdoc import read_text_file
@@ -71,6 +77,36 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
 
         return read_pdf(p, layout=layout, entity=entity, year=year)
     raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
+
+
+def _xml_safe(conv: Conversion) -> Conversion:
+    """Remove the characters XML cannot hold (control characters such as \\x08 in the source's text)
+    from the header and the narrative, with one warning per field or block that had any."""
+    from .limits import xml_clean
+    from .model import Location
+    from .records import replace
+
+    inst = conv.instance
+    changes, notes = {}, []
+    for name in ("entity", "uscc", "preparer", "date", "note", "status"):
+        v = getattr(inst.header, name)
+        if isinstance(v, str):
+            clean, n = xml_clean(v)
+            if n:
+                changes[name] = clean
+                notes.append(Finding.of("convert:control-characters", Location(file=inst.source), n=n))
+    if changes.get("entity") == "":
+        raise UnusableInput("the entity name holds only control characters; give it with --entity", inst.source)
+    if changes:
+        inst.header = replace(inst.header, **changes)
+    for i, b in enumerate(inst.narrative):
+        text, n = xml_clean(b.text)
+        title, m = xml_clean(b.title)
+        if n or m:
+            inst.narrative[i] = replace(b, text=text, title=title)
+            notes.append(Finding.of("convert:control-characters", b.location, n=n + m))
+    conv.findings.extend(notes)
+    return conv
 
 
 def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:

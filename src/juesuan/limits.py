@@ -156,3 +156,26 @@ def write_all(files: dict, inputs=()) -> None:
             except OSError:
                 pass
         raise
+
+
+_XML_BAD = None
+
+
+def _xml_bad():
+    global _XML_BAD
+    if _XML_BAD is None:
+        import re
+
+        _XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+    return _XML_BAD
+
+
+def xml_unsafe(s: str) -> int:
+    """How many characters of `s` XML 1.0 cannot hold (control characters other than tab, LF and CR;
+    lone surrogates; U+FFFE/U+FFFF)."""
+    return len(_xml_bad().findall(s))
+
+
+def xml_clean(s: str) -> tuple[str, int]:
+    """`s` without the characters XML cannot hold, and how many were removed."""
+    return _xml_bad().subn("", s)

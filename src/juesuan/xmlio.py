@@ -201,7 +201,11 @@ def _indent(root: etree._Element) -> None:
 
 
 def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
-    body = etree.tostring(instance_to_tree(inst, keep_source), encoding="UTF-8", xml_declaration=False)
+    try:
+        tree = instance_to_tree(inst, keep_source)
+    except ValueError as e:  # lxml: "All strings must be XML compatible" (a control character)
+        raise UnusableInput(f"cannot write the instance: {e}", inst.source) from None
+    body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
