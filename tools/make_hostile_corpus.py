@@ -335,6 +335,13 @@ def _pdfs(d: Path) -> list[dict]:
     put("pdf-truncated.pdf", image_only_pdf()[:200], exit=2, stderr="PDF")
     put("pdf-not-a-pdf.pdf", b"juesuan\n" * 20, exit=2, stderr="not a PDF")
     put("pdf-empty.pdf", b"", exit=2, stderr="empty")
+    text = b"BT /F1 12 Tf 72 720 Td (x) Tj ET"
+    put("pdf-no-mediabox.pdf", build_pdf([  # pdfminer logs a warning per page: not on stderr
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
+    ]), exit=2, stderr="PDF")
     content = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * (100 * 1024 * 1024), 9)
     bomb = build_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",

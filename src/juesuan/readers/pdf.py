@@ -47,6 +47,10 @@ def _open(path: Path):
         import pdfplumber
     except ImportError:
         raise UnusableInput("reading PDF needs the pdf extra: pip install 'juesuan[pdf]'", str(path)) from None
+    import logging
+
+    for name in ("pdfminer", "pdfplumber"):  # their warnings on damaged files must not reach stderr
+        logging.getLogger(name).addHandler(logging.NullHandler())
     return pdfplumber
 
 
