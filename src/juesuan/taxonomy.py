@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
-from .lazyre import LazyPattern, lazy
 from .records import field, record
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-FUNCTION_CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
-ECONOMIC_CODE_RE = lazy(r"^(\d{3}|\d{5})$")
-CONCEPT_ID_RE = lazy(r"^[A-Z][A-Za-z0-9]*$")
+FUNCTION_CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
+ECONOMIC_CODE_RE = re.compile(r"^(\d{3}|\d{5})$")
+CONCEPT_ID_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 # Leading ordinals printed before row labels: "一、", "（一）", "1.", "二十四、" ... The pattern, kept as
-# the specification (tests check strip_ordinal against it): strip_ordinal does the same by hand, because
-# compiling these CJK character classes costs ~1 ms of every command's start-up.
+# the specification (tests check strip_ordinal against it): strip_ordinal does the same by hand, so
+# that no command pays for compiling these CJK character classes.
 ORDINAL_PATTERN = r"^\s*(?:[（(][一二三四五六七八九十百]+[)）][、.．]?|[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d))\s*"
 _NUMERALS = frozenset("一二三四五六七八九十百")
 _SEPARATORS = frozenset("、.．")
@@ -68,7 +67,7 @@ def normalize_label(label: str) -> str:
 
 
 _LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
-QUOTES_RE = lazy(r"[\"“”‘’'「」『』]")
+QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 
 
 def title_key(text: str) -> str:
@@ -80,8 +79,8 @@ def title_key(text: str) -> str:
 def resource_dir() -> str:
     """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree.
 
-    A str: the commands that only read the taxonomy (validate, diff) then never import pathlib, which
-    costs 4-5 ms of start-up; `resource_root()` is the same folder as a Path."""
+    A str: the commands that only read the taxonomy (validate, diff) then never import pathlib (a start-up
+    cost); `resource_root()` is the same folder as a Path."""
     here = os.path.dirname(os.path.realpath(__file__))
     packaged = os.path.join(here, "data")
     if os.path.isdir(os.path.join(packaged, "taxonomies")):
@@ -435,7 +434,7 @@ class Taxonomy:
         return hash(self.id)
 
 
-def _read_codes(path: str, kind: str, pattern: LazyPattern) -> CodeList:
+def _read_codes(path: str, kind: str, pattern: re.Pattern) -> CodeList:
     """A code list: a plain tab-separated file with a header row naming `code`, `name` and `aliases`
     (aliases separated by "|"). No quoting: names hold no tabs or line breaks."""
     codes: dict[str, Code] = {}

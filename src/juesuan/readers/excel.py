@@ -34,14 +34,13 @@ from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Fact, Instance, Location
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
 from .grid import (MAX_AMOUNT, Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount,
                    read_document, require_tables, round_amount, rounding_finding, unplaced_findings)
 
-_COL_RE = lazy(r"^[A-Z]{1,3}$")
+_COL_RE = re.compile(r"^[A-Z]{1,3}$")
 UNCOMPUTED = "=?"  # what the table matcher sees of a formula with no computed value (not an amount)
 _TYPED = {"date": "convert:date-not-amount", "error": "convert:error-value", "bool": "convert:bool-not-amount"}
 

@@ -15,26 +15,25 @@ from typing import Callable, Iterable, Sequence
 
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Fact, Location, parse_amount
 from ..records import field, record, replace
 from ..taxonomy import (FUNCTION_CODE_RE, QUOTES_RE, Block, Layout, Row, Table, Taxonomy, normalize_label,
                         strip_ordinal, title_key)
 
-CODE_PART_RE = lazy(r"^\d{2,3}$")
-CODE_NAME_RE = lazy(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
-SPLIT_CODE_RE = lazy(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
-AMOUNT_RE = lazy(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-INT_RE = lazy(r"^\d{1,3}$")
+CODE_PART_RE = re.compile(r"^\d{2,3}$")
+CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
+SPLIT_CODE_RE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
+AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+INT_RE = re.compile(r"^\d{1,3}$")
 BLANK_MARKS = {"", "—", "-", "－", "–", "/", "／", "——", "…"}
 HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科目编码", "经济分类科目编码", "科目编码",
                 "支出功能分类科目编码", "功能分类", "经济分类", "类", "款", "项", "收入", "支出", "金额",
                 "决算数", "预算数"}
-TABLE_MARK_RE = lazy(r"公开\s*0?([1-9])\s*表")
+TABLE_MARK_RE = re.compile(r"公开\s*0?([1-9])\s*表")
 # lines inside a table region that are not rows: notes, unit and department lines, page furniture
-META_RE = lazy(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
+META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
 # where the tables end: the narrative parts
-PART_RE = lazy(r"^第[三四五]部分")
+PART_RE = re.compile(r"^第[三四五]部分")
 # the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
 CODE_HEADS = {"类", "款", "项"}
 # header cells that may stand alone on a repeated header line (never a wrapped label's tail)
@@ -121,7 +120,7 @@ def is_blank(text: str) -> bool:
 
 
 CENT = Decimal("0.01")
-UNIT_RE = lazy(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 UNIT_SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 
@@ -789,9 +788,9 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
 # ------------------------------------------------------------------ a whole document
 
 _ENTITY_PATTERNS = [
-    lazy(r"第[一二]部分\s*(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
-    lazy(r"^(?P<year>20\d\d)\s*年度?\s*(?P<entity>\S.*?)\s*部门决算"),
-    lazy(r"^(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+    re.compile(r"第[一二]部分\s*(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+    re.compile(r"^(?P<year>20\d\d)\s*年度?\s*(?P<entity>\S.*?)\s*部门决算"),
+    re.compile(r"^(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
 ]
 
 
@@ -812,7 +811,7 @@ def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
     return "", (max(set(years), key=years.count) if years else None)
 
 
-_DEPT_RE = lazy(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
+_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
 
 
 def entity_from_department_lines(texts: Sequence[str]) -> str:

@@ -19,12 +19,11 @@ import io
 import re
 from typing import Sequence
 
-from ..lazyre import lazy
 from ..model import Location
 from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
 from .spaced import plain_regrid
 
-_GAP_RE = lazy(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
+_GAP_RE = re.compile(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
 
 def tab_rows(text: str, file: str = "") -> list[GridRow]:
