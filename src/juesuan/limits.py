@@ -120,8 +120,9 @@ def check_outputs(paths, inputs=()) -> None:
 
 def write_all(files: dict, inputs=()) -> None:
     """Write {path: bytes} atomically as a whole: every path is checked (check_output), every file
-    written to a temporary file in its folder and synced; then all are renamed into place. When any
-    step before the renames fails, no target is touched and no temporary file stays (OutputError)."""
+    written to a temporary file in its folder and synced; then all are renamed into place. When a
+    step fails, no temporary file stays and no new target is left behind (OutputError); only a rename
+    failing after another one replaced an existing file cannot be undone."""
     from .xmlio import _create_temp
 
     check_outputs(files, inputs)
@@ -142,13 +143,20 @@ def write_all(files: dict, inputs=()) -> None:
                 os.chmod(tmp, 0o644)
             except OSError as e:
                 raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
-        done = 0
+        existed = {p for _, p in temps if os.path.lexists(p)}
+        renamed: list[str] = []
         for tmp, p in temps:
             try:
                 os.replace(tmp, p)
             except OSError as e:
+                for q in renamed:  # undo what this call created (a file it replaced cannot come back)
+                    if q not in existed:
+                        try:
+                            os.unlink(q)
+                        except OSError:
+                            pass
                 raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
-            done += 1
+            renamed.append(p)
     except BaseException:
         for tmp, _ in temps:
             try:
