@@ -18,9 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "tests" / "hostile" / "manifest.json"
 TIMEOUT = 5  # seconds, whole process
-# address space: the interpreter with lxml, click and pdfplumber maps ~150 MB before reading anything,
-# so the cap on what a case may use is 300 MB above that
-MEMORY = 450 * 1024 * 1024
+MEMORY = 300 * 1024 * 1024  # address space (RLIMIT_AS), interpreter and libraries included
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_hostile_corpus  # noqa: E402

@@ -342,7 +342,8 @@ def _pdfs(d: Path) -> list[dict]:
         b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
     ]), exit=2, stderr="PDF")
-    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" + b" " * (100 * 1024 * 1024), 9)
+    # defect 16: a small file whose content stream inflates to ~90 MB of drawing operators
+    content = zlib.compress(b"0 0 m 1 1 l S\n" * 6_000_000, 9)
     bomb = build_pdf([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
