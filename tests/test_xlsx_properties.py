@@ -67,7 +67,7 @@ def _with_cells(cells: dict[str, str]) -> bytes:
     """The example workbook with 02 表 cells replaced by the given <c> elements."""
     sheet = MEMBERS[SHEET_02].decode("utf-8")
     for ref, xml in cells.items():
-        sheet, n = re.subn(r'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref, xml, sheet, count=1)
+        sheet, n = re.subn(r'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref, lambda _, x=xml: x, sheet, count=1)
         assert n == 1, ref
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:

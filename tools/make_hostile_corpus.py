@@ -66,7 +66,7 @@ def _cell(members: dict[str, bytes], ref: str, xml: str, part: str = SHEET_02) -
     """The example with cell `ref` of `part` replaced by `xml` (a whole <c> element)."""
     m = dict(members)
     text = m[part].decode("utf-8")
-    new, n = re.subn(r'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref, xml, text, count=1)
+    new, n = re.subn(r'<c r="%s"[^>]*?(?:/>|>.*?</c>)' % ref, lambda _: xml, text, count=1)
     assert n == 1, ref
     m[part] = new.encode("utf-8")
     return m

@@ -43,8 +43,7 @@ def regular_file(path: str | os.PathLike, where: str | None = None) -> os.stat_r
     try:
         st = os.stat(p)
     except OSError as e:
-        raise UnusableInput("no such file" if isinstance(e, FileNotFoundError) else f"cannot read: {e.strerror or e}",
-                            where) from None
+        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
     if not stat.S_ISREG(st.st_mode):
         what = _kind(st.st_mode)
         if stat.S_ISDIR(st.st_mode):
