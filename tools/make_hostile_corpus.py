@@ -196,6 +196,15 @@ def _workbooks(d: Path) -> list[dict]:
     if dim[SHEET_02] == base[SHEET_02]:
         dim[SHEET_02] = base[SHEET_02].replace(b"<sheetData>", b'<dimension ref="A1:Z5000000"/><sheetData>', 1)
     put("xlsx-dimension-5000000.xlsx", _zip(dim), exit=2, stderr="rows")
+    tags = dict(base)
+    tags[SHEET_02] = base[SHEET_02].replace(b"</worksheet>", b"<extLst>" + b"".join(b"<x%d/>" % i for i in range(510_000))
+                                            + b"</extLst></worksheet>")
+    put("xlsx-510000-tags.xlsx", _zip(tags), exit=2, stderr="XML tags")
+    cells = dict(base)
+    cells[SHEET_02] = base[SHEET_02].replace(b"</sheetData>", b"".join(
+        b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (bytes([65 + c]), r, r * c) for c in range(26)) + b"</row>"
+        for r in range(100, 4100)) + b"</sheetData>")
+    put("xlsx-104000-cells.xlsx", _zip(cells), exit=2, stderr="cells")
     put("xlsx-shared-string-900k.xlsx", _shared_strings_bomb(900_000, 20, 26), exit=2, stderr="zip bomb")
     put("xlsx-shared-string-amplified.xlsx", _shared_strings_bomb(30_000, 20, 26), exit=2, stderr="characters")
     put("xlsx-cell-40000-chars.xlsx", _zip(_cell(base, "D6", '<c r="D6" t="inlineStr"><is><t>%s</t></is></c>' % ("x" * 40_000))),

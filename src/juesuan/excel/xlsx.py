@@ -25,14 +25,15 @@ from ..records import field, record
 from ..xmlio import safe_parser
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the workbook file itself
-MAX_PART_BYTES = 50 * 1024 * 1024  # one part, uncompressed
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts we read, uncompressed
+MAX_PART_BYTES = 20 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 100 * 1024 * 1024  # all parts we read, uncompressed
+MAX_TAGS = 500_000  # "<" in one part, i.e. tags (what parsing it costs in memory: ~100 MB at most)
 MAX_RATIO = 100  # uncompressed / compressed, for parts above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_ROWS = 10_000  # a 决算 table has at most a few hundred rows
 MAX_COLS = 256
-MAX_CELLS = 500_000
+MAX_CELLS = 100_000  # in the whole workbook: a 决算 workbook has a few thousand
 MAX_STRING_CHARS = 32_767  # Excel's own limit for the text of one cell
 MAX_TEXT_CHARS = 8 * 1024 * 1024  # all cell text of a workbook, shared strings counted once per cell using them
 
@@ -193,7 +194,8 @@ class _Package:
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
+            # RuntimeError: zipfile's "File is encrypted, password required" (flag bits checked above)
             raise UnusableInput(f"damaged workbook: cannot read part {name} ({e})", self.where) from None
         if len(data) > MAX_PART_BYTES:
             raise UnusableInput(f"part {name} inflates beyond {MAX_PART_BYTES:,} bytes: refused as a possible zip bomb", self.where)
@@ -202,6 +204,10 @@ class _Package:
     def xml(self, name: str, data: bytes | None = None) -> etree._Element:
         """A part parsed with the hardened parser; a DOCTYPE (in any part, worksheets too) is refused."""
         data = self.read(name) if data is None else data
+        tags = data.count(b"<")
+        if tags > MAX_TAGS:
+            raise UnusableInput(f"part {name} holds {tags:,} XML tags (limit {MAX_TAGS:,}); a 决算 workbook "
+                                "holds far fewer", self.where)
         if _DOCTYPE_RE.search(data[:65536]):
             raise UnusableInput(f"part {name} carries a DOCTYPE, which a workbook never has", self.where)
         try:
@@ -342,15 +348,15 @@ def _check_dimension(data: bytes, sheet: str, where: str) -> None:
 
 def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styles: list, where: str,
                 budget: list[int]) -> None:
-    """`budget`: [characters of cell text still allowed] for the whole workbook (shared-string
-    amplification: one long string referenced by many cells)."""
+    """`budget`: [characters of cell text still allowed, cells read so far] for the whole workbook
+    (shared-string amplification: one long string referenced by many cells; many sheets)."""
     data = pkg.read(part)
     _check_dimension(data, sheet.name, where)
     root = pkg.xml(part, data)
     ns = _ns(root)
     c_tag, v_tag, f_tag, is_tag = (f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
     data_el = root.find(f"{{{ns}}}sheetData")
-    ncells = 0
+    ncells = budget[1]
     ref_match = _REF_RE.match
     columns: dict[str, int] = {}  # "AB" -> 28, computed once per sheet
     cells = sheet.cells
@@ -364,11 +370,12 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 raise UnusableInput(f"sheet {sheet.name!r} has data in row {r:,}; a 决算 table has at most {MAX_ROWS:,} rows", where)
             next_col = 1
             for c in row:
-                if c.tag != c_tag:
-                    continue
                 ncells += 1
                 if ncells > MAX_CELLS:
-                    raise UnusableInput(f"sheet {sheet.name!r} has more than {MAX_CELLS:,} cells", where)
+                    raise UnusableInput(f"the workbook has more than {MAX_CELLS:,} cells (at sheet {sheet.name!r}); "
+                                        "a 决算 workbook has a few thousand", where)
+                if c.tag != c_tag:
+                    continue
                 ref = c.get("r")
                 if not len(c):  # a styled empty cell: no value, no formula
                     next_col = next_col + 1 if not ref else -1
@@ -448,6 +455,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 if value == "" and not formula:
                     continue
                 cells[(rr, col)] = RawCell(value, formula, decimals, kind)
+    budget[1] = ncells
     mc = root.find(f"{{{ns}}}mergeCells")
     if mc is not None:
         for m in mc:
@@ -491,7 +499,7 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
                 raise UnusableInput(f"the workbook has {len(strings):,} shared strings; a 决算 workbook has far fewer", where)
         styles = _styles(pkg, styles_part)
         sheets = []
-        budget = [MAX_TEXT_CHARS]
+        budget = [MAX_TEXT_CHARS, 0]
         sheets_el = wb_root.find(f"{{{ns}}}sheets")
         for s in (sheets_el if sheets_el is not None else []):
             name = s.get("name", "")
