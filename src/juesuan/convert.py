@@ -56,7 +56,7 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
     p = Path(path)
     regular_file(p, str(path))  # a FIFO, device or socket (or a symlink to one) is refused in one line
     if entity is not None and xml_unsafe(entity):
-        raise UnusableInput("--entity holds a control character, which an instance cannot hold", str(path))
+        raise UnusableInput.of("input:control-character", str(path))
     return _xml_safe(_convert(p, str(path), layout, entity, year))
 
 
@@ -71,12 +71,12 @@ def _convert(p: Path, path: str, layout: str | None, entity: str | None, year: i
 
         return read_workbook(p, layout=layout, entity=entity, year=year)
     if suffix == ".xls":
-        raise UnusableInput("old binary .xls workbooks are not supported; save it as .xlsx in Excel or LibreOffice", str(path))
+        raise UnusableInput.of("input:xls", str(path))
     if suffix == ".pdf":
         from .readers.pdf import read_pdf
 
         return read_pdf(p, layout=layout, entity=entity, year=year)
-    raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
+    raise UnusableInput.of("input:unknown-type" if suffix else "input:no-suffix", str(path), suffix=suffix)
 
 
 def _xml_safe(conv: Conversion) -> Conversion:
@@ -140,9 +140,5 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     out = list(check_instance(inst, rules, unreadable=conv.unreadable))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
-        out.append(Finding(
-            code="convert:tables-missing", severity="warning",
-            message=f"未找到 {'、'.join(missing)} 表；涉及这些表的审核未执行",
-            message_en=f"table(s) {', '.join(missing)} not found; the rules involving them were not run",
-            file=inst.source))
+        out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))
     return out

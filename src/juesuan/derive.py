@@ -6,6 +6,7 @@ fails when one is stale. Each derived artefact registers a (path, builder) pair 
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Callable
@@ -24,6 +25,10 @@ def derived_files() -> list[tuple[Path, Callable[[], str]]]:
         (compiled_path(tax.id), lambda: build_compiled(tax.id)),
     ]
     out.extend(_xbrl_package_files(tax))
+    from . import catalogue
+
+    out.extend((Path(catalogue.compiled_path(n)), functools.partial(catalogue.build_compiled, n))
+               for n in catalogue.families())
     return out
 
 

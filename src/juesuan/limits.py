@@ -30,10 +30,18 @@ MAX_WORKBOOK_BYTES = 50 * 1024 * 1024  # a workbook file (excel.xlsx.MAX_FILE_BY
 
 _KIND = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device",
          stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+_INPUT_CODE = {stat.S_IFIFO: "input:fifo", stat.S_IFCHR: "input:device", stat.S_IFBLK: "input:device",
+               stat.S_IFSOCK: "input:socket"}
 
 
 def _kind(mode: int) -> str:
     return _KIND.get(stat.S_IFMT(mode), "not a regular file")
+
+
+def _not_regular(mode: int, where: str) -> UnusableInput:
+    if stat.S_ISDIR(mode):
+        return UnusableInput.of("input:directory", where)
+    return UnusableInput.of(_INPUT_CODE.get(stat.S_IFMT(mode), "input:device"), where)
 
 
 def regular_file(path: str | os.PathLike, where: str | None = None) -> os.stat_result:
@@ -43,12 +51,9 @@ def regular_file(path: str | os.PathLike, where: str | None = None) -> os.stat_r
     try:
         st = os.stat(p)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+        raise UnusableInput.from_os(e, where) from None
     if not stat.S_ISREG(st.st_mode):
-        what = _kind(st.st_mode)
-        if stat.S_ISDIR(st.st_mode):
-            raise UnusableInput("is a directory", where)
-        raise UnusableInput(f"is {what}, not a regular file: only regular files are read", where)
+        raise _not_regular(st.st_mode, where)
     return st
 
 
@@ -62,15 +67,15 @@ def read_regular(path: str | os.PathLike, limit: int, where: str | None = None, 
     where = where or str(path)
     st = regular_file(p, where)
     if st.st_size > limit:
-        raise UnusableInput(f"file is {st.st_size:,} bytes, more than the {limit:,} {what} may have", where)
+        raise UnusableInput.of("input:too-large", where, size=f"{st.st_size:,}", limit=f"{limit:,}")
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+        raise UnusableInput.from_os(e, where) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise UnusableInput(f"is {_kind(st.st_mode)}, not a regular file: only regular files are read", where)
+            raise _not_regular(st.st_mode, where)
         chunks, left = [], limit + 1
         while left > 0:
             b = os.read(fd, min(left, 1 << 20))
@@ -79,12 +84,12 @@ def read_regular(path: str | os.PathLike, limit: int, where: str | None = None, 
             chunks.append(b)
             left -= len(b)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+        raise UnusableInput.from_os(e, where) from None
     finally:
         os.close(fd)
     data = b"".join(chunks)
-    if len(data) > limit:
-        raise UnusableInput(f"file is larger than the {limit:,} bytes {what} may have", where)
+    if len(data) > limit:  # it grew since the stat
+        raise UnusableInput.of("input:too-large", where, size=f"{len(data):,}+", limit=f"{limit:,}")
     return data
 
 
@@ -101,15 +106,25 @@ def check_output(path: str | os.PathLike, inputs=()) -> None:
     p = os.fspath(path)
     for i in inputs:
         if i is not None and os.path.exists(os.fspath(i)) and _same(p, os.fspath(i)):
-            raise OutputError(f"cannot write {p}: it is the input file {os.fspath(i)}; choose another output name")
+            values = {"path": p, "input": os.fspath(i)}
+            raise OutputError(render_en("output:is-input", values), code="output:is-input", values=values)
     try:
         st = os.stat(p)
     except FileNotFoundError:
         return
     except OSError as e:
-        raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+        raise OutputError.from_os(e, p) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError.directory(p)
     if not stat.S_ISREG(st.st_mode):
-        raise OutputError(f"cannot write {p}: it is {_kind(st.st_mode)}; only regular files are written")
+        values = {"path": p, "kind": _kind(st.st_mode)}
+        raise OutputError(render_en("output:special-file", values), code="output:special-file", values=values)
+
+
+def render_en(code: str, values: dict) -> str:
+    from .catalogue import render
+
+    return render(code, values, "en")
 
 
 def check_outputs(paths, inputs=()) -> None:
@@ -132,7 +147,7 @@ def write_all(files: dict, inputs=()) -> None:
             try:
                 fd, tmp = _create_temp(os.path.dirname(p) or ".", os.path.basename(p))
             except OSError as e:
-                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+                raise OutputError.from_os(e, p) from None
             temps.append((tmp, p))
             try:
                 with os.fdopen(fd, "wb") as fh:
@@ -141,7 +156,7 @@ def write_all(files: dict, inputs=()) -> None:
                     os.fsync(fh.fileno())
                 os.chmod(tmp, 0o644)
             except OSError as e:
-                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+                raise OutputError.from_os(e, p) from None
         existed = {p for _, p in temps if os.path.lexists(p)}
         renamed: list[str] = []
         for tmp, p in temps:
@@ -154,7 +169,7 @@ def write_all(files: dict, inputs=()) -> None:
                             os.unlink(q)
                         except OSError:
                             pass
-                raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+                raise OutputError.from_os(e, p) from None
             renamed.append(p)
     except BaseException:
         for tmp, _ in temps:

@@ -222,7 +222,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     try:
         fd, tmp = _create_temp(d, os.path.basename(p))
     except OSError as e:
-        raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+        raise OutputError.from_os(e, p) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -236,7 +236,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         except FileNotFoundError:
             pass
         if isinstance(e, OSError):
-            raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+            raise OutputError.from_os(e, p) from None
         raise
 
 

@@ -134,7 +134,7 @@ def _sniff(path: Path, where: str) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+        raise UnusableInput.from_os(e, where) from None
     if size == 0:
         raise UnusableInput("empty file", where)
     if size > MAX_FILE_BYTES:
