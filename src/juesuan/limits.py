@@ -67,7 +67,7 @@ def read_regular(path: str | os.PathLike, limit: int, where: str | None = None, 
     where = where or str(path)
     st = regular_file(p, where)
     if st.st_size > limit:
-        raise UnusableInput.of("input:too-large", where, size=f"{st.st_size:,}", limit=f"{limit:,}")
+        raise UnusableInput.of("input:too-large", where, size=st.st_size, limit=limit)
     try:
         fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as e:
@@ -89,7 +89,7 @@ def read_regular(path: str | os.PathLike, limit: int, where: str | None = None, 
         os.close(fd)
     data = b"".join(chunks)
     if len(data) > limit:  # it grew since the stat
-        raise UnusableInput.of("input:too-large", where, size=f"{len(data):,}+", limit=f"{limit:,}")
+        raise UnusableInput.of("input:too-large", where, size=len(data), limit=limit)
     return data
 
 
