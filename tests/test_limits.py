@@ -32,7 +32,7 @@ def test_read_is_bounded(tmp_path):
     p = tmp_path / "a.txt"
     p.write_bytes(b"x" * 101)
     assert limits.read_regular(p, 101) == b"x" * 101
-    with pytest.raises(UnusableInput, match="101 bytes, more than the 100 bytes"):
+    with pytest.raises(UnusableInput, match="101 bytes, more than the 100 bytes allowed"):
         limits.read_regular(p, 100, what="a test file")
 
 
