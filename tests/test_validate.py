@@ -92,7 +92,7 @@ def test_validate_json_output_has_findings(example_text, tmp_path):
     data = json.loads(res.stdout)
     assert data["valid"] is False
     f = data["findings"][0]
-    assert f["code"] == "schema:cvc-identity-constraint" and f["severity"] == "error"
+    assert f["code"] == "schema:duplicate-fact" and f["severity"] == "error"
     assert {"code", "severity", "table", "message", "values", "location"} <= set(f)
 
 

@@ -79,10 +79,10 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     try:
-        inst = load_valid_instance(file)
+        inst = load_valid(file)
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -185,23 +185,24 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     try:
+        inst = load_valid(instance)
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .validate import load_valid_instance
 
             from .records import replace
 
             _output_ok(output, instance)
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
+            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Sequence
 
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..model import Fact, Location, parse_amount
+from ..model import Fact, Facts, Location, parse_amount
 from ..records import field, record, replace
 from ..taxonomy import (FUNCTION_CODE_RE, QUOTES_RE, Block, Layout, Row, Table, Taxonomy, normalize_label,
                         strip_ordinal, title_key)
@@ -472,7 +472,7 @@ class TableMatcher:
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)
         used: list[set[int]] = [set() for _ in maps]
-        seen: set[tuple[str, str]] = set()
+        seen = Facts()  # what this table read: a second fact for a key is reported, not added
         for r in data:
             pending: tuple[BlockMap, Row, str | None] | None = None
             for bi, m in enumerate(maps):
@@ -694,7 +694,7 @@ class TableMatcher:
         return out
 
     def _emit(self, res: TableResult, m: BlockMap, row: Row, code: str | None, cells: list[Cell],
-              seen: set, spill: bool = False) -> None:
+              seen: Facts, spill: bool = False) -> None:
         concepts = m.block.row_cells(row)
         for c in cells:
             t = c.text.strip()
@@ -714,12 +714,12 @@ class TableMatcher:
             value, rounded = round_amount(exact)
             if rounded:
                 res.rounded.append((c, exact.normalize(), value))
-            if (concept, code or "") in seen:
+            fact = Fact(concept, code, value, c.loc, origin=c.loc.source)
+            if seen.add(fact) is not None:
                 res.findings.append(duplicate_finding(self.table.id, code or strip_ordinal(row.label), c.loc, code or row.label))
                 res.unplaced.append(c)
                 continue
-            seen.add((concept, code or ""))
-            res.facts.append(Fact(concept, code, value, c.loc, origin=c.loc.source))
+            res.facts.append(fact)
 
 
 class _NoColumns(Exception):

@@ -27,10 +27,10 @@ import bisect
 import re
 from pathlib import Path
 
-from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..model import Instance, Location
 from ..taxonomy import load_taxonomy
+from .base import Conversion, make_header
 from .grid import Cell, GridRow, match_title, read_document, require_tables
 from .narrative import narrative_blocks
 from .text import has_layout_spacing, regrid
