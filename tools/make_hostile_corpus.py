@@ -296,7 +296,7 @@ def _instances(d: Path) -> list[dict]:
     put("xml-xxe.xml", decl + b'<!DOCTYPE report [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n' + body, "facts", exit=2,
         stderr="DOCTYPE")
     put("xml-dtd-external.xml", decl + b'<!DOCTYPE report SYSTEM "http://example.com/x.dtd">\n' + body, exit=2, stderr="DOCTYPE")
-    put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), exit=1, codes=["schema:invalid"])
+    put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), exit=1, codes=["schema:not-an-instance"])
     put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), "facts", exit=2, stderr="not valid")
     put("xml-utf16.xml", b"\xff\xfe" + xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"),
         exit=2, stderr="UTF-16")
@@ -307,9 +307,9 @@ def _instances(d: Path) -> list[dict]:
     put("xml-binary.xml", bytes(range(256)) * 4, exit=2, stderr="binary")
     put("xml-char-ref-control.xml", xml.replace(b"</entity>", b"&#x8;</entity>", 1), exit=2, stderr="not well-formed")
     put("xml-comment-in-amount.xml", xml.replace(b"<SumIncTotal>1980.73<", b"<SumIncTotal>1980<!--x-->.73<", 1), "facts",
-        exit=0, fact=["SumIncTotal", "", "1980.73"], owner="core-b (defect 4)")
+        exit=0, fact=["SumIncTotal", "", "1980.73"])
     put("xml-comment-before-amount.xml", xml.replace(b"<SumIncTotal>1980.73<", b"<SumIncTotal><!--c-->1980.73<", 1), "facts",
-        exit=0, fact=["SumIncTotal", "", "1980.73"], owner="core-b (defect 4)")
+        exit=0, fact=["SumIncTotal", "", "1980.73"])
     put("xml-not-an-amount.xml", xml.replace(b"<SumIncTotal>1980.73<", b"<SumIncTotal>1e27<", 1), "export", exit=2,
         stderr="not valid")
     put("xml-big-instance.xml", _big_instance(xml, 200_000), exit=0, owner="core-b (defect 18)")

@@ -137,8 +137,6 @@ def write_all(files: dict, inputs=()) -> None:
     written to a temporary file in its folder and synced; then all are renamed into place. When a
     step fails, no temporary file stays and no new target is left behind (OutputError); only a rename
     failing after another one replaced an existing file cannot be undone."""
-    from .xmlio import _create_temp
-
     check_outputs(files, inputs)
     temps: list[tuple[str, str]] = []
     try:
@@ -201,3 +199,15 @@ def xml_unsafe(s: str) -> int:
 def xml_clean(s: str) -> tuple[str, int]:
     """`s` without the characters XML cannot hold, and how many were removed."""
     return _xml_bad().subn("", s)
+
+
+def _create_temp(folder: str, name: str) -> tuple[int, str]:
+    """A new file `.NAME.<random>.tmp` in folder, created exclusively with mode 0600 (as xmlio's)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name for {name} in {folder}")

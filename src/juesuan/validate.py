@@ -34,7 +34,7 @@ def check_present(inst: Instance, unreadable: dict | None = None) -> list[Findin
     from .checks import check_instance, rules_for_layout  # noqa: PLC0415 - checks are optional for schema-only callers
 
     if not inst.tables:
-        return list(check_instance(inst, unreadable=unreadable))
+        return list(check_instance(inst, unreadable=unreadable) if unreadable else check_instance(inst))
     from .taxonomy import load_taxonomy  # noqa: PLC0415
 
     tax = load_taxonomy(inst.header.taxonomy)
