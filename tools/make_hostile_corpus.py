@@ -312,7 +312,7 @@ def _instances(d: Path) -> list[dict]:
         exit=0, fact=["SumIncTotal", "", "1980.73"])
     put("xml-not-an-amount.xml", xml.replace(b"<SumIncTotal>1980.73<", b"<SumIncTotal>1e27<", 1), "export", exit=2,
         stderr="not valid")
-    put("xml-big-instance.xml", _big_instance(xml, 200_000), exit=0, owner="core-b (defect 18)")
+    put("xml-big-instance.xml", _big_instance(xml, 100_000), exit=1, codes=["rule:T02.row-sum"])
     sparse = d / "xml-33mb-sparse.xml"
     with open(sparse, "wb") as fh:
         fh.truncate(33 * 1024 * 1024)
@@ -321,9 +321,8 @@ def _instances(d: Path) -> list[dict]:
 
 
 def _big_instance(xml: bytes, n: int) -> bytes:
-    """The example with n extra 06 表 facts under made-up economic codes (each unique)."""
-    extra = "".join(f'    <BasicPersonnel code="3{i // 100 % 100:02d}{i % 100:02d}{i // 10000:02d}">0.01</BasicPersonnel>\n'
-                    for i in range(n))
+    """The example with n extra 02 表 facts under made-up 7-digit function codes (each unique)."""
+    extra = "".join(f'    <IncTotal code="{2000000 + i:07d}">0.00</IncTotal>\n' for i in range(n))
     return xml.replace(b"</facts>", extra.encode("ascii") + b"</facts>", 1)
 
 
