@@ -322,7 +322,7 @@ def _instances(d: Path) -> list[dict]:
 
 def _big_instance(xml: bytes, n: int) -> bytes:
     """The example with n extra 02 表 facts under made-up 7-digit function codes (each unique)."""
-    extra = "".join(f'    <IncTotal code="{2000000 + i:07d}">0.00</IncTotal>\n' for i in range(n))
+    extra = "".join(f'    <IncTotal code="{2300000 + i:07d}">0.00</IncTotal>\n' for i in range(n))
     return xml.replace(b"</facts>", extra.encode("ascii") + b"</facts>", 1)
 
 
