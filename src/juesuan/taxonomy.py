@@ -558,7 +558,8 @@ def _layout_ids(folder: str) -> list[str]:
 def _source_files(folder: str) -> list[str]:
     """The TOML sources of a taxonomy version, as paths relative to its folder ('/'-separated)."""
     rules = ["rules.toml"] if os.path.exists(os.path.join(folder, "rules.toml")) else []
-    return ["concepts.toml", *(f"layouts/{i}.toml" for i in _layout_ids(folder)), *rules]
+    narrative = ["narrative.toml"] if os.path.exists(os.path.join(folder, "narrative.toml")) else []
+    return ["concepts.toml", *(f"layouts/{i}.toml" for i in _layout_ids(folder)), *rules, *narrative]
 
 
 def _read_file(folder: str, rel: str) -> bytes:
@@ -803,5 +804,5 @@ def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
         function_codes=code_lists["function"],
         economic_codes=code_lists["economic"],
         layouts=LayoutMap(folder, concepts, sources, code_lists),
-        sources={k: v for k, v in sources.items() if k == "rules.toml"},
+        sources={k: v for k, v in sources.items() if k in ("rules.toml", "narrative.toml")},
     )

@@ -13,19 +13,25 @@ from .loader import load
 from .model import Instance
 
 
-def iter_findings(path: str | os.PathLike) -> Iterator[Finding]:
-    """Findings for one instance file. Raises UnusableInput when it is not XML at all."""
+def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbose: bool = False) -> Iterator[Finding]:
+    """Findings for one instance file. Raises UnusableInput when it is not XML at all.
+
+    After the table rules: the narrative checks when the instance has a narrative (第三部分), and with
+    `prior` (last year's instance) the carry-over rules and year-over-year claims
+    (juesuan.narrative; `verbose` lists the figures the narrative checks could not bind)."""
     loaded = load(path)
     yield from loaded.findings
     if loaded.findings or loaded.instance is None:
         return
-    yield from check_present(loaded.instance)
+    yield from check_present(loaded.instance, prior, verbose)
 
 
-def check_present(inst: Instance, unreadable: dict | None = None) -> list[Finding]:
-    """The table rules over the tables the instance's source contained (`Instance.tables`).
-    `unreadable`: convert's Conversion.unreadable (source cells that held no amount: the rules
-    needing them say they were not checked).
+def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False,
+                  unreadable: dict | None = None) -> list[Finding]:
+    """The table rules over the tables the instance's source contained (`Instance.tables`), then the
+    narrative checks (juesuan.narrative) when all tables are there. `unreadable`: convert's
+    Conversion.unreadable (source cells that held no amount: the rules needing them say they were
+    not checked).
 
     A rule involving an absent table is not run (absent is not blank: a CSV of the 02 表 alone must not
     fail the 01 = 02 rule), and a document that lacks some of its layout's tables says so in one warning.
@@ -34,7 +40,8 @@ def check_present(inst: Instance, unreadable: dict | None = None) -> list[Findin
     from .checks import check_instance, rules_for_layout  # noqa: PLC0415 - checks are optional for schema-only callers
 
     if not inst.tables:
-        return list(check_instance(inst, unreadable=unreadable) if unreadable else check_instance(inst))
+        return list(check_instance(inst, unreadable=unreadable) if unreadable else check_instance(inst)) + \
+            _narrative(inst, prior, verbose)
     from .taxonomy import load_taxonomy  # noqa: PLC0415
 
     tax = load_taxonomy(inst.header.taxonomy)
@@ -50,7 +57,17 @@ def check_present(inst: Instance, unreadable: dict | None = None) -> list[Findin
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
         out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))
+    if not missing:
+        out.extend(_narrative(inst, prior, verbose))
     return out
+
+
+def _narrative(inst: Instance, prior: Instance | None, verbose: bool) -> list[Finding]:
+    if not (inst.narrative or prior is not None):
+        return []
+    from .narrative import run_checks  # noqa: PLC0415 - only instances with a narrative or a prior
+
+    return run_checks(inst, prior, verbose)
 
 
 def validate_file(path: str | os.PathLike) -> Report:
