@@ -312,7 +312,7 @@ def _instances(d: Path) -> list[dict]:
         exit=0, fact=["SumIncTotal", "", "1980.73"])
     put("xml-not-an-amount.xml", xml.replace(b"<SumIncTotal>1980.73<", b"<SumIncTotal>1e27<", 1), "export", exit=2,
         stderr="not valid")
-    put("xml-big-instance.xml", _big_instance(xml, 100_000), exit=1, codes=["rule:T02.row-sum"])
+    put("xml-big-instance.xml", _big_instance(xml, 50_000), exit=1, codes=["rule:T02.row-sum"])
     sparse = d / "xml-33mb-sparse.xml"
     with open(sparse, "wb") as fh:
         fh.truncate(33 * 1024 * 1024)
