@@ -350,7 +350,7 @@ def _pdfs(d: Path) -> list[dict]:
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
         b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-    ]), exit=2, stderr="PDF")
+    ]), exit=2, stderr="no table")
     # defect 16: a small file whose content stream inflates to ~90 MB of drawing operators
     content = zlib.compress(b"0 0 m 1 1 l S\n" * 6_000_000, 9)
     bomb = build_pdf([
@@ -359,7 +359,7 @@ def _pdfs(d: Path) -> list[dict]:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
     ])
-    put("pdf-flate-bomb.pdf", bomb, exit=2, owner="pdf (defect 16)")
+    put("pdf-flate-bomb.pdf", bomb, exit=2, stderr="bomb")
     return cases
 
 
