@@ -374,6 +374,11 @@ def _special(d: Path) -> list[dict]:
         os.symlink("/dev/zero", d / name)
     shutil_copy(EXAMPLE_XLSX, d / "same.xlsx")
     shutil_copy(EXAMPLE_XML, d / "same.xml")
+    # the input under other names whose suffixes the commands accept for their output
+    os.link(d / "same.xml", d / "same-link.xlsx")
+    os.link(d / "same.xml", d / "same-link.json")
+    for name in ("fifo-out.xml", "fifo-out.json"):
+        os.mkfifo(d / name)
     one = "only regular files are read"
     for name in ("fifo.xlsx", "fifo.txt", "dev-zero.txt", "dev-zero.xlsx"):
         cases.append(_conv(name, exit=2, stderr=one))
@@ -385,18 +390,20 @@ def _special(d: Path) -> list[dict]:
             cases.append({"name": f"{name}:{cmd}", "args": args, "exit": 2, "stderr": "只读取普通文件" if cmd == "facts" else one})
     written = "only regular files are written"
     cases += [
-        {"name": "same.xlsx:convert-onto-input", "args": ["convert", "{dir}/same.xlsx", "-o", "{dir}/same.xlsx"],
+        {"name": "same.xml:convert-onto-input", "args": ["convert", "{dir}/same.xml", "-o", "{dir}/same.xml"],
          "exit": 2, "stderr": "input file"},
-        {"name": "same.xml:export-onto-input", "args": ["export", "{dir}/same.xml", "--format", "xlsx", "-o", "{dir}/same.xml"],
+        {"name": "same.xml:export-onto-input", "args": ["export", "{dir}/same.xml", "--format", "xlsx", "-o", "{dir}/same-link.xlsx"],
          "exit": 2, "stderr": "input file"},
-        {"name": "same.xml:diff-onto-input", "args": ["diff", "{dir}/same.xml", "{root}/examples/liling-2021.xml", "-o", "{dir}/same.xml"],
+        {"name": "same.xml:diff-onto-input", "args": ["diff", "{dir}/same.xml", "{root}/examples/liling-2021.xml", "--format", "json",
+                                                    "-o", "{dir}/same-link.json"],
          "exit": 2, "stderr": "input file"},
-        {"name": "same.xlsx:convert-onto-fifo", "args": ["convert", "{dir}/same.xlsx", "-o", "{dir}/fifo.txt"],
+        {"name": "same.xlsx:convert-onto-fifo", "args": ["convert", "{dir}/same.xlsx", "-o", "{dir}/fifo-out.xml"],
          "exit": 2, "stderr": written},
         {"name": "same.xlsx:convert-onto-dev-null", "args": ["convert", "{dir}/same.xlsx", "-o", "/dev/null"],
          "exit": 2, "stderr": written},
         {"name": "template-onto-fifo", "args": ["template", "-o", "{dir}/fifo.xlsx"], "exit": 2, "stderr": written},
-        {"name": "same.xml:diff-onto-fifo", "args": ["diff", "{dir}/same.xml", "{root}/examples/liling-2021.xml", "-o", "{dir}/fifo.xml"],
+        {"name": "same.xml:diff-onto-fifo", "args": ["diff", "{dir}/same.xml", "{root}/examples/liling-2021.xml", "--format", "json", "-o",
+                                                  "{dir}/fifo-out.json"],
          "exit": 2, "stderr": written},
     ]
     # export xbrl whose instance file cannot be written (a folder of that name): no package zip either

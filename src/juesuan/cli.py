@@ -272,7 +272,6 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     shown, path = file, _stdin_file(file, ".txt")
     try:
         _output_ok(output, file)
-        conv = convert_file(file, layout=layout, entity=entity, year=year)
         conv = convert_file(path, layout=layout, entity=entity, year=year)
         changes = {k: v for k, v in (("status", status), ("uscc", uscc), ("preparer", preparer)) if v is not None}
         if changes:
@@ -477,7 +476,6 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     try:
         if output:
             _output_ok(output, old, new)
-        result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
         result = compare_files(_stdin_file(old), _stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
         result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
         data = render(result, fmt, lang)
