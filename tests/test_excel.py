@@ -209,10 +209,11 @@ def test_template_errors_are_located(tmp_path):
     assert got[("convert:not-an-amount", "收入决算表!C6")].message_en == "收入决算表!C6: '1,9x0' is not an amount"
     assert ("convert:code-missing", "收入决算表!A9") in got
     assert ("convert:bad-code", "收入决算表!A10") in got
-    assert "recalculate and save it in Excel or LibreOffice" in got[("convert:formula-not-computed", "收入决算表!C11")].message_en
+    assert "recalculate and save it in Excel or LibreOffice" in got[("convert:formula-not-computed", "收入决算表!C11")].text("en")
     assert ("convert:cell-not-placed", "支出决算表!B8") in got
     assert conv.instance.facts == []
-    assert any("未能归位 2 个单元格" in s for s in conv.summaries if s.startswith("02"))
+    # C9 and C10 (rows without a usable code) and the unreadable C6 and C11 are all counted
+    assert any("未能归位 4 个单元格" in s for s in conv.summaries if s.startswith("02"))
     res = run_cli("convert", f, "-o", tmp_path / "x.xml", "--lang", "en")
     assert res.returncode == 1 and "收入决算表!C6: '1,9x0' is not an amount" in res.stdout
 
@@ -291,7 +292,7 @@ def test_official_layout_errors_are_located(tmp_path):
     assert got[("convert:not-an-amount", "收入决算表!C8")].message_en == "收入决算表!C8: '1,9x0' is not an amount"
     assert ("convert:cell-not-placed", "收入决算表!L8") in got
     f = got[("convert:formula-not-computed", "支出决算表!D7")]
-    assert "recalculate" in f.message_en and f.severity == "error"
+    assert "recalculate" in f.text("en") and f.severity == "error"
     assert any(s.startswith("02") and "收入决算表!L8" in s for s in conv.summaries)
 
 
@@ -455,3 +456,43 @@ def test_misgrouped_thousands_separators_are_not_amounts(tmp_path):
     assert bad == {"收入决算表!C8", "收入决算表!C9", "收入决算表!C10"}
     facts = {f.origin: f.value for f in conv.instance.facts}
     assert "收入决算表!C8" not in facts and facts["收入决算表!D8"] == Decimal("1974.84")
+
+
+def test_unreadable_cell_is_counted_and_its_rules_are_not_checked(tmp_path):
+    """Defect 2: '1,9x0' in the 02 sheet's D7 (合计 财政拨款收入) is no amount: a finding at D7, counted
+    as not placed, and the rules needing it say so instead of reading it as blank (which gave four
+    false rule errors, one of them placed at D8)."""
+    ok = convert_file(official_workbook(tmp_path / "ok.xlsx"))
+    conv = convert_file(official_workbook(tmp_path / "bad.xlsx", overrides={"02": {"D7": "1,9x0"}}))
+    from juesuan.convert import check_converted
+
+    got = [*conv.findings, *check_converted(conv)]
+    base = {(f.code, f.location.source) for f in check_converted(ok)}
+    assert [f.location.source for f in got if f.code == "convert:not-an-amount"] == ["收入决算表!D7"]
+    assert any(s.startswith("02") and "未能归位 1 个单元格" in s and "收入决算表!D7" in s for s in conv.summaries)
+    skipped = [f for f in got if f.code == "convert:rule-not-checked"]
+    assert {f.values["rule"] for f in skipped} == {"T02.row-sum", "T02.hierarchy", "X01-02.grant-income",
+                                                   "X02-04.grant-income"}
+    assert all(f.location.source == "收入决算表!D7" and f.table == "02" for f in skipped)
+    assert "not checked: table 02 收入决算表!D7 is unreadable" in skipped[0].text("en")
+    # no rule error beyond those of the intact workbook
+    assert {(f.code, f.location.source) for f in got if f.code.startswith("rule:")} <= base
+
+
+def test_typed_cells_are_findings_never_amounts(tmp_path):
+    """Defect 6 (and 10): dates, error values, booleans, formulas without a value and amounts out of
+    range are findings at their cell in an official-layout workbook; none becomes a fact."""
+    import datetime
+
+    path = official_workbook(tmp_path / "t.xlsx", overrides={"02": {
+        "D7": datetime.date(2021, 3, 15), "C8": "#DIV/0!", "D8": True, "D9": "=1+1", "C10": 1e27, "D10": 1e308}})
+    conv = convert_file(path)
+    got = {f.location.source: f for f in conv.findings}
+    want = {"收入决算表!D7": "convert:date-not-amount", "收入决算表!C8": "convert:error-value",
+            "收入决算表!D8": "convert:bool-not-amount", "收入决算表!D9": "convert:formula-not-computed",
+            "收入决算表!C10": "convert:amount-out-of-range", "收入决算表!D10": "convert:amount-out-of-range"}
+    assert {k: got[k].code for k in want} == want
+    assert "2021-03-15" in got["收入决算表!D7"].text("en")
+    origins = {f.origin for f in conv.instance.facts}
+    assert not origins & set(want)
+    assert any(s.startswith("02") and "未能归位 6 个单元格" in s for s in conv.summaries)

@@ -178,7 +178,7 @@ def test_200mb_file_refused_without_reading_it(tmp_path):
     with p.open("wb") as fh:  # sparse: takes no disk and would take 200 MB of memory if read
         fh.write(b'<?xml version="1.0"?><report xmlns="urn:juesuan:1.0">')
         fh.truncate(200 * 1024 * 1024)
-    res = run_cli("validate", p)
+    res = run_cli("validate", p, "--lang", "en")
     assert res.returncode == 2
     assert "209,715,200 bytes" in res.stderr and "Traceback" not in res.stderr
 

@@ -33,6 +33,13 @@ def _fail(err: Exception, lang: str = "zh") -> None:
     sys.exit(2)
 
 
+def _output_ok(output: str, *inputs: str) -> None:
+    """OutputError (one line, exit 2) when -o names an input or a FIFO/device/directory (juesuan.limits)."""
+    from .limits import check_output
+
+    check_output(output, inputs)
+
+
 # ---- `-` for stdin/stdout, output suffixes that must match the format
 KNOWN_SUFFIXES = (".xml", ".xlsx", ".xlsm", ".json", ".html", ".htm", ".csv", ".txt", ".pdf", ".tsv", ".zip")
 
@@ -293,6 +300,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     _check_suffix(output, (".xml",), "an instance")
     shown, path = file, _stdin_file(file, ".txt")
     try:
+        _output_ok(output, file)
         conv = convert_file(path, layout=layout, entity=entity, year=year)
         changes = {k: v for k, v in (("status", status), ("uscc", uscc), ("preparer", preparer)) if v is not None}
         if changes:
@@ -384,6 +392,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
     if output == "-" and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     try:
+        _output_ok(output)
         lay = load_taxonomy().layout(layout)
         _emit(output, template_bytes(lay.id))
     except JuesuanError as e:
@@ -436,6 +445,7 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
 
             from .records import replace
 
+            _output_ok(output, instance)
             data, found = export_bytes(inst, layout)
             # the report lists a file's findings: they are about this instance
             findings = [replace(f, file=instance) for f in found]
@@ -494,6 +504,8 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     if old == "-" and new == "-":
         _fail(JuesuanError("standard input (-) can be read once"))
     try:
+        if output:
+            _output_ok(output, old, new)
         result = compare_files(_stdin_file(old), _stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
         result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
         data = render(result, fmt, lang)

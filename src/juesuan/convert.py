@@ -19,11 +19,16 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 
 def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str | None = None,
                  year: int | None = None) -> Conversion:
+    from .limits import regular_file, xml_unsafe
+
     p = Path(path)
-    if not p.exists():
-        raise UnusableInput.of("input:missing", str(path))
-    if p.is_dir():
-        raise UnusableInput.of("input:directory", str(path))
+    regular_file(p, str(path))  # a FIFO, device or socket (or a symlink to one) is refused in one line
+    if entity is not None and xml_unsafe(entity):
+        raise UnusableInput.of("input:control-character", str(path))
+    return _xml_safe(_convert(p, str(path), layout, entity, year))
+
+
+def _convert(p: Path, path: str, layout: str | None, entity: str | None, year: int | None) -> Conversion:
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from .readers.textdoc import read_text_file
@@ -42,6 +47,36 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
     raise UnusableInput.of("input:unknown-type" if suffix else "input:no-suffix", str(path), suffix=suffix)
 
 
+def _xml_safe(conv: Conversion) -> Conversion:
+    """Remove the characters XML cannot hold (control characters such as \\x08 in the source's text)
+    from the header and the narrative, with one warning per field or block that had any."""
+    from .limits import xml_clean
+    from .model import Location
+    from .records import replace
+
+    inst = conv.instance
+    changes, notes = {}, []
+    for name in ("entity", "uscc", "preparer", "date", "note", "status"):
+        v = getattr(inst.header, name)
+        if isinstance(v, str):
+            clean, n = xml_clean(v)
+            if n:
+                changes[name] = clean
+                notes.append(Finding.of("convert:control-characters", Location(file=inst.source), n=n))
+    if changes.get("entity") == "":
+        raise UnusableInput("the entity name holds only control characters; give it with --entity", inst.source)
+    if changes:
+        inst.header = replace(inst.header, **changes)
+    for i, b in enumerate(inst.narrative):
+        text, n = xml_clean(b.text)
+        title, m = xml_clean(b.title)
+        if n or m:
+            inst.narrative[i] = replace(b, text=text, title=title)
+            notes.append(Finding.of("convert:control-characters", b.location, n=n + m))
+    conv.findings.extend(notes)
+    return conv
+
+
 def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:
     """Schema-validate the serialized instance (`data`: its bytes, when the caller has them to write),
     then run the table rules over the tables the source contained: what `validate` does on the XML
@@ -56,4 +91,4 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     found = validate_schema(tree, inst.source)  # the loader's XSD step; the model is `inst` itself
     if found:
         return found
-    return check_present(inst)
+    return check_present(inst, unreadable=conv.unreadable)

@@ -26,9 +26,12 @@ def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbos
     yield from check_present(loaded.instance, prior, verbose)
 
 
-def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False) -> list[Finding]:
+def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False,
+                  unreadable: dict | None = None) -> list[Finding]:
     """The table rules over the tables the instance's source contained (`Instance.tables`), then the
-    narrative checks (juesuan.narrative) when all tables are there.
+    narrative checks (juesuan.narrative) when all tables are there. `unreadable`: convert's
+    Conversion.unreadable (source cells that held no amount: the rules needing them say they were
+    not checked).
 
     A rule involving an absent table is not run (absent is not blank: a CSV of the 02 表 alone must not
     fail the 01 = 02 rule), and a document that lacks some of its layout's tables says so in one warning.
@@ -37,7 +40,8 @@ def check_present(inst: Instance, prior: Instance | None = None, verbose: bool =
     from .checks import check_instance, rules_for_layout  # noqa: PLC0415 - checks are optional for schema-only callers
 
     if not inst.tables:
-        return list(check_instance(inst)) + _narrative(inst, prior, verbose)
+        return list(check_instance(inst, unreadable=unreadable) if unreadable else check_instance(inst)) + \
+            _narrative(inst, prior, verbose)
     from .taxonomy import load_taxonomy  # noqa: PLC0415
 
     tax = load_taxonomy(inst.header.taxonomy)
@@ -49,7 +53,7 @@ def check_present(inst: Instance, prior: Instance | None = None, verbose: bool =
                    for c in rule.all_concepts())
 
     rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
-    out = list(check_instance(inst, rules))
+    out = list(check_instance(inst, rules, unreadable=unreadable))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
         out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))

@@ -8,7 +8,6 @@ for one, and refusing it closes the door on entity tricks (billion laughs, exter
 from __future__ import annotations
 
 import os
-import stat
 import re
 from decimal import Decimal
 
@@ -52,30 +51,20 @@ def safe_parser() -> etree.XMLParser:
 
 
 def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
-    p = os.fspath(path)
-    try:
-        st = os.stat(p)
-    except OSError as e:
-        raise UnusableInput.from_os(e, str(path)) from None
-    size = st.st_size
-    if stat.S_ISDIR(st.st_mode):
-        raise UnusableInput("is a directory", str(path), code="input:directory")
-    if size > limit:
-        raise UnusableInput(f"file is {size:,} bytes, more than the {limit:,} an instance may have", str(path))
-    try:
-        with open(p, "rb") as fh:
-            data = fh.read(limit + 1)
-    except OSError as e:
-        raise UnusableInput.from_os(e, str(path)) from None
-    if len(data) > limit:
-        raise UnusableInput(f"file is larger than the {limit:,} bytes an instance may have", str(path))
-    return data
+    """At most `limit` bytes of a regular file (a FIFO, device or socket is refused: juesuan.limits)."""
+    from .limits import read_regular
+
+    return read_regular(path, limit, str(path), "an instance")
 
 
 def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
     """Parse untrusted XML bytes into a tree, or raise UnusableInput with one line."""
     if not data.strip():
         raise UnusableInput("empty file", where)
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise UnusableInput("the file is UTF-32 encoded; an instance must be UTF-8 (save it as UTF-8)", where)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
+        raise UnusableInput("the file is UTF-16 encoded; an instance must be UTF-8 (save it as UTF-8)", where)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise UnusableInput("binary data, not XML", where)
     head = data[:4096].lstrip()
@@ -226,7 +215,11 @@ def _indent(root: etree._Element) -> None:
 
 
 def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
-    body = etree.tostring(instance_to_tree(inst, keep_source), encoding="UTF-8", xml_declaration=False)
+    try:
+        tree = instance_to_tree(inst, keep_source)
+    except ValueError as e:  # lxml: "All strings must be XML compatible" (a control character)
+        raise UnusableInput(f"cannot write the instance: {e}", inst.source) from None
+    body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 
 
@@ -238,8 +231,9 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     """
     p = os.fspath(path)
     d = os.path.dirname(p) or "."
-    if os.path.isdir(p):
-        raise OutputError.directory(p)
+    from .limits import check_output
+
+    check_output(p)  # a directory, FIFO or device node is never replaced
     try:
         fd, tmp = _create_temp(d, os.path.basename(p))
     except OSError as e:

@@ -268,16 +268,35 @@ def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: 
     )
 
 
+def _unreadable_term(rule: Rule, left, right, code: str, unreadable: dict):
+    """The first unreadable (concept, code) a comparison needs: one of its terms, or for a hierarchy
+    a child code under its parent row."""
+    for b in (*left, *right):
+        hit = unreadable.get((b[0], b[1]))
+        if hit is not None:
+            return hit
+    if rule.kind == "hierarchy":
+        concept = left[0][0]
+        for (c, k), hit in unreadable.items():
+            if c == concept and len(k) > len(code) and k.startswith(code):
+                return hit
+    return None
+
+
 def _catalogue_templates(taxonomy_id: str) -> dict[str, tuple[str, str]]:
     from .catalogue import load_rules
 
     return {r.id: (r.zh, r.en) for r in load_rules(taxonomy_id)}
 
 
-def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Iterator[Finding]:
+def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
+                   unreadable: dict | None = None) -> Iterator[Finding]:
     """Findings of the taxonomy's rules on an instance (schema-valid: known taxonomy and layout).
 
     `rules` overrides the catalogue (tests, tools); they are evaluated as given, not narrowed.
+    `unreadable`: {(concept, code or ""): (Location, table id)} of source cells in a fact's place
+    that held no amount (convert's Conversion.unreadable): a comparison needing one is not checked
+    (one convert:rule-not-checked warning) instead of reading the cell as blank.
     """
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
@@ -289,9 +308,20 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Ite
         known = _catalogue_templates(tax.id)
         declare_rules(tax.id, [r for r in rules if known.get(r.id) != (r.zh, r.en)])
     idx = FactIndex(inst, lay)
+    said: set = set()  # (rule id, location) already reported not checked
     for rule in rules:
         kind = rule.kind
         for left, right, code in _candidates(rule, idx, tax):
+            if unreadable:
+                hit = _unreadable_term(rule, left, right, code, unreadable)
+                if hit is not None:
+                    loc, tid = hit
+                    if (rule.id, loc) in said:
+                        continue
+                    said.add((rule.id, loc))
+                    yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
+                                     tab=tid, cell=str(loc.source or loc))
+                    continue
             d = _decide(kind, left, right, idx)
             if d is not None and not d[0]:
                 _, lv, lh, rv, rh = d

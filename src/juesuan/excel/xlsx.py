@@ -25,14 +25,17 @@ from ..records import field, record
 from ..xmlio import safe_parser
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # the workbook file itself
-MAX_PART_BYTES = 50 * 1024 * 1024  # one part, uncompressed
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all parts we read, uncompressed
+MAX_PART_BYTES = 20 * 1024 * 1024  # one part, uncompressed
+MAX_TOTAL_BYTES = 100 * 1024 * 1024  # all parts we read, uncompressed
+MAX_TAGS = 500_000  # "<" in one part, i.e. tags (what parsing it costs in memory: ~100 MB at most)
 MAX_RATIO = 100  # uncompressed / compressed, for parts above RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MEMBERS = 10_000
 MAX_ROWS = 10_000  # a 决算 table has at most a few hundred rows
 MAX_COLS = 256
-MAX_CELLS = 500_000
+MAX_CELLS = 100_000  # in the whole workbook: a 决算 workbook has a few thousand
+MAX_STRING_CHARS = 32_767  # Excel's own limit for the text of one cell
+MAX_TEXT_CHARS = 8 * 1024 * 1024  # all cell text of a workbook, shared strings counted once per cell using them
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
@@ -40,8 +43,12 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _REF_RE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 _DIM_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 # built-in number formats that show two decimals (0.00, #,##0.00, and the accounting ones)
 _BUILTIN_DECIMALS = {2: 2, 4: 2, 7: 2, 8: 2, 10: 2, 11: 2, 39: 2, 40: 2, 43: 2, 44: 2}
+# built-in number formats that show a date or a time (ECMA-376 18.8.30, with the East Asian ones)
+_BUILTIN_DATES = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+_DATE_CODE_RE = re.compile(r"[dmyhs]", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -83,11 +90,16 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 
 @record(frozen=True)
 class RawCell:
-    """One cell: `value` is a str (text), a Decimal (number), or None (a formula with no cached value)."""
+    """One cell: `value` is a str (text), a Decimal (number), or None (a formula with no cached value).
+
+    `kind` says what a cell is when it is not plain text or a plain number: "date" (a number shown
+    in a date format, or a t="d" cell), "error" (t="e": #DIV/0! ...), "bool" (t="b"). Such a cell is
+    never an amount: the readers report it at its cell."""
 
     value: str | Decimal | None
     formula: bool = False
     decimals: int | None = None  # decimals its number format shows, when it is a fixed-decimals format
+    kind: str = ""
 
 
 @record
@@ -115,8 +127,10 @@ class Workbook:
 
 
 def _sniff(path: Path, where: str) -> None:
+    from ..limits import read_regular, regular_file
+
+    size = regular_file(path, where).st_size  # a FIFO or device (or a symlink to one) is refused
     try:
-        size = path.stat().st_size
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
@@ -126,7 +140,7 @@ def _sniff(path: Path, where: str) -> None:
     if size > MAX_FILE_BYTES:
         raise UnusableInput(f"file is {size:,} bytes; a 决算 workbook is far smaller (limit {MAX_FILE_BYTES:,})", where)
     if head == CFB_MAGIC:
-        data = path.read_bytes()
+        data = read_regular(path, MAX_FILE_BYTES, where, "a workbook")
         if ENCRYPTED_MARK in data:
             raise UnusableInput("the workbook is encrypted (password-protected); remove the password in Excel "
                                 "(File > Info > Protect Workbook) or LibreOffice and save it again as .xlsx", where)
@@ -151,6 +165,9 @@ class _Package:
         self.infos = {}
         for info in infos:
             name = info.filename
+            if info.flag_bits & 0x1:
+                raise UnusableInput(f"part {name} is encrypted inside the zip (zip password); a workbook's parts "
+                                    "never are: save it again without a password", where)
             if info.file_size > MAX_PART_BYTES:
                 raise UnusableInput(f"part {name} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,}): "
                                     "refused as a possible zip bomb", where)
@@ -177,14 +194,22 @@ class _Package:
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
+            # RuntimeError: zipfile's "File is encrypted, password required" (flag bits checked above)
             raise UnusableInput(f"damaged workbook: cannot read part {name} ({e})", self.where) from None
         if len(data) > MAX_PART_BYTES:
             raise UnusableInput(f"part {name} inflates beyond {MAX_PART_BYTES:,} bytes: refused as a possible zip bomb", self.where)
         return data
 
-    def xml(self, name: str) -> etree._Element:
-        data = self.read(name)
+    def xml(self, name: str, data: bytes | None = None) -> etree._Element:
+        """A part parsed with the hardened parser; a DOCTYPE (in any part, worksheets too) is refused."""
+        data = self.read(name) if data is None else data
+        tags = data.count(b"<")
+        if tags > MAX_TAGS:
+            raise UnusableInput(f"part {name} holds {tags:,} XML tags (limit {MAX_TAGS:,}); a 决算 workbook "
+                                "holds far fewer", self.where)
+        if _DOCTYPE_RE.search(data[:65536]):
+            raise UnusableInput(f"part {name} carries a DOCTYPE, which a workbook never has", self.where)
         try:
             root = etree.fromstring(data, safe_parser())
         except etree.XMLSyntaxError as e:
@@ -227,22 +252,35 @@ def _rels(pkg: _Package, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _all_text(el: etree._Element) -> str:
+    """An element's text, whole even when a comment or processing instruction splits it
+    (`<v>12<!--x-->.5</v>` is 12.5, not 12)."""
+    return (el.text or "") if not len(el) else "".join(el.itertext())
+
+
 def _text_of(el: etree._Element, ns: str) -> str:
     """Text of a shared or inline string: its <t> runs, without phonetic (<rPh>) runs."""
     if len(el) == 1:
         only = el[0]
         if only.tag == f"{{{ns}}}t":
-            return only.text or ""
+            return _all_text(only)
     parts = []
     for r in el:
+        if not isinstance(r.tag, str):
+            continue
         tag = etree.QName(r).localname
         if tag == "t":
-            parts.append(r.text or "")
+            parts.append(_all_text(r))
         elif tag == "r":
             rt = r.find(f"{{{ns}}}t")
             if rt is not None:
-                parts.append(rt.text or "")
+                parts.append(_all_text(rt))
     return "".join(parts)
+
+
+def _is_date_format(code: str) -> bool:
+    first = re.sub(r'"[^"]*"|\\.|\[(?!h\]|m\]|s\]|hh\]|mm\]|ss\])[^\]]*\]', "", code.split(";")[0])
+    return first.lower() not in ("general", "@") and bool(_DATE_CODE_RE.search(first))
 
 
 def _fmt_decimals(code: str) -> int | None:
@@ -254,8 +292,9 @@ def _fmt_decimals(code: str) -> int | None:
     return None
 
 
-def _styles(pkg: _Package, part: str | None) -> list[int | None]:
-    """Per cellXfs index: the decimals its number format shows (None: not a fixed-decimals format)."""
+def _styles(pkg: _Package, part: str | None) -> list[tuple[int | None, bool]]:
+    """Per cellXfs index: (the decimals its number format shows (None: not a fixed-decimals format),
+    whether it shows a date or time)."""
     if not part or not pkg.has(part):
         return []
     root = pkg.xml(part)
@@ -277,9 +316,9 @@ def _styles(pkg: _Package, part: str | None) -> list[int | None]:
             except ValueError:
                 fid = 0
             if fid in custom:
-                out.append(_fmt_decimals(custom[fid]))
+                out.append((_fmt_decimals(custom[fid]), _is_date_format(custom[fid])))
             else:
-                out.append(_BUILTIN_DECIMALS.get(fid))
+                out.append((_BUILTIN_DECIMALS.get(fid), fid in _BUILTIN_DATES))
     return out
 
 
@@ -307,17 +346,17 @@ def _check_dimension(data: bytes, sheet: str, where: str) -> None:
                             f"{MAX_ROWS:,}: delete the empty rows or the sheet and save again", where)
 
 
-def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styles: list, where: str) -> None:
+def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styles: list, where: str,
+                budget: list[int]) -> None:
+    """`budget`: [characters of cell text still allowed, cells read so far] for the whole workbook
+    (shared-string amplification: one long string referenced by many cells; many sheets)."""
     data = pkg.read(part)
     _check_dimension(data, sheet.name, where)
-    try:
-        root = etree.fromstring(data, safe_parser())
-    except etree.XMLSyntaxError as e:
-        raise UnusableInput(f"damaged workbook: sheet {sheet.name!r} is not well-formed XML ({e.msg})", where) from None
+    root = pkg.xml(part, data)
     ns = _ns(root)
     c_tag, v_tag, f_tag, is_tag = (f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
     data_el = root.find(f"{{{ns}}}sheetData")
-    ncells = 0
+    ncells = budget[1]
     ref_match = _REF_RE.match
     columns: dict[str, int] = {}  # "AB" -> 28, computed once per sheet
     cells = sheet.cells
@@ -331,11 +370,12 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 raise UnusableInput(f"sheet {sheet.name!r} has data in row {r:,}; a 决算 table has at most {MAX_ROWS:,} rows", where)
             next_col = 1
             for c in row:
-                if c.tag != c_tag:
-                    continue
                 ncells += 1
                 if ncells > MAX_CELLS:
-                    raise UnusableInput(f"sheet {sheet.name!r} has more than {MAX_CELLS:,} cells", where)
+                    raise UnusableInput(f"the workbook has more than {MAX_CELLS:,} cells (at sheet {sheet.name!r}); "
+                                        "a 决算 workbook has a few thousand", where)
+                if c.tag != c_tag:
+                    continue
                 ref = c.get("r")
                 if not len(c):  # a styled empty cell: no value, no formula
                     next_col = next_col + 1 if not ref else -1
@@ -368,41 +408,54 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     if v is None and ie is None:
                         continue
                     raise UnusableInput(f"sheet {sheet.name!r} has data in column {col_letter(col)}; a 决算 table is far narrower", where)
-                if v is not None and len(v):  # a comment or PI inside <v>: its text is what is around them
-                    v.text = (v.text or "") + "".join(x.tail or "" for x in v)
                 t = c.get("t", "n")
                 s_idx = c.get("s")
-                decimals = None
+                decimals, is_date = None, False
                 if s_idx and s_idx.isdigit():
                     i = int(s_idx)
                     if i < len(styles):
-                        decimals = styles[i]
+                        decimals, is_date = styles[i]
                 value: str | Decimal | None
+                kind = ""
+                vtext = None if v is None else _all_text(v)
                 if t == "inlineStr":
                     value = _text_of(ie, ns) if ie is not None else ""
-                elif v is None or v.text is None:
+                elif not vtext:
                     if not formula:
                         continue  # a styled empty cell
                     value = None
                 elif t == "s":
                     try:
-                        value = strings[int(v.text)]
+                        value = strings[int(vtext)]
                     except (ValueError, IndexError):
                         raise UnusableInput(f"damaged workbook: {sheet.name}!{cell_ref(rr, col)} points to a missing shared string", where) from None
-                elif t in ("str", "d"):
-                    value = v.text
+                elif t == "str":
+                    value = vtext
+                elif t == "d":  # an ISO 8601 date: never an amount
+                    value, kind = vtext.strip(), "date"
                 elif t == "b":
-                    value = "TRUE" if v.text.strip() == "1" else "FALSE"
-                elif t == "e":  # an Excel error value (#DIV/0! ...): text, so it is not an amount
-                    value = v.text
+                    value, kind = ("TRUE" if vtext.strip() == "1" else "FALSE"), "bool"
+                elif t == "e":  # an Excel error value (#DIV/0! ...): never an amount
+                    value, kind = vtext.strip(), "error"
                 else:
                     try:
-                        value = number(v.text)
+                        value = number(vtext)
                     except (InvalidOperation, ValueError):
-                        value = v.text
+                        value = vtext
+                    if is_date and isinstance(value, Decimal):
+                        kind = "date"  # a number shown as a date (2021-03-15 is stored as 44270)
+                if isinstance(value, str):
+                    if len(value) > MAX_STRING_CHARS:
+                        raise UnusableInput(f"{sheet.name}!{cell_ref(rr, col)} holds {len(value):,} characters; an Excel "
+                                            f"cell holds at most {MAX_STRING_CHARS:,}", where)
+                    budget[0] -= len(value)
+                    if budget[0] < 0:
+                        raise UnusableInput(f"the workbook's cells hold more than {MAX_TEXT_CHARS:,} characters of text "
+                                            "(a long shared string used by many cells?); a 决算 workbook holds far less", where)
                 if value == "" and not formula:
                     continue
-                cells[(rr, col)] = RawCell(value, formula, decimals)
+                cells[(rr, col)] = RawCell(value, formula, decimals, kind)
+    budget[1] = ncells
     mc = root.find(f"{{{ns}}}mergeCells")
     if mc is not None:
         for m in mc:
@@ -442,8 +495,11 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
             sroot = pkg.xml(sst_part)
             sns = _ns(sroot)
             strings = [_text_of(si, sns) for si in sroot.iter(f"{{{sns}}}si")]
+            if len(strings) > MAX_CELLS:
+                raise UnusableInput(f"the workbook has {len(strings):,} shared strings; a 决算 workbook has far fewer", where)
         styles = _styles(pkg, styles_part)
         sheets = []
+        budget = [MAX_TEXT_CHARS, 0]
         sheets_el = wb_root.find(f"{{{ns}}}sheets")
         for s in (sheets_el if sheets_el is not None else []):
             name = s.get("name", "")
@@ -451,7 +507,7 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
             part = rels.get(rid or "", ("", ""))[1]
             sheet = Sheet(name, s.get("state", "visible"))
             if part and pkg.has(part) and not part.endswith(("chartsheet.xml",)) and "/chartsheets/" not in part:
-                _read_sheet(pkg, part, sheet, strings, styles, where)
+                _read_sheet(pkg, part, sheet, strings, styles, where, budget)
             sheets.append(sheet)
         return Workbook(where, sheets, date1904)
     finally:

@@ -19,6 +19,9 @@ class Conversion:
     summaries: list[str] = field(default_factory=list)  # one line per table, Chinese
     summaries_en: list[str] = field(default_factory=list)
     tables: tuple[str, ...] = ()  # ids of the layout's tables found in the source ("" = unknown: all)
+    # source cells in a fact's place that held no amount, each with its finding already:
+    # {(concept, code or ""): (Location, table id)}; the checks skip the rules that need them
+    unreadable: dict = field(default_factory=dict)
 
     @classmethod
     def from_tables(cls, instance: Instance, findings: list[Finding], tables) -> "Conversion":
@@ -28,7 +31,12 @@ class Conversion:
         tables = list(tables)
         ids = tuple(t.table.id for t in tables)
         instance.tables = tables_present(instance, ids)
-        return cls(instance, findings, [t.summary() for t in tables], [t.summary("en") for t in tables], ids)
+        unreadable = {}
+        for t in tables:
+            for concept, code, cell in getattr(t, "unreadable", ()):
+                unreadable.setdefault((concept, code), (cell.loc, t.table.id))
+        return cls(instance, findings, [t.summary() for t in tables], [t.summary("en") for t in tables], ids,
+                   unreadable)
 
 
 def tables_present(instance: Instance, ids) -> tuple[str, ...]:

@@ -15,7 +15,11 @@ Amount cells may be numbers or text ("2,001.35", "0.00", "—", "-" or blank). A
 line says 元 (or 千元) is converted to 万元; amounts then having more than two decimals are rounded
 half-up, with one warning per table (the 决算 software rounds the same way when it prints 万元).
 An amount with more than two decimals in a 万元 table is rounded half-up too, with a warning naming
-the cell. A formula whose value was never computed is an error naming the cell.
+the cell. A cell that is not an amount although it sits in a fact's place is an error naming the cell,
+and the fact is unreadable (the checks then say which rules they could not run, instead of reading
+it as blank): text that is no amount ('1,9x0'), a date (a number in a date format, or a t="d"
+cell), an error value (#DIV/0!), a boolean, a formula whose value was never computed, an amount
+out of range (|x| ≥ 1E16).
 """
 
 from __future__ import annotations
@@ -33,31 +37,55 @@ from ..model import Fact, Facts, Instance, Location
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
 from .base import Conversion, make_header
-from .grid import (Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
+from .grid import (MAX_AMOUNT, Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
                    require_tables, round_amount, rounding_finding, unplaced_findings)
 
-RECALC = "recalculate and save it in Excel or LibreOffice"
-RECALC_ZH = "请在 Excel 或 LibreOffice 中重新计算并保存"
 _COL_RE = re.compile(r"^[A-Z]{1,3}$")
+UNCOMPUTED = "=?"  # what the table matcher sees of a formula with no computed value (not an amount)
+_TYPED = {"date": "convert:date-not-amount", "error": "convert:error-value", "bool": "convert:bool-not-amount"}
 
 
-def cell_text(c: RawCell) -> str:
-    """What a cell shows, as text for the table matcher: numbers keep the decimals their format shows."""
+def excel_date(serial: Decimal, date1904: bool = False) -> str:
+    """An Excel date serial as ISO 8601 ('44270' -> '2021-03-15'); the serial itself when out of range."""
+    try:
+        base = _dt.date(1904, 1, 1) if date1904 else _dt.date(1899, 12, 30)
+        return (base + _dt.timedelta(days=int(serial))).isoformat()
+    except (ArithmeticError, OverflowError, ValueError):
+        return format(serial, "f")
+
+
+def cell_text(c: RawCell, date1904: bool = False) -> str:
+    """What a cell shows, as text for the table matcher: numbers keep the decimals their format shows,
+    a date shows as 2021-03-15 (so it is never taken for an amount)."""
     v = c.value
     if v is None:
-        return ""
+        return UNCOMPUTED if c.formula else ""
     if isinstance(v, Decimal):
+        if c.kind == "date":
+            return excel_date(v, date1904)
         if c.decimals is not None and -v.as_tuple().exponent < c.decimals:
             v = v.quantize(Decimal(1).scaleb(-c.decimals))
         return format(v, "f")
     return v
 
 
+def typed_finding(cell: RawCell, loc: Location, table: str, date1904: bool = False) -> Finding | None:
+    """The finding for a cell that can never be an amount (date, error value, boolean, formula
+    without a computed value); None for text and numbers."""
+    if cell.formula and cell.value is None:
+        return Finding.of("convert:formula-not-computed", loc, table=table, cell=str(loc.source))
+    code = _TYPED.get(cell.kind)
+    if code is None:
+        return None
+    return Finding.of(code, loc, table=table, cell=str(loc.source), text=cell_text(cell, date1904))
+
+
 # ------------------------------------------------------------------ (b) official layout
 
 
-def sheet_rows(sheet: Sheet, where: str) -> tuple[list[GridRow], dict[int, list[tuple[int, int]]]]:
-    """Grid rows of a sheet, and per sheet row the cells holding a formula with no computed value."""
+def sheet_rows(sheet: Sheet, where: str, date1904: bool = False) -> tuple[list[GridRow], dict[int, list[tuple[int, int]]]]:
+    """Grid rows of a sheet, and per grid row the typed cells (date, error value, boolean, formula
+    without a computed value: never amounts; the matcher sees them as text that is no amount)."""
     spans: dict[tuple[int, int], int] = {}
     for r1, c1, r2, c2 in sheet.merges:
         if c2 > c1:
@@ -66,50 +94,51 @@ def sheet_rows(sheet: Sheet, where: str) -> tuple[list[GridRow], dict[int, list[
     for (r, c), cell in sheet.cells.items():
         by_row.setdefault(r, []).append((c, cell))
     rows: list[GridRow] = []
-    uncomputed: dict[int, list[tuple[int, int]]] = {}
+    typed: dict[int, list[tuple[int, int]]] = {}
     for r in sorted(by_row):
         cells = []
         for c, cell in sorted(by_row[r], key=lambda x: x[0]):
-            if cell.formula and cell.value is None:
-                uncomputed.setdefault(len(rows), []).append((r, c))
-                continue
-            text = cell_text(cell)
+            if cell.kind or (cell.formula and cell.value is None):
+                typed.setdefault(len(rows), []).append((r, c))
+            text = cell_text(cell, date1904)
             if not text.strip():
                 continue
             loc = Location(file=where, sheet=sheet.name, cell=cell_ref(r, c))
             cells.append(Cell(c, text, loc, spans.get((r, c), 1)))
         rows.append(GridRow(cells, Location(file=where, sheet=sheet.name, cell=cell_ref(r, 1))))
-    return rows, uncomputed
+    return rows, typed
 
 
 def read_official(wb: Workbook, tax: Taxonomy, layout: Layout | None, sheets: list[Sheet] | None = None):
     """Read the sheets by table titles with the shared matcher. Returns (DocumentResult, extra findings)."""
     where = wb.path
-    sections, uncomputed_by_sheet = [], []
+    sections, typed_by_sheet = [], []
     for sh in (sheets if sheets is not None else wb.sheets):
         if sh.name == MAPPING_SHEET or not sh.cells:
             continue
-        rows, unc = sheet_rows(sh, where)
+        rows, typed = sheet_rows(sh, where, wb.date1904)
         sections.append(rows)
-        uncomputed_by_sheet.append((sh.name, rows, unc))
+        typed_by_sheet.append((sh, rows, typed))
     doc = read_document([], tax, layout, sections=sections)
-    extra: list[Finding] = []
-    # formulas without a computed value inside a recognised table
+    # typed cells inside a recognised table: one finding each, saying what the cell holds, in place of
+    # the matcher's "not an amount" / "not placed" for the same cell
+    mine: dict[Location, Finding] = {}
     for res in doc.tables:
         ids = {id(r) for r in res.rows}
-        for name, rows, unc in uncomputed_by_sheet:
-            for idx, cells in unc.items():
+        for sh, rows, typed in typed_by_sheet:
+            for idx, cells in typed.items():
                 if id(rows[idx]) in ids:
                     for r, c in cells:
-                        loc = Location(file=where, sheet=name, cell=cell_ref(r, c))
-                        extra.append(_uncomputed(loc, res.table.id))
-    return doc, extra
-
-
-def _uncomputed(loc: Location, table: str) -> Finding:
-    return Finding.at("convert:formula-not-computed", "error",
-                      f"{loc.source}：公式没有计算结果，{RECALC_ZH}",
-                      f"{loc.source}: the formula has no computed value; {RECALC}", loc, table)
+                        loc = Location(file=where, sheet=sh.name, cell=cell_ref(r, c))
+                        f = typed_finding(sh.cells[(r, c)], loc, res.table.id, wb.date1904)
+                        if f is not None:
+                            mine.setdefault(loc, f)
+    if mine:
+        replaced = ("convert:not-an-amount", "convert:cell-not-placed")
+        doc.findings[:] = [f for f in doc.findings if not (f.code in replaced and f.location in mine)]
+        for res in doc.tables:
+            res.findings[:] = [f for f in res.findings if not (f.code in replaced and f.location in mine)]
+    return doc, list(mine.values())
 
 
 # ------------------------------------------------------------------ (a) our template
@@ -119,14 +148,23 @@ class _NotOurs(Exception):
     """The mapping sheet cannot be trusted: read the workbook by its titles instead."""
 
 
-def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Finding]) -> Decimal | None:
+def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Finding],
+            date1904: bool = False) -> Decimal | None:
+    """The amount of a template input cell; None for a blank one, or with a finding appended (the
+    cell is unreadable) for one that holds no amount."""
     if cell is None:
         return None
-    if cell.formula and cell.value is None:
-        findings.append(_uncomputed(loc, table))
+    typed = typed_finding(cell, loc, table, date1904)
+    if typed is not None:
+        findings.append(typed)
         return None
     value = cell.value
-    if not isinstance(value, Decimal):
+    if isinstance(value, Decimal):
+        if abs(value) >= MAX_AMOUNT:
+            findings.append(Finding.of("convert:amount-out-of-range", loc, table=table, cell=str(loc.source),
+                                       text=format(value, "E") if value.adjusted() > 30 else format(value, "f")))
+            return None
+    else:
         if is_blank(value or ""):
             return None
         value, bad = read_amount(value, loc, table)
@@ -221,18 +259,19 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
         try:
             return int(Decimal(str(v).strip().removesuffix("年度").removesuffix("年")))
         except (ArithmeticError, ValueError, TypeError):  # Decimal's InvalidOperation is an ArithmeticError
-            findings.append(Finding.at("convert:bad-header", "error", f"{loc.source}：“{v}”不是年度",
-                                       f"{loc.source}: {v!r} is not a year", loc))
+            findings.append(Finding.of("convert:bad-year", loc, cell=str(loc.source), text=str(v)))
             return None
     if kind == "date":
         if isinstance(v, Decimal):
-            base = _dt.date(1904, 1, 1) if date1904 else _dt.date(1899, 12, 30)
-            return (base + _dt.timedelta(days=int(v))).isoformat()
-        m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", v.strip())
+            iso = excel_date(v, date1904)
+            if len(iso) == 10 and iso[4] == "-":
+                return iso
+            v = iso
+        text = v.strip()[:10] if cell.kind == "date" else v.strip()  # t="d": 2022-08-31T00:00:00
+        m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        findings.append(Finding.at("convert:bad-header", "warning", f"{loc.source}：“{v}”不是日期（应为 2022-08-31），未读取",
-                                   f"{loc.source}: {v!r} is not a date (expected 2022-08-31); not read", loc))
+        findings.append(Finding.of("convert:bad-date", loc, cell=str(loc.source), text=v))
         return None
     if kind == "status":
         t = str(v).strip()
@@ -279,9 +318,12 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
             continue
         sh = wb.sheet(name)
         loc = Location(file=where, sheet=name, cell=cell_ref(*ref))
-        v = _amount(sh.cells.get(ref), loc, tid, findings)
+        n = len(findings)
+        v = _amount(sh.cells.get(ref), loc, tid, findings, wb.date1904)
         if v is not None:
             add(tid, concept, code, v, loc)
+        elif len(findings) > n:  # a cell in a fact's place that holds no amount
+            results[tid].unreadable.append((concept, code or "", Cell(0, cell_text(sh.cells[ref]), loc)))
     for name, r1, r2, gkind, code_col, name_col, values in mapping["rows"]:
         tid = mapping["sheets"][name][0]
         if name in changed:
@@ -292,25 +334,27 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
         for r in range(r1, r2 + 1):
             code_loc = Location(file=where, sheet=name, cell=cell_ref(r, code_col))
             code_cell = sh.cells.get((r, code_col))
-            if code_cell is not None and code_cell.formula and code_cell.value is None:
-                findings.append(_uncomputed(code_loc, tid))
+            if code_cell is not None:
+                typed = typed_finding(code_cell, code_loc, tid, wb.date1904)
+                if typed is not None:
+                    findings.append(typed)
             text = _code_text(code_cell)
-            vals = []
+            vals, bad = [], []
             for col, concept in sorted(values.items()):
                 cell = sh.cells.get((r, col))
                 if cell is None:  # most input cells are blank: no Location to make
                     continue
                 loc = Location(file=where, sheet=name, cell=cell_ref(r, col))
-                v = _amount(cell, loc, tid, findings)
+                n = len(findings)
+                v = _amount(cell, loc, tid, findings, wb.date1904)
                 if v is not None:
                     vals.append((concept, v, loc))
+                elif len(findings) > n:
+                    bad.append((concept, Cell(0, cell_text(cell), loc)))
             name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
             if not text:
                 if vals:
-                    findings.append(Finding.at("convert:code-missing", "error",
-                                               f"{code_loc.source}：该行有金额但没有填写科目编码，金额未读取",
-                                               f"{code_loc.source}: the row has amounts but no classification code; its amounts were not read",
-                                               code_loc, tid))
+                    findings.append(Finding.of("convert:code-missing", code_loc, table=tid, cell=str(code_loc.source)))
                     res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 elif name_text:
                     nloc = Location(file=where, sheet=name, cell=cell_ref(r, name_col))
@@ -318,15 +362,12 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
                 continue
             code = _parse_code(text, gkind, codes)
             if code is None:
-                what = {"class": "支出功能分类（类）编码或名称", "function": "功能分类科目编码", "economic": "经济分类科目编码"}[gkind]
-                findings.append(Finding.at("convert:bad-code", "error",
-                                           f"{code_loc.source}：“{text}”不是{what}，该行未读取",
-                                           f"{code_loc.source}: {text!r} is not a {'class (类) code or name' if gkind == 'class' else gkind + ' classification code'}; the row was not read",
-                                           code_loc, tid))
+                findings.append(Finding.of("convert:bad-code", code_loc, table=tid, cell=str(code_loc.source), text=text))
                 res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 continue
             for concept, v, loc in vals:
                 add(tid, concept, code, v, loc)
+            res.unreadable.extend((concept, code, c) for concept, c in bad)
     # header
     hdr: dict[str, object] = {}
     for name, ref, key, kind in mapping["header"]:
@@ -373,10 +414,7 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
         try:
             mapping = _parse_mapping(mapping_sheet, wb, tax)
         except _NotOurs as e:
-            notes.append(Finding.at("convert:template-mapping-ignored", "warning",
-                                    f"{where}：模板映射表 _juesuan 无法使用（{e}），按表名读取各表",
-                                    f"{where}: the template mapping sheet _juesuan cannot be used ({e}); tables read by their titles",
-                                    Location(file=where)))
+            notes.append(Finding.of("convert:template-mapping-ignored", Location(file=where), path=where, why=str(e)))
             mapping = None
         if mapping is not None:
             if lay is not None and lay.id != mapping["layout"].id:
@@ -399,10 +437,7 @@ def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | 
     if changed:
         sheets = [wb.sheet(n) for n in changed]
         for n in changed:
-            notes.append(Finding.at("convert:template-changed", "warning",
-                                    f"{where}：工作表“{n}”的表样已被改动，改按表名和行列标题读取",
-                                    f"{where}: sheet {n!r} no longer has the template's labels; read by its title and headers instead",
-                                    Location(file=where, sheet=n)))
+            notes.append(Finding.of("convert:template-changed", Location(file=where, sheet=n), path=where, sheet=n))
         doc, extra = read_official(wb, tax, lay, sheets)
         have = {r.table.id for r in results}
         for t in doc.tables:

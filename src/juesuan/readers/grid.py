@@ -10,7 +10,7 @@ value cells into facts. Every non-empty cell of a recognised table becomes a fac
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Callable, Iterable, Sequence
 
 from ..errors import UnusableInput
@@ -76,19 +76,22 @@ class TableResult:
     rows: list[GridRow] = field(default_factory=list)  # the region read
     unit: str = "万元"  # as printed; amounts in 元 / 千元 were converted to 万元
     rounded: list[tuple[Cell, Decimal, Decimal]] = field(default_factory=list)  # (cell, exact, rounded)
+    # cells in a fact's place that hold no amount (each has its finding): (concept, code or "", cell)
+    unreadable: list[tuple[str, str, Cell]] = field(default_factory=list)
 
     def summary(self, lang: str = "zh") -> str:
-        where = ", ".join(str(c.loc.source or c.loc) for c in self.unplaced[:8])
-        more = f" …(+{len(self.unplaced) - 8})" if len(self.unplaced) > 8 else ""
+        lost = [*self.unplaced, *(c for _, _, c in self.unreadable)]
+        where = ", ".join(str(c.loc.source or c.loc) for c in lost[:8])
+        more = f" …(+{len(lost) - 8})" if len(lost) > 8 else ""
         if lang == "en":
-            s = f"table {self.table.id} {self.table.title}: {len(self.facts)} facts read, {len(self.unplaced)} cells not placed"
+            s = f"table {self.table.id} {self.table.title}: {len(self.facts)} facts read, {len(lost)} cells not placed"
             if self.unit != "万元":
                 s += f" (amounts in {self.unit} converted to 万元)"
         else:
-            s = f"{self.table.id} 表 {self.table.title}：读取 {len(self.facts)} 个数，未能归位 {len(self.unplaced)} 个单元格"
+            s = f"{self.table.id} 表 {self.table.title}：读取 {len(self.facts)} 个数，未能归位 {len(lost)} 个单元格"
             if self.unit != "万元":
                 s += f"（金额单位为{self.unit}，已折算为万元）"
-        return s + (f" ({where}{more})" if self.unplaced else "")
+        return s + (f" ({where}{more})" if lost else "")
 
 
 def has_cjk(text: str) -> bool:
@@ -121,10 +124,14 @@ UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 UNIT_SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 
+MAX_AMOUNT = Decimal("1E16")  # |amount| below this: the XSD's 18 digits with 2 decimals
+_WIDE = Context(prec=60)  # quantize never fails below 1E58
+
+
 def round_amount(value: Decimal) -> tuple[Decimal, bool]:
     """An amount in 万元 with two decimals; True when it had more (rounded half-up, as the 决算
-    software does when it converts 元 to 万元)."""
-    q = value.quantize(CENT, rounding=ROUND_HALF_UP)
+    software does when it converts 元 to 万元). Callers keep |value| < MAX_AMOUNT (read_amount)."""
+    q = value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
     return q, q != value
 
 
@@ -134,7 +141,11 @@ def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, F
     t = text.strip()
     s = t.replace(" ", "").replace("，", ",")
     if is_amount(s):
-        return parse_amount(s), None
+        value = parse_amount(s)
+        if abs(value) >= MAX_AMOUNT:
+            return None, Finding.of("convert:amount-out-of-range", loc, table=table, cell=str(loc.source or loc),
+                                    text=t if len(t) <= 40 else t[:20] + "…" + t[-8:])
+        return value, None
     where = loc.source or loc
     return None, Finding.at("convert:not-an-amount", "error", f"{where}：“{t}”不是金额",
                             f"{where}: {t!r} is not an amount", loc, table)
@@ -697,6 +708,7 @@ class TableMatcher:
             value, bad = read_amount(t, c.loc, self.table.id)
             if bad is not None:
                 res.findings.append(bad)
+                res.unreadable.append((concept, code or "", c))
                 continue
             exact = value * self.scale
             value, rounded = round_amount(exact)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import UnusableInput
 from ..model import Instance
 from ..taxonomy import load_taxonomy
-from ..xmlio import atomic_write
+from ..limits import write_all
 from .instance import build_report, to_xml
 from .oim import to_json
 from .package import package_files, package_zip_name, zip_bytes
@@ -22,7 +22,8 @@ def export_xbrl(inst: Instance, outdir: str | os.PathLike, fmt: str = "xbrl") ->
 
     The instance is what the one loader gives (juesuan.loader.load_valid: valid against the XSD;
     table-rule findings do not matter: exporting a report with inconsistent sums is the point, XBRL
-    processors report them as calculation inconsistencies). Each file is written atomically.
+    processors report them as calculation inconsistencies). Both files are written atomically and
+    together: both or neither.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown XBRL export format {fmt!r}")
@@ -33,11 +34,9 @@ def export_xbrl(inst: Instance, outdir: str | os.PathLike, fmt: str = "xbrl") ->
     if out.exists() and not out.is_dir():
         raise UnusableInput("output exists and is not a directory", str(out))
     out.mkdir(parents=True, exist_ok=True)
-    written = []
     pkg = out / package_zip_name(tax)
-    atomic_write(pkg, zip_bytes(package_files(tax)))
-    written.append(pkg)
     doc = out / (stem + FORMATS[fmt])
-    atomic_write(doc, to_xml(rep) if fmt == "xbrl" else to_json(rep))
-    written.append(doc)
-    return written
+    # both files or neither: a failing instance write must not leave the package zip behind
+    write_all({doc: to_xml(rep) if fmt == "xbrl" else to_json(rep), pkg: zip_bytes(package_files(tax))},
+              inputs=[inst.source] if inst.source else [])
+    return [pkg, doc]
