@@ -183,3 +183,24 @@ def test_chromium_narrative_error_sentence_is_marked_and_linked(chromium, tmp_pa
     assert {doc.get_element_by_id(m.xpath("ancestor::a[1]/@href")[0][1:]).get("data-code") for m in warn} == {
         "narrative:partial-amount", "narrative:share-over-100"}
     assert len(narrative.xpath('.//mark[contains(@class, "ok")]')) >= 10
+
+
+def test_report_takes_prior_and_verbose_like_validate(tmp_path):
+    """--prior and --verbose reach the html and xlsx reports: the same findings as validate's json."""
+    import json
+    from collections import Counter
+
+    args = ("--prior", EXAMPLES / "liling-2020.xml", "--verbose")
+    want = Counter(f["code"] for f in json.loads(run_cli("validate", EXAMPLE_XML, *args, "--format", "json").stdout)["findings"])
+    assert want["prior:carry-over"] == 3 and want["narrative:unbound"] == 6
+    html = run_cli("validate", EXAMPLE_XML, *args, "--format", "html").stdout
+    doc = lhtml.fromstring(html)
+    assert Counter(r.get("data-code") for r in doc.xpath('//tr[@class="finding"]')) == want
+    narrative = doc.xpath('//section[@class="narrative"]')[0]
+    assert len(narrative.xpath('.//tr[@data-code="narrative:unbound"]')) == 6
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    assert run_cli("validate", EXAMPLE_XML, *args, "--format", "xlsx", "-o", out).returncode == 1
+    rows = [r for r in load_workbook(out)["审核发现"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert len(rows) == sum(want.values())

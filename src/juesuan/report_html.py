@@ -250,7 +250,7 @@ def _grid(fi: int, table, inst: Instance, tax, own: dict, other: dict, findings:
                 hits = own.get(key)
                 if hits:
                     worst = min((findings[i] for i in hits), key=lambda f: SEV_ORDER.get(f.severity, 9))
-                    tip = "；".join(f"[{findings[i].code}] {findings[i].text(t['lang'][:2])}" for i in hits)
+                    tip = ("; " if t["lang"] == "en" else "；").join(f"[{findings[i].code}] {findings[i].text(t['lang'][:2])}" for i in hits)
                     tds.append(f'<td class="n sev-{e(worst.severity)}" id="{e(cid)}" data-concept="{e(cpt)}" '
                                f'data-code="{e(code or "")}" data-severity="{e(worst.severity)}" title="{e(tip)}">'
                                f'<a href="#f{fi}-{hits[0]}">{text or "&nbsp;"}</a></td>')
@@ -290,6 +290,8 @@ def _finding_rows(fi: int, res: FileResult, idx: list[int], own: dict, lang: str
         if not back and marks and i in marks:  # a narrative finding: back to its sentence
             back = f' <a class="noprint" href="#{e(marks[i])}">↑</a>'
         v = f.values
+        if is_narrative(f) and v.get("stated"):  # the text's figure against the table's
+            v = {"left": v.get("stated_en" if lang == "en" else "stated"), "right": v.get("table_value")}
         out.append(
             f'<tr id="f{fi}-{i}" class="finding" data-code="{e(f.code)}" data-severity="{e(f.severity)}">'
             f'<td><span class="badge sev-{e(f.severity)}">{e(t["sev"].get(f.severity, f.severity))}</span>{back}</td>'
@@ -324,7 +326,7 @@ def _narrative(res: FileResult, claims: list[ClaimMark], fi: int, own: dict, lan
             body = e(b.text[a:z])
             if linked:
                 ids = " ".join(f"f{fi}-{c.finding}" for c in linked)
-                tip = "；".join(f"[{res.findings[c.finding].code}] {res.findings[c.finding].text(lang)}"
+                tip = ("; " if lang == "en" else "；").join(f"[{res.findings[c.finding].code}] {res.findings[c.finding].text(lang)}"
                                for c in linked if c.finding < len(res.findings))
                 mark = (f'<a href="#f{fi}-{worst.finding}"><mark class="claim {cls}" id="m{fi}-{worst.finding}" '
                         f'data-finding="{e(ids)}" data-severity="{e(worst.severity)}" title="{e(tip)}">{body}</mark></a>')
