@@ -73,7 +73,18 @@ def test_chromium_screenshot_shows_the_error_colour(chromium, tmp_path):  # noqa
 
 def test_report_in_english_and_as_workbook(tmp_path):
     html = run_cli("validate", EXAMPLE_XML, "--format", "html", "--lang", "en").stdout
-    assert "<h1>Validation report</h1>" in html and "4 errors, 0 warnings" in html
+    assert "<h1>Validation report</h1>" in html and "7 errors, 5 warnings, 1 info" in html
+    # the four table errors, then the narrative's: three template sentences of 3.7 (each also a 0% of 0),
+    # a partial amount (3.10), a share over 100% (3.13) and the coverage note
+    doc = lhtml.fromstring(html)
+    codes = [(r.get("data-code"), r.get("data-severity")) for r in doc.xpath('//tr[@class="finding"]')]
+    assert sorted(codes) == sorted([("rule:T02.row-sum", "error")] * 3 + [("rule:T02.hierarchy", "error")]
+                                   + [("narrative:template", "error"), ("narrative:zero-base", "warning")] * 3
+                                   + [("narrative:partial-amount", "warning"), ("narrative:share-over-100", "warning"),
+                                      ("narrative:coverage", "info")])
+    narrative = doc.xpath('//section[@class="narrative"]')[0]
+    assert all(r.get("data-code").startswith("narrative:") for r in narrative.xpath('.//tr[@class="finding"]'))
+    assert len(narrative.xpath('.//tr[@class="finding"]')) == 9
     body = re.sub(r"<[^>]+>", " ", html.split("</style>", 1)[1])
     # English words only, except the tables' own labels and names (Chinese layout text)
     assert "错误" not in body and "审核" not in body
@@ -86,7 +97,8 @@ def test_report_in_english_and_as_workbook(tmp_path):
     wb = load_workbook(out)
     ws = wb["审核发现"]
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]]
-    assert len(rows) == 4 and {r[1] for r in rows} == {"错误"}
+    assert len(rows) == 13 and [r[1] for r in rows].count("错误") == 7 and [r[1] for r in rows].count("警告") == 5
+    assert {r[1] for r in rows[:4]} == {"错误"}  # the table errors, each linked to its cell
     links = [ws.cell(i, 5).hyperlink.location or ws.cell(i, 5).hyperlink.target for i in range(3, 7)]
     sheet, ref = rows[0][4].split("!")
     assert wb[sheet][ref].value == 5.88 and wb[sheet][ref].fill.fgColor.rgb.endswith("F4A3A3")
@@ -110,7 +122,9 @@ def test_narrative_claims_are_marked_through_the_extension_point():
     words = block.text.split("，")[0][:12]
     html = render_html([res], claims={res.path: [ClaimMark(block.key, words, "error", 0),
                                                  ClaimMark(block.key, "不存在的句子", "ok")]})
-    assert f'<a href="#f0-0"><mark class="claim sev-error" data-finding="f0-0">{words}</mark></a>' in html
+    mark = lhtml.fromstring(html).xpath('//mark[@data-finding="f0-0"]')[0]
+    assert mark.text == words and mark.get("class") == "claim sev-error" and mark.get("id") == "m0-0"
+    assert mark.getparent().tag == "a" and mark.getparent().get("href") == "#f0-0"
     assert 'id="f0-0"' in html and "不存在的句子" not in html
 
 
@@ -140,4 +154,53 @@ def test_printed_report_puts_each_table_on_its_own_page(chromium, tmp_path):  # 
     titles = [f"{t.id}表 {t.title}" for t in load_taxonomy().layout("2021-hunan").tables]
     # the summary, then one page per table (each table fits its page), then the narrative (two pages)
     assert firsts[0] == "决算审核报告" and firsts[1:10] == titles
-    assert firsts[10].startswith("说明文字") and page_count(pdf) <= 12
+    assert firsts[10].startswith("说明文字") and page_count(pdf) <= 13
+    assert "表外" not in text  # the narrative's findings are listed in its section
+
+
+def test_chromium_narrative_error_sentence_is_marked_and_linked(chromium, tmp_path):  # noqa: F811
+    """The narrative's template sentence (3.7, 减少（增加）) is marked in the error colour and links to its
+    finding in the narrative section, which links back to the sentence; sentences the checks found
+    holding are marked ok."""
+    page = _report(tmp_path)
+    dom = _run(chromium, tmp_path, *OFFLINE, "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    doc = lhtml.fromstring(dom.stdout)
+    ids = {el.get("id") for el in doc.xpath("//*[@id]")}
+    narrative = doc.xpath('//section[@class="narrative"]')[0]
+    errors = narrative.xpath('.//mark[@data-severity="error"]')
+    assert len(errors) == 3
+    first = errors[0]
+    assert "sev-error" in first.get("class") and "减少（增加）0万元" in first.text_content()
+    assert first.text_content().startswith("2021年度“三公”财政拨款支出预算为5万元")  # the source text, quotes kept
+    href = first.xpath("ancestor::a[1]/@href")[0]
+    assert href.startswith("#") and href[1:] in ids
+    finding = doc.get_element_by_id(href[1:])
+    assert finding.get("data-code") == "narrative:template" and finding.get("data-severity") == "error"
+    assert finding.xpath('ancestor::section[1]')[0] is narrative
+    assert finding.xpath(".//a/@href")[0] == f"#{first.get('id')}"
+    warn = narrative.xpath('.//mark[@data-severity="warning"]')
+    assert {doc.get_element_by_id(m.xpath("ancestor::a[1]/@href")[0][1:]).get("data-code") for m in warn} == {
+        "narrative:partial-amount", "narrative:share-over-100"}
+    assert len(narrative.xpath('.//mark[contains(@class, "ok")]')) >= 10
+
+
+def test_report_takes_prior_and_verbose_like_validate(tmp_path):
+    """--prior and --verbose reach the html and xlsx reports: the same findings as validate's json."""
+    import json
+    from collections import Counter
+
+    args = ("--prior", EXAMPLES / "liling-2020.xml", "--verbose")
+    want = Counter(f["code"] for f in json.loads(run_cli("validate", EXAMPLE_XML, *args, "--format", "json").stdout)["findings"])
+    assert want["prior:carry-over"] == 3 and want["narrative:unbound"] == 6
+    html = run_cli("validate", EXAMPLE_XML, *args, "--format", "html").stdout
+    doc = lhtml.fromstring(html)
+    assert Counter(r.get("data-code") for r in doc.xpath('//tr[@class="finding"]')) == want
+    narrative = doc.xpath('//section[@class="narrative"]')[0]
+    assert len(narrative.xpath('.//tr[@data-code="narrative:unbound"]')) == 6
+    from openpyxl import load_workbook
+
+    out = tmp_path / "r.xlsx"
+    assert run_cli("validate", EXAMPLE_XML, *args, "--format", "xlsx", "-o", out).returncode == 1
+    rows = [r for r in load_workbook(out)["审核发现"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert len(rows) == sum(want.values())

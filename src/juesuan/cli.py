@@ -138,21 +138,6 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | 
         _fail(JuesuanError("standard input (-) can be read once"))
     paths = [_stdin_file(p) for p in files]
     shown = dict(zip(paths, files))
-    if fmt in ("html", "xlsx"):
-        from . import report_html as rh
-
-        results = [rh.validate_for_report(p, lang) for p in paths]
-        for res in results:
-            res.path = shown[res.path]
-            if res.unusable:
-                click.echo(f"juesuan: {res.path}: {res.unusable}", err=True)
-        data = rh.render_html(results, lang).encode("utf-8") if fmt == "html" else rh.render_xlsx(results, lang)
-        try:
-            _emit(output or "-", data)
-        except OSError as e:
-            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
-        errors = any(f.severity == "error" for r in results for f in r.findings)
-        sys.exit(2 if any(r.unusable for r in results) else (1 if errors else 0))
     prior_inst = None
     if prior:
         from .loader import load_valid as load_valid_instance
@@ -161,6 +146,25 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | 
             prior_inst = load_valid_instance(prior)
         except JuesuanError as e:
             _fail(e)
+    if fmt in ("html", "xlsx"):
+        from . import report_html as rh
+
+        results = [rh.validate_for_report(p, lang, prior_inst, verbose) for p in paths]
+        for res in results:
+            res.path = shown[res.path]
+            if res.unusable:
+                click.echo(f"juesuan: {res.path}: {res.unusable}", err=True)
+        if fmt == "html":
+            claims = {r.path: rh.claims_of(r, prior_inst) for r in results}
+            data = rh.render_html(results, lang, claims).encode("utf-8")
+        else:
+            data = rh.render_xlsx(results, lang)
+        try:
+            _emit(output or "-", data)
+        except OSError as e:
+            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        errors = any(f.severity == "error" for r in results for f in r.findings)
+        sys.exit(2 if any(r.unusable for r in results) else (1 if errors else 0))
     report = Report()
     for path in paths:
         report.files.append(shown[path])

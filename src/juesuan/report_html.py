@@ -7,8 +7,9 @@ the source cells, linking back to its cell; then the narrative (第三部分), w
 marked. No scripts, no external assets (it opens offline and prints: each table on its own page).
 
 Narrative claims: `render_html(..., claims=...)` takes ClaimMark records (block key, the claimed
-text, severity, the index of the finding that checks it, or -1 when the claim holds). The narrative
-checks build them; this module only draws them.
+text, severity, the index of the finding that checks it, or -1 when the claim holds); `claims_of`
+builds them from the narrative findings (each names its block and sentence) and the sentences the
+narrative checks found holding. The narrative's findings are listed in its section.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ T = {
            "amount": "金额"},
     "en": {"lang": "en", "title": "Validation report", "file": "file", "entity": "entity", "year": "fiscal year",
            "layout": "layout", "status": "status", "valid": "valid: no errors", "invalid": "INVALID: errors found",
-           "unusable": "unusable", "counts": "{error} errors, {warning} warnings, {info} infos",
+           "unusable": "unusable", "counts": "{error}, {warning}, {info}",
            "sev": {"error": "error", "warning": "warning", "info": "info"}, "tables": "Tables",
            "table": "Table {t} {title}", "findings": "Findings", "none": "No findings.",
            "other": "Outside the tables (header, structure)",
@@ -85,9 +86,9 @@ class FileResult:
     unusable: str = ""
 
 
-def validate_for_report(path: str, lang: str = "zh") -> FileResult:
+def validate_for_report(path: str, lang: str = "zh", prior: Instance | None = None, verbose: bool = False) -> FileResult:
     """Validate one file, keeping the instance for the grids (UnusableInput becomes `unusable`, its
-    reason in `lang`)."""
+    reason in `lang`); `prior` and `verbose` as for validate (carry-over, unbound figures)."""
     from .errors import JuesuanError
     from .loader import load
     from .validate import check_present
@@ -96,10 +97,53 @@ def validate_for_report(path: str, lang: str = "zh") -> FileResult:
         loaded = load(path)  # the one loader: what validate reads, the report draws
         if loaded.findings or loaded.instance is None:
             return FileResult(path, list(loaded.findings))
-        return FileResult(path, check_present(loaded.instance), loaded.instance)
+        return FileResult(path, check_present(loaded.instance, prior, verbose), loaded.instance)
     except JuesuanError as e:
         why = e.text(lang) if callable(getattr(e, "text", None)) else ""
         return FileResult(path, unusable=why or getattr(e, "message", "") or str(e))
+
+
+def is_narrative(f: Finding) -> bool:
+    return f.code.startswith("narrative:")
+
+
+def claims_of(res: FileResult, prior: Instance | None = None) -> list[ClaimMark]:
+    """The claim marks of a file's narrative: each narrative finding on its sentence (severity, link
+    to the finding), then each sentence whose figures the checks compared with the tables and found
+    holding, marked ok."""
+    out = []
+    marked = set()
+    for i, f in enumerate(res.findings):
+        key, sentence = f.values.get("block"), f.values.get("sentence")
+        if is_narrative(f) and key and sentence:
+            out.append(ClaimMark(str(key), str(sentence), f.severity, i))
+            marked.add((str(key), str(sentence)))
+    if res.instance is not None and res.instance.narrative:
+        from .narrative.checks import checked_sentences
+
+        for key, sentence in checked_sentences(res.instance, prior):
+            if (key, sentence) not in marked:
+                marked.add((key, sentence))
+                out.append(ClaimMark(key, sentence))
+    return out
+
+
+_IGNORED = frozenset(" \t\r\n\u3000\u00a0“”‘’\"'「」『』")
+
+
+def _span(text: str, claim: str) -> tuple[int, int] | None:
+    """Where `claim` stands in `text`, ignoring blanks, line breaks and quotation marks (the narrative
+    checks read sentences from normalised text); a claim cut at 400 characters ("…") by its prefix."""
+    claim = claim[:-1] if claim.endswith("…") else claim
+    pos = [i for i, ch in enumerate(text) if ch not in _IGNORED]
+    hay = "".join(text[i] for i in pos)
+    needle = "".join(ch for ch in claim if ch not in _IGNORED)
+    if not needle:
+        return None
+    k = hay.find(needle)
+    if k < 0:
+        return None
+    return pos[k], pos[k + len(needle) - 1] + 1
 
 
 def e(s) -> str:
@@ -206,7 +250,7 @@ def _grid(fi: int, table, inst: Instance, tax, own: dict, other: dict, findings:
                 hits = own.get(key)
                 if hits:
                     worst = min((findings[i] for i in hits), key=lambda f: SEV_ORDER.get(f.severity, 9))
-                    tip = "；".join(f"[{findings[i].code}] {findings[i].text(t['lang'][:2])}" for i in hits)
+                    tip = ("; " if t["lang"] == "en" else "；").join(f"[{findings[i].code}] {findings[i].text(t['lang'][:2])}" for i in hits)
                     tds.append(f'<td class="n sev-{e(worst.severity)}" id="{e(cid)}" data-concept="{e(cpt)}" '
                                f'data-code="{e(code or "")}" data-severity="{e(worst.severity)}" title="{e(tip)}">'
                                f'<a href="#f{fi}-{hits[0]}">{text or "&nbsp;"}</a></td>')
@@ -236,13 +280,18 @@ def _source(f: Finding, lang: str, t: dict) -> str:
     return "、".join(parts) if lang != "en" else ", ".join(parts)
 
 
-def _finding_rows(fi: int, res: FileResult, idx: list[int], own: dict, lang: str, t: dict) -> list[str]:
+def _finding_rows(fi: int, res: FileResult, idx: list[int], own: dict, lang: str, t: dict,
+                  marks: dict[int, str] | None = None) -> list[str]:
     out = ['<table class="findings"><tr>' + "".join(f"<th>{e(h)}</th>" for h in t["cols"]) + "</tr>"]
     for i in idx:
         f = res.findings[i]
         cells = [k for k, v in own.items() if i in v]
         back = "".join(f' <a class="noprint" href="#{e(_cell_id(fi, c, k))}">↑</a>' for c, k in cells[:1])
+        if not back and marks and i in marks:  # a narrative finding: back to its sentence
+            back = f' <a class="noprint" href="#{e(marks[i])}">↑</a>'
         v = f.values
+        if is_narrative(f) and v.get("stated"):  # the text's figure against the table's
+            v = {"left": v.get("stated_en" if lang == "en" else "stated"), "right": v.get("table_value")}
         out.append(
             f'<tr id="f{fi}-{i}" class="finding" data-code="{e(f.code)}" data-severity="{e(f.severity)}">'
             f'<td><span class="badge sev-{e(f.severity)}">{e(t["sev"].get(f.severity, f.severity))}</span>{back}</td>'
@@ -253,29 +302,52 @@ def _finding_rows(fi: int, res: FileResult, idx: list[int], own: dict, lang: str
     return out
 
 
-def _narrative(inst: Instance, claims: list[ClaimMark], fi: int, t: dict) -> list[str]:
-    out = [f'<section class="narrative"><h2>{e(t["narrative"])}</h2>']
+def _narrative(res: FileResult, claims: list[ClaimMark], fi: int, own: dict, lang: str, t: dict) -> list[str]:
+    """The narrative blocks, each checked sentence marked (the worst severity of its findings, linked
+    to the first, which links back; "ok" when it holds), then the narrative's findings."""
+    inst = res.instance
+    out = [f'<section class="narrative" id="n{fi}"><h2>{e(t["narrative"])}</h2>']
     by_key: dict[str, list[ClaimMark]] = {}
     for c in claims:
         by_key.setdefault(c.key, []).append(c)
     for b in inst.narrative:
-        text = e(b.text)
+        spans: dict[tuple[int, int], list[ClaimMark]] = {}
         for c in by_key.get(b.key, []):
-            target = e(c.text)
-            if c.text and target in text:
-                cls = "ok" if c.severity == "ok" else f"sev-{c.severity}"
-                href = f' data-finding="f{fi}-{c.finding}"' if c.finding >= 0 else ""
-                mark = f'<mark class="claim {cls}"{href}>{target}</mark>'
-                if c.finding >= 0:
-                    mark = f'<a href="#f{fi}-{c.finding}">{mark}</a>'
-                text = text.replace(target, mark, 1)
-        out.append(f'<h3 data-key="{e(b.key)}">{e(b.key)} {e(b.title)}</h3><p>{text}</p>')
+            sp = _span(b.text, c.text) if c.text else None
+            if sp is not None:
+                spans.setdefault(sp, []).append(c)
+        parts, at = [], 0
+        for (a, z), cs in sorted(spans.items()):
+            if a < at:  # overlaps a sentence already marked
+                continue
+            linked = sorted((c for c in cs if c.finding >= 0), key=lambda c: (SEV_ORDER.get(c.severity, 9), c.finding))
+            worst = linked[0] if linked else cs[0]
+            cls = "ok" if worst.severity == "ok" else f"sev-{worst.severity}"
+            body = e(b.text[a:z])
+            if linked:
+                ids = " ".join(f"f{fi}-{c.finding}" for c in linked)
+                tip = ("; " if lang == "en" else "；").join(f"[{res.findings[c.finding].code}] {res.findings[c.finding].text(lang)}"
+                               for c in linked if c.finding < len(res.findings))
+                mark = (f'<a href="#f{fi}-{worst.finding}"><mark class="claim {cls}" id="m{fi}-{worst.finding}" '
+                        f'data-finding="{e(ids)}" data-severity="{e(worst.severity)}" title="{e(tip)}">{body}</mark></a>')
+            else:
+                mark = f'<mark class="claim {cls}" data-severity="ok">{body}</mark>'
+            parts += [e(b.text[at:a]), mark]
+            at = z
+        parts.append(e(b.text[at:]))
+        out.append(f'<h3 data-key="{e(b.key)}">{e(b.key)} {e(b.title)}</h3><p>{"".join(parts)}</p>')
+    idx = [i for i, f in enumerate(res.findings) if is_narrative(f)]
+    if idx:
+        back = {c.finding: f"m{fi}-{c.finding}" for cs in by_key.values() for c in cs if c.finding >= 0}
+        out.append(f"<h3>{e(t['findings'])}</h3>")
+        out += _finding_rows(fi, res, idx, own, lang, t, back)
     out.append("</section>")
     return out
 
 
 def render_html(results: list[FileResult], lang: str = "zh", claims: dict[str, Iterable[ClaimMark]] | None = None) -> str:
-    """The report page for the files; `claims` maps a file's path to its narrative claim marks."""
+    """The report page for the files; `claims` maps a file's path to its narrative claim marks
+    (default: `claims_of` each file, without a prior instance)."""
     from .taxonomy import load_taxonomy
 
     t = T["en" if lang == "en" else "zh"]
@@ -301,11 +373,13 @@ def render_html(results: list[FileResult], lang: str = "zh", claims: dict[str, I
         o.append(f'<p class="{"valid" if ok else "invalid"}">{e(t["valid"] if ok else t["invalid"])}；'
                  f'{e(t["counts"].format(**counts))}</p>' if lang != "en" else
                  f'<p class="{"valid" if ok else "invalid"}">{e(t["valid"] if ok else t["invalid"])}; '
-                 f'{e(t["counts"].format(**counts))}</p>')
+                 f'{e(t["counts"].format(**{k: f"{n} {k}" + ("s" if n != 1 else "") for k, n in counts.items()}))}</p>')
         own, other = _marks(res)
         by_table: dict[str, list[int]] = {}
+        told = inst is not None and bool(inst.narrative)  # narrative findings: in the narrative section
         for i, f in enumerate(res.findings):
-            by_table.setdefault(f.table, []).append(i)
+            if not (told and is_narrative(f)):
+                by_table.setdefault(f.table, []).append(i)
         if inst is None:  # schema findings: no grid to draw
             o.append(f"<h2>{e(t['findings'])}</h2>")
             o += _finding_rows(fi, res, list(range(len(res.findings))), own, lang, t)
@@ -330,7 +404,8 @@ def render_html(results: list[FileResult], lang: str = "zh", claims: dict[str, I
         if not res.findings:
             o.append(f"<p>{e(t['none'])}</p>")
         if inst.narrative:
-            o += _narrative(inst, list((claims or {}).get(res.path, ())), fi, t)
+            marks = claims_of(res) if claims is None else list(claims.get(res.path, ()))
+            o += _narrative(res, marks, fi, own, lang, t)
         o.append("</article>")
     o.append("</body></html>\n")
     return "\n".join(o)

@@ -276,6 +276,22 @@ def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool
     return list(found)
 
 
+def checked_sentences(inst: Instance, prior: Instance | None = None) -> list[tuple[str, str]]:
+    """(block key, sentence text) of the sentences with a figure the checks compared with the tables
+    (for the validation report's "holds" marks; a sentence with a finding is marked by the finding)."""
+    from ..taxonomy import load_taxonomy
+
+    tax = load_taxonomy(inst.header.taxonomy)
+    lay = tax.layout(inst.header.layout)
+    cat = catalogue_of(tax)
+    ctx = Ctx(inst, tax, lay, prior, cat)
+    out = []
+    for block, bc in block_claims(inst, tax, cat):
+        _check_block(ctx, block, bc)
+        out += [(bc.key, s.text) for s in bc.sentences() if any(id(f) in ctx.checked for f in s.figures)]
+    return out
+
+
 def _check_narrative(inst: Instance, prior: Instance | None, verbose: bool):
     from ..taxonomy import load_taxonomy
 
