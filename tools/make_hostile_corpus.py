@@ -297,7 +297,7 @@ def _instances(d: Path) -> list[dict]:
         stderr="DOCTYPE")
     put("xml-dtd-external.xml", decl + b'<!DOCTYPE report SYSTEM "http://example.com/x.dtd">\n' + body, exit=2, stderr="DOCTYPE")
     put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), exit=1, codes=["schema:not-an-instance"])
-    put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), "facts", exit=2, stderr="not valid")
+    put("xml-wrong-namespace.xml", xml.replace(b"urn:juesuan:1.0", b"urn:juesuan:9.9"), "facts", exit=2, stderr="不符合 XSD")
     put("xml-utf16.xml", b"\xff\xfe" + xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"),
         exit=2, stderr="UTF-16")
     put("xml-utf16.xml", b"\xff\xfe" + xml.decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le"),
