@@ -40,6 +40,7 @@ from ..lazyre import lazy
 from ..model import Location, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label, title_key
+from .tabless import Columns
 from .grid import CODE_HEADS, HEADER_WORDS, BlockMap, Cell, GridRow, TableMatcher, is_meta
 
 AMT_RE = lazy(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
@@ -65,21 +66,30 @@ class Seg:
 
 
 def _tokens(text: str) -> list[str]:
+    return [t for t, _ in _words(text)]
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(token, index of the whitespace-separated word it comes from): a code run together with its
+    name is two tokens of one word."""
     out = []
-    for t in text.split():
+    for k, t in enumerate(text.split()):
         m = RUN_RE.match(t)
         if m:
-            out.extend([m.group(1), m.group(2)])
+            out.extend([(m.group(1), k), (m.group(2), k)])
         else:
-            out.append(t)
+            out.append((t, k))
     return out
 
 
 class PlainTable:
     """One table region of plain extract_text() output, laid out in the layout's own grid."""
 
-    def __init__(self, matcher: TableMatcher):
+    def __init__(self, matcher: TableMatcher, columns: Columns | None = None):
+        """`columns`: for text whose tabs became spaces (readers/tabless.py), the tab column of each
+        word of a line; the distances between a row's amounts are then exact."""
         self.m = matcher
+        self.columns = columns
         self.table = matcher.table
         self.blocks = list(self.table.blocks)
         self.numbered = any(r.number for b in self.blocks for r in b.rows)
@@ -116,11 +126,15 @@ class PlainTable:
         return any(self._match(bi, Seg(Location(), label=text)) is not None for bi in range(len(self.blocks)))
 
     # -- lines -> segments
-    def _segments(self, text: str, loc: Location) -> tuple[list[Seg], list[Cell]]:
-        """Segments of a line, or ([], amounts) for a line of amounts only."""
-        toks = _tokens(text)
+    def _segments(self, text: str, loc: Location, raw: str = "") -> tuple[list[Seg], list[Cell]]:
+        """Segments of a line, or ([], amounts) for a line of amounts only. An amount cell's `col` is
+        its tab column (with `self.columns`; 0 otherwise)."""
+        words = _words(text)
+        toks = [t for t, _ in words]
+        tabcol = self.columns(raw or text) if self.columns is not None else []
+        cols = [tabcol[k] if k < len(tabcol) else 0 for _, k in words]
         if toks and all(AMT_RE.match(t) for t in toks):
-            return [], [Cell(0, t, loc) for t in toks]
+            return [], [Cell(c, t, loc) for t, c in zip(toks, cols)]
         segs: list[Seg] = []
         cur: Seg | None = None
         i = 0
@@ -138,7 +152,7 @@ class PlainTable:
                 cur = Seg(loc)
                 segs.append(cur)
             if is_amt:
-                cur.amounts.append(Cell(0, t, loc))
+                cur.amounts.append(Cell(cols[i], t, loc))
             elif is_int:
                 if not cur.code and not cur.label and FUNCTION_CODE_RE.match(t) and len(t) >= 3:
                     cur.code = t
@@ -175,7 +189,8 @@ class PlainTable:
 
     # -- the region
     def grid(self, region: Sequence[GridRow]) -> list[GridRow]:
-        lines = [(r.cells[0].text.strip() if r.cells else "", r.cells[0].loc if r.cells else r.loc) for r in region]
+        raws = [r.cells[0].text if r.cells else "" for r in region]
+        lines = [(raw.strip(), r.cells[0].loc if r.cells else r.loc) for raw, r in zip(raws, region)]
         known_heads = set(HEADER_WORDS) | CODE_HEADS | {"栏次", "栏", "次", "项", "目"}
         for b in self.blocks:
             known_heads |= b.column_words | {normalize_label(h) for h in b.header}
@@ -183,7 +198,7 @@ class PlainTable:
         head_lines: set[str] = set()
         started = False
         carry: list[str] = []  # words kept for the row below
-        for text, loc in lines:
+        for (text, loc), raw in zip(lines, raws):
             if not text or is_meta(GridRow([Cell(0, text, loc)])):
                 continue
             toks = _tokens(text)
@@ -193,7 +208,7 @@ class PlainTable:
                 continue  # header lines, also when repeated after a page break
             if not has_amount and _TITLE_RE.sub("", title_key(text)) in self.table.title_keys:
                 continue
-            segs, amounts = self._segments(text, loc)
+            segs, amounts = self._segments(text, loc, raw)
             if not started:
                 first = segs[0] if segs else None
                 if not amounts and not (first and (first.code or first.amounts or self._known_label(first.label)
@@ -300,6 +315,12 @@ class PlainTable:
                     s.amounts = []
                     continue
                 s.cands = list(itertools.combinations(range(n), len(s.amounts)))
+                if self.columns is not None:  # tabs lost: the amounts' distances are known
+                    s.cands = [c for c in s.cands if self._keeps_distances(s, c)]
+                    if not s.cands:
+                        self._ambiguous(s.loc, s.amounts, "金额之间的间隔与栏位不符", "the spacing between these amounts fits no columns")
+                        s.amounts = []
+                        continue
                 good = [c for c in s.cands if self._sums_hold(rels, self._values(s, c))]
                 if good:
                     s.cands = good
@@ -317,6 +338,11 @@ class PlainTable:
                     s.placed = None
                     self._ambiguous(s.loc, s.amounts, f"无法确定各金额所在的栏（{len(s.cands)} 种可能）",
                                     f"cannot tell which columns these amounts are in ({len(s.cands)} possibilities)")
+
+    @staticmethod
+    def _keeps_distances(seg: Seg, placement: tuple[int, ...]) -> bool:
+        first, col = seg.amounts[0].col, placement[0]
+        return all(a.col - first == c - col for a, c in zip(seg.amounts, placement))
 
     @staticmethod
     def _sums_hold(rels, v: dict[int, Decimal]) -> bool:
@@ -434,7 +460,8 @@ class PlainTable:
 _TITLE_RE = lazy(r"[（(]续[)）]$")
 
 
-def plain_regrid(matcher: TableMatcher, region: list[GridRow]) -> tuple[list[GridRow], list[Finding], list[Cell]]:
-    t = PlainTable(matcher)
+def plain_regrid(matcher: TableMatcher, region: list[GridRow],
+                 columns: Columns | None = None) -> tuple[list[GridRow], list[Finding], list[Cell]]:
+    t = PlainTable(matcher, columns)
     rows = t.grid(region)
     return rows, t.findings, t.lost

@@ -23,6 +23,7 @@ from ..lazyre import lazy
 from ..model import Location
 from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
 from .spaced import plain_regrid
+from .tabless import Columns, tab_columns
 
 _GAP_RE = lazy(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
@@ -62,13 +63,18 @@ def has_layout_spacing(lines: Sequence[str]) -> bool:
     return spaced >= max(2, len(inner) // 3)
 
 
-def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False):
+def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False, columns: Columns | None = None):
     """A table region of single-cell text lines -> (grid rows, findings, cells not placed): layout-spaced
     lines by layout_grid; other lines by readers/spaced.py when `plain_fallback` (text files), else as
     they are (PDF pages with ruled tables)."""
     single = [r for r in region if r.nonempty()]
-    if single and all(len(r.cells) == 1 for r in single) and \
-            has_layout_spacing([r.cells[0].text if r.cells else "" for r in region]):
+    one_cell = bool(single) and all(len(r.cells) == 1 for r in single)
+    lines = [r.cells[0].text if r.cells else "" for r in region]
+    if one_cell and plain_fallback:
+        columns = columns or tab_columns(lines)  # a tab-separated text whose tabs became spaces
+        if columns is not None:
+            return plain_regrid(matcher, region, columns)
+    if one_cell and has_layout_spacing(lines):
         return layout_grid(region), [], []
     return plain_regrid(matcher, region) if plain_fallback else (region, [], [])
 

@@ -25,6 +25,7 @@ from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
 from .narrative import narrative_blocks
+from .tabless import tab_columns
 from .text import csv_rows, line_rows, regrid, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -71,7 +72,8 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
         rows = tab_rows(text, where)
     else:
         rows = line_rows(text, where)
-        respace = functools.partial(regrid, plain_fallback=True)
+        # tabs lost to spaces are recognised over the whole text (a table may hold no telling line)
+        respace = functools.partial(regrid, plain_fallback=True, columns=tab_columns(text.splitlines()))
     lay = tax.layout(layout) if layout else None
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     doc = read_document(rows, tax, lay, regrid=respace)
