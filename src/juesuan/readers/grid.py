@@ -254,8 +254,21 @@ class TableMatcher:
         known = any(n in b.label_index for b in self.table.blocks) or (
             n in self.codes.by_name and len(self.codes.by_name[n][0]) == 3)
         # a known label followed by numbers (even mistyped ones like '7.0O') is a row; followed by
-        # other labels it is a header line (2024 05: 合计 | 基本支出 | 项目支出)
-        return known and all(is_blank(c.text) or is_numberish(c.text) for c in cells[1:])
+        # other labels it is a header line (2024 05: 合计 | 基本支出 | 项目支出). A word standing for a
+        # value ('n/a', 'NaN', '无') beside a number does not make it a header.
+        rest = cells[1:]
+        if not known:
+            return False
+        if all(is_blank(c.text) or is_numberish(c.text) for c in rest):
+            return True
+        words = self._column_words()
+        return any(is_numberish(c.text) for c in rest) and not any(normalize_label(c.text) in words for c in rest)
+
+    def _column_words(self) -> set[str]:
+        words = set(HEADER_WORDS) | CODE_HEADS
+        for b in self.table.blocks:
+            words |= b.column_words | {normalize_label(h) for h in b.header}
+        return words
 
     def _numbers_row(self, row: GridRow) -> bool:
         """A 栏次 row: '栏次' then column numbers, or only small integers in sequence (07)."""
@@ -446,9 +459,16 @@ class TableMatcher:
                 header.append(r)
             else:
                 data.append(r)
-        # numbers in the header zone belong to no cell: never drop them silently (栏次/行次 are small ints)
-        res.unplaced.extend(c for r in header for c in r.nonempty()
-                            if is_numberish(c.text) and not INT_RE.match(c.text.strip()) and not self._numbers_row(r))
+        # numbers in the header zone belong to no cell: never drop them silently (栏次/行次 numbers
+        # are small integers in a 栏次 row, or beside a header word)
+        words = self._column_words()
+        for r in header:
+            if self._numbers_row(r):
+                continue
+            texts = [normalize_label(c.text) for c in r.nonempty()]
+            numbered = any(t in words for t in texts)
+            res.unplaced.extend(c for c in r.nonempty()
+                                if is_numberish(c.text) and not (numbered and INT_RE.match(c.text.strip())))
         if not data:
             return
         try:
