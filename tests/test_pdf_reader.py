@@ -99,7 +99,7 @@ def test_putuo_every_printed_number_once_per_table(putuo):
     counts = Counter(lay.place(f.concept, f.code).table for f in putuo.instance.facts)
     assert dict(counts) == PER_TABLE  # 08 and 09 are empty (their 说明 says so)
     assert len(putuo.instance.facts) == 195
-    assert all("0 个单元格" in s for s in putuo.summaries) and len(putuo.summaries) == 9
+    assert all("0 个单元格" in s for s in putuo.summaries()) and len(putuo.summaries()) == 9
 
 
 def test_putuo_locations_are_page_and_line(putuo):
@@ -169,7 +169,7 @@ def test_putuo_plain_extract_text_never_misplaces(putuo, tmp_path):
     assert got <= want
     amount = re.compile(r"^-?[\d,]+\.\d+$")
     lost = [f for f in conv.findings if f.code == "convert:cell-not-placed"
-            and amount.match(f.message.split("“")[1].split("”")[0])]
+            and amount.match(f.text().split("“")[1].split("”")[0])]
     assert len(got) + len(lost) == 195
     lay = load_taxonomy().layout("2024-shanghai")
     assert Counter(lay.place(c, k or None).table for c, k, _ in got)["05"] == 44  # 05 prints every cell

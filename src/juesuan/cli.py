@@ -106,10 +106,10 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data = report.to_dict(lang)
         data["output"] = output
         data["facts"] = len(inst.facts)
-        data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
+        data["tables"] = [a.to_dict(lang) for a in conv.accounts]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for line in conv.summaries_en if lang == "en" else conv.summaries:
+        for line in conv.summaries(lang):
             click.echo(line)
         click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)")
         click.echo(report.to_text(lang))

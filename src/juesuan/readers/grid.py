@@ -18,6 +18,7 @@ from ..findings import Finding
 from ..lazyre import lazy
 from ..model import Fact, Location, parse_amount
 from ..records import field, record, replace
+from .accounting import TableAccount, account
 from ..taxonomy import (FUNCTION_CODE_RE, QUOTES_RE, Block, Layout, Row, Table, Taxonomy, normalize_label,
                         strip_ordinal, title_key)
 
@@ -77,19 +78,17 @@ class TableResult:
     rows: list[GridRow] = field(default_factory=list)  # the region read
     unit: str = "万元"  # as printed; amounts in 元 / 千元 were converted to 万元
     rounded: list[tuple[Cell, Decimal, Decimal]] = field(default_factory=list)  # (cell, exact, rounded)
+    placed: list[Cell] = field(default_factory=list)  # the cells that became facts
+    bad: list[Cell] = field(default_factory=list)  # cells reported as not amounts
+
+    def account(self) -> TableAccount:
+        """Seen = placed + reported (readers/accounting.py reports what a reader left over)."""
+        reported = [*self.unplaced, *self.bad]
+        return TableAccount(self.table.id, self.table.title, len(self.facts) + len(reported), len(self.facts),
+                            len(reported), self.unit, tuple(str(c.loc.source or c.loc) for c in reported))
 
     def summary(self, lang: str = "zh") -> str:
-        where = ", ".join(str(c.loc.source or c.loc) for c in self.unplaced[:8])
-        more = f" …(+{len(self.unplaced) - 8})" if len(self.unplaced) > 8 else ""
-        if lang == "en":
-            s = f"table {self.table.id} {self.table.title}: {len(self.facts)} facts read, {len(self.unplaced)} cells not placed"
-            if self.unit != "万元":
-                s += f" (amounts in {self.unit} converted to 万元)"
-        else:
-            s = f"{self.table.id} 表 {self.table.title}：读取 {len(self.facts)} 个数，未能归位 {len(self.unplaced)} 个单元格"
-            if self.unit != "万元":
-                s += f"（金额单位为{self.unit}，已折算为万元）"
-        return s + (f" ({where}{more})" if self.unplaced else "")
+        return self.account().text(lang)
 
 
 def has_cjk(text: str) -> bool:
@@ -136,23 +135,23 @@ def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, F
     s = t.replace(" ", "").replace("，", ",")
     if is_amount(s):
         return parse_amount(s), None
-    where = loc.source or loc
-    return None, Finding.at("convert:not-an-amount", "error", f"{where}：“{t}”不是金额",
-                            f"{where}: {t!r} is not an amount", loc, table)
+    return None, Finding.of("convert:not-an-amount", loc, table=table, where=_where(loc), table_id=table, text=t)
 
 
 def rounding_finding(loc: Location, exact: Decimal, q: Decimal, table: str) -> Finding:
     """One amount with more than two decimals, rounded half-up."""
-    where = loc.source or loc
-    return Finding.at("convert:rounded", "warning", f"{where}：金额 {exact} 超过两位小数，已四舍五入为 {q}",
-                      f"{where}: amount {exact} has more than two decimals; rounded half-up to {q}", loc, table)
+    return Finding.of("convert:rounded", loc, table=table, where=_where(loc), exact=exact, rounded=q)
 
 
 def duplicate_finding(table: str, key: str, loc: Location, key_en: str = "") -> Finding:
-    """A (concept, code) read a second time: `key` names the row (`key_en` in English, if other)."""
-    where = loc.source or loc
-    return Finding.at("convert:duplicate", "error", f"{where}：{table} 表 {key} 重复出现",
-                      f"{where}: table {table} row {key_en or key} appears twice", loc, table)
+    """A (concept, code) read a second time: `key` names the row (`key_en` is no longer used: the
+    row is named the same in both languages)."""
+    return Finding.of("convert:duplicate", loc, table=table, where=_where(loc), table_id=table, key=key)
+
+
+def _where(loc: Location) -> str:
+    """A location as findings print it: the source cell if known, else file and line."""
+    return str(loc.source or loc)
 
 
 def document_unit(texts: Iterable[str]) -> str:
@@ -444,11 +443,8 @@ class TableMatcher:
         else:
             c, exact, q = res.rounded[0]
             n = len(res.rounded)
-            res.findings.append(Finding.at(
-                "convert:rounded", "warning",
-                f"{self.table.id} 表：{n} 个金额由{res.unit}折算为万元后四舍五入保留两位小数（如 {c.loc.source or c.loc} {exact} → {q}）",
-                f"table {self.table.id}: {n} amounts converted from {res.unit} to 万元 were rounded half-up to two decimals "
-                f"(e.g. {c.loc.source or c.loc} {exact} -> {q})", c.loc, self.table.id))
+            res.findings.append(Finding.of("convert:rounded-converted", c.loc, table=self.table.id, table_id=self.table.id,
+                                           n=n, unit=res.unit, where=_where(c.loc), exact=exact, rounded=q))
 
     def _read(self, rows: Sequence[GridRow], res: TableResult) -> None:
         header, data = [], []
@@ -474,7 +470,7 @@ class TableMatcher:
         try:
             maps = self.map_columns(header, data)
         except _NoColumns as e:
-            res.findings.append(Finding.at("convert:columns-not-found", "error", str(e), str(e), rows[0].loc, self.table.id))
+            res.findings.append(Finding.of("convert:columns-not-found", rows[0].loc, table=self.table.id, table_id=self.table.id))
             # nothing of this table could be read: every amount in it counts as not placed
             res.unplaced.extend(c for r in data for c in r.nonempty()
                                 if is_numberish(c.text) and not FUNCTION_CODE_RE.match(c.text.strip()))
@@ -510,11 +506,8 @@ class TableMatcher:
                     leftovers = [c for c in cells if not (INT_RE.match(c.text.strip()) and not vals)]
                     if vals:
                         label = " ".join(c.text.strip() for c in label_cells) or "（空）"
-                        res.findings.append(Finding.at(
-                            "convert:row-not-matched", "warning",
-                            f"{self.table.id} 表：行“{label}”无法对应到表样中的行，其数值未读取",
-                            f"table {self.table.id}: row '{label}' matches no row of the layout; its values were not read",
-                            r.loc, self.table.id))
+                        res.findings.append(Finding.of("convert:row-not-matched", r.loc, table=self.table.id,
+                                                       table_id=self.table.id, label=label))
                         res.unplaced.extend(vals)
                     else:
                         res.unplaced.extend(c for c in leftovers if not is_blank(c.text))
@@ -718,6 +711,7 @@ class TableMatcher:
             value, bad = read_amount(t, c.loc, self.table.id)
             if bad is not None:
                 res.findings.append(bad)
+                res.bad.append(c)
                 continue
             exact = value * self.scale
             value, rounded = round_amount(exact)
@@ -729,6 +723,7 @@ class TableMatcher:
                 continue
             seen.add((concept, code or ""))
             res.facts.append(Fact(concept, code, value, c.loc, origin=c.loc.source))
+            res.placed.append(c)
 
 
 class _NoColumns(Exception):
@@ -892,6 +887,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         res = matcher.read(region)
         res.findings[:0] = lost_findings
         res.unplaced.extend(lost)
+        account(res, found[t.id])
         results.append(res)
     facts = [f for r in results for f in r.facts]
     findings = [f for r in results for f in r.findings]
@@ -899,16 +895,16 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         first = next((r for r in region if r.nonempty()), None)
         loc = first.loc if first else Location()
         n = sum(len(r.nonempty()) for r in region)
-        findings.append(Finding.at(
-            "convert:table-repeated", "warning",
-            f"{loc.source or loc}：{tid} 表再次出现（{n} 个非空单元格），只读取了内容更多的一份",
-            f"{loc.source or loc}: table {tid} appears again ({n} non-empty cells); only the fuller copy was read", loc, tid))
+        findings.append(Finding.of("convert:table-repeated", loc, table=tid, where=_where(loc), table_id=tid, n=n))
     findings.extend(unplaced_findings(results))
     return DocumentResult(lay, results, facts, findings, entity, year)
 
 
+NOT_PLACED_ZH, NOT_PLACED_EN = "未能对应到任何行列", "was not placed in any row/column"
+
+
 def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding] | None = None,
-                      zh: str = "未能对应到任何行列", en: str = "was not placed in any row/column") -> list[Finding]:
+                      zh: str = NOT_PLACED_ZH, en: str = NOT_PLACED_EN) -> list[Finding]:
     """One warning per cell of a recognised table that became no fact (no silent loss). With
     `already`, none for a cell whose location has a finding there (or here) already."""
     seen = None if already is None else {f.location for f in already}
@@ -920,8 +916,12 @@ def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding]
                     continue
                 seen.add(c.loc)
             where, t = c.loc.source or c.loc, c.text.strip()
-            out.append(Finding.at("convert:cell-not-placed", "warning", f"{where}：{r.table.id} 表中的“{t}”{zh}",
-                                  f"{where}: {t!r} in table {r.table.id} {en}", c.loc, r.table.id))
+            if (zh, en) == (NOT_PLACED_ZH, NOT_PLACED_EN):
+                out.append(Finding.of("convert:cell-not-placed", c.loc, table=r.table.id, where=str(where),
+                                      table_id=r.table.id, text=t))
+            else:  # a reader's own wording (the workbook reader's "was not read"); not in the catalogue yet
+                out.append(Finding.at("convert:cell-not-placed", "warning", f"{where}：{r.table.id} 表中的“{t}”{zh}",
+                                      f"{where}: {t!r} in table {r.table.id} {en}", c.loc, r.table.id))
     return out
 
 

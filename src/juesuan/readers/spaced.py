@@ -222,8 +222,7 @@ class PlainTable:
                     seg.row = next(r for r in self.blocks[0].rows if not r.label and r.cells)
                     rows.append([seg])
                 elif carry:  # words between the row and these amounts: the lines are out of order
-                    self._ambiguous(loc, amounts, "金额与其上方的行之间隔着文字，无法确定所属行",
-                                    "words stand between these amounts and the row above; their row is unknown")
+                    self._ambiguous(loc, amounts, "convert:amounts-out-of-order")
                 else:
                     self._amounts_below(rows, amounts, loc)
                 continue
@@ -280,7 +279,7 @@ class PlainTable:
                 s.amounts.append(a)
             empty[-1].amounts.extend(amounts[len(empty) - 1:])
         else:
-            self._ambiguous(loc, amounts, "一行金额无法对应到上一行的各栏", "a line of amounts cannot be matched to the row above")
+            self._ambiguous(loc, amounts, "convert:ambiguous-row")
 
     # -- columns
     def _relations(self, block: Block) -> list[tuple[int, list[int]]]:
@@ -311,14 +310,14 @@ class PlainTable:
             rels = self._relations(block)
             for s in segs:
                 if len(s.amounts) > n:
-                    self._ambiguous(s.loc, s.amounts, "金额个数多于栏数", "more amounts than columns")
+                    self._ambiguous(s.loc, s.amounts, "convert:too-many-amounts")
                     s.amounts = []
                     continue
                 s.cands = list(itertools.combinations(range(n), len(s.amounts)))
                 if self.columns is not None:  # tabs lost: the amounts' distances are known
                     s.cands = [c for c in s.cands if self._keeps_distances(s, c)]
                     if not s.cands:
-                        self._ambiguous(s.loc, s.amounts, "金额之间的间隔与栏位不符", "the spacing between these amounts fits no columns")
+                        self._ambiguous(s.loc, s.amounts, "convert:spacing-fits-no-columns")
                         s.amounts = []
                         continue
                 good = [c for c in s.cands if self._sums_hold(rels, self._values(s, c))]
@@ -326,8 +325,7 @@ class PlainTable:
                     s.cands = good
             for s in segs:
                 if s.amounts and not self._name_ok(s):
-                    self._ambiguous(s.loc, s.amounts, f"行“{s.code} {s.label}”的名称与科目编码不符，金额不读取",
-                                    f"row '{s.code} {s.label}': the name is not the code's; amounts not read")
+                    self._ambiguous(s.loc, s.amounts, "convert:name-not-code", row_code=s.code, label=s.label)
                     s.amounts = []
             segs = [s for s in segs if s.amounts]
             self._narrow(block, bi, segs)
@@ -336,8 +334,7 @@ class PlainTable:
                     s.placed = s.cands[0]
                 else:
                     s.placed = None
-                    self._ambiguous(s.loc, s.amounts, f"无法确定各金额所在的栏（{len(s.cands)} 种可能）",
-                                    f"cannot tell which columns these amounts are in ({len(s.cands)} possibilities)")
+                    self._ambiguous(s.loc, s.amounts, "convert:ambiguous-columns", n=len(s.cands))
 
     @staticmethod
     def _keeps_distances(seg: Seg, placement: tuple[int, ...]) -> bool:
@@ -406,13 +403,11 @@ class PlainTable:
                         x.cands = [c]
                     changed = True
 
-    def _ambiguous(self, loc: Location, amounts: list[Cell], zh: str, en: str) -> None:
+    def _ambiguous(self, loc: Location, amounts: list[Cell], code: str, **values) -> None:
+        """These amounts cannot be placed: one finding for the line, the amounts counted as lost."""
         vals = " ".join(a.text for a in amounts)
-        self.findings.append(Finding.at(
-            "convert:ambiguous-columns", "warning",
-            f"{loc.source or loc}：{self.table.id} 表 {zh}：{vals}（空白栏在纯文本中消失；请用带版式间距的文本或 PDF）",
-            f"{loc.source or loc}: table {self.table.id}: {en}: {vals} (blank cells vanish in plain text; use layout-spaced text or the PDF)",
-            loc, self.table.id, values={"amounts": vals}))
+        self.findings.append(Finding.of(code, loc, table=self.table.id, where=str(loc.source or loc),
+                                        table_id=self.table.id, amounts=vals, **values))
         self.lost.extend(amounts)
 
     # -- grid rows in the layout's own columns

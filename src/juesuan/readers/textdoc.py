@@ -24,6 +24,7 @@ from ..lazyre import lazy
 from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
+from .accounting import account
 from .narrative import narrative_blocks
 from .tabless import tab_columns
 from .text import csv_rows, line_rows, regrid, tab_rows
@@ -59,8 +60,7 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     text, encoding = decode_text(path.read_bytes(), where)
     notes: list[Finding] = []
     if encoding != "utf-8":
-        notes.append(Finding("convert:encoding", "info", f"{where}：不是 UTF-8，已按 GB18030（GBK）解码",
-                             f"{where}: not UTF-8; decoded as GB18030 (GBK)", file=where))
+        notes.append(Finding.of("convert:encoding", file=where, where=where))
     tax = load_taxonomy()
     suffix = path.suffix.lower()
     respace = None
@@ -110,4 +110,5 @@ def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, yea
     res = TableMatcher(tax, t, unit).read(rows)
     if not res.facts and not res.rows_matched:
         return lay, []
+    account(res, rows)
     return lay, [res]
