@@ -61,7 +61,9 @@ def test_main_commands_do_not_load_what_they_do_not_use(case, tmp_path):
     expected = {"convert-xlsx": (1, "已写入"), "diff-draft-final": (1, "草稿与定稿对比"),
                 "diff-yoy": (1, "与上年相比"), "validate": (1, "liling-2021.xml")}[case]
     assert (code, expected[1] in out) == (expected[0], True), (code, out[-500:])
-    assert not (NEVER & mods), f"{case} loaded {sorted(NEVER & mods)}"
+    # convert renders its per-table lines through the finding catalogue (messages/*.toml: tomllib, string)
+    never = NEVER - {"string", "tomllib"} if case == "convert-xlsx" else NEVER
+    assert not (never & mods), f"{case} loaded {sorted(never & mods)}"
     if case == "convert-xlsx":
         assert (tmp_path / "o.xml").is_file()
         # the text, spaced and PDF readers and the differ are for other inputs and commands
