@@ -31,8 +31,16 @@ def is_number_token(token: str) -> bool:
     return True
 
 
-def _tokens(cells: Iterable["Cell"]) -> Counter:
-    return Counter((c.loc, t) for c in cells for t in c.text.split())
+def _by_place(cells: Iterable["Cell"], keep=None) -> dict:
+    """location -> Counter of the whitespace-separated tokens of its cells (kept by `keep`)."""
+    out: dict = {}
+    for c in cells:
+        toks = c.text.split()
+        if keep is not None:
+            toks = [t for t in toks if keep(t)]
+        if toks:
+            out.setdefault(c.loc, Counter()).update(toks)
+    return out
 
 
 def account(res: "TableResult", region: Sequence["GridRow"]) -> None:
@@ -40,17 +48,14 @@ def account(res: "TableResult", region: Sequence["GridRow"]) -> None:
     cells join `res.unplaced`); then `res.account()` adds up."""
     from .grid import Cell, is_meta
 
-    seen = Counter()
-    for r in region:
-        if is_meta(r):
-            continue
-        for c in r.cells:
-            for t in c.text.split():
-                if is_number_token(t):
-                    seen[(c.loc, t)] += 1
-    done = _tokens(res.placed) + _tokens(res.unplaced) + _tokens(res.bad)
-    for (loc, t), n in (seen - done).items():
-        res.unplaced.extend(Cell(0, t, loc) for _ in range(n))
+    seen = _by_place((c for r in region if not is_meta(r) for c in r.cells), is_number_token)
+    if not seen:
+        return
+    done = _by_place([*res.placed, *res.unplaced, *res.bad])
+    for loc, toks in seen.items():
+        lost = toks - done.get(loc, Counter())
+        for t, n in lost.items():
+            res.unplaced.extend(Cell(0, t, loc) for _ in range(n))
 
 
 @record(frozen=True)

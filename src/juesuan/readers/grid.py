@@ -18,7 +18,8 @@ from ..findings import Finding
 from ..lazyre import lazy
 from ..model import Fact, Location, parse_amount
 from ..records import field, record, replace
-from .accounting import TableAccount, account
+from .accounting import TableAccount, account, is_number_token
+from .doctype import DocumentKind, document_kind, refuse_budget
 from ..taxonomy import (FUNCTION_CODE_RE, QUOTES_RE, Block, Layout, Row, Table, Taxonomy, normalize_label,
                         strip_ordinal, title_key)
 
@@ -31,7 +32,6 @@ BLANK_MARKS = {"", "—", "-", "－", "–", "/", "／", "——", "…"}
 HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科目编码", "经济分类科目编码", "科目编码",
                 "支出功能分类科目编码", "功能分类", "经济分类", "类", "款", "项", "收入", "支出", "金额",
                 "决算数", "预算数"}
-TABLE_MARK_RE = lazy(r"公开\s*0?([1-9])\s*表")
 # lines inside a table region that are not rows: notes, unit and department lines, page furniture
 META_RE = lazy(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
 # where the tables end: the narrative parts
@@ -84,8 +84,9 @@ class TableResult:
     def account(self) -> TableAccount:
         """Seen = placed + reported (readers/accounting.py reports what a reader left over)."""
         reported = [*self.unplaced, *self.bad]
-        return TableAccount(self.table.id, self.table.title, len(self.facts) + len(reported), len(self.facts),
-                            len(reported), self.unit, tuple(str(c.loc.source or c.loc) for c in reported))
+        n = sum(max(1, sum(1 for t in c.text.split() if is_number_token(t))) for c in reported)  # numbers, not cells
+        return TableAccount(self.table.id, self.table.title, len(self.facts) + n, len(self.facts), n, self.unit,
+                            tuple(str(c.loc.source or c.loc) for c in reported))
 
     def summary(self, lang: str = "zh") -> str:
         return self.account().text(lang)
@@ -761,13 +762,6 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
             t = match_title(text + texts[i + 1], layout)  # a title broken over two lines
             if t is not None:
                 at = skip_to = i + 1
-        if t is None:
-            m = TABLE_MARK_RE.search(text)
-            if m and not any(s[1].id == f"0{m.group(1)}" and i - s[0] <= 6 for s in starts):
-                try:
-                    t = layout.table(f"0{m.group(1)}")
-                except KeyError:
-                    t = None
         if t is not None:
             if starts and starts[-1][1].id == t.id and i - starts[-1][0] <= 6:
                 continue
@@ -836,6 +830,7 @@ class DocumentResult:
     findings: list[Finding]
     entity: str
     year: int | None
+    kind: DocumentKind | None = None
 
 
 Regrid = Callable[["TableMatcher", list[GridRow]], tuple[list[GridRow], list[Finding], list[Cell]]]
@@ -856,6 +851,8 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     """
     secs = list(sections) if sections is not None else [rows]
     texts = [r.text() for sec in secs for r in sec]
+    kind = document_kind(texts)  # 决算 or 预算, 部门 or 单位: decided before any placement
+    refuse_budget(kind, next((r.loc.file for sec in secs for r in sec if r.loc.file), ""))
     doc_unit = document_unit(texts)
     entity, year = guess_entity_year(texts)
     if not entity:
@@ -897,7 +894,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         n = sum(len(r.nonempty()) for r in region)
         findings.append(Finding.of("convert:table-repeated", loc, table=tid, where=_where(loc), table_id=tid, n=n))
     findings.extend(unplaced_findings(results))
-    return DocumentResult(lay, results, facts, findings, entity, year)
+    return DocumentResult(lay, results, facts, findings, entity, year, kind)
 
 
 NOT_PLACED_ZH, NOT_PLACED_EN = "未能对应到任何行列", "was not placed in any row/column"

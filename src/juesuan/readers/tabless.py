@@ -19,7 +19,7 @@ that keep those distances are candidates, and rows still undecided are findings,
 from __future__ import annotations
 
 import unicodedata
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from ..lazyre import lazy
 
@@ -31,27 +31,28 @@ Columns = Callable[[str], list[int]]
 
 
 def _width_bytes(text: str) -> int:
-    return len(text.encode("utf-8"))
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
 def _width_display(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 MEASURES: dict[str, Callable[[str], int]] = {"bytes": _width_bytes, "chars": len, "display": _width_display}
 
 
-def _positions(line: str, measure: Callable[[str], int]) -> list[tuple[int, int, str]]:
+def _positions(line: str, measure: Callable[[str], int]) -> Iterator[tuple[int, int, str]]:
     """(start, end, word) of each word, positions in the measure's units (linear in the line)."""
-    out = []
     pos = last = 0
     for m in WORD_RE.finditer(line):
-        pos += measure(line[last:m.start()])
+        gap = line[last:m.start()]
+        pos += len(gap) if gap.isascii() else measure(gap)
         start = pos
         pos += measure(m.group())
         last = m.end()
-        out.append((start, pos, m.group()))
-    return out
+        yield start, pos, m.group()
 
 
 def _expanded_fits(lines: Sequence[str], measure: Callable[[str], int], size: int) -> bool:
