@@ -14,9 +14,10 @@ from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..records import record
+from .cells import Cell, GridRow, is_meta
 
 if TYPE_CHECKING:
-    from .grid import Cell, GridRow, TableResult
+    from .result import TableResult
 
 WHERE_SHOWN = 8  # locations of cells not placed printed in the summary line
 
@@ -46,8 +47,6 @@ def _by_place(cells: Iterable["Cell"], keep=None) -> dict:
 def account(res: "TableResult", region: Sequence["GridRow"]) -> None:
     """Report every number token of `region` that is neither placed nor reported (in place: the lost
     cells join `res.unplaced`); then `res.account()` adds up."""
-    from .grid import Cell, is_meta
-
     seen = _by_place((c for r in region if not is_meta(r) for c in r.cells), is_number_token)
     if not seen:
         return
