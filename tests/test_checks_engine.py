@@ -113,7 +113,7 @@ def test_unreported_total_with_reported_items_counts_as_zero():
     inst = build("2021-hunan", {("ThreeActualVehiclePurchase", ""): "9.00"})
     (f,) = findings(inst, (rule_by_id(T07),))
     assert f.values["left"] == "0.00" and f.values["right"] == "9.00"
-    assert "公务用车购置及运行费决算数小计 空" in f.message and "blank" in f.message_en
+    assert "公务用车购置及运行费决算数小计 空" in f.text() and "blank" in f.text("en")
 
 
 def test_equal_with_both_sides_blank_is_not_checked_and_one_blank_side_is():
@@ -121,7 +121,7 @@ def test_equal_with_both_sides_blank_is_not_checked_and_one_blank_side_is():
     assert findings(build("2021-hunan", {}), (r,)) == []
     (f,) = findings(build("2021-hunan", {("GrantExpGovFund", ""): "12.00"}), (r,))
     assert (f.table, f.row, f.column) == ("04", "本年支出合计", "政府性基金预算财政拨款")
-    assert "08表 政府性基金本年支出合计 空" in f.message
+    assert "08表 政府性基金本年支出合计 空" in f.text()
 
 
 def test_hierarchy_missing_parent_row_is_zero():
@@ -171,7 +171,7 @@ en = "{lhs} ≠ {rhs}"
     bad = build("2021-hunan", {("SumIncTotal", ""): "110.00", ("SumIncGrandTotal", ""): "100.00", ("SumOpeningBalance", ""): "10.00"})
     assert findings(ok, (r,)) == []
     (f,) = findings(bad, (r,))
-    assert f.severity == "info" and "收入总计 100.00 - 年初结转和结余 10.00" in f.message
+    assert f.severity == "info" and "收入总计 100.00 - 年初结转和结余 10.00" in f.text()
     assert f.values["right"] == "90.00"
 
 
@@ -189,7 +189,7 @@ en = "{code}: {lhs} < {rhs}"
     inst = build("2021-hunan", {("ExpTotal", "201"): "10.00", ("GpbExpTotal", "201"): "9.00",
                                 ("ExpTotal", "20101"): "5.00", ("GpbExpTotal", "20101"): "6.00",
                                 ("GpbExpTotal", "2010101"): "6.00", ("ExpTotal", ""): "1.00", ("GpbExpTotal", ""): "9.00"})
-    assert [(f.row, f.message) for f in findings(inst, (r,))] == [
+    assert [(f.row, f.text()) for f in findings(inst, (r,))] == [
         ("20101", "20101: 本年支出合计 5.00 < 05表 一般公共预算财政拨款支出合计 6.00"),
         ("2010101", "2010101: 本年支出合计 空 < 05表 一般公共预算财政拨款支出合计 6.00"),
     ]
@@ -208,8 +208,8 @@ def test_source_of_a_converted_fact_is_in_the_finding():
     inst = build("2021-hunan", {("ThreeActualVehicle", ""): "9.00", ("ThreeActualVehiclePurchase", ""): "1.00"},
                  origins={("ThreeActualVehicle", ""): "三公经费表!I7"})
     (f,) = findings(inst, (rule_by_id(T07),))
-    assert f.values["source"] == "三公经费表!I7" and f.message.endswith("（来源：三公经费表!I7）")
-    assert f.message_en.endswith("(source: 三公经费表!I7)")
+    assert f.values["source"] == "三公经费表!I7" and f.text().endswith("（来源：三公经费表!I7）")
+    assert f.text("en").endswith("(source: 三公经费表!I7)")
     assert f.section == "决算数" and f.column == "小计"
     assert [t["concept"] for t in f.values["terms"]] == ["ThreeActualVehicle", "ThreeActualVehiclePurchase", "ThreeActualVehicleOperation"]
     assert f.values["terms"][2]["value"] is None

@@ -58,9 +58,9 @@ def test_validate_file_gives_the_manifest_and_nothing_from_the_schema():
 def test_02_row_errors_say_what_is_wrong(inst):
     rows = [f for f in check_instance(inst) if f.code == "rule:T02.row-sum"]
     for f in rows:
-        assert "本年收入合计 5.88 ≠ 财政拨款收入 5.88 + 其他收入 20.00 = 25.88" in f.message
-        assert "差额 -20.00" in f.message
-        assert "Total income for the year 5.88 ≠ Fiscal appropriation income 5.88 + Other income 20.00" in f.message_en
+        assert "本年收入合计 5.88 ≠ 财政拨款收入 5.88 + 其他收入 20.00 = 25.88" in f.text()
+        assert "差额 -20.00" in f.text()
+        assert "Total income for the year 5.88 ≠ Fiscal appropriation income 5.88 + Other income 20.00" in f.text("en")
         assert f.values["left"] == "5.88" and f.values["right"] == "25.88" and f.values["difference"] == "-20.00"
         assert f.location.line and f.location.file == str(EXAMPLE_XML)
         # the location is the 本年收入合计 fact of that row in the XML
@@ -70,7 +70,7 @@ def test_02_row_errors_say_what_is_wrong(inst):
 
 def test_02_other_income_column_error(inst):
     (f,) = [f for f in check_instance(inst) if f.code == "rule:T02.hierarchy"]
-    assert "其他收入 20.00 ≠ 201 其他收入 20.00 + 210 其他收入 20.00 = 40.00" in f.message
+    assert "其他收入 20.00 ≠ 201 其他收入 20.00 + 210 其他收入 20.00 = 40.00" in f.text()
     assert f.values["left_interval"] == ["19.995", "20.005"] and f.values["right_interval"] == ["39.99", "40.01"]
 
 

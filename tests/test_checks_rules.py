@@ -98,7 +98,7 @@ def test_rule_fails(rule_id):
     assert (f.table, f.row, f.column) == (p.table, p.row, p.column)
     assert f.severity == rule.severity
     assert abs(Decimal(f.values["difference"])) == ONE
-    assert f.message and f.message_en and "{" not in f.message + f.message_en
+    assert f.text() and f.text("en") and "{" not in f.text() + f.text("en")
 
 
 def test_06_to_07_rules_are_warnings_and_the_rest_errors():

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from lxml import etree
 
 from juesuan.derive import derived_files
@@ -30,4 +34,15 @@ def test_xsd_is_self_contained_xsd_1_0():
         assert not list(root.iter(f"{XS}{tag}")), tag
     names = {e.get("name") for e in root.findall(f"{XS}element")}
     assert set(tax.concepts) <= names
-    assert build_xsd(tax) == build_xsd(tax)  # deterministic
+
+
+def test_xsd_is_the_same_whatever_the_hash_seed():
+    """Deterministic across processes: set and dict orders that depend on string hashing must not leak
+    into the schema (a second call in the same process would share one hash seed and prove nothing)."""
+    committed = xsd_path(load_taxonomy().id).read_bytes()
+    code = ("import sys; from juesuan.schema import build_xsd; from juesuan.taxonomy import load_taxonomy;"
+            "sys.stdout.buffer.write(build_xsd(load_taxonomy()).encode('utf-8'))")
+    for seed in ("1", "2", "12345"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        assert out == committed, seed

@@ -438,7 +438,7 @@ def test_bad_input_exit_2_one_line(tmp_path):
         "<IncOther>20.00</IncOther>", "<IncOther>20.00</IncOther><Bogus>1.00</Bogus>"), encoding="utf-8")
     layout = tmp_path / "layout.xml"
     layout.write_text(EXAMPLE_XML.read_text("utf-8").replace("2021-hunan", "1999-nowhere"), encoding="utf-8")
-    for path, words in ((missing, "cannot read"), (not_xml, "not XML"), (dup, "occurs twice"),
+    for path, words in ((missing, "文件不存在"), (not_xml, "not XML"), (dup, "occurs twice"),
                         (bad_amount, "not an amount"), (unknown, "unknown concept 'Bogus'"), (layout, "unknown layout")):
         res = run_cli("diff", EXAMPLE_XML, path)
         assert res.returncode == 2, (path, res.stdout)

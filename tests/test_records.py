@@ -121,44 +121,9 @@ def test_inheriting_from_a_record_is_refused_not_half_supported():
             z: int = 0
 
 
-def test_package_records_use_the_init_compiled_ahead_and_others_compile_their_own(monkeypatch):
-    import juesuan.records as records
-
-    assert Fact.__init__.__code__.co_filename.endswith("_record_inits.py")  # from derive's generated module
-    assert Point.__init__.__code__.co_filename == "<string>"  # a class outside the package: compiled here
-    assert Fact("X", None, Decimal("1")).decimals == 2 and Location().file == ""  # defaults still apply
-    # an entry whose source is not the one the class needs (a stale file) is not used
-    class StaleFile(dict):
-        def get(self, key, default=None):
-            return ("def __init__(self, a):\n self.a = a\n", lambda self, a: None)
-
-    monkeypatch.setattr(records, "_ahead", StaleFile)
-
-    @record
-    class Stale:
-        a: int
-        b: int = 5
-
-    assert Stale.__init__.__code__.co_filename == "<string>"
-    s = Stale(1)
-    assert (s.a, s.b) == (1, 5)
-    # and an entry whose source matches is used, with this class's defaults
-    src = Stale.__record_init_source__
-
-    class CurrentFile(dict):
-        def get(self, key, default=None):
-            ns = {}
-            exec(compile(src, "ahead.py", "exec"), ns)  # noqa: S102
-            return (src, ns["__init__"])
-
-    monkeypatch.setattr(records, "_ahead", CurrentFile)
-
-    @record
-    class Again:
-        a: int
-        b: int = 7
-
-    assert Again.__init__.__code__.co_filename == "ahead.py" and Again(1).b == 7
+def test_record_is_marked_for_type_checkers_as_a_dataclass_transform():
+    spec = record.__dataclass_transform__
+    assert field in spec["field_specifiers"] and spec["eq_default"] is True
 
 
 def test_edge_cases_dataclasses_get_right():
@@ -187,28 +152,3 @@ def test_edge_cases_dataclasses_get_right():
         a: int = 0
 
     assert Child().seen  # an inherited __post_init__ runs, as in dataclasses
-
-
-def test_a_missing_or_broken_generated_module_only_costs_speed(monkeypatch):
-    import sys
-
-    import juesuan
-    import juesuan.records as records
-
-    monkeypatch.setitem(sys.modules, "juesuan._record_inits", None)  # "import" now raises ImportError
-    monkeypatch.delattr(juesuan, "_record_inits", raising=False)
-    assert records._ahead.__wrapped__() == {}
-    monkeypatch.undo()
-
-    import builtins
-
-    real_import = builtins.__import__
-
-    def damaged(name, globals=None, locals=None, fromlist=(), level=0):  # a bad merge left the file unparsable
-        if fromlist and "_record_inits" in fromlist:
-            raise SyntaxError("invalid syntax (_record_inits.py, line 3)")
-        return real_import(name, globals, locals, fromlist, level)
-
-    monkeypatch.setattr(builtins, "__import__", damaged)
-    monkeypatch.delattr(juesuan, "_record_inits", raising=False)
-    assert records._ahead.__wrapped__() == {}

@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import JuesuanError, UnusableInput
+from .errors import JuesuanError
 from .defaults import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
@@ -16,8 +16,20 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", sho
                     help="Language of messages and labels.")
 
 
-def _fail(err: Exception) -> None:
-    click.echo(f"juesuan: {err}", err=True)
+def _error_line(err: Exception, lang: str = "zh") -> str:
+    """'juesuan: x.xml: why', the reason in the asked language when the catalogue has it."""
+    text = getattr(err, "text", None)
+    if text is None or not getattr(err, "code", ""):
+        return f"juesuan: {err}"
+    why = text(lang)
+    where = getattr(err, "where", None)
+    if not where:
+        return f"juesuan: {why}"
+    return f"juesuan: {where}：{why}" if lang == "zh" else f"juesuan: {where}: {why}"
+
+
+def _fail(err: Exception, lang: str = "zh") -> None:
+    click.echo(_error_line(err, lang), err=True)
     sys.exit(2)
 
 
@@ -47,8 +59,8 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
         try:
             report.extend(iter_findings(path))
         except JuesuanError as e:
-            report.unusable[path] = e.message if isinstance(e, UnusableInput) else str(e)
-            click.echo(f"juesuan: {e}", err=True)
+            report.unusable[path] = e  # Report renders its reason in the asked language
+            click.echo(_error_line(e, lang), err=True)
     click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
 
@@ -99,7 +111,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
         atomic_write(output, xml)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     if fmt == "json":
         import json
 
@@ -109,9 +121,11 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data["tables"] = [a.to_dict(lang) for a in conv.accounts]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
+        from .catalogue import text
+
         for line in conv.summaries(lang):
             click.echo(line)
-        click.echo(("wrote" if lang == "en" else "已写入") + f" {output} ({len(inst.facts)} facts)")
+        click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)))
         click.echo(report.to_text(lang))
     sys.exit(1 if report.errors else 0)
 
@@ -134,14 +148,15 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
         lay = load_taxonomy().layout(layout)
         write_template(output, lay.id)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     if fmt == "json":
         import json
 
         click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
     else:
-        click.echo(f"wrote {output} (layout {lay.id}, {len(lay.tables)} tables)" if lang == "en"
-                   else f"已写入 {output}（表样 {lay.id}，{len(lay.tables)} 张表）")
+        from .catalogue import text
+
+        click.echo(text("wrote-template", lang, path=output, layout=lay.id, tables=len(lay.tables)))
 
 
 @cli.command()
@@ -168,19 +183,23 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
             from .excel import export_xlsx
             from .validate import load_valid_instance
 
-            findings = list(export_xlsx(load_valid_instance(instance), output, layout))
+            from .records import replace
+
+            # the report lists a file's findings: they are about this instance
+            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
             written = export_xbrl(instance, output, fmt)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(f"{output}: cannot write: {e.strerror or e}")
-    verb = "wrote" if lang == "en" else "已写入"
+    from .catalogue import text
+
     for p in written:
-        click.echo(f"{verb} {p}")
+        click.echo(text("wrote", lang, path=p))
     report = Report(findings=findings, files=[instance])
     if findings:
         click.echo(report.to_text(lang))
@@ -220,7 +239,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
 
             atomic_write(output, data)
     except JuesuanError as e:
-        _fail(e)
+        _fail(e, lang)
     except OSError as e:
         _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
     if not output:

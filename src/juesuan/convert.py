@@ -1,7 +1,8 @@
 """Conversion of source documents into instances: dispatch by file type, then check the result.
 
 Each reader returns a `Conversion`: the instance, the reader's findings (cells it could not read or
-place), and per table the account of its numbers (seen = placed + reported), rendered at output time. `convert_file` is what the CLI calls.
+place), and per table the account of its numbers (seen = placed + reported), rendered at output time.
+`convert_file` is what the CLI calls.
 """
 
 from __future__ import annotations
@@ -48,9 +49,9 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
                  year: int | None = None) -> Conversion:
     p = Path(path)
     if not p.exists():
-        raise UnusableInput("no such file", str(path))
+        raise UnusableInput.of("input:missing", str(path))
     if p.is_dir():
-        raise UnusableInput("is a directory", str(path))
+        raise UnusableInput.of("input:directory", str(path))
     suffix = p.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         from .readers.textdoc import read_text_file
@@ -61,12 +62,12 @@ def convert_file(path: str | os.PathLike, layout: str | None = None, entity: str
 
         return read_workbook(p, layout=layout, entity=entity, year=year)
     if suffix == ".xls":
-        raise UnusableInput("old binary .xls workbooks are not supported; save it as .xlsx in Excel or LibreOffice", str(path))
+        raise UnusableInput.of("input:xls", str(path))
     if suffix == ".pdf":
         from .readers.pdf import read_pdf
 
         return read_pdf(p, layout=layout, entity=entity, year=year)
-    raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xlsx, .xlsm, .txt, .csv, .tsv or .pdf", str(path))
+    raise UnusableInput.of("input:unknown-type" if suffix else "input:no-suffix", str(path), suffix=suffix)
 
 
 def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:
@@ -102,9 +103,5 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     out = empty + list(check_instance(inst, rules))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
-        out.append(Finding(
-            code="convert:tables-missing", severity="warning",
-            message=f"未找到 {'、'.join(missing)} 表；涉及这些表的审核未执行",
-            message_en=f"table(s) {', '.join(missing)} not found; the rules involving them were not run",
-            file=inst.source))
+        out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))
     return out

@@ -6,12 +6,12 @@ fails when one is stale. Each derived artefact registers a (path, builder) pair 
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 from typing import Callable
 
 from .docs import build_taxonomy_doc
-from .records import build_record_inits
 from .schema import build_xsd, xsd_path
 from .taxonomy import build_compiled, compiled_path, load_taxonomy, resource_root
 from .xmlio import atomic_write
@@ -25,26 +25,11 @@ def derived_files() -> list[tuple[Path, Callable[[], str]]]:
         (compiled_path(tax.id), lambda: build_compiled(tax.id)),
     ]
     out.extend(_xbrl_package_files(tax))
-    out.append((Path(__file__).with_name("_record_inits.py"), lambda: build_record_inits(record_classes())))
+    from . import catalogue
+
+    out.extend((Path(catalogue.compiled_path(n)), functools.partial(catalogue.build_compiled, n))
+               for n in catalogue.families())
     return out
-
-
-def record_classes() -> list[type]:
-    """Every @record class defined in the juesuan package (importing each module to find them)."""
-    import importlib
-    import pkgutil
-
-    from . import __path__ as package_path
-
-    found = []
-    for info in pkgutil.walk_packages(package_path, "juesuan."):
-        if info.name.endswith("__main__"):
-            continue
-        module = importlib.import_module(info.name)
-        for obj in vars(module).values():
-            if isinstance(obj, type) and obj.__module__ == info.name and "__record_init_source__" in vars(obj):
-                found.append(obj)
-    return found
 
 
 def _xbrl_package_files(tax) -> list[tuple[Path, Callable[[], str]]]:

@@ -20,8 +20,8 @@ SEVERITIES = ("error", "warning", "info")
 class Finding:
     code: str
     severity: str
-    message: str  # Chinese
-    message_en: str = ""
+    message: str = ""  # compatibility: a pre-rendered Chinese text (Finding.at); "" = rendered from the catalogue
+    message_en: str = ""  # compatibility: its English text
     table: str = ""
     section: str = ""
     row: str = ""
@@ -29,37 +29,60 @@ class Finding:
     location: Location = field(default_factory=Location)
     values: dict = field(default_factory=dict)
     file: str = ""
+    # (taxonomy, layout, concept, code) of the fact the finding is placed at: the layout gives the
+    # section / row / column labels in the asked language, the taxonomy a rule finding's template.
+    # Not part of the finding's data (to_dict): the table/section/row/column fields are that.
+    fact: tuple[str, str, str, str] | tuple[()] = ()
 
     @classmethod
-    def of(cls, code: str, loc: Location | None = None, *, table: str = "", section: str = "", row: str = "",
-           column: str = "", file: str | None = None, severity: str | None = None, **values) -> "Finding":
+    def of(cls, code: str, loc: Location | None = None, /, *, table: str = "", section: str = "", row: str = "",
+           column: str = "", file: str | None = None, severity: str | None = None,
+           fact: tuple[str, str, str, str] | tuple[()] = (), **values) -> "Finding":
         """A finding declared in the catalogue (juesuan.catalogue): severity from there unless given,
-        text rendered at output time from the code's zh/en templates and these values."""
-        from .catalogue import severity as _severity
+        text rendered at output time from the code's zh/en templates and these values (`code` may be
+        one of them: code and loc are positional-only; table, section, row, column, file, severity and
+        fact are the finding's own fields, not values)."""
+        if severity is None:
+            from .catalogue import severity as _severity
 
+            severity = _severity(code, fact[0] if fact else None)
         loc = loc if loc is not None else Location()
-        return cls(code, severity or _severity(code), "", "", table, section, row, column, loc, values,
-                   loc.file if file is None else file)
+        return cls(code, severity, "", "", table, section, row, column, loc, values,
+                   loc.file if file is None else file, fact)
 
     @classmethod
     def at(cls, code: str, severity: str, zh: str, en: str, loc: Location, table: str = "", **kw) -> "Finding":
-        """A finding about one place of a source file (its file is the location's)."""
+        """Compatibility (pre-rendered texts): a finding about one place of a source file. New code
+        uses Finding.of."""
         return cls(code, severity, zh, en, table, location=loc, file=loc.file, **kw)
 
     def text(self, lang: str = "zh") -> str:
         if not self.message:  # a catalogue finding (Finding.of): rendered now, in the asked language
             from .catalogue import render
 
-            return render(self.code, self.values, lang)
+            return render(self.code, self.values, lang, self.fact[0] if self.fact else None)
         return self.message_en if (lang == "en" and self.message_en) else self.message
 
+    def labels(self, lang: str = "zh") -> tuple[str, str, str]:
+        """(section, row, column) in the asked language: the fields themselves in Chinese, the layout's
+        labels of `fact` otherwise (a code row is its code)."""
+        if lang != "zh" and self.fact:
+            from .taxonomy import load_taxonomy
+
+            tax, lay, concept, code = self.fact
+            got = load_taxonomy(tax).layout(lay).labels(concept, code or None, lang)
+            if got is not None:
+                return got
+        return self.section, self.row, self.column
+
     def where(self, lang: str = "zh") -> str:
+        """'02表 210 本年收入合计' / 'table 02 210 Total income for the year'."""
         parts = []
         if self.table:
-            parts.append(f"table {self.table}" if lang == "en" else f"{self.table}表")
-        for p in (self.section, self.row, self.column):
-            if p:
-                parts.append(p)
+            from .catalogue import text
+
+            parts.append(text("table", lang, table=self.table))
+        parts.extend(p for p in self.labels(lang) if p)
         return " ".join(parts)
 
     def to_dict(self, lang: str = "zh") -> dict:
@@ -79,6 +102,13 @@ class Finding:
         }
 
 
+def _why(v, lang: str) -> str:
+    """Why a file is unusable: an error's text in the asked language ("" = its raw message, for json)."""
+    if hasattr(v, "text") and lang:
+        return v.text(lang)
+    return getattr(v, "message", None) or str(v)
+
+
 def _jsonable(v):
     if isinstance(v, Decimal):
         return str(v)
@@ -95,7 +125,7 @@ class Report:
 
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    unusable: dict[str, str] = field(default_factory=dict)  # file -> why it could not be read
+    unusable: dict[str, object] = field(default_factory=dict)  # file -> why it could not be read (str or error)
 
     def extend(self, items: Iterable[Finding]) -> None:
         self.findings.extend(items)
@@ -126,34 +156,31 @@ class Report:
 
     def to_text(self, lang: str = "zh") -> str:
         """Readable lines: one per finding, then a summary line per file."""
-        sev = {"zh": {"error": "错误", "warning": "警告", "info": "提示"}, "en": {}}
+        from .catalogue import text
+
+        sev = {s: text(f"severity-{s}", lang) for s in SEVERITIES}
         lines = []
         for path in self.files:
             if path in self.unusable:
-                lines.append(f"{path}: UNUSABLE ({self.unusable[path]})" if lang == "en"
-                             else f"{path}：无法读取（{self.unusable[path]}）")
+                lines.append(text("unusable", lang, path=path, reason=_why(self.unusable[path], lang)))
                 continue
             mine = [f for f in self.findings if f.file == path]
             for f in mine:
                 where = str(f.location) if f.location != Location() else path
                 place = f.where(lang)
-                label = sev.get(lang, {}).get(f.severity, f.severity)
+                label = sev.get(f.severity, f.severity)
                 lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{f.text(lang)}")
             n_err = sum(1 for f in mine if f.severity == "error")
             n_warn = sum(1 for f in mine if f.severity == "warning")
-            if lang == "en":
-                verdict = "valid" if not n_err else "INVALID"
-                lines.append(f"{path}: {verdict} ({n_err} errors, {n_warn} warnings, {len(mine)} findings)")
-            else:
-                verdict = "有效" if not n_err else "无效"
-                lines.append(f"{path}：{verdict}（错误 {n_err} 个，警告 {n_warn} 个，共 {len(mine)} 条）")
+            lines.append(text("invalid" if n_err else "valid", lang, path=path, errors=n_err, warnings=n_warn,
+                              findings=len(mine)))
         return "\n".join(lines)
 
     def to_dict(self, lang: str = "zh") -> dict:
         return {
             "valid": self.valid,
             "files": self.files,
-            "unusable": self.unusable,
+            "unusable": {k: _why(v, "") for k, v in self.unusable.items()},
             "counts": {s: sum(1 for f in self.findings if f.severity == s) for s in SEVERITIES},
             "findings": [f.to_dict(lang) for f in self.findings],
         }

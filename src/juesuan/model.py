@@ -6,17 +6,17 @@ Every reader (instance XML, Excel, extracted text, PDF) produces an `Instance`; 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Iterable, Iterator
 
 from .defaults import DEFAULT_TAXONOMY
-from .lazyre import lazy
 from .records import field, record, replace
 
 STATUSES = ("draft", "final")
 UNIT = "万元"
-USCC_RE = lazy(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
-_AMOUNT_RE = lazy(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
 @record(frozen=True, order=True)

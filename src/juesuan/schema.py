@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from .findings import Finding
-from .lazyre import lazy
 from .model import HEADER_FIELDS, Location
 from .defaults import DEFAULT_TAXONOMY
 from .taxonomy import Taxonomy, load_taxonomy, resource_dir
@@ -156,7 +156,7 @@ def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     return xmlschema.XMLSchema10(xsd_file(taxonomy_id))
 
 
-_LXML_CODE = lazy(r"^SCHEMAV_")
+_LXML_CODE = re.compile(r"^SCHEMAV_")
 
 
 def _lxml_code(type_name: str) -> str:

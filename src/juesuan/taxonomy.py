@@ -16,19 +16,18 @@ from typing import TYPE_CHECKING
 
 from .defaults import DEFAULT_TAXONOMY
 from .errors import TaxonomyError
-from .lazyre import LazyPattern, lazy
 from .records import field, record
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-FUNCTION_CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
-ECONOMIC_CODE_RE = lazy(r"^(\d{3}|\d{5})$")
-CONCEPT_ID_RE = lazy(r"^[A-Z][A-Za-z0-9]*$")
+FUNCTION_CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
+ECONOMIC_CODE_RE = re.compile(r"^(\d{3}|\d{5})$")
+CONCEPT_ID_RE = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 # Leading ordinals printed before row labels: "一、", "（一）", "1.", "二十四、" ... The pattern, kept as
-# the specification (tests check strip_ordinal against it): strip_ordinal does the same by hand, because
-# compiling these CJK character classes costs ~1 ms of every command's start-up.
+# the specification (tests check strip_ordinal against it): strip_ordinal does the same by hand, so
+# that no command pays for compiling these CJK character classes.
 ORDINAL_PATTERN = r"^\s*(?:[（(][一二三四五六七八九十百]+[)）][、.．]?|[一二三四五六七八九十百]+[、.．]|\d+[、.．](?!\d))\s*"
 _NUMERALS = frozenset("一二三四五六七八九十百")
 _SEPARATORS = frozenset("、.．")
@@ -68,7 +67,7 @@ def normalize_label(label: str) -> str:
 
 
 _LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
-QUOTES_RE = lazy(r"[\"“”‘’'「」『』]")
+QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 
 
 def title_key(text: str) -> str:
@@ -80,8 +79,8 @@ def title_key(text: str) -> str:
 def resource_dir() -> str:
     """Folder holding taxonomies/ and schemas/: inside the installed package, or the source tree.
 
-    A str: the commands that only read the taxonomy (validate, diff) then never import pathlib, which
-    costs 4-5 ms of start-up; `resource_root()` is the same folder as a Path."""
+    A str: the commands that only read the taxonomy (validate, diff) then never import pathlib (a start-up
+    cost); `resource_root()` is the same folder as a Path."""
     here = os.path.dirname(os.path.realpath(__file__))
     packaged = os.path.join(here, "data")
     if os.path.isdir(os.path.join(packaged, "taxonomies")):
@@ -119,6 +118,7 @@ class Code:
     code: str
     name: str
     aliases: tuple[str, ...] = ()
+    en: str = ""  # English name, for --lang en ("" = none)
 
     @property
     def level(self) -> int:
@@ -136,9 +136,12 @@ class CodeList:
     kind: str  # function | economic
     codes: dict[str, Code]
 
-    def name(self, code: str) -> str | None:
+    def name(self, code: str, lang: str = "zh") -> str | None:
+        """The code's name (English: its `en` name, None when it has none)."""
         c = self.codes.get(code)
-        return c.name if c else None
+        if c is None:
+            return None
+        return (c.en or None) if lang == "en" else c.name
 
     @functools.cached_property
     def by_name(self) -> dict[str, list[str]]:
@@ -166,6 +169,9 @@ class Column:
     number: str = ""
     aliases: tuple[str, ...] = ()
     group_aliases: tuple[str, ...] = ()
+    en: str = ""  # English label (label_en in --lang en output)
+    group_en: str = ""
+    section_en: str = ""
 
     @functools.cached_property
     def names(self) -> frozenset[str]:
@@ -186,6 +192,7 @@ class Row:
     cells: tuple[tuple[str, str], ...] = ()  # (column key, concept id)
     aliases: tuple[str, ...] = ()
     filler: bool = False
+    en: str = ""  # English label of a label row
 
     @property
     def cell_map(self) -> dict[str, str]:
@@ -204,6 +211,7 @@ class Block:
     header: tuple[str, ...] = ()
     code_columns: tuple[str, ...] = ()
     cells: tuple[tuple[str, str], ...] = ()  # concepts of the code rows and the 合计 row, by column
+    section_en: str = ""
 
     @property
     def cell_map(self) -> dict[str, str]:
@@ -368,6 +376,28 @@ class Layout:
                 return Placement(t.id, col.section or b.section, code, col.label, bi, ck, ri)
         return None
 
+    def labels(self, concept: str, code: str | None, lang: str = "zh") -> tuple[str, str, str] | None:
+        """(section, row, column) of a fact as the asked language prints them, None when the layout
+        has no cell for it. Chinese: the Placement's own; English: the layout's `en` labels (a code row
+        is its code; a repeated row label is prefixed by its parent's, as in Chinese)."""
+        p = self.place(concept, code)
+        if p is None:
+            return None
+        if lang != "en":
+            return p.section, p.row, p.column
+        b = self.table(p.table).blocks[p.block]
+        col = b.column(p.column_key)
+        section = (col.section_en or b.section_en) if (col.section or b.section) else ""
+        r = b.rows[p.row_index]
+        if r.is_group or r.code:
+            row = p.row
+        else:
+            row = r.en
+            if p.row != strip_ordinal(r.label) and r.parent:  # "年初财政拨款结转和结余/一般公共预算财政拨款"
+                parent = next((x for x in b.rows if x.label == r.parent), None)
+                row = f"{parent.en if parent else r.parent}/{r.en}"
+        return section, row, col.en
+
     def concepts(self) -> frozenset[str]:
         """The concepts this layout places somewhere."""
         return self._concepts
@@ -435,7 +465,7 @@ class Taxonomy:
         return hash(self.id)
 
 
-def _read_codes(path: str, kind: str, pattern: LazyPattern) -> CodeList:
+def _read_codes(path: str, kind: str, pattern: re.Pattern) -> CodeList:
     """A code list: a plain tab-separated file with a header row naming `code`, `name` and `aliases`
     (aliases separated by "|"). No quoting: names hold no tabs or line breaks."""
     codes: dict[str, Code] = {}
@@ -456,7 +486,7 @@ def _read_codes(path: str, kind: str, pattern: LazyPattern) -> CodeList:
         if not pattern.match(code):
             raise TaxonomyError(f"{path}:{n}: bad {kind} code {code!r}")
         aliases = tuple(a for a in rec.get("aliases", "").split("|") if a.strip())
-        codes[code] = Code(code, rec.get("name", ""), aliases)
+        codes[code] = Code(code, rec.get("name", ""), aliases, rec.get("en", ""))
     return CodeList(kind, codes)
 
 
@@ -551,6 +581,9 @@ def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = No
                     number=str(c.get("number", "")),
                     aliases=tuple(c.get("aliases", ())),
                     group_aliases=tuple(c.get("group_aliases", ())),
+                    en=c.get("en", ""),
+                    group_en=c.get("group_en", ""),
+                    section_en=c.get("section_en", ""),
                 )
                 for c in b.get("columns", [])
             )
@@ -574,6 +607,7 @@ def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = No
                         cells=cells,
                         aliases=tuple(r.get("aliases", ())),
                         filler=bool(r.get("filler", False)),
+                        en=r.get("en", ""),
                     )
                 )
             bcells = tuple(sorted(b.get("cells", {}).items()))
@@ -587,6 +621,7 @@ def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = No
                 header=tuple(b.get("header", ())),
                 code_columns=tuple(b.get("code_columns", ())),
                 cells=bcells,
+                section_en=b.get("section_en", ""),
             )
             blocks.append(block)
         tables.append(

@@ -47,7 +47,7 @@ def require_schema_valid(tree, where: str) -> None:
         at = f"line {first.location.line}: " if first.location.line else ""
         raise InvalidInstance(
             f"not valid against the XSD ({len(problems)} finding{'s' if len(problems) > 1 else ''}; first: "
-            f"{at}{first.message_en.removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
+            f"{at}{first.text('en').removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
             where)
 
 

@@ -15,19 +15,18 @@ from decimal import Decimal
 from lxml import etree
 
 from .errors import OutputError, UnusableInput
-from .lazyre import lazy
 from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
 NS = "urn:juesuan:1.0"
 
 
-_DOCTYPE_RE = lazy(rb"<!DOCTYPE", re.IGNORECASE)
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 
 
 def xml_text(s: str) -> str:
     """Escape character data for XML written as text (as xml.sax.saxutils.escape, whose import pulls in
-    urllib.request and http.client: ~35 ms of start-up)."""
+    urllib.request and http.client)."""
     return s.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
@@ -57,17 +56,17 @@ def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
     try:
         st = os.stat(p)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+        raise UnusableInput.from_os(e, str(path)) from None
     size = st.st_size
     if stat.S_ISDIR(st.st_mode):
-        raise UnusableInput("is a directory", str(path))
+        raise UnusableInput("is a directory", str(path), code="input:directory")
     if size > limit:
         raise UnusableInput(f"file is {size:,} bytes, more than the {limit:,} an instance may have", str(path))
     try:
         with open(p, "rb") as fh:
             data = fh.read(limit + 1)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", str(path)) from None
+        raise UnusableInput.from_os(e, str(path)) from None
     if len(data) > limit:
         raise UnusableInput(f"file is larger than the {limit:,} bytes an instance may have", str(path))
     return data
@@ -249,7 +248,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
 
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
     """Create and open a new file `.NAME.<random>.tmp` in folder, as tempfile.mkstemp does (exclusive
-    create, mode 0600), without importing tempfile (and random, shutil ...): that is 2-10 ms of start-up."""
+    create, mode 0600), without importing tempfile (and random, shutil ...)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
         tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")

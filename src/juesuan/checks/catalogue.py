@@ -13,13 +13,10 @@ the raw `[[rule]]` tables: which sums one XBRL context can express).
 from __future__ import annotations
 
 import functools
-
-# string.Formatter().parse is this function; importing `string` compiles Template's pattern at start-up
-from _string import formatter_parser
+import re
 
 from ..errors import TaxonomyError
 from ..defaults import DEFAULT_TAXONOMY
-from ..lazyre import lazy
 from ..records import record, replace
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 
@@ -34,8 +31,8 @@ SCOPES = {
 PLACEHOLDERS = frozenset(
     {"lhs", "rhs", "left_value", "right_value", "diff", "table", "row", "column", "code"}
 )
-RULE_ID_RE = lazy(r"^[TX][0-9]{2}(-[0-9]{2})?\.[a-z0-9][a-z0-9.-]*$")
-CODE_RE = lazy(r"^(\d{3}|\d{5}|\d{7})$")
+RULE_ID_RE = re.compile(r"^[TX][0-9]{2}(-[0-9]{2})?\.[a-z0-9][a-z0-9.-]*$")
+CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 
 
 @record(frozen=True)
@@ -104,8 +101,10 @@ def _terms(raw, where: str, concepts: dict) -> tuple[Term, ...]:
 
 
 def _check_template(text: str, where: str) -> None:
+    import string  # noqa: PLC0415 - only when rules.toml is parsed, not when compiled.json is current
+
     try:
-        names = {f for _, f, _, _ in formatter_parser(text) if f is not None}
+        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
     except ValueError as e:
         raise TaxonomyError(f"rules.toml: {where}: bad template: {e}") from None
     bad = names - PLACEHOLDERS

@@ -168,45 +168,63 @@ def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal,
     return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
 
 
-_BLANK = {"zh": "空", "en": "blank"}
-_TOTAL = {"zh": "合计", "en": "total"}
+def _term_text(t: dict, tax: Taxonomy, primary_table: str, primary_code: str, lang: str) -> str:
+    """'05表 201 一般公共预算财政拨款支出合计 2001.35': table when not the finding's, code when not the
+    finding's row, label (an economic code's own name), value (or 空 / blank)."""
+    from ..catalogue import text
 
-
-def _term_text(b: Bound, idx: FactIndex, lay: Layout, tax: Taxonomy, primary_table: str,
-               primary_code: str, lang: str, hide_blank: bool) -> tuple[str, int] | None:
-    """'05表 201 一般公共预算财政拨款支出合计 2001.35': table when not the finding's, code when not
-    the finding's row, label, value (or 空 / blank)."""
-    concept, code, w = b
-    f = idx.get(concept, code)
-    if f is None and hide_blank:
-        return None
-    p = idx.place(concept, code or None)
+    concept, code = t["concept"], t["code"]
     parts = []
-    if p is not None and p.table != primary_table:
-        parts.append(f"{p.table}表" if lang != "en" else f"table {p.table}")
+    if t["table"] and t["table"] != primary_table:
+        parts.append(text("table", lang, table=t["table"]))
     if code and code != primary_code:
         parts.append(code)
     c = tax.concepts[concept]
     label = c.label(lang)
-    if c.dim == "economic" and code and lang != "en":  # 06 has one column: name the row (30217 公务接待费)
-        label = tax.economic_codes.name(code) or label
+    if c.dim == "economic" and code:  # 06 has one column: name the row (30217 公务接待费)
+        label = tax.economic_codes.name(code, lang) or label
     parts.append(label)
-    parts.append(format_amount(f.value) if f is not None else _BLANK.get(lang, "blank"))
-    return " ".join(parts), w
+    parts.append(t["value"] if t["value"] is not None else text("blank", lang))
+    return " ".join(parts)
 
 
-def _expr(bs, idx, lay, tax, table, code, lang, hide_blank) -> str:
+def _expr(terms: list[dict], tax: Taxonomy, table: str, code: str, lang: str, hide_blank: bool) -> str:
     out = []
-    for b in bs:
-        r = _term_text(b, idx, lay, tax, table, code, lang, hide_blank)
-        if r is None:
+    for t in terms:
+        if t["value"] is None and hide_blank:
             continue
-        text, w = r
+        s = _term_text(t, tax, table, code, lang)
         if not out:
-            out.append(("-" if w < 0 else "") + text)
+            out.append(("-" if t["weight"] < 0 else "") + s)
         else:
-            out.append(("- " if w < 0 else "+ ") + text)
+            out.append(("- " if t["weight"] < 0 else "+ ") + s)
     return " ".join(out) if out else "0.00"
+
+
+def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict:
+    """The fields of a rule's zh/en template ({lhs}, {rhs}, {left_value} …, see rules.toml) from a rule
+    finding's values, in the asked language (juesuan.catalogue.render calls this at output time), and
+    the finding's source appended: {source} of the `report:source` line."""
+    from ..catalogue import text
+
+    tax = load_taxonomy(taxonomy)
+    terms = values["terms"]
+    first = terms[0]  # the first left-hand term: where the finding is placed
+    table, code = first["table"], first["code"]
+    hide_blank = values["kind"] in ("sum", "hierarchy")
+    return {
+        "lhs": _expr([t for t in terms if t["side"] == "left"], tax, table, code, lang, False),
+        "rhs": _expr([t for t in terms if t["side"] == "right"], tax, table, code, lang, hide_blank),
+        "left_value": values["left"],
+        "right_value": values["right"],
+        "diff": values["difference"],
+        "table": table,
+        # the row and column labels as printed; English names the concept instead (its code for a code row)
+        "row": first["row"] if lang != "en" else (code or tax.concepts[first["concept"]].en),
+        "column": first["column"] if lang != "en" else tax.concepts[first["concept"]].en,
+        "code": code or text("total", lang),
+        "_source": text("source", lang, source=values["source"]) if values.get("source") else "",
+    }
 
 
 def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: Instance,
@@ -218,25 +236,6 @@ def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: 
     # where the finding points: the first left-hand fact, else the first reported fact
     facts = [idx.get(c, k) for c, k, _ in cmp.left + cmp.right]
     anchor = idx.get(concept, code) or next(f for f in facts if f is not None)
-    hide_blank = rule.kind in ("sum", "hierarchy")
-    msgs = {}
-    for lang in ("zh", "en"):
-        fields = {
-            "lhs": _expr(cmp.left, idx, lay, tax, table, code, lang, False),
-            "rhs": _expr(cmp.right, idx, lay, tax, table, code, lang, hide_blank),
-            "left_value": format_amount(lv),
-            "right_value": format_amount(rv),
-            "diff": format_amount(lv - rv),
-            "table": table,
-            "row": row,
-            # layouts label columns in Chinese; English messages name the concept instead
-            "column": column if lang != "en" else tax.concepts[concept].en,
-            "code": code or _TOTAL[lang],
-        }
-        text = rule.template(lang).format(**fields)
-        if anchor.origin:
-            text += f"（来源：{anchor.origin}）" if lang == "zh" else f" (source: {anchor.origin})"
-        msgs[lang] = text
     terms = []
     for side, bs in (("left", cmp.left), ("right", cmp.right)):
         for c, k, w in bs:
@@ -254,33 +253,22 @@ def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: 
                 "source": f.origin if f is not None else "",
                 "line": f.location.line if f is not None else None,
             })
-    values = {
-        "rule": rule.id,
-        "kind": rule.kind,
-        "left": format_amount(lv),
-        "right": format_amount(rv),
-        "difference": format_amount(lv - rv),
-        "left_interval": li.as_strings(),
-        "right_interval": ri.as_strings(),
-        "source": anchor.origin,
-        "terms": terms,
-    }
     loc = anchor.location
     if not loc.file and inst.source:
         loc = Location(file=inst.source, line=loc.line, xpath=loc.xpath)
-    return Finding(
-        code=rule.code,
-        severity=rule.severity,
-        message=msgs["zh"],
-        message_en=msgs["en"],
-        table=table,
-        section=section,
-        row=row,
-        column=column,
-        location=loc,
-        values=values,
-        file=inst.source,
+    return Finding.of(
+        rule.code, loc, table=table, section=section, row=row, column=column, file=inst.source,
+        severity=rule.severity, fact=(tax.id, lay.id, concept, code),
+        rule=rule.id, kind=rule.kind, left=format_amount(lv), right=format_amount(rv),
+        difference=format_amount(lv - rv), left_interval=li.as_strings(), right_interval=ri.as_strings(),
+        source=anchor.origin, terms=terms,
     )
+
+
+def _catalogue_templates(taxonomy_id: str) -> dict[str, tuple[str, str]]:
+    from .catalogue import load_rules
+
+    return {r.id: (r.zh, r.en) for r in load_rules(taxonomy_id)}
 
 
 def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Iterator[Finding]:
@@ -292,6 +280,11 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None) -> Ite
     lay = tax.layout(inst.header.layout)
     if rules is None:
         rules = rules_for_layout(tax.id, lay.id)
+    else:  # the catalogue renders their findings from these, not from rules.toml
+        from ..catalogue import declare_rules
+
+        known = _catalogue_templates(tax.id)
+        declare_rules(tax.id, [r for r in rules if known.get(r.id) != (r.zh, r.en)])
     idx = FactIndex(inst, lay)
     for rule in rules:
         kind = rule.kind

@@ -7,7 +7,8 @@ workbook is made byte-reproducible: fixed document timestamps and fixed zip entr
 
 from __future__ import annotations
 
-from ..lazyre import lazy
+import re
+
 from .model import MODE_NAMES, Change, DiffResult
 from .phrasing import header_field, header_value, phrase
 
@@ -19,7 +20,7 @@ COLS = {
 KIND = {"zh": {"changed": "变动", "added": "新增", "removed": "删除", "rounding": "尾数差异"},
         "en": {"changed": "changed", "added": "added", "removed": "removed", "rounding": "rounding"}}
 FILLS = {"changed": "FFE08A", "added": "B9F0C0", "removed": "F9C0C0", "rounding": "DDE6FB"}
-_BAD_SHEET = lazy(r"[\[\]:*?/\\]")
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
 def _sheet_name(text: str, used: set[str]) -> str:

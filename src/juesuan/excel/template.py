@@ -594,11 +594,9 @@ class _Builder:
         if self.inst is not None:
             for f in self.inst.facts:
                 if (f.concept, f.code or "") not in self.placed:
-                    self.findings.append(Finding(
-                        code="export:not-placed", severity="error",
-                        message=f"{f.concept}{'（' + f.code + '）' if f.code else ''} 在表样 {self.layout.id} 中没有位置，未写入工作簿",
-                        message_en=f"{f.concept}{' ' + f.code if f.code else ''} has no cell in layout {self.layout.id}; not written",
-                        values={"concept": f.concept, "code": f.code or ""}))
+                    self.findings.append(Finding.of(
+                        "export:not-placed", file="", concept=f.concept, code=f.code or "",
+                        item=f"{f.concept} {f.code}" if f.code else f.concept, layout=self.layout.id))
         return self.wb
 
 

@@ -21,7 +21,6 @@ from pathlib import Path, PurePosixPath
 from lxml import etree
 
 from ..errors import UnusableInput
-from ..lazyre import lazy
 from ..records import field, record
 from ..xmlio import safe_parser
 
@@ -39,8 +38,8 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_REF_RE = lazy(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
-_DIM_RE = lazy(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
+_REF_RE = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+_DIM_RE = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]*)\"")
 # built-in number formats that show two decimals (0.00, #,##0.00, and the accounting ones)
 _BUILTIN_DECIMALS = {2: 2, 4: 2, 7: 2, 8: 2, 10: 2, 11: 2, 39: 2, 40: 2, 43: 2, 44: 2}
 
@@ -121,7 +120,7 @@ def _sniff(path: Path, where: str) -> None:
         with path.open("rb") as fh:
             head = fh.read(8)
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", where) from None
+        raise UnusableInput.from_os(e, where) from None
     if size == 0:
         raise UnusableInput("empty file", where)
     if size > MAX_FILE_BYTES:
@@ -319,7 +318,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
     c_tag, v_tag, f_tag, is_tag = (f"{{{ns}}}{t}" for t in ("c", "v", "f", "is"))
     data_el = root.find(f"{{{ns}}}sheetData")
     ncells = 0
-    ref_match = _REF_RE.compiled.match  # the compiled method itself, even on the first sheet read
+    ref_match = _REF_RE.match
     columns: dict[str, int] = {}  # "AB" -> 28, computed once per sheet
     cells = sheet.cells
     if data_el is not None:

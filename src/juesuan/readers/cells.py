@@ -3,28 +3,29 @@ units, page furniture. The bottom of the shared table reader (readers/grid.py li
 
 from __future__ import annotations
 
+import re
+
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Sequence
 
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Location, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE
 
-CODE_PART_RE = lazy(r"^\d{2,3}$")
-CODE_NAME_RE = lazy(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
-SPLIT_CODE_RE = lazy(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
-AMOUNT_RE = lazy(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-INT_RE = lazy(r"^\d{1,3}$")
+CODE_PART_RE = re.compile(r"^\d{2,3}$")
+CODE_NAME_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})\s*([^\d\s].*)$")
+SPLIT_CODE_RE = re.compile(r"^(\d{3})\s+(\d{2})(?:\s+(\d{2}))?(?:\s+(.*))?$")
+AMOUNT_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+INT_RE = re.compile(r"^\d{1,3}$")
 BLANK_MARKS = {"", "—", "-", "－", "–", "/", "／", "——", "…"}
 HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科目编码", "经济分类科目编码", "科目编码",
                 "支出功能分类科目编码", "功能分类", "经济分类", "类", "款", "项", "收入", "支出", "金额",
                 "决算数", "预算数"}
 # lines inside a table region that are not rows: notes, unit and department lines, page furniture
-META_RE = lazy(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
+META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
 # where the tables end: the narrative parts
-PART_RE = lazy(r"^第[三四五]部分")
+PART_RE = re.compile(r"^第[三四五]部分")
 # the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
 CODE_HEADS = {"类", "款", "项"}
 # header cells that may stand alone on a repeated header line (never a wrapped label's tail)
@@ -83,7 +84,7 @@ def is_blank(text: str) -> bool:
 
 
 CENT = Decimal("0.01")
-UNIT_RE = lazy(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
+UNIT_RE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 UNIT_SCALES = {"万元": Decimal(1), "千元": Decimal("0.1"), "元": Decimal("0.0001")}
 
 

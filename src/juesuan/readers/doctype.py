@@ -14,13 +14,12 @@ import re
 from typing import Sequence
 
 from ..errors import UnusableInput
-from ..lazyre import lazy
 from ..records import record
 
 _SHORT = 48  # a title or cover line; longer lines are sentences
-_PREFIX_RE = lazy(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]\s*|(?:20\d\d\s*年度?)\s*)")
-_CONTINUED_RE = lazy(r"[（(]续[)）]$")
-_COVER_RE = lazy(r"(部门|单位)\s*(预算|决算)(?:公开)?$")
+_PREFIX_RE = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.、．]\s*|(?:20\d\d\s*年度?)\s*)")
+_CONTINUED_RE = re.compile(r"[（(]续[)）]$")
+_COVER_RE = re.compile(r"(部门|单位)\s*(预算|决算)(?:公开)?$")
 
 
 @record(frozen=True)

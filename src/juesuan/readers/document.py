@@ -8,7 +8,6 @@ from typing import Callable, Iterable, Sequence
 
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Fact, Location
 from ..records import record
 from ..taxonomy import QUOTES_RE, Layout, Table, Taxonomy, normalize_label, title_key
@@ -94,9 +93,9 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
     return [(t, regions[t.id]) for t in layout.tables if t.id in regions]
 
 _ENTITY_PATTERNS = [
-    lazy(r"第[一二]部分\s*(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
-    lazy(r"^(?P<year>20\d\d)\s*年度?\s*(?P<entity>\S.*?)\s*部门决算"),
-    lazy(r"^(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+    re.compile(r"第[一二]部分\s*(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
+    re.compile(r"^(?P<year>20\d\d)\s*年度?\s*(?P<entity>\S.*?)\s*部门决算"),
+    re.compile(r"^(?P<entity>\S.*?)\s*(?P<year>20\d\d)\s*年度?\s*部门决算"),
 ]
 
 
@@ -117,7 +116,7 @@ def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
     return "", (max(set(years), key=years.count) if years else None)
 
 
-_DEPT_RE = lazy(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
+_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
 
 
 def entity_from_department_lines(texts: Sequence[str]) -> str:

@@ -30,7 +30,6 @@ from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Fact, Instance, Location
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
@@ -39,7 +38,7 @@ from .grid import (Cell, GridRow, TableResult, cell_code, duplicate_finding, is_
 
 RECALC = "recalculate and save it in Excel or LibreOffice"
 RECALC_ZH = "请在 Excel 或 LibreOffice 中重新计算并保存"
-_COL_RE = lazy(r"^[A-Z]{1,3}$")
+_COL_RE = re.compile(r"^[A-Z]{1,3}$")
 
 
 def cell_text(c: RawCell) -> str:

@@ -10,14 +10,14 @@ line beginning with 第三部分 (the earlier ones are the table of contents) an
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from ..lazyre import lazy
 from ..model import Location, NarrativeBlock
 
-_HEADING = lazy(r"^([一二三四五六七八九十]+)、")
-_PART3 = lazy(r"^第三部分")
-_LATER_PART = lazy(r"^第[四五六]部分")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
+_PART3 = re.compile(r"^第三部分")
+_LATER_PART = re.compile(r"^第[四五六]部分")
 _ORDER = "一二三四五六七八九"
 
 

@@ -24,11 +24,11 @@ and the 第二部分 title; the unit from the "单位：" lines; 第三部分 be
 from __future__ import annotations
 
 import bisect
+import re
 from pathlib import Path
 
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
-from ..lazyre import lazy
 from ..model import Instance, Location
 from ..taxonomy import load_taxonomy
 from .grid import Cell, GridRow, match_title, read_document, require_tables
@@ -36,8 +36,8 @@ from .narrative import narrative_blocks
 from .text import has_layout_spacing, regrid
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
-_PART3_RE = lazy(r"^第三部分")
-_LATER_RE = lazy(r"^第[四五六]部分")
+_PART3_RE = re.compile(r"^第三部分")
+_LATER_RE = re.compile(r"^第[四五六]部分")
 MAX_PAGES = 500
 X_TOL = 3.0  # points: the same column border on two pages
 

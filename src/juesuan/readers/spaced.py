@@ -36,17 +36,16 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Location, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label, title_key
 from .tabless import Columns
 from .grid import CODE_HEADS, HEADER_WORDS, BlockMap, Cell, GridRow, TableMatcher, is_meta
 
-AMT_RE = lazy(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
-INT_TOKEN_RE = lazy(r"^\d+$")
-RUN_RE = lazy(r"^(\d{3}(?:\d{2}){0,2})([^\d\s.,].*)$")
-ORDINAL_RE = lazy(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+AMT_RE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
+INT_TOKEN_RE = re.compile(r"^\d+$")
+RUN_RE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([^\d\s.,].*)$")
+ORDINAL_RE = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 SUM_LABELS = {"合计", "小计", "本年收入合计", "本年支出合计"}
 MAX_COMBOS = 4096
 
@@ -452,7 +451,7 @@ class PlainTable:
         return out
 
 
-_TITLE_RE = lazy(r"[（(]续[)）]$")
+_TITLE_RE = re.compile(r"[（(]续[)）]$")
 
 
 def plain_regrid(matcher: TableMatcher, region: list[GridRow],

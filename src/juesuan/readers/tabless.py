@@ -18,12 +18,13 @@ that keep those distances are candidates, and rows still undecided are findings,
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from typing import Callable, Iterator, Sequence
 
-from ..lazyre import lazy
 
-WORD_RE = lazy(r"\S+")
+WORD_RE = re.compile(r"\S+")
 TAB_SIZES = (8, 4)
 MIN_STOPS = 6  # words after a run of spaces needed before a tab-stop measure is believed
 
@@ -96,8 +97,8 @@ def _tr_columns(line: str) -> list[int]:
     return out
 
 
-_ADJACENT_AMOUNTS_RE = lazy(r"(?:^|\s)-?[\d,]+\.\d+ -?[\d,]+\.\d+(?:\s|$)")
-_RUN_RE = lazy(r"\S {2,}\S")
+_ADJACENT_AMOUNTS_RE = re.compile(r"(?:^|\s)-?[\d,]+\.\d+ -?[\d,]+\.\d+(?:\s|$)")
+_RUN_RE = re.compile(r"\S {2,}\S")
 
 
 def tab_columns(lines: Sequence[str]) -> Columns | None:

@@ -20,14 +20,13 @@ import io
 import re
 from typing import Sequence
 
-from ..lazyre import lazy
 from ..errors import UnusableInput
 from ..model import Location
 from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
 from .spaced import plain_regrid
 from .tabless import Columns, tab_columns
 
-_GAP_RE = lazy(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
+_GAP_RE = re.compile(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
 
 def tab_rows(text: str, file: str = "") -> list[GridRow]:

@@ -15,12 +15,12 @@ info finding says so; anything else is refused with one line.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 
 from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..lazyre import lazy
 from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
@@ -30,7 +30,7 @@ from .tabless import tab_columns
 from .text import csv_rows, line_rows, regrid, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
-_CJK_RE = lazy(r"[\u4e00-\u9fff]")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def decode_text(data: bytes, where: str) -> tuple[str, str]:
