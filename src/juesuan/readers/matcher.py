@@ -44,24 +44,7 @@ class TableMatcher(HeaderRecognition, RowMatching):
                                            n=n, unit=res.unit, where=_where(c.loc), exact=exact, rounded=q))
 
     def _read(self, rows: Sequence[GridRow], res: TableResult) -> None:
-        header, data = [], []
-        for r in rows:
-            if not r.nonempty() or is_meta(r):
-                continue
-            if not data and not self._looks_like_data(r):
-                header.append(r)
-            else:
-                data.append(r)
-        # numbers in the header zone belong to no cell: never drop them silently (栏次/行次 numbers
-        # are small integers in a 栏次 row, or beside a header word)
-        words = self._column_words()
-        for r in header:
-            if self._numbers_row(r):
-                continue
-            texts = [normalize_label(c.text) for c in r.nonempty()]
-            numbered = any(t in words for t in texts)
-            res.unplaced.extend(c for c in r.nonempty()
-                                if is_numberish(c.text) and not (numbered and INT_RE.match(c.text.strip())))
+        header, data = self._zones(rows, res)
         if not data:
             return
         try:
@@ -77,44 +60,74 @@ class TableMatcher(HeaderRecognition, RowMatching):
         used: list[set[int]] = [set() for _ in maps]
         seen: set[tuple[str, str]] = set()
         for r in data:
-            pending: tuple[BlockMap, Row, str | None] | None = None
-            for bi, m in enumerate(maps):
-                cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
-                if not cells:
+            self._read_row(res, maps, r, used, seen)
+
+    def _zones(self, rows: Sequence[GridRow], res: TableResult) -> tuple[list[GridRow], list[GridRow]]:
+        """(header rows, data rows): the first data row ends the header zone. Numbers in the header
+        zone belong to no cell: never dropped silently (栏次/行次 numbers are small integers in a 栏次
+        row, or beside a header word)."""
+        header, data = [], []
+        for r in rows:
+            if not r.nonempty() or is_meta(r):
+                continue
+            if not data and not self._looks_like_data(r):
+                header.append(r)
+            else:
+                data.append(r)
+        words = self._column_words()
+        for r in header:
+            if self._numbers_row(r):
+                continue
+            texts = [normalize_label(c.text) for c in r.nonempty()]
+            numbered = any(t in words for t in texts)
+            res.unplaced.extend(c for c in r.nonempty()
+                                if is_numberish(c.text) and not (numbered and INT_RE.match(c.text.strip())))
+        return header, data
+
+    def _read_row(self, res: TableResult, maps: list[BlockMap], r: GridRow, used: list[set[int]], seen: set) -> None:
+        """One data row, block by block: its label matched to a layout row, its values emitted."""
+        pending: tuple[BlockMap, Row, str | None] | None = None
+        for bi, m in enumerate(maps):
+            cells = [c for c in r.cells if m.start <= c.col < m.end and c.text.strip()]
+            if not cells:
+                continue
+            value_cols = set(m.columns)
+            label_cells = [c for c in cells if c.col not in value_cols]
+            heads = [c for c in label_cells if normalize_label(c.text) in CODE_HEADS]
+            if heads:  # 类 | 款 | 项 heads sharing a grid row with 合计 (PDF tables)
+                label_cells = [c for c in label_cells if c not in heads]
+                if not label_cells and not any(c.col in value_cols for c in cells):
                     continue
-                value_cols = set(m.columns)
-                label_cells = [c for c in cells if c.col not in value_cols]
-                heads = [c for c in label_cells if normalize_label(c.text) in CODE_HEADS]
-                if heads:  # 类 | 款 | 项 heads sharing a grid row with 合计 (PDF tables)
-                    label_cells = [c for c in label_cells if c not in heads]
-                    if not label_cells and not any(c.col in value_cols for c in cells):
-                        continue
-                target = self.match_row(m, label_cells, used[bi])
-                if target is None:
-                    vals = [c for c in cells if c.col in value_cols and not is_blank(c.text)]
-                    first_value = min(value_cols, default=m.start + 1)
-                    if pending is not None and all(
-                        (is_amount(c.text) or is_blank(c.text)) and c.col >= first_value for c in cells
-                    ):
-                        # a label spanning blocks: its amount is printed further right (06 公用经费合计)
-                        self._emit(res, pending[0], pending[1], pending[2], cells, seen, spill=True)
-                        pending = None
-                        continue
-                    leftovers = [c for c in cells if not (INT_RE.match(c.text.strip()) and not vals)]
-                    if vals:
-                        label = " ".join(c.text.strip() for c in label_cells) or "（空）"
-                        res.findings.append(Finding.of("convert:row-not-matched", r.loc, table=self.table.id,
-                                                       table_id=self.table.id, label=label))
-                        res.unplaced.extend(vals)
-                    else:
-                        res.unplaced.extend(c for c in leftovers if not is_blank(c.text))
+            target = self.match_row(m, label_cells, used[bi])
+            if target is None:
+                first_value = min(value_cols, default=m.start + 1)
+                if pending is not None and all(
+                    (is_amount(c.text) or is_blank(c.text)) and c.col >= first_value for c in cells
+                ):
+                    # a label spanning blocks: its amount is printed further right (06 公用经费合计)
+                    self._emit(res, pending[0], pending[1], pending[2], cells, seen, spill=True)
+                    pending = None
                     continue
-                row, code, consumed = target
-                res.rows_matched += 1
-                res.unplaced.extend(c for c in label_cells if c not in consumed and not is_blank(c.text))
-                vals = [c for c in cells if c.col in value_cols]
-                self._emit(res, m, row, code, vals, seen)
-                pending = (m, row, code) if row.cells and not vals else None
+                self._unmatched(res, r, cells, label_cells, value_cols)
+                continue
+            row, code, consumed = target
+            res.rows_matched += 1
+            res.unplaced.extend(c for c in label_cells if c not in consumed and not is_blank(c.text))
+            vals = [c for c in cells if c.col in value_cols]
+            self._emit(res, m, row, code, vals, seen)
+            pending = (m, row, code) if row.cells and not vals else None
+
+    def _unmatched(self, res: TableResult, r: GridRow, cells: list[Cell], label_cells: list[Cell], value_cols: set) -> None:
+        """A block of a data row that matches no layout row: its values are reported, not read."""
+        vals = [c for c in cells if c.col in value_cols and not is_blank(c.text)]
+        if vals:
+            label = " ".join(c.text.strip() for c in label_cells) or "（空）"
+            res.findings.append(Finding.of("convert:row-not-matched", r.loc, table=self.table.id,
+                                           table_id=self.table.id, label=label))
+            res.unplaced.extend(vals)
+        else:
+            leftovers = [c for c in cells if not INT_RE.match(c.text.strip())]
+            res.unplaced.extend(c for c in leftovers if not is_blank(c.text))
 
     def _emit(self, res: TableResult, m: BlockMap, row: Row, code: str | None, cells: list[Cell],
               seen: set, spill: bool = False) -> None:

@@ -125,23 +125,7 @@ class RowMatching:
                 return block.rows[blank[0]], None, []
             return None
         texts = [c.text.strip() for c in label_cells]
-        # classification code: one cell, or 类 | 款 | 项 split over cells, or code+name run together
-        code, consumed = None, []
-        parts = []
-        for c in label_cells:
-            t = c.text.strip()
-            if CODE_PART_RE.match(t) and (not parts and len(t) == 3 or parts and len(t) == 2):
-                parts.append(c)
-                continue
-            break
-        if len(parts) >= 2:
-            code = "".join(c.text.strip() for c in parts)
-            consumed = list(parts)
-        else:
-            cc = cell_code(texts[0])
-            if cc and not (INT_RE.match(texts[0]) and len(texts[0]) < 3):
-                code = cc[0]
-                consumed = [label_cells[0]]
+        code, consumed = self._code_cells(label_cells)
         if code is not None:
             if self.dim == "economic" and len(code) == 7:
                 return None
@@ -181,6 +165,25 @@ class RowMatching:
                 if r.number == num and not r.is_group:
                     return r, None, label_cells[:1]
         return None
+
+    @staticmethod
+    def _code_cells(label_cells: list[Cell]) -> tuple[str | None, list[Cell]]:
+        """The classification code a row's label cells print and the cells holding it: one cell, or
+        类 | 款 | 项 split over cells, or code and name run together; (None, []) for none."""
+        parts = []
+        for c in label_cells:
+            t = c.text.strip()
+            if CODE_PART_RE.match(t) and (not parts and len(t) == 3 or parts and len(t) == 2):
+                parts.append(c)
+                continue
+            break
+        if len(parts) >= 2:
+            return "".join(c.text.strip() for c in parts), list(parts)
+        first = label_cells[0].text.strip()
+        cc = cell_code(first)
+        if cc and not (INT_RE.match(first) and len(first) < 3):
+            return cc[0], [label_cells[0]]
+        return None, []
 
     @staticmethod
     def _name_cells(label_cells: list[Cell], consumed: list[Cell]) -> list[Cell]:
