@@ -120,8 +120,10 @@ def test_budget_document_is_refused_in_one_line(tmp_path):
     out = tmp_path / "b.xml"
     res = run_cli("convert", FIXTURES / "budget-2019.txt", "-o", out)
     assert res.returncode == 2 and not out.exists()
-    assert res.stderr.count("\n") == 1 and "预算" in res.stderr and "budget" in res.stderr
-    with pytest.raises(UnusableInput, match="部门预算"):
+    assert res.stderr.count("\n") == 1 and "部门预算，不是部门决算" in res.stderr
+    res = run_cli("convert", FIXTURES / "budget-2019.txt", "-o", out, "--lang", "en")
+    assert res.returncode == 2 and "this is a budget document, not final accounts" in res.stderr
+    with pytest.raises(UnusableInput, match="budget document"):
         convert_file(FIXTURES / "budget-2019.txt")
 
 
@@ -175,7 +177,7 @@ def test_csv_with_cr_line_ends_and_cr_in_a_field(tmp_path):
 def test_csv_field_over_the_limit_is_one_line(tmp_path):
     p = _write(tmp_path, "big.csv", "收入决算表\n,合计,\"" + "1" * 140_000 + "\"\n")
     res = run_cli("convert", p, "-o", tmp_path / "o.xml", "--entity", "x", "--year", "2021")
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "line 2" in res.stderr
+    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "第 2 行无法按 CSV 读取" in res.stderr
     assert "Traceback" not in res.stderr and not (tmp_path / "o.xml").exists()
 
 

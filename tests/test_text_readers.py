@@ -231,6 +231,8 @@ def test_unusable_text_exit_2_one_line(tmp_path, data, expect):
     p = tmp_path / "bad.txt"
     p.write_bytes(data)
     res = run_cli("convert", p, "-o", tmp_path / "out.xml")
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr  # in Chinese
+    res = run_cli("convert", p, "-o", tmp_path / "out.xml", "--lang", "en")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and expect in lines[0], res.stderr

@@ -66,5 +66,4 @@ def document_kind(texts: Sequence[str]) -> DocumentKind:
 def refuse_budget(kind: DocumentKind, where: str) -> None:
     """UnusableInput (one line, exit 2) for a 预算 document."""
     if kind.stage == "预算":
-        raise UnusableInput(f"this is a {kind.scope}预算 (budget) document, not a {kind.scope}决算 (final accounts) "
-                            f"report (“{kind.evidence}”); juesuan reads final accounts only", where)
+        raise UnusableInput.of("input:budget-document", where, scope=kind.scope, evidence=kind.evidence)

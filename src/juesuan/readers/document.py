@@ -207,7 +207,6 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
 def require_tables(tables: list, where: str, sheets: bool = False) -> list:
     """The tables read, or UnusableInput when a document holds none of the set."""
     if not tables:
-        looked = " in any sheet (looked for titles like 收入支出决算总表 or 公开01表)" if sheets else \
-            " (looked for titles like 收入支出决算总表)"
-        raise UnusableInput("no table of the 部门决算 set found" + looked, where)
+        raise UnusableInput.of("input:no-tables-in-sheets" if sheets else "input:no-tables", where,
+                               kind="部门决算", title="收入支出决算总表")
     return tables

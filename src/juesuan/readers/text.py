@@ -57,7 +57,7 @@ def csv_rows(text: str, file: str = "", delimiter: str = ",") -> list[GridRow]:
             rows.append(GridRow([Cell(i, f, Location(file=file, line=n)) for i, f in enumerate(fields)],
                                 Location(file=file, line=n)))
     except csv.Error as e:
-        raise UnusableInput(f"not readable as CSV at line {reader.line_num}: {e}", file) from None
+        raise UnusableInput.of("input:csv", file, line=reader.line_num, reason=str(e)) from None
     return rows
 
 

@@ -36,19 +36,19 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 def decode_text(data: bytes, where: str) -> tuple[str, str]:
     """(text, encoding). Raises UnusableInput for empty, binary or undecodable input."""
     if not data.strip():
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:empty", where)
     if b"\x00" in data[:8192] or data[:5] == b"%PDF-" or data[:4] == b"PK\x03\x04":
-        raise UnusableInput("binary data, not text", where)
+        raise UnusableInput.of("input:binary", where)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise UnusableInput(f"not UTF-8 text (byte {e.start}) and not GB18030 either", where) from None
+            raise UnusableInput.of("input:not-utf8", where, byte=e.start) from None
         visible = [ch for ch in text if not ch.isspace()]
         if not visible or len(_CJK_RE.findall(text)) < 0.2 * len(visible):
-            raise UnusableInput(f"not UTF-8 text (byte {e.start}); as GB18030 it is not Chinese text either", where) from None
+            raise UnusableInput.of("input:not-utf8-not-chinese", where, byte=e.start) from None
         return text, "gb18030"
 
 
@@ -56,7 +56,7 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     where = str(path)
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise UnusableInput(f"file is {size:,} bytes; a report's text is far smaller", where)
+        raise UnusableInput.of("input:text-too-large", where, size=size)
     text, encoding = decode_text(path.read_bytes(), where)
     notes: list[Finding] = []
     if encoding != "utf-8":
