@@ -174,11 +174,18 @@ def test_csv_with_cr_line_ends_and_cr_in_a_field(tmp_path):
     assert [c.text for c in rows[1].cells][1] == "合\n计"
 
 
-def test_csv_field_over_the_limit_is_one_line(tmp_path):
-    p = _write(tmp_path, "big.csv", "收入决算表\n,合计,\"" + "1" * 140_000 + "\"\n")
-    res = run_cli("convert", p, "-o", tmp_path / "o.xml", "--entity", "x", "--year", "2021")
-    assert res.returncode == 2 and res.stderr.count("\n") == 1 and "第 2 行无法按 CSV 读取" in res.stderr
-    assert "Traceback" not in res.stderr and not (tmp_path / "o.xml").exists()
+def test_csv_field_over_the_limit_is_a_finding_at_its_line(tmp_path):
+    # _csv.Error "field larger than field limit (131072)" escaped as a traceback
+    p = _write(tmp_path, "big.csv", f"收入决算表\n{HEAD02}\n,\"{'x' * 140_000}\",20.00,,,,,,20.00\n,合计,5.00,5.00,,,,,\n")
+    res = run_cli("convert", p, "-o", tmp_path / "o.xml", "--entity", "x", "--year", "2021", "--format", "json")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    data = json.loads(res.stdout)
+    bad = [f for f in data["findings"] if f["code"] == "convert:csv-field-too-long"]
+    assert [(f["location"]["line"], f["severity"]) for f in bad] == [(3, "error")]
+    assert bad[0]["message_en"].endswith("a field is longer than 131072 characters; the line was not read")
+    assert data["facts"] == 2  # the next line is read
+    with pytest.raises(UnusableInput, match="not readable as CSV at line 3"):
+        csv_rows(p.read_text("utf-8"), str(p))  # without a place for problems: one line, exit 2
 
 
 # ------------------------------------------------------------------ defect 15: layout_grid in linear time
@@ -194,6 +201,17 @@ def test_layout_grid_reads_a_huge_line_of_amounts(tmp_path):
     conv = convert_file(_write(tmp_path, "big.txt", text))
     assert_numbers_accounted(conv, text_numbers(text, {5}))
     assert conv.accounts[0].seen == 110_000
+
+
+def test_a_line_of_200k_amounts_is_reported_in_bounded_findings(tmp_path):
+    # single spaces (plain text): more amounts than columns; 50 findings for the line, then one for the rest
+    text = "收入决算表\n单位：万元\n" + " ".join(["1.00"] * 200_000) + "\n"
+    conv = convert_file(_write(tmp_path, "h.txt", text), entity="x", year=2021)
+    codes = [f.code for f in conv.findings]
+    assert codes.count("convert:cell-not-placed") == 50 and codes.count("convert:more-not-placed") == 1
+    more = next(f for f in conv.findings if f.code == "convert:more-not-placed")
+    assert more.location.line == 3 and more.text("en") == "line 3: 199950 more numbers here in table 02 not placed in any row/column"
+    assert conv.accounts[0].seen == conv.accounts[0].reported == 200_000
 
 
 # ------------------------------------------------------------------ the accounting per table

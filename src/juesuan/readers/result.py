@@ -49,21 +49,27 @@ def duplicate_finding(table: str, key: str, loc: Location, key_en: str = "") -> 
     return Finding.of("convert:duplicate", loc, table=table, where=_where(loc), table_id=table, key=key)
 
 
+PER_PLACE = 50  # cell-not-placed findings at one place before the rest are counted in one
 NOT_PLACED_ZH, NOT_PLACED_EN = "未能对应到任何行列", "was not placed in any row/column"
 
 
 def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding] | None = None,
                       zh: str = NOT_PLACED_ZH, en: str = NOT_PLACED_EN) -> list[Finding]:
-    """One warning per cell of a recognised table that became no fact (no silent loss). With
+    """One warning per cell of a recognised table that became no fact (no silent loss); past
+    PER_PLACE cells at one place (a line of text), one more for the rest of that place. With
     `already`, none for a cell whose location has a finding there (or here) already."""
     seen = None if already is None else {f.location for f in already}
     out = []
     for r in results:
+        count: dict = {}
         for c in r.unplaced:
             if seen is not None:
                 if c.loc in seen:
                     continue
                 seen.add(c.loc)
+            k = count[c.loc] = count.get(c.loc, 0) + 1
+            if k > PER_PLACE:
+                continue
             where, t = c.loc.source or c.loc, c.text.strip()
             if (zh, en) == (NOT_PLACED_ZH, NOT_PLACED_EN):
                 out.append(Finding.of("convert:cell-not-placed", c.loc, table=r.table.id, where=str(where),
@@ -71,4 +77,8 @@ def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding]
             else:  # a reader's own wording (the workbook reader's "was not read"); not in the catalogue yet
                 out.append(Finding.at("convert:cell-not-placed", "warning", f"{where}：{r.table.id} 表中的“{t}”{zh}",
                                       f"{where}: {t!r} in table {r.table.id} {en}", c.loc, r.table.id))
+        for loc, k in count.items():
+            if k > PER_PLACE:
+                out.append(Finding.of("convert:more-not-placed", loc, table=r.table.id, where=_where(loc),
+                                      table_id=r.table.id, n=k - PER_PLACE))
     return out

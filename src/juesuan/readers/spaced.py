@@ -404,7 +404,7 @@ class PlainTable:
 
     def _ambiguous(self, loc: Location, amounts: list[Cell], code: str, **values) -> None:
         """These amounts cannot be placed: one finding for the line, the amounts counted as lost."""
-        vals = " ".join(a.text for a in amounts)
+        vals = " ".join(a.text for a in amounts[:12]) + (f" …(+{len(amounts) - 12})" if len(amounts) > 12 else "")
         self.findings.append(Finding.of(code, loc, table=self.table.id, where=str(loc.source or loc),
                                         table_id=self.table.id, amounts=vals, **values))
         self.lost.extend(amounts)

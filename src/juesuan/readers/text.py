@@ -44,21 +44,27 @@ def line_rows(text: str, file: str = "") -> list[GridRow]:
             for n, line in enumerate(text.splitlines(), start=1)]
 
 
-def csv_rows(text: str, file: str = "", delimiter: str = ",") -> list[GridRow]:
+def csv_rows(text: str, file: str = "", delimiter: str = ",", problems: list | None = None) -> list[GridRow]:
     """Rows of a CSV/TSV file (quoted fields may hold "2,001.35"). Line numbers are the file's; a
     line may end in CR LF, LF or CR alone (old Mac exports), and a CR inside a field is a line break.
-    A field over csv's limit (131,072 characters) or another csv error is UnusableInput (one line)."""
+    A record csv cannot read (a field over its 131,072-character limit, a NUL) is skipped and its
+    (Location, reason) added to `problems`; without `problems` it is UnusableInput (one line)."""
     rows = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for fields in reader:
-            n = reader.line_num
-            rows.append(GridRow([Cell(i, f, Location(file=file, line=n)) for i, f in enumerate(fields)],
-                                Location(file=file, line=n)))
-    except csv.Error as e:
-        raise UnusableInput.of("input:csv", file, line=reader.line_num, reason=str(e)) from None
-    return rows
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as e:
+            if problems is None:
+                raise UnusableInput.of("input:csv", file, line=reader.line_num, reason=str(e)) from None
+            problems.append((Location(file=file, line=reader.line_num), str(e)))
+            continue
+        n = reader.line_num
+        rows.append(GridRow([Cell(i, f, Location(file=file, line=n)) for i, f in enumerate(fields)],
+                            Location(file=file, line=n)))
 
 
 def has_layout_spacing(lines: Sequence[str]) -> bool:

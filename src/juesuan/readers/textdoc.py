@@ -58,22 +58,24 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     if size > MAX_TEXT_BYTES:
         raise UnusableInput.of("input:text-too-large", where, size=size)
     text, encoding = decode_text(path.read_bytes(), where)
-    notes: list[Finding] = []
+    notes: list[Finding] = []  # the decoding, then the CSV records that could not be read
     if encoding != "utf-8":
         notes.append(Finding.of("convert:encoding", file=where, where=where))
     tax = load_taxonomy()
     suffix = path.suffix.lower()
     respace = None
+    problems: list = []
     if suffix == ".csv":
-        rows = csv_rows(text, where, ",")
+        rows = csv_rows(text, where, ",", problems)
     elif suffix == ".tsv":
-        rows = csv_rows(text, where, "\t")
+        rows = csv_rows(text, where, "\t", problems)
     elif sum(1 for l in text.splitlines() if "\t" in l) >= 3:
         rows = tab_rows(text, where)
     else:
         rows = line_rows(text, where)
         # tabs lost to spaces are recognised over the whole text (a table may hold no telling line)
         respace = functools.partial(regrid, plain_fallback=True, columns=tab_columns(text.splitlines()))
+    notes += [_csv_problem(loc, why) for loc, why in problems]
     lay = tax.layout(layout) if layout else None
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     doc = read_document(rows, tax, lay, regrid=respace)
@@ -112,3 +114,12 @@ def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, yea
         return lay, []
     account(res, rows)
     return lay, [res]
+
+
+def _csv_problem(loc, why: str) -> Finding:
+    """A CSV record that could not be read (csv's reason kept in the values, in English)."""
+    import csv
+
+    if "field limit" in why:
+        return Finding.of("convert:csv-field-too-long", loc, where=str(loc), limit=csv.field_size_limit(), reason=why)
+    return Finding.of("convert:csv-line-unreadable", loc, where=str(loc), reason=why)
