@@ -149,15 +149,27 @@ def test_unreadable_file_is_said_once_in_the_asked_language(tmp_path):
 
 
 def test_compiled_families_are_used_without_tomllib():
-    """Rendering reads messages/<family>.compiled.json (tomllib costs ~18 ms of start-up)."""
+    """Rendering reads messages/<family>.compiled.json: importing tomllib would cost ~18 ms of start-up."""
     import json
     import os
+    import subprocess
+    import sys
 
     for fam in catalogue.families():
         path = catalogue.compiled_path(fam)
         assert os.path.isfile(path), f"run python -m juesuan.derive ({path} missing)"
         with open(path, encoding="utf-8") as fh:
             assert json.load(fh)["entries"] == catalogue.family(fam)
+    code = (
+        "import sys\n"
+        "from juesuan import catalogue\n"
+        "for fam in catalogue.families():\n"
+        "    for c in catalogue.family(fam):\n"
+        "        catalogue.entry(c)\n"
+        "print(sorted(m for m in ('tomllib', 'string') if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "[]", r.stdout + r.stderr
 
 
 @pytest.mark.parametrize("layout_id", ["2021-hunan", "2024-shanghai"])

@@ -117,3 +117,14 @@ def test_unusable_input_is_one_line_in_the_asked_language(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and r.stderr == f"juesuan: {tmp_path / 'none.xml'}：文件不存在\n"
     assert r.stdout == f"{tmp_path / 'none.xml'}：无法读取（文件不存在）\n"
+
+
+def test_diff_findings_are_placed_in_the_asked_language():
+    """The check findings a draft-final diff lists (Finding.where / text) follow --lang too."""
+    code, en = run("diff", "examples/liling-2021-draft.xml", "examples/liling-2021.xml", "--lang", "en")
+    lines = [x for x in en if "[rule:" in x]
+    assert code == 1 and len(lines) == 3
+    assert lines[0].startswith("  disappeared [rule:T06.hierarchy] table 06 302 Actual: 302 must equal")
+    assert not [x for x in lines if chinese(x)], lines
+    _, zh = run("diff", "examples/liling-2021-draft.xml", "examples/liling-2021.xml")
+    assert [x for x in zh if "[rule:" in x][0].startswith("  已消失 [rule:T06.hierarchy] 06表 302 决算数：302 应等于")

@@ -379,7 +379,7 @@ def test_old_xls_suffix(tmp_path):
     p = tmp_path / "old.xls"
     p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024)
     res = run_cli("convert", p, "-o", tmp_path / "o.xml")
-    assert res.returncode == 2 and "另存为 .xlsx" in res.stderr and res.stderr.count("\n") == 1
+    assert res.returncode == 2 and "另存为 .xlsx" in res.stderr
     res = run_cli("convert", p, "-o", tmp_path / "o.xml", "--lang", "en")
     assert res.returncode == 2 and "save it as .xlsx" in res.stderr
 

@@ -221,4 +221,6 @@ def test_unwritable_output_is_one_line_exit_2(cmd, tmp_path):
     res = run_cli(*[a.format(d=missing) for a in cmd])
     assert res.returncode == 2, res.stderr
     assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
-    assert "cannot write" in res.stderr
+    assert "无法写入" in res.stderr and "文件夹不存在" in res.stderr
+    res = run_cli(*[a.format(d=missing) for a in cmd], "--lang", "en")
+    assert res.returncode == 2 and "cannot write" in res.stderr

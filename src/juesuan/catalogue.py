@@ -45,7 +45,8 @@ TEXT_FAMILIES = frozenset({"report"})  # output lines, not findings: no severity
 # (tests/test_catalogue.py and the CLI tests check zh output against this list).
 LATIN_NAMES = frozenset({
     "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "UTF", "GB18030", "GBK", "USCC",
-    "Excel", "LibreOffice", "WPS", "xlsx", "xlsm", "xls", "txt", "csv", "tsv", "pdf", "juesuan", "lxml", "xmlschema", "Arelle",
+    "Excel", "LibreOffice", "WPS", "xlsx", "xlsm", "xls", "txt", "csv", "tsv", "pdf",
+    "juesuan", "lxml", "xmlschema", "Arelle",
 })
 
 

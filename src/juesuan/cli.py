@@ -195,7 +195,9 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(f"{output}: cannot write: {e.strerror or e}")
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     from .catalogue import text
 
     for p in written:
@@ -230,7 +232,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     from .diff import compare_files, render
 
     if fmt == "xlsx" and not output and sys.stdout.isatty():
-        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+        from .errors import OutputError
+
+        _fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
     try:
         result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
         data = render(result, fmt, lang)
@@ -241,7 +245,9 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
-        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, output), lang)
     if not output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -1,4 +1,6 @@
-"""Findings are data: a stable code, a severity, messages in Chinese and English, where, and values.
+"""Findings are data: a stable code, a severity, where, and values; the text is rendered when printed,
+in the asked language, from the code's templates in the finding catalogue (juesuan.catalogue). Report
+renders a file's findings and its verdict line (messages/report.toml).
 
 Modelled on frictionless (typed findings, a Report with `flatten()`) and Arelle (stable namespaced
 codes such as ``schema:cvc-pattern-valid`` or ``calc:T02.row``).

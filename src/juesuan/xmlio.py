@@ -224,11 +224,11 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
     p = os.fspath(path)
     d = os.path.dirname(p) or "."
     if os.path.isdir(p):
-        raise OutputError(f"cannot write {p}: it is a directory")
+        raise OutputError.directory(p)
     try:
         fd, tmp = _create_temp(d, os.path.basename(p))
     except OSError as e:
-        raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+        raise OutputError.from_os(e, p) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -242,7 +242,7 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         except FileNotFoundError:
             pass
         if isinstance(e, OSError):
-            raise OutputError(f"cannot write {p}: {e.strerror or e}") from None
+            raise OutputError.from_os(e, p) from None
         raise
 
 
