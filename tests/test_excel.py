@@ -342,7 +342,7 @@ BAD = {
     "bomb-size": (lambda p: _bomb(p, 60 * 1024 * 1024), "zip bomb"),
     "bomb-ratio": (lambda p: _bomb(p, 3 * 1024 * 1024), "zip bomb"),
     "million-rows": (_million_rows, "claims 1,000,000 rows"),
-    "no-table": (_no_table, "no table of the 部门决算 set"),
+    "no-table": (_no_table, "所有工作表中都未找到部门决算的表"),  # catalogue reason (input:no-tables-in-sheets), zh by default
     "encrypted": (_encrypted, "encrypted"),
     "old-xls-in-xlsx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024), "old binary .xls"),
     "docx-like": (lambda p: zipfile.ZipFile(p, "w").writestr("word/document.xml", "<w/>"), "no xl/workbook.xml"),
