@@ -10,6 +10,7 @@ and puts in its JSON, rendered at output time through the catalogue (messages/co
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Sequence
 
@@ -32,25 +33,34 @@ def is_number_token(token: str) -> bool:
     return True
 
 
-def _by_place(cells: Iterable["Cell"], keep=None) -> dict:
-    """location -> Counter of the whitespace-separated tokens of its cells (kept by `keep`)."""
+_DIGIT_RE = re.compile(r"\d")
+
+
+def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:
+    """location -> Counter of the whitespace-separated tokens of its cells: with `keep`, only cells
+    holding a digit and the tokens it keeps; with `places`, only cells at those locations."""
     out: dict = {}
     for c in cells:
-        toks = c.text.split()
         if keep is not None:
-            toks = [t for t in toks if keep(t)]
+            if not _DIGIT_RE.search(c.text):
+                continue
+            toks = [t for t in c.text.split() if keep(t)]
+        elif places is not None and c.loc not in places:
+            continue
+        else:
+            toks = c.text.split()
         if toks:
             out.setdefault(c.loc, Counter()).update(toks)
     return out
 
 
-def account(res: "TableResult", region: Sequence["GridRow"]) -> None:
+def account(res: "TableResult", region: Sequence[GridRow]) -> None:
     """Report every number token of `region` that is neither placed nor reported (in place: the lost
     cells join `res.unplaced`); then `res.account()` adds up."""
     seen = _by_place((c for r in region if not is_meta(r) for c in r.cells), is_number_token)
     if not seen:
         return
-    done = _by_place([*res.placed, *res.unplaced, *res.bad])
+    done = _by_place([*res.placed, *res.unplaced, *res.bad], places=seen)
     for loc, toks in seen.items():
         lost = toks - done.get(loc, Counter())
         for t, n in lost.items():
