@@ -214,6 +214,16 @@ def test_a_line_of_200k_amounts_is_reported_in_bounded_findings(tmp_path):
     assert conv.accounts[0].seen == conv.accounts[0].reported == 200_000
 
 
+def test_digits_apart_are_never_squeezed_into_one_amount():
+    # a layout-spaced column holding a 行次 and an amount gave "1 1960.73" -> 11960.73
+    from juesuan.model import Location
+    from juesuan.readers.grid import read_amount
+
+    value, bad = read_amount("1 1960.73", Location(line=4), "01")
+    assert value is None and bad.code == "convert:not-an-amount"
+    assert read_amount(" 2,001.35 ", Location(line=4), "01")[0] == Decimal("2001.35")
+
+
 # ------------------------------------------------------------------ the accounting per table
 
 

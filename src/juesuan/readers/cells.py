@@ -95,12 +95,17 @@ def round_amount(value: Decimal) -> tuple[Decimal, bool]:
     return q, q != value
 
 
+_DIGITS_APART_RE = re.compile(r"\d\s+\d")
+
+
 def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, Finding | None]:
     """The amount a cell's text shows, or (None, the not-an-amount error). Thousands separators must
-    group by three ('2,001.35'; a full-width '，' counts as ','): '1,9,00' is a typo, not 1900."""
+    group by three ('2,001.35'; a full-width '，' counts as ','): '1,9,00' is a typo, not 1900. A space
+    between two digits is never squeezed out: '1 1960.73' is a 行次 and an amount run together, not
+    11960.73."""
     t = text.strip()
     s = t.replace(" ", "").replace("，", ",")
-    if is_amount(s):
+    if is_amount(s) and not _DIGITS_APART_RE.search(t):
         return parse_amount(s), None
     return None, Finding.of("convert:not-an-amount", loc, table=table, where=_where(loc), table_id=table, text=t)
 
