@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from juesuan.diff import compare, load_for_diff, render  # noqa: E402
+from juesuan.diff import compare, render  # noqa: E402
+from juesuan.loader import load_valid  # noqa: E402
 from juesuan.model import Fact, Header, Instance  # noqa: E402
 from juesuan.xmlio import save_instance  # noqa: E402
 from wholeprocess import FLOOR, PYTHON_ONLY, bytecode_env, interleaved, report  # noqa: E402
@@ -113,7 +114,7 @@ def main() -> int:
         a, b = Path(tmp) / "old.xml", Path(tmp) / "new.xml"
         save_instance(old, a)
         save_instance(new, b)
-        t_load, (io, in_) = best_of(lambda: (load_for_diff(a), load_for_diff(b)))
+        t_load, (io, in_) = best_of(lambda: (load_valid(a), load_valid(b)))
         big = interleaved({"juesuan diff (10,000 facts) --format json": (
             "-m", "juesuan", "diff", str(a), str(b), "--format", "json", "-o", str(Path(tmp) / "d.json"))},
             5, env)

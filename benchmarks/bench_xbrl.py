@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from juesuan.validate import iter_findings  # noqa: E402
+from juesuan.loader import load_valid  # noqa: E402
 from juesuan.xbrl import export_xbrl  # noqa: E402
 
 
@@ -71,7 +72,7 @@ def main() -> None:
     n_a = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     example = ROOT / "examples" / "liling-2021.xml"
     with tempfile.TemporaryDirectory() as tmp:
-        package, instance = export_xbrl(example, tmp)
+        package, instance = export_xbrl(load_valid(example), tmp)
         j, nf = time_juesuan(example, n_j)
         a, ninc, first = time_arelle(instance, package, n_a)
         size = instance.stat().st_size

@@ -45,3 +45,41 @@ def encrypted_pdf() -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Filter /Standard /V 1 /R 2 /O " + o + b" /U " + u + b" /P -4 >>",
     ], trailer_extra=b"/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
+
+
+def flate_bomb_pdf(megabytes: int = 400) -> bytes:
+    """One page whose content stream is `megabytes` MB of spaces, Flate-compressed to about 1 KB per MB
+    (a 400 MB stream is a ~400 KB file). Built from full-flush blocks, so only three are compressed."""
+    import zlib
+
+    import struct
+
+    chunk = b" " * (1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: the zlib header and checksum added here
+    first = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    same = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    check = 1
+    for _ in range(megabytes):
+        check = zlib.adler32(chunk, check)
+    body = b"\x78\xda" + first + same * (megabytes - 2) + c.compress(chunk) + c.flush() + struct.pack(">I", check)
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
+    ])
+
+
+def many_pages_pdf(pages: int) -> bytes:
+    """`pages` pages sharing one small content stream (a line of text each)."""
+    content = b"BT /F1 12 Tf 72 720 Td (page) Tj ET"
+    kids = b" ".join(b"%d 0 R" % (5 + i) for i in range(pages))
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+             b"/Resources << /Font << /F1 4 0 R >> >> >>"] * pages
+    return build_pdf(objs)

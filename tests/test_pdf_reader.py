@@ -1,13 +1,17 @@
-"""The PDF reader on shared/corpus/2024-shanghai-putuo-finance-bureau.pdf, and unusable PDFs.
+"""The PDF reader (PDFium) on shared/corpus/2024-shanghai-putuo-finance-bureau.pdf, and unusable PDFs.
 
 Every value pinned here was read off the PDF's pages by eye (and counted against the amounts in
-its extract_text() output: 12, 45, 44, 19, 44, 29, 2, 0, 0 per table)."""
+its extract_text() output: 12, 45, 44, 19, 44, 29, 2, 0, 0 per table). The reader it replaced
+(pdfplumber's find_tables and extract_words, kept as tests/pdfplumber_reader.py) is run on the
+same file and must give the same facts, locations and findings."""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import subprocess
 import sys
+import zlib
 from collections import Counter
 from decimal import Decimal
 
@@ -20,7 +24,7 @@ from juesuan.taxonomy import load_taxonomy
 from juesuan.xmlio import load_instance
 
 from .conftest import SHARED, run_cli
-from .pdfgen import encrypted_pdf, image_only_pdf
+from .pdfgen import encrypted_pdf, flate_bomb_pdf, image_only_pdf, many_pages_pdf
 
 PUTUO = SHARED / "corpus" / "2024-shanghai-putuo-finance-bureau.pdf"
 
@@ -60,12 +64,21 @@ PINNED = [
 ]
 
 
-def need_pdfplumber() -> None:
-    """pdfplumber is an extra: skip without it, except in CI (CI=true), where `.[test]` installs it."""
-    if importlib.util.find_spec("pdfplumber") is None:
+def _need(module: str, what: str) -> None:
+    if importlib.util.find_spec(module) is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("pdfplumber is not installed in CI (.ci/run installs '.[test]')")
-        pytest.skip("pdfplumber is not installed (pip install 'juesuan[pdf]')")
+            pytest.fail(f"{module} is not installed in CI (.ci/run installs '.[test]')")
+        pytest.skip(f"{module} is not installed ({what})")
+
+
+def need_pdfium() -> None:
+    """pypdfium2 is the pdf extra: skip without it, except in CI (CI=true), where `.[test]` installs it."""
+    _need("pypdfium2_raw", "pip install 'juesuan[pdf]'")
+
+
+def need_pdfplumber() -> None:
+    """pdfplumber (the old reader's engine) is only a test dependency, for the comparison."""
+    _need("pdfplumber", "pip install 'juesuan[test]'")
 
 
 PER_TABLE = {"01": 12, "02": 45, "03": 44, "04": 19, "05": 44, "06": 29, "07": 2}
@@ -73,7 +86,7 @@ PER_TABLE = {"01": 12, "02": 45, "03": 44, "04": 19, "05": 44, "06": 29, "07": 2
 
 @pytest.fixture(scope="module")
 def putuo():
-    need_pdfplumber()
+    need_pdfium()
     return convert_file(PUTUO)
 
 
@@ -119,7 +132,7 @@ def test_putuo_narrative(putuo):
 
 
 def test_cli_convert_pdf(tmp_path):
-    need_pdfplumber()
+    need_pdfium()
     out = tmp_path / "putuo.xml"
     res = run_cli("convert", PUTUO, "-o", out)
     assert res.returncode in (0, 1), res.stderr
@@ -133,21 +146,28 @@ def test_cli_convert_pdf(tmp_path):
     ("cut.pdf", lambda: PUTUO.read_bytes()[: PUTUO.stat().st_size // 2], "damaged or truncated"),
     ("empty.pdf", lambda: b"", "empty file"),
     ("text.pdf", lambda: "收入支出决算总表".encode(), "not a PDF"),
+    ("garbled.pdf", lambda: PUTUO.read_bytes()[:3000] + bytes(range(256)) * 40 + b"\n%%EOF\n", "damaged or truncated"),
+    ("pages.pdf", lambda: many_pages_pdf(600), "600 pages; a report has far fewer"),
 ])
 def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
-    need_pdfplumber()
+    need_pdfium()
     src = tmp_path / name
     src.write_bytes(make())
     out = tmp_path / "out.xml"
-    res = run_cli("convert", src, "-o", out)
+    res = run_cli("convert", src, "-o", out, "--lang", "en")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and expect in lines[0], res.stderr
     assert not out.exists()
+    zh = run_cli("convert", src, "-o", out)  # by default the same line in Chinese
+    assert zh.returncode == 2 and len(zh.stderr.strip().splitlines()) == 1 and expect not in zh.stderr
 
 
-def test_without_pdfplumber_the_message_names_the_extra(monkeypatch, tmp_path):
-    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # import pdfplumber -> ImportError
+def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
+    import juesuan.readers.pdfium as engine
+
+    monkeypatch.setattr(engine, "_RAW", [])  # not initialised yet in this process
+    monkeypatch.setitem(sys.modules, "pypdfium2_raw", None)  # import pypdfium2_raw -> ImportError
     with pytest.raises(UnusableInput) as e:
         convert_file(PUTUO)
     assert "reading PDF needs the pdf extra: pip install 'juesuan[pdf]'" in str(e.value)
@@ -158,6 +178,7 @@ def test_putuo_plain_extract_text_never_misplaces(putuo, tmp_path):
     amounts on separate lines. What is placed is right; every other amount is reported."""
     import re
 
+    need_pdfplumber()
     import pdfplumber
 
     with pdfplumber.open(PUTUO) as pdf:
@@ -173,3 +194,98 @@ def test_putuo_plain_extract_text_never_misplaces(putuo, tmp_path):
     assert len(got) + len(lost) == 195
     lay = load_taxonomy().layout("2024-shanghai")
     assert Counter(lay.place(c, k or None).table for c, k, _ in got)["05"] == 44  # 05 prints every cell
+
+
+def test_putuo_same_as_the_pdfplumber_reader(putuo):
+    """The reader this one replaced, on the same file: the same facts with the same locations, the
+    same findings and summaries, the same narrative apart from lines joined into paragraphs."""
+    need_pdfplumber()
+    from .pdfplumber_reader import read_pdf_pdfplumber
+
+    old = read_pdf_pdfplumber(PUTUO)
+    key = lambda c: [(f.concept, f.code, f.value, f.origin) for f in c.instance.facts]  # noqa: E731
+    assert key(putuo) == key(old) and len(putuo.instance.facts) == 195
+    assert [f.text() for f in putuo.findings] == [f.text() for f in old.findings]
+    assert putuo.summaries == old.summaries
+    for new_b, old_b in zip(putuo.instance.narrative, old.instance.narrative, strict=True):
+        assert (new_b.key, new_b.title, new_b.location) == (old_b.key, old_b.title, old_b.location)
+        assert new_b.text.replace("\n", "") == old_b.text.replace("\n", "")
+
+
+def test_putuo_narrative_reads_whole_sentences(putuo):
+    """A sentence wrapped at the right margin is one line again; paragraphs stay apart."""
+    b = {x.key: x for x in putuo.instance.narrative}
+    assert "一般公共服务支出（类）2106.66万元，占71.73%；社会保障和就业支出（类）326.72万元，占11.11%" in b["3.5"].text
+    assert "收入支出总计减少56.95万元，下降1.87%。" in b["3.1"].text
+    assert "财政拨款收入支出总计0.3万元。" in b["3.4"].text
+    lines = b["3.5"].text.split("\n")
+    assert lines[0] == "（一）一般公共预算财政拨款支出决算总体情况"
+    assert lines[2] == "（二）一般公共预算财政拨款支出决算结构情况"
+    assert sum(1 for l in lines if l[:2] in {f"{i}、" for i in range(1, 10)} or l[:3] in ("10、", "11、")) == 11
+    assert "住房保障支出（类）445.69万元，占15.16%；" in b["3.5"].text  # "15.16%" opens a line: no heading
+
+
+def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
+    """Issue 12 defect 16: a ~400 KB file whose content stream inflates to 400 MB ran for minutes at
+    400+ MB. Streams are measured in bounded steps before PDFium inflates anything."""
+    need_pdfium()
+    src = tmp_path / "bomb.pdf"
+    src.write_bytes(flate_bomb_pdf(400))
+    assert src.stat().st_size < 450_000
+    out = tmp_path / "out.xml"
+    # in a fresh process of its own, so its peak memory is its own
+    code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
+            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
+    import time
+
+    start = time.perf_counter()
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    wall = time.perf_counter() - start
+    first, *err = res.stdout.splitlines()
+    rc, peak_kb = map(int, first.split())
+    assert rc == 2 and len(err) == 1 and "expands past 16 MB" in err[0], res.stdout
+    assert wall <= 5.0 and peak_kb * 1024 <= 300 * 2**20, (wall, peak_kb)
+    assert not out.exists()
+
+
+def test_stream_check_skips_streams_too_small_to_matter():
+    """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the limit."""
+    from juesuan.readers.pdfium import MAX_STREAM_BYTES, check_streams
+
+    from .pdfgen import build_pdf
+
+    small = zlib.compress(b" " * (MAX_STREAM_BYTES + 1), 9)  # ~16 KB, expands past the limit
+    assert len(small) * 1032 > MAX_STREAM_BYTES
+    pdf = build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(small) + small + b"\nendstream"])
+    with pytest.raises(UnusableInput, match="expands past 16 MB"):
+        check_streams(pdf, "x.pdf")
+    by_reference = build_pdf([b"<< /Length %d /Filter 2 0 R >>\nstream\n" % len(small) + small + b"\nendstream",
+                              b"/FlateDecode"])  # the filter's name in another object
+    with pytest.raises(UnusableInput, match="expands past 16 MB"):
+        check_streams(by_reference, "x.pdf")
+    ok = zlib.compress(b" " * MAX_STREAM_BYTES, 9)
+    check_streams(build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ok) + ok + b"\nendstream"]), "x.pdf")
+
+
+@pytest.mark.parametrize("pdf", [PUTUO, SHARED / "corpus" / "2024-shanghai-template.pdf"], ids=["putuo", "template"])
+def test_same_grid_rows_as_the_pdfplumber_reader(pdf):
+    """What the table matcher is given, row by row: page, line, and each cell's column, text and span.
+    The blank template sets its text at Tf 319 scaled by 0.05, so a character's size is the matrix's."""
+    need_pdfium()
+    need_pdfplumber()
+    import pdfplumber
+
+    from juesuan.readers.pdf import pdf_rows
+    from juesuan.readers.pdfium import open_document
+
+    from . import pdfplumber_reader as old
+
+    layouts = list(load_taxonomy().layouts.values())
+    key = lambda rows: [(r.loc.sheet, r.loc.line, [(c.col, c.text, c.span) for c in r.cells]) for r in rows]  # noqa: E731
+    with open_document(pdf.read_bytes(), str(pdf)) as doc:
+        new_rows, _ = pdf_rows(doc, str(pdf), layouts)
+    with pdfplumber.open(pdf) as p:
+        old_rows, _ = old.pdf_rows(p, str(pdf), layouts)
+    assert len(new_rows) > 250
+    assert key(new_rows) == key(old_rows)

@@ -111,7 +111,7 @@ def test_project_records_keep_their_semantics():
     h = Header("某单位", 2021, "2021-hunan")
     assert replace(h, status="draft").status == "draft" and h.status == "final"
     inst = Instance(h, [f1])
-    assert inst.facts == [f1]
+    assert list(inst.facts) == [f1] and inst.facts == [f1]
 
 
 def test_inheriting_from_a_record_is_refused_not_half_supported():

@@ -15,6 +15,7 @@ from lxml import etree
 from juesuan.derive import derived_files
 from juesuan.errors import UnusableInput
 from juesuan.taxonomy import load_taxonomy
+from juesuan.loader import load_valid
 from juesuan.xbrl import build_report, export_xbrl, package_files, to_json, to_xml, zip_bytes
 from juesuan.xbrl import names as N
 from juesuan.xbrl.calc import calculation_rules
@@ -170,12 +171,12 @@ def test_calculation_rules_from_a_catalogue(tax):
         "T04.fund.closing": "mixed-periods",
         "T05.total-plain": "plain-coded",  # the 合计 row only; a calculation would bind every code row
         "T02.hierarchy": "hierarchy",
-        "T01-T02.income": "equal",
-        "T07-T06.reception": "ge",
+        "X01-02.income": "equal",
+        "X07-06.reception": "ge",
     }
     details = {e.rule: e.detail for e in excluded}
     assert details["T04.fund.closing"] == "FundClosing = FundOpening + FundIncome - FundExpTotal"
-    assert details["T07-T06.reception"] == "ThreeActualReception ≥ BasicExp[30217]"
+    assert details["X07-06.reception"] == "ThreeActualReception ≥ BasicExp[30217]"
 
 
 def test_calculation_linkbase_carries_the_sum_rules(tax):
@@ -193,8 +194,8 @@ def test_calculation_linkbase_carries_the_sum_rules(tax):
 
 def test_a_weight_against_the_balances_is_not_a_calculation(tax, tmp_path):
     p = tmp_path / "rules.toml"
-    p.write_text('[[rule]]\nid = "x"\nkind = "sum"\ntotal = "SumIncGrandTotal"\nscope = "plain"\n'
-                 'items = ["SumIncTotal", "SumExpGrandTotal"]\n', encoding="utf-8")
+    p.write_text('[[rule]]\nid = "T01.x"\nseverity = "error"\nkind = "sum"\ntotal = "SumIncGrandTotal"\n'
+                 'scope = "plain"\nitems = ["SumIncTotal", "SumExpGrandTotal"]\nzh = "甲"\nen = "a"\n', encoding="utf-8")
     calc, excluded = calculation_rules(tax, p)
     assert not calc and excluded[0].reason == "balance"  # credit total, debit item, weight +1
 
@@ -322,8 +323,8 @@ def test_instant_concepts_are_opening_or_closing(tax, liling):
 
 def test_export_is_byte_identical_and_complete(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    wa = export_xbrl(EXAMPLE_XML, a)
-    wb = export_xbrl(EXAMPLE_XML, b)
+    wa = export_xbrl(load_valid(EXAMPLE_XML), a)
+    wb = export_xbrl(load_valid(EXAMPLE_XML), b)
     assert [p.name for p in wa] == ["juesuan-1.0-taxonomy-package.zip", "liling-2021.xbrl"]
     for pa, pb in zip(wa, wb):
         assert pa.read_bytes() == pb.read_bytes()
@@ -332,7 +333,7 @@ def test_export_is_byte_identical_and_complete(tmp_path):
 
 def test_export_zip_equals_committed_files(tmp_path):
     tax = load_taxonomy()
-    [pkg, _] = export_xbrl(EXAMPLE_XML, tmp_path)
+    [pkg, _] = export_xbrl(load_valid(EXAMPLE_XML), tmp_path)
     zf = zipfile.ZipFile(pkg)
     for rel in package_files(tax):
         assert zf.read(rel).decode("utf-8") == (committed_dir(tax) / rel).read_text("utf-8")
@@ -343,7 +344,7 @@ def test_export_refuses_an_instance_invalid_against_the_xsd(tmp_path, example_xm
     bad.write_text(example_xml_text.replace('<IncOther code="210">20.00</IncOther>',
                                             '<IncOther code="210">20.001</IncOther>'), encoding="utf-8")
     with pytest.raises(UnusableInput, match="not valid against the XSD"):
-        export_xbrl(bad, tmp_path / "out")
+        export_xbrl(load_valid(bad), tmp_path / "out")
     assert not (tmp_path / "out").exists()
 
 
@@ -384,10 +385,10 @@ def test_entity_name_is_escaped(liling):
 
 
 def test_the_catalogue_sums_that_are_calculations(tax):
-    from juesuan.xbrl.calc import load_rules, rules_path
+    from juesuan.checks import load_rules
 
-    calc, excluded = calculation_rules(tax)
-    assert len(calc) + len(excluded) == len(load_rules(rules_path(tax))) > 0
+    calc, excluded = calculation_rules(tax)  # the Rule objects the checks run, classified
+    assert len(calc) + len(excluded) == len(load_rules(tax.id)) > 0
     ids = {r.id for r in calc}
     assert {"T02.row-sum", "T03.row-sum", "T04.row-sum", "T05.row-sum", "T08.row-sum", "T09.row-sum",
             "T01.income-total", "T07.actual-total", "T04.opening-total"} <= ids

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from juesuan.errors import OutputError
-from juesuan.model import Fact, format_amount, parse_amount
+from juesuan.model import Fact, Instance, format_amount, parse_amount
 from juesuan.xmlio import atomic_write, instance_to_bytes, load_instance, save_instance
 
 from .conftest import EXAMPLE_XML
@@ -23,8 +23,10 @@ def test_load_save_is_byte_identical(tmp_path):
 def test_fact_order_does_not_change_output():
     inst = load_instance(EXAMPLE_XML)
     before = instance_to_bytes(inst)
-    random.Random(7).shuffle(inst.facts)
-    assert instance_to_bytes(inst) == before
+    shuffled = list(inst.facts)
+    random.Random(7).shuffle(shuffled)
+    assert list(inst.facts) != shuffled
+    assert instance_to_bytes(Instance(inst.header, shuffled, inst.narrative)) == before
 
 
 def test_values_are_decimal_and_keep_their_location():
@@ -37,11 +39,12 @@ def test_values_are_decimal_and_keep_their_location():
 
 def test_converter_origin_is_kept_as_src(tmp_path):
     inst = load_instance(EXAMPLE_XML)
-    inst.facts[0] = Fact(inst.facts[0].concept, inst.facts[0].code, inst.facts[0].value, origin="06表!C5")
+    first = next(iter(inst.facts))
+    inst.facts.put(Fact(first.concept, first.code, first.value, origin="06表!C5"))
     p = tmp_path / "o.xml"
     save_instance(inst, p)
     assert 'src="06表!C5"' in p.read_text("utf-8")
-    assert load_instance(p).facts[0].origin == "06表!C5"
+    assert load_instance(p).get(first.concept, first.code).origin == "06表!C5"
 
 
 @pytest.mark.parametrize("text,value", [("2,001.35", "2001.35"), ("0.00", "0.00"), ("-3.5", "-3.5"), (" 20 ", "20")])
@@ -96,20 +99,22 @@ def test_atomic_write_result_mode_relative_path_and_name_collisions(tmp_path, mo
         atomic_write(tmp_path, b"c")
 
 
-def test_fact_lookup_follows_every_change_to_facts():
-    """The look-up index must never go stale (appended, replaced in place, reassigned, deleted)."""
+def test_facts_are_keyed_by_concept_and_code_so_a_duplicate_cannot_exist():
+    """One mapping: a second fact for a key is reported by add (nothing added), refused when building."""
     from juesuan.model import Header, Instance
 
-    inst = Instance(Header("某单位", 2021, "2021-hunan"), [Fact("SumIncTotal", None, Decimal("1.00"))])
+    one = Fact("SumIncTotal", None, Decimal("1.00"))
+    inst = Instance(Header("某单位", 2021, "2021-hunan"), [one])
     assert inst.value("SumIncTotal") == Decimal("1.00")
-    inst.facts[0] = Fact("SumIncTotal", None, Decimal("2.00"))
+    assert inst.add(Fact("SumIncTotal", None, Decimal("2.00"))) is one  # the holder, nothing added
+    assert inst.value("SumIncTotal") == Decimal("1.00") and len(inst.facts) == 1
+    assert inst.add(Fact("IncTotal", "201", Decimal("3.00"))) is None
+    assert inst.value("IncTotal", "201") == Decimal("3.00") and inst.value("IncTotal") is None
+    inst.facts.put(Fact("SumIncTotal", None, Decimal("2.00")))  # an edit replaces
     assert inst.value("SumIncTotal") == Decimal("2.00")
-    inst.facts = [Fact("IncTotal", "201", Decimal("3.00"))]
-    assert inst.value("SumIncTotal") is None and inst.value("IncTotal", "201") == Decimal("3.00")
-    inst.add(Fact("IncTotal", None, Decimal("4.00")))
-    assert inst.value("IncTotal") == Decimal("4.00")
-    del inst.facts[0]
-    assert inst.value("IncTotal", "201") is None
+    assert inst.facts.pop("IncTotal", "201").value == Decimal("3.00") and inst.get("IncTotal", "201") is None
+    with pytest.raises(ValueError, match="two facts SumIncTotal"):
+        Instance(inst.header, [one, Fact("SumIncTotal", "", Decimal("5.00"))])
 
 
 def test_xml_escapes_are_exactly_saxutils():

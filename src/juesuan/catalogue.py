@@ -13,7 +13,8 @@ template of the asked language from the values (str.format fields, e.g. ``{text}
 format spec holding ``|`` picks a plural form by the value and prints both: ``{n:error|errors}`` gives
 "1 error" / "3 errors" (zh templates simply write ``{n} 个错误``); a list value's spec is its separator
 (``{tables:、}`` / ``{tables:, }``). Values are plain str / int / Decimal / lists of them; a template
-field without a value is a TaxonomyError (a bug). zh texts hold no English words except LATIN_NAMES;
+field without a value is a TaxonomyError (a bug). A value may be a ``{"zh": …, "en": …}`` pair (a
+concept's label): the field gets the asked language's text. zh texts hold no English words except LATIN_NAMES;
 en texts no Chinese (tests/test_catalogue.py, tests/test_cli_lang.py).
 
 The ``report`` family holds the output lines of the commands (verdicts, "wrote …", severity names,
@@ -203,7 +204,12 @@ def render(code: str, values: dict, lang: str = "zh", taxonomy: str | None = Non
 
         values = message_fields(values, lang, taxonomy)
         suffix = values.pop("_source")
-    return template.format_map(_Values({k: _Value(v) for k, v in values.items()})) + suffix
+    return template.format_map(_Values({k: _Value(_in(v, lang)) for k, v in values.items()})) + suffix
+
+
+def _in(value, lang: str):
+    """A value that is a {"zh": …, "en": …} pair (a concept's label) in the asked language."""
+    return value[lang] if isinstance(value, dict) and lang in value else value
 
 
 def text(key: str, lang: str = "zh", **values) -> str:

@@ -43,9 +43,13 @@ def cli() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
               help="text for people, json for machines.")
+@click.option("--prior", type=click.Path(dir_okay=False), default=None,
+              help="Last year's instance: check the carry-over (年初 = 上年年末) and the narrative's year-over-year claims.")
+@click.option("--verbose", is_flag=True, help="List the narrative figures that could not be bound to a table figure.")
 @LANG
-def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
-    """Validate instance XML FILES against the XSD and the table rules.
+def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool, lang: str) -> None:
+    """Validate instance XML FILES against the XSD and the table rules, and their narrative
+    (第三部分) against their tables.
 
     Exit status: 0 all valid, 1 some file has findings of severity error, 2 some file is unusable
     (not readable, not XML).
@@ -53,11 +57,19 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
     from .findings import Report
     from .validate import iter_findings
 
+    prior_inst = None
+    if prior:
+        from .loader import load_valid as load_valid_instance
+
+        try:
+            prior_inst = load_valid_instance(prior)
+        except JuesuanError as e:
+            _fail(e)
     report = Report()
     for path in files:
         report.files.append(path)
         try:
-            report.extend(iter_findings(path))
+            report.extend(iter_findings(path, prior_inst, verbose) if (prior_inst or verbose) else iter_findings(path))
         except JuesuanError as e:
             report.unusable[path] = e  # Report renders its reason in the asked language
             click.echo(_error_line(e, lang), err=True)
@@ -72,10 +84,10 @@ def validate(files: tuple[str, ...], fmt: str, lang: str) -> None:
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
     from .facts import fact_records, to_csv, to_json
-    from .validate import load_valid_instance
+    from .loader import load_valid
 
     try:
-        inst = load_valid_instance(file)
+        inst = load_valid(file)
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
@@ -88,9 +100,12 @@ def facts(file: str, fmt: str, layout: str | None) -> None:
 @click.option("--entity", default=None, help="Entity name, when the document does not say it.")
 @click.option("--year", type=int, default=None, help="Fiscal year, when the document does not say it.")
 @click.option("--layout", default=None, help="Layout id (2021-hunan, 2024-shanghai); guessed from the table titles if omitted.")
+@click.option("--narrative", "narrative", type=click.Path(dir_okay=False), default=None,
+              help="第三部分 written apart (.docx, .txt or .md): becomes the instance's narrative and is checked.")
 @click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
 @LANG
-def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, fmt: str, lang: str) -> None:
+def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, narrative: str | None,
+            fmt: str, lang: str) -> None:
     """Convert a filled workbook (.xlsx/.xlsm), extracted report text (.txt/.csv/.tsv) or a report
     PDF into an instance XML, then run the checks and print what was read and found.
 
@@ -106,6 +121,10 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     try:
         conv = convert_file(file, layout=layout, entity=entity, year=year)
         inst = conv.instance
+        if narrative:
+            from .narrative.sources import read_narrative
+
+            inst.narrative = read_narrative(narrative)
         xml = instance_to_bytes(inst)  # serialized once: validated, then written
         report = Report(files=[file])
         report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
@@ -128,6 +147,39 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)))
         click.echo(report.to_text(lang))
     sys.exit(1 if report.errors else 0)
+
+
+@cli.command()
+@click.argument("instance", type=click.Path(dir_okay=False))
+@click.option("--prior", type=click.Path(dir_okay=False), default=None,
+              help="Last year's instance: adds the year-over-year sentences (与上年相比…).")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (atomically); text and md go to stdout without it, docx needs it.")
+def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> None:
+    """Write 第三部分 (情况说明) of INSTANCE from its facts, in the standard wording: every figure and
+    percentage computed from the tables (half up to the printed precision), reasons left as
+    【请说明原因】 for the unit to fill in (validate flags them until it does)."""
+    from .narrative.draft import draft_docx, draft_text
+    from .loader import load_valid as load_valid_instance
+
+    if fmt == "docx" and not output:
+        _fail(JuesuanError("docx output is binary: give -o FILE"))
+    try:
+        inst = load_valid_instance(instance)
+        prior_inst = load_valid_instance(prior) if prior else None
+        data = draft_docx(inst, prior_inst) if fmt == "docx" else draft_text(inst, prior_inst, fmt).encode("utf-8")
+        if output:
+            from .xmlio import atomic_write
+
+            atomic_write(output, data)
+    except JuesuanError as e:
+        _fail(e)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    if not output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `export` below
@@ -176,22 +228,23 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     workbook's layout, 2 unusable input.
     """
     from .findings import Report
+    from .loader import load_valid
 
     findings: list = []
     try:
+        inst = load_valid(instance)
         if fmt == "xlsx":
             from .excel import export_xlsx
-            from .validate import load_valid_instance
 
             from .records import replace
 
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(load_valid_instance(instance), output, layout)]
+            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
             written = [output]
         else:
             from .xbrl import export_xbrl
 
-            written = export_xbrl(instance, output, fmt)
+            written = export_xbrl(inst, output, fmt)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:

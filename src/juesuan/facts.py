@@ -26,16 +26,14 @@ FIELDS = (
 
 
 def fact_records(inst: Instance, tax: Taxonomy | None = None, layout: str | None = None) -> list[dict]:
-    """Records in table order (table, block, printed row order, column order), then unplaced facts."""
+    """Records in table order (the Place's sort key: table, block, printed row, code, column), then
+    the facts the layout has no cell for."""
     tax = tax or load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(layout or inst.header.layout)
     records = []
     for f in inst.facts:
         c = tax.concepts.get(f.concept)
         p = lay.place(f.concept, f.code)
-        row_name = ""
-        if f.code and c is not None:
-            row_name = tax.codes_for(c.dim).name(f.code) or ""
         rec = {
             "table": p.table if p else "",
             "section": p.section if p else "",
@@ -46,29 +44,17 @@ def fact_records(inst: Instance, tax: Taxonomy | None = None, layout: str | None
             "code": f.code or "",
             "label_zh": c.zh if c else "",
             "label_en": c.en if c else "",
-            "row_name": row_name,
+            "row_name": p.row_name if p else _code_name(tax, c, f.code),
             "source": f.origin,
         }
-        order = _order_key(lay, p, f.code)
-        records.append((order, rec))
+        records.append(((0, p.order) if p else (1, f.code or ""), rec))
     records.sort(key=lambda x: x[0])
     return [r for _, r in records]
 
 
-def _order_key(lay, p, code):
-    if p is None:
-        return ("~", 0, 0, code or "", 0)
-    t = lay.table(p.table)
-    b = t.blocks[p.block]
-    col_index = [c.key for c in b.columns].index(p.column_key)
-    row = b.rows[p.row_index]
-    code_key = _code_sort(code) if row.is_group else ""
-    return (p.table, p.block, p.row_index, code_key, col_index)
-
-
-def _code_sort(code: str | None) -> str:
-    """Hierarchical order: 201, 20199, 2019999, 210, 21011 ... (plain string order does this)."""
-    return code or ""
+def _code_name(tax: Taxonomy, c, code: str | None) -> str:
+    """The name of a code the layout does not print (a 款 under 01's 类 rows)."""
+    return (tax.codes_for(c.dim).name(code) or "") if code and c is not None else ""
 
 
 def to_csv(records: Iterable[dict], fields: tuple[str, ...] = FIELDS) -> str:

@@ -149,108 +149,110 @@ HEADER_FIELDS = (
 )
 
 
-class FactList(list):
-    """A list of facts that counts its changes, so that an Instance's look-up index never goes stale."""
+class Facts:
+    """An instance's facts by (concept, code), in the order they were added: one fact per key, so a
+    duplicate cannot exist. `add` is how every reader inserts (it reports a taken key instead of
+    adding); every consumer looks facts up here instead of building an index of its own."""
 
-    version = 0
+    __slots__ = ("_by",)
 
-    def _changed(self) -> None:
-        self.version += 1
+    def __init__(self, facts: Iterable[Fact] = ()) -> None:
+        self._by: dict[tuple[str, str], Fact] = {}
+        for f in facts:
+            if self.add(f) is not None:
+                raise ValueError(f"two facts {f.concept} {f.code or '(no code)'}: a reader must report "
+                                 "the second one (Facts.add) instead of passing both")
 
-    def __setitem__(self, i, v):
-        super().__setitem__(i, v)
-        self._changed()
+    def add(self, fact: Fact) -> Fact | None:
+        """Add `fact` unless its (concept, code) is taken. Returns the fact already holding the key
+        (and adds nothing), else None."""
+        key = (fact.concept, fact.code or "")
+        held = self._by.get(key)
+        if held is None:
+            self._by[key] = fact
+        return held
 
-    def __delitem__(self, i):
-        super().__delitem__(i)
-        self._changed()
+    def put(self, fact: Fact) -> None:
+        """Add or replace the fact of this key (an edit, not a reading)."""
+        self._by[(fact.concept, fact.code or "")] = fact
 
-    def __iadd__(self, other):
-        r = super().__iadd__(other)
-        self._changed()
-        return r
+    def pop(self, concept: str, code: str | None = None) -> Fact | None:
+        return self._by.pop((concept, code or ""), None)
 
-    def append(self, v):
-        super().append(v)
-        self._changed()
+    def get(self, concept: str, code: str | None = None) -> Fact | None:
+        return self._by.get((concept, code or ""))
 
-    def extend(self, vs):
-        super().extend(vs)
-        self._changed()
+    def keys(self):
+        """The (concept, code) keys, code "" for none: a set-like view."""
+        return self._by.keys()
 
-    def insert(self, i, v):
-        super().insert(i, v)
-        self._changed()
+    def __getitem__(self, key: tuple[str, str]) -> Fact:
+        return self._by[key]
 
-    def pop(self, *a):
-        r = super().pop(*a)
-        self._changed()
-        return r
+    def __contains__(self, key: object) -> bool:
+        return key in self._by
 
-    def remove(self, v):
-        super().remove(v)
-        self._changed()
+    def __iter__(self) -> Iterator[Fact]:
+        return iter(self._by.values())
 
-    def clear(self):
-        super().clear()
-        self._changed()
+    def __len__(self) -> int:
+        return len(self._by)
 
-    def sort(self, *a, **k):
-        super().sort(*a, **k)
-        self._changed()
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Facts):
+            return list(self._by.values()) == list(other._by.values())
+        if isinstance(other, (list, tuple)):
+            return list(self._by.values()) == list(other)
+        return NotImplemented
 
-    def reverse(self):
-        super().reverse()
-        self._changed()
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Facts({list(self._by.values())!r})"
 
 
 @record
 class Instance:
     header: Header
-    facts: list[Fact] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)  # an iterable of facts is taken as Facts(facts)
     narrative: list[NarrativeBlock] = field(default_factory=list)
     source: str = ""  # file it was read from, for messages
+    # ids of the layout's tables the source contained; () = all of them. An absent table is not a
+    # blank one: its rules are not run and the diff does not read its facts as removed.
+    tables: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        self._index: dict[tuple[str, str], Fact] | None = None
-        self._indexed_as: tuple[int, int] = (0, -1)
+        if not isinstance(self.facts, Facts):
+            self.facts = Facts(self.facts)
 
-    def __setattr__(self, name: str, value) -> None:
-        if name == "facts" and not isinstance(value, FactList):
-            value = FactList(value)
-        object.__setattr__(self, name, value)
-
-    def _idx(self) -> dict[tuple[str, str], Fact]:
-        """Facts by (concept, code), rebuilt whenever `facts` changed in any way (appended, replaced,
-        reassigned): `facts` is a FactList that counts its changes."""
-        now = (id(self.facts), self.facts.version)
-        if self._index is None or self._indexed_as != now:
-            self._index = {f.key: f for f in self.facts}
-            self._indexed_as = now
-        return self._index
-
-    def add(self, fact: Fact) -> None:
-        self.facts.append(fact)
+    def add(self, fact: Fact) -> Fact | None:
+        """Add a fact; a taken (concept, code) returns the fact holding it and adds nothing."""
+        return self.facts.add(fact)
 
     def get(self, concept: str, code: str | None = None) -> Fact | None:
-        return self._idx().get((concept, code or ""))
+        return self.facts.get(concept, code)
 
     def value(self, concept: str, code: str | None = None) -> Decimal | None:
-        f = self.get(concept, code)
+        f = self.facts.get(concept, code)
         return f.value if f else None
 
     def by_concept(self, concept: str) -> Iterator[Fact]:
         return (f for f in self.facts if f.concept == concept)
 
     def sorted_facts(self) -> list[Fact]:
-        return sorted(self.facts, key=lambda f: (f.concept, f.code or ""))
+        return [self.facts[k] for k in sorted(self.facts.keys())]
 
     def fact_set(self) -> set[tuple[str, str, Decimal]]:
         """Facts as comparable values (concept, code, amount), ignoring order and locations."""
         return {(f.concept, f.code or "", f.value) for f in self.facts}
 
+    def has_table(self, table_id: str) -> bool:
+        """Did the source contain this table of the layout (all of them when not recorded)?"""
+        return not self.tables or table_id in self.tables
+
     def with_header(self, **changes) -> "Instance":
-        return Instance(replace(self.header, **changes), list(self.facts), list(self.narrative), self.source)
+        return Instance(replace(self.header, **changes), list(self.facts), list(self.narrative), self.source,
+                        self.tables)
 
     @staticmethod
     def from_facts(header: Header, facts: Iterable[Fact], narrative: Iterable[NarrativeBlock] = ()) -> "Instance":

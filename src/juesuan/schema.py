@@ -1,8 +1,8 @@
 """The instance XSD: generated from the taxonomy, and validation against it.
 
 `build_xsd()` derives the schema text (committed as schemas/xsd/<taxonomy>.xsd; a test proves the
-committed file is current). Validation uses lxml (libxml2) as the fast path and xmlschema for
-detailed messages; the two verdicts must agree.
+committed file is current). Validation uses lxml (libxml2); its errors are translated into catalogue
+findings (messages/schema.toml). xmlschema is a second, independent validator the tests hold it to.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .findings import Finding
 from .model import HEADER_FIELDS, Location
 from .defaults import DEFAULT_TAXONOMY
 from .taxonomy import Taxonomy, load_taxonomy, resource_dir
-from .xmlio import NS, safe_parser, xml_text
+from .xmlio import NS, fact_text, safe_parser, xml_text
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -132,20 +132,40 @@ def build_xsd(tax: Taxonomy) -> str:
     a("  </xs:sequence></xs:complexType>")
     a('    <xs:unique name="block-key"><xs:selector xpath="j:block"/><xs:field xpath="@key"/></xs:unique>')
     a("  </xs:element>")
+    # ---- tables present
+    ids = sorted({t.id for lid in sorted(tax.layouts) for t in tax.layouts[lid].tables})
+    a('  <xs:simpleType name="tableId"><xs:restriction base="xs:string">')
+    for tid in ids:
+        a(f'    <xs:enumeration value="{tid}"/>')
+    a("  </xs:restriction></xs:simpleType>")
+    a('  <xs:simpleType name="tableIds"><xs:list itemType="j:tableId"/></xs:simpleType>')
+    a('  <xs:element name="tables"><xs:annotation><xs:documentation>The ids of the layout\'s tables the source '
+      "document contained, when it did not contain them all (absent: every table). A table not listed was "
+      "absent, not blank: its rules are not run.</xs:documentation></xs:annotation>")
+    a('    <xs:simpleType><xs:restriction base="j:tableIds"><xs:minLength value="1"/></xs:restriction></xs:simpleType>'
+      "</xs:element>")
     # ---- root
     a('  <xs:element name="report"><xs:complexType><xs:sequence>')
-    a('    <xs:element ref="j:header"/><xs:element ref="j:facts"/><xs:element ref="j:narrative" minOccurs="0"/>')
+    a('    <xs:element ref="j:header"/><xs:element ref="j:tables" minOccurs="0"/><xs:element ref="j:facts"/>'
+      '<xs:element ref="j:narrative" minOccurs="0"/>')
     a("  </xs:sequence></xs:complexType></xs:element>")
     a("</xs:schema>")
     return "\n".join(L) + "\n"
 
 
 @functools.lru_cache(maxsize=4)
-def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY) -> etree.XMLSchema:
+def lxml_schema(taxonomy_id: str = DEFAULT_TAXONOMY, identity: bool = True) -> etree.XMLSchema:
+    """The compiled XSD. identity=False leaves out the once-per-(concept, code) constraints: the loader
+    enforces those by construction (model.Facts) and reports a taken key itself; libxml2 spends nine
+    tenths of a large instance's validation on them (one selector pass per concept)."""
     doc = etree.parse(xsd_file(taxonomy_id), safe_parser())
     # xs:annotation is documentation only (the zh/en labels of every concept); dropping it before
     # compiling changes nothing libxml2 checks and saves a third of the compile time
     etree.strip_elements(doc, f"{{{XS}}}annotation", with_tail=False)
+    if not identity:
+        for u in list(doc.getroot().iter(f"{{{XS}}}unique")):
+            if u.get("name", "").startswith("once-"):
+                u.getparent().remove(u)
     return etree.XMLSchema(doc)
 
 
@@ -156,34 +176,176 @@ def xmlschema_schema(taxonomy_id: str = DEFAULT_TAXONOMY):
     return xmlschema.XMLSchema10(xsd_file(taxonomy_id))
 
 
-_LXML_CODE = re.compile(r"^SCHEMAV_")
-
-
-def _lxml_code(type_name: str) -> str:
-    name = _LXML_CODE.sub("", type_name or "").lower().replace("_", "-")
-    if name.startswith("cvc-idc") or name == "cvc-identity-constraint":
-        name = "cvc-identity-constraint"
-    return f"schema:{name or 'invalid'}"
-
-
-def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
-    schema = lxml_schema(taxonomy_id)
+def validate_lxml(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY,
+                  identity: bool = True) -> list[Finding]:
+    """The XSD's verdict (libxml2), each error a catalogue finding in the report's terms
+    (messages/schema.toml): the offending element's line, and for a fact its table, row and column
+    in the instance's layout, its concept's label and what was wrong. identity=False: see lxml_schema."""
+    schema = lxml_schema(taxonomy_id, identity)
     if schema.validate(tree):
         return []
+    return _Translator(tree, where, taxonomy_id).findings(schema.error_log)
+
+
+def duplicate_findings(tree: etree._ElementTree, elements: list, where: str = "",
+                       taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
+    """The finding the XSD's identity constraint gives, for each fact element whose (concept, code)
+    an earlier one holds (the loader's Facts.add reports them)."""
+    if not elements:
+        return []
+    tr = _Translator(tree, where, taxonomy_id)
     out = []
-    for e in schema.error_log:
-        msg = e.message.replace(f"{{{NS}}}", "")
-        out.append(
-            Finding(
-                code=_lxml_code(e.type_name),
-                severity="error",
-                message=f"不符合 XSD：{msg}",
-                message_en=f"not valid against the XSD: {msg}",
-                location=Location(file=where, line=e.line or None, xpath=getattr(e, "path", "") or ""),
-                file=where,
-            )
-        )
+    for el in elements:
+        loc = Location(file=where, line=el.sourceline, xpath=_xpath(el))
+        out.append(tr._fact("SCHEMAV_CVC_IDC", _DUPLICATE[0], el, etree.QName(el).localname, loc))
     return out
+
+
+_QUOTED = re.compile(r"'([^']*)'")
+_DUPLICATE = ("Duplicate key-sequence", "more than one member")
+
+
+class _Translator:
+    """lxml's schema errors (type name, line, path of the element, English text) as catalogue findings."""
+
+    def __init__(self, tree: etree._ElementTree, where: str, taxonomy_id: str) -> None:
+        self.tree = tree
+        self.where = where
+        self.tax = load_taxonomy(taxonomy_id)
+        layout = tree.getroot().findtext(f"{{{NS}}}header/{{{NS}}}layout")
+        self.layout = self.tax.layouts[layout.strip()] if layout and layout.strip() in self.tax.layouts else None
+        self.fields = {f.tag: f for f in HEADER_FIELDS}
+
+    def findings(self, log) -> list[Finding]:
+        out: list[Finding] = []
+        seen: set[tuple[int, str]] = set()
+        for e in log:
+            if "No precomputed value available" in e.message:
+                continue  # libxml2's echo of an invalid code it already reported
+            f = self.finding(e)
+            key = (f.location.line or 0, f.code)
+            if f.code == "schema:duplicate-fact" and key in seen:
+                continue
+            seen.add(key)
+            out.append(f)
+        return out
+
+    def element(self, e) -> etree._Element | None:
+        path = getattr(e, "path", "") or ""
+        try:
+            found = self.tree.xpath(path) if path else []
+        except etree.XPathError:
+            return None
+        return found[0] if found and isinstance(found[0], etree._Element) else None
+
+    def finding(self, e) -> Finding:
+        el = self.element(e)
+        line = (el.sourceline if el is not None else None) or e.line or None
+        msg = e.message.replace(f"{{{NS}}}", "")
+        name = etree.QName(el).localname if el is not None else ""
+        xpath = _xpath(el) if el is not None else (getattr(e, "path", "") or "")
+        loc = Location(file=self.where, line=line, xpath=xpath)
+        kind = e.type_name
+        parent = el.getparent() if el is not None else None
+        in_facts = parent is not None and parent.tag == f"{{{NS}}}facts"
+        in_header = parent is not None and parent.tag == f"{{{NS}}}header"
+        if kind == "SCHEMAV_CVC_ELT_1":
+            return Finding.of("schema:not-an-instance", loc, file=self.where, element=_clark(el, msg),
+                              expected=f"{{{NS}}}report")
+        if kind == "SCHEMAV_ELEMENT_CONTENT" and el is not None:
+            if "Missing child element" in msg:
+                return Finding.of("schema:missing-element", loc, file=self.where, element=name,
+                                  expected=_expected(msg))
+            if in_facts and (etree.QName(el).namespace != NS or name not in self.tax.concepts):
+                return Finding.of("schema:unknown-element", loc, file=self.where, element=_clark(el, msg))
+            return Finding.of("schema:unexpected-element", loc, file=self.where, element=_clark(el, msg),
+                              expected=_expected(msg) or "-")
+        if kind == "SCHEMAV_CVC_COMPLEX_TYPE_3_2_2" and el is not None:
+            attr = _QUOTED.findall(msg)
+            return Finding.of("schema:unknown-attribute", loc, file=self.where, element=name,
+                              attribute=attr[-1] if attr else "?")
+        if in_facts and name in self.tax.concepts:
+            return self._fact(kind, msg, el, name, loc)
+        if in_header and name in self.fields:
+            return self._header(kind, msg, el, name, loc)
+        return Finding.of("schema:invalid", loc, file=self.where, detail=msg.rstrip("."))
+
+    def _fact(self, kind: str, msg: str, el, name: str, loc: Location) -> Finding:
+        c = self.tax.concepts[name]
+        code = el.get("code") or None
+        p = self.layout.place(name, code) if self.layout is not None else None
+        at = dict(table=p.table, section=p.section, row=p.row_label(), column=p.column) if p else {}
+        label = {"zh": c.zh, "en": c.en}
+        value = fact_text(el).strip()
+        common = dict(file=self.where, element=name, label=label, **at)
+        if kind == "SCHEMAV_CVC_FRACTIONDIGITS_VALID":
+            decimals = len(value.split(".", 1)[1]) if "." in value else 0
+            return Finding.of("schema:amount-decimals", loc, value=value, decimals=decimals, **common)
+        if kind == "SCHEMAV_CVC_TOTALDIGITS_VALID":
+            return Finding.of("schema:amount-digits", loc, value=value, **common)
+        if kind == "SCHEMAV_CVC_IDC" and any(d in msg for d in _DUPLICATE):
+            return Finding.of("schema:duplicate-fact", loc, with_code=f" {code}" if code else "", **common)
+        if "attribute 'code'" in msg and kind in ("SCHEMAV_CVC_PATTERN_VALID", "SCHEMAV_CVC_DATATYPE_VALID_1_2_1"):
+            kinds = {"function": {"zh": "3、5 或 7 位数字的功能分类编码", "en": "a function code of 3, 5 or 7 digits"},
+                     "economic": {"zh": "3 或 5 位数字的经济分类编码", "en": "an economic code of 3 or 5 digits"}}
+            return Finding.of("schema:bad-code", loc, value=el.get("code", ""), kind=kinds.get(c.dim, kinds["function"]),
+                              **common)
+        if kind == "SCHEMAV_CVC_COMPLEX_TYPE_4":
+            return Finding.of("schema:code-missing", loc, **common)
+        if kind.startswith("SCHEMAV_CVC_DATATYPE_VALID"):
+            return Finding.of("schema:not-an-amount", loc, value=value, **common)
+        return Finding.of("schema:invalid", loc, detail=msg.rstrip("."), **{k: v for k, v in common.items()
+                                                                             if k not in ("element", "label")})
+
+    def _header(self, kind: str, msg: str, el, name: str, loc: Location) -> Finding:
+        hf = self.fields[name]
+        why = {
+            "SCHEMAV_CVC_ENUMERATION_VALID": {"zh": "应为 " + "、".join(_enumeration(msg)),
+                                              "en": "expected " + ", ".join(_enumeration(msg))},
+            "SCHEMAV_CVC_MININCLUSIVE_VALID": {"zh": "应在 2000 至 2100 之间", "en": "expected 2000 to 2100"},
+            "SCHEMAV_CVC_MAXINCLUSIVE_VALID": {"zh": "应在 2000 至 2100 之间", "en": "expected 2000 to 2100"},
+            "SCHEMAV_CVC_MAXLENGTH_VALID": {"zh": "过长，最多 200 个字符", "en": "too long, at most 200 characters"},
+            "SCHEMAV_CVC_MINLENGTH_VALID": {"zh": "不能为空", "en": "must not be empty"},
+        }.get(kind)
+        if why is None:
+            why = {"uscc": {"zh": "应为 18 位统一社会信用代码", "en": "expected an 18-character USCC"},
+                   "entity": {"zh": "不能为空", "en": "must not be empty"},
+                   "preparer": {"zh": "不能为空", "en": "must not be empty"},
+                   "fiscalYear": {"zh": "应为四位年份", "en": "expected a four-digit year"},
+                   "date": {"zh": "应为日期，如 2022-03-31", "en": "expected a date such as 2022-03-31"},
+                   }.get(name, {"zh": "格式不对", "en": "wrong format"})
+        return Finding.of("schema:header-value", loc, file=self.where, element=name,
+                          label={"zh": hf.zh, "en": hf.en}, value=(el.text or ""), why=why)
+
+
+def _xpath(el: etree._Element) -> str:
+    """A readable path: /report/facts/BasicExp[@code='301'], /report/header/fiscalYear."""
+    names = []
+    node = el
+    while node is not None:
+        names.append(etree.QName(node).localname if isinstance(node.tag, str) else "node()")
+        node = node.getparent()
+    path = "/" + "/".join(reversed(names))
+    code = el.get("code")
+    return path + (f"[@code='{code}']" if code else "")
+
+
+def _clark(el, msg: str) -> str:
+    if el is None:
+        found = _QUOTED.findall(msg)
+        return found[0] if found else "?"
+    q = etree.QName(el)
+    return q.localname if q.namespace in (NS, None) else q.text
+
+
+def _expected(msg: str) -> str:
+    m = re.search(r"Expected is(?: one of)? \(\s*(.*?)\s*\)", msg)
+    return ", ".join(x.strip() for x in m.group(1).split(",")) if m else ""
+
+
+def _enumeration(msg: str) -> list[str]:
+    m = re.search(r"set \{(.*)\}", msg)
+    return _QUOTED.findall(m.group(1)) if m else []
 
 
 def _xmlschema_code(err) -> str:
@@ -229,22 +391,10 @@ def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: s
 
 
 def validate_schema(tree: etree._ElementTree, where: str = "", taxonomy_id: str = DEFAULT_TAXONOMY) -> list[Finding]:
-    """lxml decides quickly; when it says invalid, xmlschema explains (XPath, line, readable reason)."""
-    fast = validate_lxml(tree, where, taxonomy_id)
-    if not fast:
-        return []
-    detailed = validate_xmlschema(tree, where, taxonomy_id)
-    if detailed:
-        return detailed
-    return fast + [
-        Finding(
-            code="schema:validators-disagree",
-            severity="error",
-            message="lxml 判定无效而 xmlschema 判定有效，请报告此问题",
-            message_en="lxml found the instance invalid but xmlschema found it valid; please report this",
-            file=where,
-        )
-    ]
+    """The XSD findings of an instance tree (libxml2, translated: `validate_lxml`). xmlschema
+    (`validate_xmlschema`) is an independent second judge for tests, not on this path: on a large
+    invalid instance it takes minutes where libxml2 takes a second."""
+    return validate_lxml(tree, where, taxonomy_id)
 
 
 def schema_is_current(tax: Taxonomy | None = None) -> bool:

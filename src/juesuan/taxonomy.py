@@ -269,16 +269,64 @@ class Table:
 
 
 @record(frozen=True)
-class Placement:
-    """Where one (concept, code) is printed in a layout."""
+class Place:
+    """Where one (concept, code) is printed in one layout, with every label a reader sees: the one
+    placement that facts, diff, checks, exports and templates read (`Layout.place`)."""
 
+    layout: str
     table: str
-    section: str
+    table_title: str
+    section: str  # 收入 / 支出 (01, 04), 预算数 / 决算数 (07), else ""
     row: str  # the facts view's row: a code, or the label without ordinal (parent-prefixed if repeated)
+    row_name: str  # the code's name for code rows ("事业单位医疗"), else ""
     column: str
-    block: int
-    column_key: str
-    row_index: int  # index into block.rows (the group row for code rows)
+    row_number: str = ""  # 行次 as printed (2021-hunan), else ""
+    column_number: str = ""  # 栏次 as printed
+    order: tuple = ()  # sort key within the layout (table, block, row, code, column)
+    block: int = field(default=0, compare=False, repr=False)
+    column_key: str = field(default="", compare=False, repr=False)
+    row_index: int = field(default=0, compare=False, repr=False)  # into block.rows (the group row for code rows)
+
+    def row_label(self) -> str:
+        """'2101102 事业单位医疗', '本年收入合计', or '' for a table with one row."""
+        return f"{self.row} {self.row_name}" if self.row_name else self.row
+
+    def where(self, lang: str = "zh") -> str:
+        """One line: '05表 合计 / 小计', '01表 收入 / 本年收入合计 / 决算数'."""
+        parts = [p for p in (self.section, self.row_label(), self.column) if p]
+        head = f"table {self.table}" if lang == "en" else f"{self.table}表"
+        return f"{head} " + " / ".join(parts) if parts else head
+
+    def to_dict(self) -> dict:
+        return {
+            "layout": self.layout,
+            "table": self.table,
+            "table_title": self.table_title,
+            "section": self.section,
+            "row": self.row,
+            "row_name": self.row_name,
+            "column": self.column,
+            "row_number": self.row_number,
+            "column_number": self.column_number,
+        }
+
+
+
+def _place_of(lay: "Layout", t: Table, bi: int, ri: int, ck: str, row_key: str, code: str | None) -> Place:
+    b = t.blocks[bi]
+    r = b.rows[ri]
+    ci = next(i for i, c in enumerate(b.columns) if c.key == ck)
+    col = b.columns[ci]
+    row_name = ""
+    if code:
+        c = lay.concept_defs.get(b.row_cells(r)[ck])
+        codes = lay.code_lists.get(c.dim) if c is not None else None
+        row_name = (codes.name(code) or "") if codes is not None else ""
+    return Place(
+        layout=lay.id, table=t.id, table_title=t.title, section=col.section or b.section, row=row_key,
+        row_name=row_name, column=col.label,
+        row_number="" if r.is_group or r.number is None else str(r.number), column_number=col.number,
+        order=(t.id, bi, ri, code or "" if r.is_group else "", ci), block=bi, column_key=ck, row_index=ri)
 
 
 @record(frozen=True)
@@ -289,6 +337,9 @@ class Layout:
     en: str
     years: tuple[int, ...]
     tables: tuple[Table, ...]
+    # the taxonomy's concepts and code lists (by dim), for the labels of a Place
+    concept_defs: dict = field(default_factory=dict, compare=False, repr=False)
+    code_lists: dict = field(default_factory=dict, compare=False, repr=False)
 
     def table(self, table_id: str) -> Table:
         for t in self.tables:
@@ -312,8 +363,8 @@ class Layout:
         return out
 
     @functools.cached_property
-    def _fixed(self) -> dict[tuple[str, str | None], Placement]:
-        out: dict[tuple[str, str | None], Placement] = {}
+    def _fixed(self) -> dict[tuple[str, str | None], Place]:
+        out: dict[tuple[str, str | None], Place] = {}
         for t in self.tables:
             keys = _row_keys(t)
             for bi, b in enumerate(t.blocks):
@@ -327,9 +378,7 @@ class Layout:
                         key = (concept, code)
                         if key in out:
                             raise TaxonomyError(f"layout {self.id}: {concept} {code or ''} placed twice")
-                        out[key] = Placement(
-                            t.id, col.section or b.section, r.code or keys[(bi, ri)], col.label, bi, ck, ri
-                        )
+                        out[key] = _place_of(self, t, bi, ri, ck, r.code or keys[(bi, ri)], code)
         return out
 
     @functools.cached_property
@@ -343,7 +392,7 @@ class Layout:
                             out[concept] = (t, bi, ri, r)
         return out
 
-    def place(self, concept: str, code: str | None) -> Placement | None:
+    def place(self, concept: str, code: str | None) -> Place | None:
         """Where a fact is printed in this layout, or None when the layout has no cell for it
         (memoised: placements never change once a layout is built)."""
         key = (concept, code)
@@ -354,10 +403,20 @@ class Layout:
             return p
 
     @functools.cached_property
-    def _placed(self) -> dict[tuple[str, str | None], Placement | None]:
+    def _placed(self) -> dict[tuple[str, str | None], Place | None]:
         return {}
 
-    def _place(self, concept: str, code: str | None) -> Placement | None:
+    def has_cell(self, concept: str, code: str | None) -> bool:
+        """Whether `place` would find a cell, without building (and keeping) the Place: what the
+        checks ask of every fact of a large instance."""
+        if (concept, code) in self._fixed:
+            return True
+        if code is None:
+            return False
+        g = self._groups.get(concept)
+        return g is not None and (g[3].codes != "class" or len(code) == 3)
+
+    def _place(self, concept: str, code: str | None) -> Place | None:
         p = self._fixed.get((concept, code))
         if p is not None:
             return p
@@ -372,8 +431,7 @@ class Layout:
         b = t.blocks[bi]
         for ck, c in b.row_cells(r).items():
             if c == concept:
-                col = b.column(ck)
-                return Placement(t.id, col.section or b.section, code, col.label, bi, ck, ri)
+                return _place_of(self, t, bi, ri, ck, code, code)
         return None
 
     def labels(self, concept: str, code: str | None, lang: str = "zh") -> tuple[str, str, str] | None:
@@ -500,7 +558,8 @@ def _layout_ids(folder: str) -> list[str]:
 def _source_files(folder: str) -> list[str]:
     """The TOML sources of a taxonomy version, as paths relative to its folder ('/'-separated)."""
     rules = ["rules.toml"] if os.path.exists(os.path.join(folder, "rules.toml")) else []
-    return ["concepts.toml", *(f"layouts/{i}.toml" for i in _layout_ids(folder)), *rules]
+    narrative = ["narrative.toml"] if os.path.exists(os.path.join(folder, "narrative.toml")) else []
+    return ["concepts.toml", *(f"layouts/{i}.toml" for i in _layout_ids(folder)), *rules, *narrative]
 
 
 def _read_file(folder: str, rel: str) -> bytes:
@@ -561,7 +620,8 @@ def build_compiled(taxonomy_id: str = DEFAULT_TAXONOMY) -> str:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = None) -> Layout:
+def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = None,
+                 code_lists: dict | None = None) -> Layout:
     if data is None:
         import tomllib  # noqa: PLC0415
 
@@ -640,6 +700,8 @@ def _load_layout(path: str, concepts: dict[str, Concept], data: dict | None = No
         en=data.get("en", ""),
         years=tuple(data.get("years", ())),
         tables=tuple(tables),
+        concept_defs=concepts,
+        code_lists=code_lists or {},
     )
     layout._fixed  # noqa: B018 - validate placements eagerly (raises on a concept placed twice)
     return layout
@@ -668,9 +730,11 @@ class LayoutMap(Mapping[str, Layout]):
     layout still fails `python -m juesuan.derive --check` and the tests.
     """
 
-    def __init__(self, folder: str, concepts: dict[str, Concept], sources: dict[str, dict]) -> None:
+    def __init__(self, folder: str, concepts: dict[str, Concept], sources: dict[str, dict],
+                 code_lists: dict | None = None) -> None:
         self._folder = folder
         self._concepts = concepts
+        self._code_lists = code_lists or {}
         self._sources = sources
         self._ids = _layout_ids(folder)
         self._built: dict[str, Layout] = {}
@@ -682,7 +746,8 @@ class LayoutMap(Mapping[str, Layout]):
                 raise KeyError(layout_id)
             path = os.path.join(self._folder, "layouts", f"{layout_id}.toml")
             try:
-                lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"))
+                lay = _load_layout(path, self._concepts, self._sources.get(f"layouts/{layout_id}.toml"),
+                                   self._code_lists)
             except KeyError as e:  # a table or column without a required field: not an "unknown layout"
                 raise TaxonomyError(f"{path}: a required field is missing: {e}") from None
             if lay.id != layout_id:
@@ -726,14 +791,18 @@ def _load_taxonomy(taxonomy_id: str) -> Taxonomy:
             balance=c.get("balance", "credit"),
             type=c.get("type", "amount"),
         )
+    code_lists = {
+        "function": _read_codes(os.path.join(folder, "codes", "function.tsv"), "function", FUNCTION_CODE_RE),
+        "economic": _read_codes(os.path.join(folder, "codes", "economic.tsv"), "economic", ECONOMIC_CODE_RE),
+    }
     return Taxonomy(
         id=data["taxonomy"],
         namespace=data["namespace"],
         folder=folder,
         statements=data["statements"],
         concepts=concepts,
-        function_codes=_read_codes(os.path.join(folder, "codes", "function.tsv"), "function", FUNCTION_CODE_RE),
-        economic_codes=_read_codes(os.path.join(folder, "codes", "economic.tsv"), "economic", ECONOMIC_CODE_RE),
-        layouts=LayoutMap(folder, concepts, sources),
-        sources={k: v for k, v in sources.items() if k == "rules.toml"},
+        function_codes=code_lists["function"],
+        economic_codes=code_lists["economic"],
+        layouts=LayoutMap(folder, concepts, sources, code_lists),
+        sources={k: v for k, v in sources.items() if k in ("rules.toml", "narrative.toml")},
     )

@@ -1,4 +1,4 @@
-"""Validation of instance files: XSD first; table rules plug in through `checks`.
+"""Validation of instance files: the XSD first (through the one loader), then the table rules.
 
 `iter_findings` is the core (like xmlschema's iter_errors); `validate_file` and `is_valid` wrap it.
 """
@@ -8,25 +8,62 @@ from __future__ import annotations
 import os
 from typing import Iterator
 
-from .errors import InvalidInstance
 from .findings import Finding, Report
+from .loader import load
 from .model import Instance
-from .schema import validate_schema
-from .xmlio import instance_from_tree, load_tree
 
 
-def iter_findings(path: str | os.PathLike) -> Iterator[Finding]:
-    """Findings for one instance file. Raises UnusableInput when it is not XML at all."""
-    where = str(path)
-    tree = load_tree(path)
-    schema_findings = validate_schema(tree, where)
-    yield from schema_findings
-    if schema_findings:
+def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbose: bool = False) -> Iterator[Finding]:
+    """Findings for one instance file. Raises UnusableInput when it is not XML at all.
+
+    After the table rules: the narrative checks when the instance has a narrative (第三部分), and with
+    `prior` (last year's instance) the carry-over rules and year-over-year claims
+    (juesuan.narrative; `verbose` lists the figures the narrative checks could not bind)."""
+    loaded = load(path)
+    yield from loaded.findings
+    if loaded.findings or loaded.instance is None:
         return
-    inst = instance_from_tree(tree, where)
-    from .checks import check_instance  # noqa: PLC0415 - checks are optional for schema-only callers
+    yield from check_present(loaded.instance, prior, verbose)
 
-    yield from check_instance(inst)
+
+def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False) -> list[Finding]:
+    """The table rules over the tables the instance's source contained (`Instance.tables`), then the
+    narrative checks (juesuan.narrative) when all tables are there.
+
+    A rule involving an absent table is not run (absent is not blank: a CSV of the 02 表 alone must not
+    fail the 01 = 02 rule), and a document that lacks some of its layout's tables says so in one warning.
+    What `convert` checks after reading and what `validate` checks on the written XML are the same.
+    """
+    from .checks import check_instance, rules_for_layout  # noqa: PLC0415 - checks are optional for schema-only callers
+
+    if not inst.tables:
+        return list(check_instance(inst)) + _narrative(inst, prior, verbose)
+    from .taxonomy import load_taxonomy  # noqa: PLC0415
+
+    tax = load_taxonomy(inst.header.taxonomy)
+    lay = tax.layout(inst.header.layout)
+    present = set(inst.tables)
+
+    def inside(rule) -> bool:
+        return all(getattr(lay.table_for_statement(tax.concepts[c].statement), "id", None) in present
+                   for c in rule.all_concepts())
+
+    rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
+    out = list(check_instance(inst, rules))
+    missing = [t.id for t in lay.tables if t.id not in present]
+    if missing and len(present) > 1:
+        out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))
+    if not missing:
+        out.extend(_narrative(inst, prior, verbose))
+    return out
+
+
+def _narrative(inst: Instance, prior: Instance | None, verbose: bool) -> list[Finding]:
+    if not (inst.narrative or prior is not None):
+        return []
+    from .narrative import run_checks  # noqa: PLC0415 - only instances with a narrative or a prior
+
+    return run_checks(inst, prior, verbose)
 
 
 def validate_file(path: str | os.PathLike) -> Report:
@@ -37,28 +74,3 @@ def validate_file(path: str | os.PathLike) -> Report:
 
 def is_valid(path: str | os.PathLike) -> bool:
     return validate_file(path).valid
-
-
-def require_schema_valid(tree, where: str) -> None:
-    """Raise InvalidInstance (exit 2, one line) when the tree is not valid against the XSD."""
-    problems = validate_schema(tree, where)
-    if problems:
-        first = problems[0]
-        at = f"line {first.location.line}: " if first.location.line else ""
-        raise InvalidInstance(
-            f"not valid against the XSD ({len(problems)} finding{'s' if len(problems) > 1 else ''}; first: "
-            f"{at}{first.text('en').removeprefix('not valid against the XSD ')}); run `juesuan validate {where}`",
-            where)
-
-
-def load_valid_instance(path: str | os.PathLike) -> Instance:
-    """Load an instance that commands other than `validate` can trust (facts, diff, export).
-
-    Raises InvalidInstance (exit 2, one line) when it is not valid against the XSD: a value that is
-    not an amount, a duplicate fact or an unknown concept would otherwise be silently dropped,
-    doubled or misplaced.
-    """
-    where = str(path)
-    tree = load_tree(path)
-    require_schema_valid(tree, where)
-    return instance_from_tree(tree, where)

@@ -103,15 +103,25 @@ def load_tree(path: str | os.PathLike) -> etree._ElementTree:
     return parse_xml(read_bytes(path), str(path))
 
 
+def fact_text(el: etree._Element) -> str:
+    """A fact's character data as the XSD reads it: its text and the text after any comment or
+    processing instruction inside it (`1980<!--x-->.73` is 1980.73; a comment's content is not text).
+    A fact has simple content, so any child element makes it invalid for the XSD anyway."""
+    if len(el) == 0:
+        return el.text or ""
+    return (el.text or "") + "".join(child.tail or "" for child in el)
+
+
 def _text(el: etree._Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
-def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
+def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=None) -> Instance:
     """Read an instance from a parsed tree. Assumes nothing about validity beyond the shape needed.
 
     Raises UnusableInput when the document is not a juesuan instance at all (wrong root or
-    namespace). Values that do not parse are skipped here; schema validation reports them.
+    namespace). Values that do not parse are skipped here; schema validation reports them. A fact
+    whose (concept, code) an earlier one holds is not added; `on_duplicate(element)` hears of it.
     """
     root = tree.getroot()
     if etree.QName(root).localname != "report" or etree.QName(root).namespace != NS:
@@ -128,7 +138,8 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
     except ValueError:
         values["fiscal_year"] = 0
     header = Header(**values)
-    inst = Instance(header, source=where)
+    tables = root.findtext(q("tables"))
+    inst = Instance(header, source=where, tables=tuple(tables.split()) if tables else ())
     facts_el = root.find(q("facts"))
     if facts_el is not None:
         # A fact's path names it by concept and code (stable when facts are reordered, and readable:
@@ -147,14 +158,15 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "") -> Instance:
                 continue
             name = local(el.tag)
             try:
-                value = parse_amount(el.text or "")
+                value = parse_amount(el.text or "" if len(el) == 0 else fact_text(el))
             except ValueError:
-                continue
+                continue  # the XSD reports it
             code = el.get("code")
             pred = f"[@code='{code}']" if code else ("[not(@code)]" if name in coded else "")
             xpath = f"/report/facts/{name}{pred}"
             loc = Location(file=where, line=el.sourceline, xpath=xpath)
-            inst.facts.append(Fact(name, el.get("code") or None, value, loc, origin=el.get("src", "")))
+            if inst.add(Fact(name, code or None, value, loc, origin=el.get("src", ""))) is not None and on_duplicate:
+                on_duplicate(el)
     narr = root.find(q("narrative"))
     if narr is not None:
         for el in narr.findall(q("block")):
@@ -182,6 +194,8 @@ def instance_to_tree(inst: Instance, keep_source: bool = True) -> etree._Element
         v = str(getattr(inst.header, f.attr))
         if v or f.required:
             etree.SubElement(hdr, f"{{{NS}}}{f.tag}").text = v
+    if inst.tables:  # only some of the layout's tables were in the source
+        etree.SubElement(root, f"{{{NS}}}tables").text = " ".join(inst.tables)
     facts = etree.SubElement(root, f"{{{NS}}}facts")
     for f in inst.sorted_facts():
         el = etree.SubElement(facts, f"{{{NS}}}{f.concept}")

@@ -6,8 +6,8 @@ unknown placeholder all raise TaxonomyError) and caches the result. `rules_for_l
 the catalogue to what one layout can print: a term whose concept (and fixed code) has no cell in
 the layout drops out, and a rule left without a total, items or a side does not apply.
 
-The XBRL exporter reads the same rules.toml for its calculation linkbase (juesuan.xbrl.calc classifies
-the raw `[[rule]]` tables: which sums one XBRL context can express).
+The XBRL exporter's calculation linkbase classifies these same Rule objects (juesuan.xbrl.calc: which
+sums one XBRL context can express, and why the others are not).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import re
 from ..errors import TaxonomyError
 from ..defaults import DEFAULT_TAXONOMY
 from ..records import record, replace
-from ..taxonomy import Layout, Taxonomy, load_taxonomy
+from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy
 
 KINDS = ("sum", "hierarchy", "equal", "ge")
 SEVERITIES = ("error", "warning", "info")
@@ -32,7 +32,6 @@ PLACEHOLDERS = frozenset(
     {"lhs", "rhs", "left_value", "right_value", "diff", "table", "row", "column", "code"}
 )
 RULE_ID_RE = re.compile(r"^[TX][0-9]{2}(-[0-9]{2})?\.[a-z0-9][a-z0-9.-]*$")
-CODE_RE = re.compile(r"^(\d{3}|\d{5}|\d{7})$")
 
 
 @record(frozen=True)
@@ -80,7 +79,9 @@ def _term(raw, where: str, concepts: dict) -> Term:
         if unknown or "concept" not in raw:
             raise TaxonomyError(f"rules.toml: {where}: a term is a concept id or {{concept, code, weight}}")
         code = raw.get("code")
-        if code not in (None, "") and not (isinstance(code, str) and CODE_RE.match(code)):
+        dim = getattr(concepts.get(raw["concept"]), "dim", "function")
+        pattern = ECONOMIC_CODE_RE if dim == "economic" else FUNCTION_CODE_RE  # the taxonomy's one pattern per kind
+        if code not in (None, "") and not (isinstance(code, str) and pattern.match(code)):
             raise TaxonomyError(f"rules.toml: {where}: bad code {code!r}")
         weight = raw.get("weight", 1)
         if weight not in (1, -1):

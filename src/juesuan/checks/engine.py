@@ -34,21 +34,23 @@ class Comparison:
 
 
 class FactIndex:
-    """The instance's facts that have a cell in its layout, by (concept, code) and by concept."""
+    """The instance's facts (its own (concept, code) mapping) seen through its layout: a fact with no
+    cell there is left out (no rule can speak about it), and the codes reported per concept."""
 
     def __init__(self, inst: Instance, lay: Layout):
-        self.by_key: dict[tuple[str, str], Fact] = {}
         self.codes: dict[str, dict[str, Fact]] = {}
-        self.place = place = lay.place
+        self.place = lay.place
+        has_cell = lay.has_cell
         for f in inst.facts:
-            if place(f.concept, f.code) is None:
-                continue  # no cell for it in this layout: no rule can speak about it
-            code = f.code or ""
-            self.by_key[(f.concept, code)] = f
-            self.codes.setdefault(f.concept, {})[code] = f
+            if has_cell(f.concept, f.code):
+                self.codes.setdefault(f.concept, {})[f.code or ""] = f
+
+    def lookup(self, key: tuple[str, str]) -> Fact | None:
+        codes = self.codes.get(key[0])
+        return codes.get(key[1]) if codes is not None else None
 
     def get(self, concept: str, code: str) -> Fact | None:
-        return self.by_key.get((concept, code))
+        return self.lookup((concept, code))
 
     def codes_of(self, concept: str) -> dict[str, Fact]:
         return self.codes.get(concept, {})
@@ -135,7 +137,7 @@ def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
 def _decide(kind: str, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex):
     """None when the presence rules say the comparison is not checked, else
     (consistent, left value, left half-width, right value, right half-width)."""
-    get = idx.by_key.get
+    get = idx.lookup
     lv, lh, ln = _side(left, get)
     rv, rh, rn = _side(right, get)
     if kind == "sum" or kind == "hierarchy":

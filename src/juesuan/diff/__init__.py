@@ -10,7 +10,7 @@ Matching is by concept + classification code (never by table position); see comp
 
 from __future__ import annotations
 
-from .compare import KEY_TOTALS, choose_mode, compare, compare_files, finding_changes, load_for_diff, narrative_changes
+from .compare import KEY_TOTALS, choose_mode, compare, compare_files, finding_changes, narrative_changes
 from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange
 
 FORMATS = ("text", "json", "html", "xlsx")
@@ -40,6 +40,6 @@ def render(result: DiffResult, fmt: str = "text", lang: str = "zh") -> bytes:
 
 __all__ = [
     "FORMATS", "KEY_TOTALS", "MODE_OPTIONS", "Change", "DiffResult", "HeaderChange", "KeyTotal", "NarrativeChange",
-    "Place", "RowChange", "choose_mode", "compare", "compare_files", "finding_changes", "load_for_diff",
+    "Place", "RowChange", "choose_mode", "compare", "compare_files", "finding_changes",
     "narrative_changes", "render",
 ]

@@ -14,14 +14,12 @@ Mode (chosen from the headers unless the caller forces one):
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-from ..errors import UnusableInput
-from ..model import HEADER_FIELDS, Header, Instance, parse_amount
+from ..model import HEADER_FIELDS, Header, Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
-from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, Place, RowChange, squeeze
+from .model import Change, DiffResult, HeaderChange, KeyTotal, NarrativeChange, RowChange, squeeze
 from .phrasing import percent
 
 if TYPE_CHECKING:
@@ -55,113 +53,10 @@ KEY_TOTALS: tuple[tuple[str, str, str, str], ...] = (
 MATERIAL_HEADER_FIELDS = ("entity", "uscc", "fiscal_year", "taxonomy", "unit", "status")
 
 
-# ---------------------------------------------------------------------------------------- loading
-def load_for_diff(path: str | os.PathLike) -> Instance:
-    """Read an instance for comparison, refusing what would make a comparison silently wrong.
-
-    Beyond `xmlio.load_instance`: every fact must carry an amount (a value that does not parse would
-    otherwise drop out of the comparison), no concept+code may occur twice, every concept must be in
-    the taxonomy and the fiscal year must be a year. Raises UnusableInput (exit 2) with one line.
-    """
-    from lxml import etree
-
-    from ..xmlio import NS, instance_from_tree, load_tree
-
-    where = str(path)
-    tree = load_tree(path)
-    inst = instance_from_tree(tree, where)
-    facts_el = tree.getroot().find(f"{{{NS}}}facts")
-    n_el = sum(1 for el in facts_el if isinstance(el.tag, str)) if facts_el is not None else 0
-    if n_el != len(inst.facts):  # some value did not parse: name it
-        for el in facts_el:
-            if not isinstance(el.tag, str):
-                continue
-            try:
-                parse_amount(el.text or "")
-            except ValueError:
-                raise UnusableInput(
-                    f"line {el.sourceline}: {etree.QName(el).localname} has {(el.text or '').strip()!r}, "
-                    "not an amount", where) from None
-    check_instance_shape(inst, where)
-    # anything else the XSD rejects (three decimals, a malformed code, a bad header) is refused too
-    from ..validate import require_schema_valid
-
-    require_schema_valid(tree, where)
-    return inst
-
-
-def check_instance_shape(inst: Instance, where: str = "") -> None:
-    """Raise UnusableInput for duplicate facts, unknown concepts, a missing year or layout."""
-    h = inst.header
-    if h.fiscal_year < 1900:
-        raise UnusableInput("header has no fiscalYear (a four-digit year)", where)
-    tax = load_taxonomy(h.taxonomy)
-    tax.layout(h.layout)  # raises TaxonomyError (exit 2) for an unknown layout
-    seen: dict[tuple[str, str], object] = {}
-    for f in inst.facts:
-        if f.concept not in tax.concepts:
-            raise UnusableInput(f"{_at(f)}unknown concept {f.concept!r} (not in {tax.id})", where)
-        if f.key in seen:
-            raise UnusableInput(f"{_at(f)}{f.concept} {f.code or '(no code)'} occurs twice", where)
-        seen[f.key] = f
-
-
-def _at(f) -> str:
-    return f"line {f.location.line}: " if f.location.line else ""
-
-
 # ---------------------------------------------------------------------------------------- placing
-class Placer:
-    """Place (concept, code) in one layout, with labels; cached per key."""
-
-    def __init__(self, tax: Taxonomy, layout: Layout):
-        self.tax = tax
-        self.layout = layout
-        self._cache: dict[tuple[str, str], Place | None] = {}
-        self._titles = {t.id: t.title for t in layout.tables}
-        self._colidx: dict[tuple[str, int], dict[str, tuple[int, str]]] = {}
-
-    def place(self, concept: str, code: str) -> Place | None:
-        key = (concept, code)
-        try:
-            return self._cache[key]
-        except KeyError:
-            pass
-        p = self.layout.place(concept, code or None)
-        out = None
-        if p is not None:
-            table = self.layout.table(p.table)
-            block = table.blocks[p.block]
-            row = block.rows[p.row_index]
-            cols = self._colidx.get((p.table, p.block))
-            if cols is None:
-                cols = {c.key: (i, c.number) for i, c in enumerate(block.columns)}
-                self._colidx[(p.table, p.block)] = cols
-            ci, cnum = cols[p.column_key]
-            row_name = ""
-            if code:
-                c = self.tax.concepts.get(concept)
-                if c is not None and c.dim != "none":
-                    row_name = self.tax.codes_for(c.dim).name(code) or ""
-            out = Place(
-                layout=self.layout.id,
-                table=p.table,
-                table_title=self._titles[p.table],
-                section=p.section,
-                row=p.row,
-                row_name=row_name,
-                column=p.column,
-                row_number="" if row.is_group or row.number is None else str(row.number),
-                column_number=cnum,
-                order=(p.table, p.block, p.row_index, code if row.is_group else "", ci),
-            )
-        self._cache[key] = out
-        return out
-
-
-def _placer(header: Header) -> Placer:
+def _layout(header: Header) -> tuple[Taxonomy, Layout]:
     tax = load_taxonomy(header.taxonomy)
-    return Placer(tax, tax.layout(header.layout))
+    return tax, tax.layout(header.layout)
 
 
 # ---------------------------------------------------------------------------------------- modes
@@ -207,14 +102,15 @@ def compare(
         mode=chosen, mode_auto=auto, rounding_hidden=ignore_rounding, old_instance=old, new_instance=new,
     )
     res.header_changes = list(_header_changes(old.header, new.header))
-    po, pn = _placer(old.header), _placer(new.header)
-    tax_new, tax_old = pn.tax, po.tax
-
-    oi = {f.key: f for f in old.facts}
-    ni = {f.key: f for f in new.facts}
+    res.tables_absent = (tuple(t.id for t in _layout(old.header)[1].tables if not old.has_table(t.id)),
+                         tuple(t.id for t in _layout(new.header)[1].tables if not new.has_table(t.id)))
+    (tax_old, lo), (tax_new, ln) = _layout(old.header), _layout(new.header)
+    oi, ni = old.facts, new.facts  # by (concept, code): the instances' own mappings
     changes: list[Change] = []
     for key in oi.keys() | ni.keys():
-        o, n = oi.get(key), ni.get(key)
+        o, n = oi.get(*key), ni.get(*key)
+        if (o is None and _absent(old, lo, key)) or (n is None and _absent(new, ln, key)):
+            continue  # its table was not in that report's source: absent, not blank (res.tables_absent)
         if o is not None and n is not None:
             if o.value == n.value:
                 continue
@@ -233,17 +129,17 @@ def compare(
             label_zh=c.zh if c else concept, label_en=c.en if c else concept,
             old=ov, new=n.value if n is not None else None, delta=delta,
             pct=percent(delta, ov) if kind == "changed" else None,
-            rounding=rounding, old_place=po.place(concept, code), new_place=pn.place(concept, code),
+            rounding=rounding, old_place=lo.place(concept, code or None), new_place=ln.place(concept, code or None),
         ))
     changes.sort(key=_order)
     res.changes = [c for c in changes if not c.rounding]
     res.rounding = [c for c in changes if c.rounding]
-    res.rows = _row_changes(old, new, po, pn)
+    res.rows = _row_changes(old, new, (tax_old, lo), (tax_new, ln))
     if chosen == "yoy":
         res.key_totals = [_key_total(old, new, *kt) for kt in KEY_TOTALS]
     if chosen == "draft-final":
         if check is None:
-            from ..checks import check_instance as check  # noqa: PLC0415 - optional, loaded on use
+            from ..validate import check_present as check  # noqa: PLC0415 - optional, loaded on use
         appeared, disappeared = finding_changes(check(old), check(new))
         res.checked = True
         res.findings_appeared, res.findings_disappeared = appeared, disappeared
@@ -252,6 +148,14 @@ def compare(
             res.narrative_compared = True
             res.narrative = narrative_changes(old, new)
     return res
+
+
+def _absent(inst: Instance, lay: Layout, key: tuple[str, str]) -> bool:
+    """Is the fact of this key printed in a table the instance's source did not contain?"""
+    if not inst.tables:
+        return False
+    p = lay.place(key[0], key[1] or None)
+    return p is not None and not inst.has_table(p.table)
 
 
 def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
@@ -276,7 +180,9 @@ def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
 
 def compare_files(old_path, new_path, mode: str = "auto", ignore_rounding: bool = False,
                   check: CheckFn | None = None) -> DiffResult:
-    return compare(load_for_diff(old_path), load_for_diff(new_path), mode, ignore_rounding, check)
+    from ..loader import load_valid  # noqa: PLC0415
+
+    return compare(load_valid(old_path), load_valid(new_path), mode, ignore_rounding, check)
 
 
 def _order(ch: Change) -> tuple:
@@ -299,24 +205,25 @@ def _key_total(old: Instance, new: Instance, concept: str, code: str, zh: str, e
     return KeyTotal(concept, code, zh, en, ov, nv, delta, percent(delta, ov) if delta is not None else None)
 
 
-def _row_changes(old: Instance, new: Instance, po: Placer, pn: Placer) -> list[RowChange]:
+def _row_changes(old: Instance, new: Instance, po: tuple[Taxonomy, Layout],
+                 pn: tuple[Taxonomy, Layout]) -> list[RowChange]:
     """Classification rows (statement, code) present in one instance and not in the other."""
-    def rows(inst: Instance, tax: Taxonomy) -> set[tuple[str, str, str]]:
+    def rows(inst: Instance, tax: Taxonomy, lay: Layout, other: Instance, olay: Layout) -> set[tuple[str, str, str]]:
         out = set()
         for f in inst.facts:
-            if f.code:
+            if f.code and not _absent(other, olay, f.key):
                 c = tax.concepts.get(f.concept)
                 if c is not None:
                     out.add((c.statement, c.dim, f.code))
         return out
 
-    ro, rn = rows(old, po.tax), rows(new, pn.tax)
+    ro, rn = rows(old, po[0], po[1], new, pn[1]), rows(new, pn[0], pn[1], old, po[1])
     out = []
-    for kind, items, placer in (("added", rn - ro, pn), ("removed", ro - rn, po)):
+    for kind, items, (tax, lay) in (("added", rn - ro, pn), ("removed", ro - rn, po)):
         for statement, dim, code in items:
-            t = placer.layout.table_for_statement(statement)
+            t = lay.table_for_statement(statement)
             out.append(RowChange(kind, t.id if t else "", t.title if t else statement, code,
-                                 placer.tax.codes_for(dim).name(code) or ""))
+                                 tax.codes_for(dim).name(code) or ""))
     out.sort(key=lambda r: (r.kind, r.table, r.code))
     return out
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..records import field, record
+from ..taxonomy import Place  # noqa: F401 - where a change is printed: the layout's own Place
 
 if TYPE_CHECKING:
     from ..findings import Finding
@@ -22,45 +23,6 @@ MODE_NAMES = {
     "plain": ("两份决算对比", "comparison"),
 }
 KINDS = ("changed", "added", "removed")
-
-
-@record(frozen=True)
-class Place:
-    """Where one (concept, code) is printed in one layout, with the labels a reader sees."""
-
-    layout: str
-    table: str
-    table_title: str
-    section: str  # 收入 / 支出 (01, 04), 预算数 / 决算数 (07), else ""
-    row: str  # the classification code, or the row label (as in `juesuan facts`)
-    row_name: str  # the code's name for code rows ("事业单位医疗"), else ""
-    column: str
-    row_number: str = ""  # 行次 as printed (2021-hunan), else ""
-    column_number: str = ""  # 栏次 as printed
-    order: tuple = ()  # sort key within the layout (table, block, row, code, column)
-
-    def row_label(self) -> str:
-        """'2101102 事业单位医疗', '本年收入合计', or '' for a table with one row."""
-        return f"{self.row} {self.row_name}" if self.row_name else self.row
-
-    def where(self, lang: str = "zh") -> str:
-        """One line: '05表 合计 / 小计', '01表 收入 / 本年收入合计 / 决算数'."""
-        parts = [p for p in (self.section, self.row_label(), self.column) if p]
-        head = f"table {self.table}" if lang == "en" else f"{self.table}表"
-        return f"{head} " + " / ".join(parts) if parts else head
-
-    def to_dict(self) -> dict:
-        return {
-            "layout": self.layout,
-            "table": self.table,
-            "table_title": self.table_title,
-            "section": self.section,
-            "row": self.row,
-            "row_name": self.row_name,
-            "column": self.column,
-            "row_number": self.row_number,
-            "column_number": self.column_number,
-        }
 
 
 @record(frozen=True)
@@ -188,6 +150,8 @@ class DiffResult:
     mode: str
     mode_auto: bool  # chosen from the headers (True) or forced by the caller
     header_changes: list[HeaderChange] = field(default_factory=list)
+    # (old, new): ids of the tables each report's source did not contain; their facts are not compared
+    tables_absent: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
     changes: list[Change] = field(default_factory=list)  # beyond rounding, in table order
     rounding: list[Change] = field(default_factory=list)  # within rounding, reported apart
     rounding_hidden: bool = False

@@ -61,7 +61,7 @@ def key_total_dict(k: KeyTotal, lang: str) -> dict:
 
 def result_dict(r: DiffResult, lang: str = "zh") -> dict:
     counts = r.counts()
-    return {
+    out = {
         "mode": r.mode,
         "mode_name": MODE_NAMES[r.mode][1 if lang == "en" else 0],
         "mode_auto": r.mode_auto,
@@ -96,6 +96,9 @@ def result_dict(r: DiffResult, lang: str = "zh") -> dict:
             ],
         },
     }
+    if any(r.tables_absent):  # only then, so that the output of complete reports stays as it was
+        out["tables_absent"] = {"old": list(r.tables_absent[0]), "new": list(r.tables_absent[1])}
+    return out
 
 
 def render_json(r: DiffResult, lang: str = "zh") -> str:

@@ -160,6 +160,12 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
         out.append(f"{t['header_changes']}{colon}{header_field(h.field, lang)} "
                    f"{header_value(h.field, h.old, lang, 24)} → {header_value(h.field, h.new, lang, 24)}"
                    + ("" if h.material else t["info"]))
+    if any(r.tables_absent):  # tables one report's source did not contain: not compared, not "removed"
+        from ..catalogue import render as _render
+
+        for side, ids in zip(({"zh": "原", "en": "old"}, {"zh": "新", "en": "new"}), r.tables_absent):
+            if ids:
+                out.append(_render("instance:tables-absent", {"side": side, "tables": list(ids)}, lang))
     counts = r.counts()
     s = t["summary"].format(rhidden=t["rhidden"] if r.rounding_hidden else "", **counts)
     if r.checked:

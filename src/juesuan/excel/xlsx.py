@@ -368,6 +368,8 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     if v is None and ie is None:
                         continue
                     raise UnusableInput(f"sheet {sheet.name!r} has data in column {col_letter(col)}; a 决算 table is far narrower", where)
+                if v is not None and len(v):  # a comment or PI inside <v>: its text is what is around them
+                    v.text = (v.text or "") + "".join(x.tail or "" for x in v)
                 t = c.get("t", "n")
                 s_idx = c.get("s")
                 decimals = None

@@ -25,14 +25,14 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
-from ..model import Fact, Instance, Location
+from ..model import Fact, Facts, Instance, Location
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
+from .base import Conversion, make_header
 from .grid import (Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
                    require_tables, round_amount, rounding_finding, unplaced_findings)
 
@@ -262,16 +262,16 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
     for name, (tid, _) in mapping["sheets"].items():
         if name not in changed:
             results[tid] = TableResult(lay.table(tid))
-    seen: set[tuple[str, str]] = set()
+    seen = Facts()
 
     def add(tid: str, concept: str, code: str | None, value: Decimal, loc: Location) -> None:
         res = results[tid]
-        if (concept, code or "") in seen:
+        fact = Fact(concept, code, value, loc, origin=loc.source)
+        if seen.add(fact) is not None:
             findings.append(duplicate_finding(tid, code or concept, loc))
             res.unplaced.append(Cell(0, format(value, "f"), loc))
             return
-        seen.add((concept, code or ""))
-        res.facts.append(Fact(concept, code, value, loc, origin=loc.source))
+        res.facts.append(fact)
 
     for name, ref, concept, code in mapping["facts"]:
         tid = mapping["sheets"][name][0]

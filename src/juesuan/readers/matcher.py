@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..findings import Finding
-from ..model import Fact
+from ..model import Fact, Facts
 from ..taxonomy import FUNCTION_CODE_RE, Row, Table, Taxonomy, normalize_label, strip_ordinal
 from .cells import (CODE_HEADS, INT_RE, UNIT_SCALES, Cell, GridRow, _where, is_amount, is_blank, is_meta, is_numberish,
                     read_amount, round_amount)
@@ -58,7 +58,7 @@ class TableMatcher(HeaderRecognition, RowMatching):
         data = self._drop_repeated_headers(header, maps, data)
         data = self.join_split_rows(maps, data)
         used: list[set[int]] = [set() for _ in maps]
-        seen: set[tuple[str, str]] = set()
+        seen = Facts()  # what this table read: a second fact for a key is reported, not added
         for r in data:
             self._read_row(res, maps, r, used, seen)
 
@@ -84,7 +84,7 @@ class TableMatcher(HeaderRecognition, RowMatching):
                                 if is_numberish(c.text) and not (numbered and INT_RE.match(c.text.strip())))
         return header, data
 
-    def _read_row(self, res: TableResult, maps: list[BlockMap], r: GridRow, used: list[set[int]], seen: set) -> None:
+    def _read_row(self, res: TableResult, maps: list[BlockMap], r: GridRow, used: list[set[int]], seen: Facts) -> None:
         """One data row, block by block: its label matched to a layout row, its values emitted."""
         pending: tuple[BlockMap, Row, str | None] | None = None
         for bi, m in enumerate(maps):
@@ -130,7 +130,7 @@ class TableMatcher(HeaderRecognition, RowMatching):
             res.unplaced.extend(c for c in leftovers if not is_blank(c.text))
 
     def _emit(self, res: TableResult, m: BlockMap, row: Row, code: str | None, cells: list[Cell],
-              seen: set, spill: bool = False) -> None:
+              seen: Facts, spill: bool = False) -> None:
         concepts = m.block.row_cells(row)
         for c in cells:
             t = c.text.strip()
@@ -150,10 +150,10 @@ class TableMatcher(HeaderRecognition, RowMatching):
             value, rounded = round_amount(exact)
             if rounded:
                 res.rounded.append((c, exact.normalize(), value))
-            if (concept, code or "") in seen:
+            fact = Fact(concept, code, value, c.loc, origin=c.loc.source)
+            if seen.add(fact) is not None:
                 res.findings.append(duplicate_finding(self.table.id, code or strip_ordinal(row.label), c.loc, code or row.label))
                 res.unplaced.append(c)
                 continue
-            seen.add((concept, code or ""))
-            res.facts.append(Fact(concept, code, value, c.loc, origin=c.loc.source))
+            res.facts.append(fact)
             res.placed.append(c)

@@ -1,10 +1,11 @@
 """A report PDF -> Instance, through the shared table matcher (readers/grid.py).
 
-pdfplumber (the `pdf` extra) is imported only here, only when a PDF is read. Each page becomes
-grid rows in reading order (top to bottom):
+The pages are read with PDFium (readers/pdfium.py: characters, words, ruled tables; pypdfium2 is
+the `pdf` extra, imported only when a PDF is read). Each page becomes grid rows in reading order
+(top to bottom):
 
-- ruled tables (`page.find_tables()`, from the drawn cell borders): one grid row per table row,
-  one cell per table cell with its physical column (the cell's left border among the table's
+- ruled tables (from the drawn cell borders, found as pdfplumber's find_tables does): one grid
+  row per table row, one cell per table cell with its physical column (the cell's left border among the table's
   column borders) and its span, so blank cells keep their place and merged header cells cover
   their columns; text wrapped inside a cell is joined. A table continued on the next page (no
   title in between) keeps the columns of its first part, matched by the x position of the
@@ -13,12 +14,16 @@ grid rows in reading order (top to bottom):
 - the other words (cover, titles, units, notes, 第三部分 text): one single-cell row per text
   line, a line being the words whose vertical extents overlap (so the “ ” of 财政拨款“三公”经费
   and a year set in another font stay on their line);
-- pages with text but no ruled table: their `extract_text(layout=True)` lines, whose columns
-  readers/text.layout_grid recovers from the spacing.
+- pages with text but no ruling at all: their layout-spaced lines (readers/pdfium.layout_text),
+  whose columns readers/text.layout_grid recovers from the spacing.
 
 Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
 "p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
-and the 第二部分 title; the unit from the "单位：" lines; 第三部分 becomes narrative blocks.
+and the 第二部分 title; the unit from the "单位：" lines; 第三部分 becomes narrative blocks, its
+lines wrapped at the right margin joined into paragraphs (`paragraphs`).
+
+Before PDFium parses anything the file is bounded: ≤ MAX_PDF_BYTES, a %PDF- header, a %%EOF end
+marker, no compressed stream expanding past the limits of pdfium.check_streams, ≤ MAX_PAGES pages.
 """
 
 from __future__ import annotations
@@ -27,11 +32,13 @@ import bisect
 import re
 from pathlib import Path
 
-from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..model import Instance, Location
 from ..taxonomy import load_taxonomy
+from .base import Conversion, make_header
 from .grid import Cell, GridRow, match_title, read_document, require_tables
+from .pdfium import Page, Word, check_streams, find_tables, layout_text, open_document
+from .pdfium import words as page_words
 from .narrative import narrative_blocks
 from .text import has_layout_spacing, regrid
 
@@ -42,60 +49,32 @@ MAX_PAGES = 500
 X_TOL = 3.0  # points: the same column border on two pages
 
 
-def _open(path: Path):
-    try:
-        import pdfplumber
-    except ImportError:
-        raise UnusableInput("reading PDF needs the pdf extra: pip install 'juesuan[pdf]'", str(path)) from None
-    return pdfplumber
-
-
-def _pdf_errors():
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdftypes import PDFException
-    from pdfminer.psparser import PSException
-    from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
-
-    return (PDFEncryptionError, PDFPasswordIncorrect, PDFException, PSException, MalformedPDFException,
-            PdfminerException)
-
-
-def _why(err: BaseException) -> str:
-    seen = err
-    while seen is not None:
-        name = type(seen).__name__
-        if "Password" in name or "Encryption" in name or "encrypt" in str(seen).lower():
-            return "the PDF is encrypted (password-protected); save an unprotected copy first"
-        seen = seen.__cause__ or seen.__context__ or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
-    return f"not a readable PDF (damaged or truncated: {type(err).__name__})"
-
-
-def _lines(words: list[dict]) -> list[list[dict]]:
+def _lines(words: list[Word]) -> list[list[Word]]:
     """Words grouped into text lines: a word joins the line whose first word it overlaps vertically
     by at least half its height; lines top to bottom, words left to right."""
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        h = max(w["bottom"] - w["top"], 0.1)
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.top, w.x0)):
+        h = max(w.bottom - w.top, 0.1)
         for line in reversed(lines[-3:]):
             ref = line[0]
-            overlap = min(ref["bottom"], w["bottom"]) - max(ref["top"], w["top"])
-            if overlap >= 0.5 * min(h, ref["bottom"] - ref["top"]):
+            overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
+            if overlap >= 0.5 * min(h, ref.bottom - ref.top):
                 line.append(w)
                 break
         else:
             lines.append([w])
     for line in lines:
-        line.sort(key=lambda w: w["x0"])
+        line.sort(key=lambda w: w.x0)
     return lines
 
 
-def _join(words: list[dict]) -> str:
+def _join(words: list[Word]) -> str:
     out = ""
     prev = None
     for w in words:
-        if prev is not None and w["x0"] - prev["x1"] > 1.0:
+        if prev is not None and w.x0 - prev.x1 > 1.0:
             out += " "
-        out += w["text"]
+        out += w.text
         prev = w
     return out
 
@@ -111,36 +90,40 @@ def _is_title(text: str, layouts) -> bool:
     return len(text) <= 60 and any(match_title(text, lay) is not None for lay in layouts)
 
 
-def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
+def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], bool]:
     """Grid rows of the whole document, and whether any page had text at all. Pages after the part
-    that follows 第三部分 (第四部分 名词解释, 附件) are not read."""
+    that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
+    text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines)."""
     rows: list[GridRow] = []
     borders: list[float] = []  # column borders of the table being read (its first part)
     any_text = False
     stage = 0  # 1: a table under a title seen, 2: then 第三部分; a later part ends what needs reading
     titled = False
-    for pno, page in enumerate(pdf.pages, start=1):
+    for pno in range(1, len(doc) + 1):
         if stage == 3:
             break  # 第四部分 (名词解释) and later: nothing to read, and parsing pages is the cost
         sheet = f"p{pno}"
-        words = page.extract_words(use_text_flow=False, keep_blank_chars=False)
+        page = Page(doc, pno - 1)
+        words = page_words(page.chars)
         if not words:
             continue
         any_text = True
-        tables = page.find_tables() if (page.lines or page.rects) else []
+        tables = find_tables(page.edges, page.chars) if page.edges else []
         lines = _lines(words)
-        tops = [l[0]["top"] for l in lines]
+        tops = [l[0].top for l in lines]
 
         def line_no(top: float) -> int:
             return max(1, bisect.bisect_left(tops, top - 1.0) + 1)
 
         def inside(w, bbox) -> bool:
-            cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+            cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
             return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
         items: list[tuple[float, GridRow]] = []
-        if not tables and not page.lines and not page.rects:
-            text = page.extract_text(layout=True) or ""
+        # a page without ruling holding a table title: its layout-spaced lines (no title among its
+        # text lines, as on the pages of 第三部分: no table, and no layout text to build)
+        if not tables and not page.edges and any(_is_title(_join(line), layouts) for line in lines):
+            text = layout_text(page.chars, page.height)
             raw = [l.rstrip() for l in text.splitlines()]
             if has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw):
                 for n, l in enumerate(raw, start=1):
@@ -151,8 +134,11 @@ def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
             free = [w for w in line if not any(inside(w, t.bbox) for t in tables)]
             if free:
                 text = _join(free)
-                loc = Location(file=file, sheet=sheet, line=line_no(line[0]["top"]))
-                items.append((line[0]["top"], GridRow([Cell(0, text, loc)], loc)))
+                loc = Location(file=file, sheet=sheet, line=line_no(line[0].top))
+                row = GridRow([Cell(0, text, loc)], loc)
+                if geometry is not None:
+                    geometry[id(row)] = (free[0].x0, free[-1].x1, free[0].size, page.width)
+                items.append((line[0].top, row))
         for t in tables:
             texts = t.extract()
             xs = sorted({round(c[0], 1) for r in t.rows for c in r.cells if c is not None})
@@ -186,37 +172,71 @@ def pdf_rows(pdf, file: str, layouts) -> tuple[list[GridRow], bool]:
 
 def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
     where = str(path)
-    pdfplumber = _open(path)
     size = path.stat().st_size
     if size == 0:
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:pdf-empty", where)
     if size > MAX_PDF_BYTES:
-        raise UnusableInput(f"file is {size:,} bytes; a report PDF is far smaller", where)
+        raise UnusableInput.of("input:pdf-too-large", where, size=size)
     with path.open("rb") as fh:
-        if not fh.read(1024).lstrip().startswith(b"%PDF-"):
-            raise UnusableInput("not a PDF (no %PDF- header)", where)
+        data = fh.read(MAX_PDF_BYTES + 1)
+    if not data[:1024].lstrip().startswith(b"%PDF-"):
+        raise UnusableInput.of("input:not-pdf", where)
+    if b"%%EOF" not in data[-2048:]:
+        raise UnusableInput.of("input:pdf-truncated", where)
+    check_streams(data, where)
     tax = load_taxonomy()
-    errors = _pdf_errors()
+    doc = open_document(data, where)
     try:
-        with pdfplumber.open(path) as pdf:
-            if len(pdf.pages) > MAX_PAGES:
-                raise UnusableInput(f"{len(pdf.pages)} pages; a report has far fewer", where)
-            rows, any_text = pdf_rows(pdf, where, list(tax.layouts.values()))
-    except UnusableInput:
-        raise
-    except errors as e:
-        raise UnusableInput(_why(e), where) from None
-    except (ValueError, KeyError, TypeError, AttributeError, IndexError, OverflowError, ZeroDivisionError) as e:
-        # pdfminer raises plain Python errors on some damaged files
-        raise UnusableInput(f"not a readable PDF (damaged or truncated: {type(e).__name__})", where) from None
+        if len(doc) > MAX_PAGES:
+            raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
+        geometry: dict = {}
+        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
+    finally:
+        doc.close()
     if not any_text:
-        raise UnusableInput("the PDF has no text layer (scanned images?); run OCR on it first", where)
-    texts = [r.text() for r in rows]
+        raise UnusableInput.of("input:pdf-no-text", where)
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     # pages without ruled tables hold layout-spaced lines: their columns are recovered
-    doc = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
-    require_tables(doc.tables, where)
-    header = make_header(entity or doc.entity, year or doc.year, doc.layout.id, where)
-    narrative = narrative_blocks(texts, where, [r.loc.line or 0 for r in rows], [r.loc.sheet for r in rows])
-    inst = Instance(header, doc.facts, narrative, source=where)
-    return Conversion.from_tables(inst, doc.findings, doc.tables)
+    found = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
+    require_tables(found.tables, where)
+    header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
+    texts, lines, sheets = paragraphs(rows, geometry)
+    narrative = narrative_blocks(texts, where, lines, sheets)
+    inst = Instance(header, found.facts, narrative, source=where)
+    return Conversion.from_tables(inst, found.findings, found.tables)
+
+
+_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
+
+
+def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str]]:
+    """The rows' texts with the lines of a paragraph wrapped at the right margin joined into one
+    (so a sentence reads whole: "一般公共服务支出（类）2106.66万元，占71.73%"): a text line that
+    ends near the page's right text margin (within 4 characters: a figure like 1511.89 is not
+    broken, so ragged lines end short) continues on the next text line of the page when that one
+    starts at the left margin (an indented line opens a paragraph) and is not a heading. Each joined line keeps
+    the location of its first line."""
+    right: dict[str, float] = {}
+    left: dict[str, float] = {}
+    for r in rows:
+        g = geometry.get(id(r))
+        if g and len(r.text()) >= 10:  # margins of the running text, not of page numbers or short notes
+            right[r.loc.sheet] = max(right.get(r.loc.sheet, 0.0), g[1])
+            left[r.loc.sheet] = min(left.get(r.loc.sheet, g[0]), g[0])
+    texts: list[str] = []
+    lines: list[int] = []
+    sheets: list[str] = []
+    prev = None
+    for r in rows:
+        g = geometry.get(id(r))
+        text = r.text()
+        if (g and prev is not None and prev[0] == r.loc.sheet and r.loc.sheet in right
+                and g[0] <= left[r.loc.sheet] + 0.5 * g[2]
+                and prev[1] >= right[r.loc.sheet] - 4 * prev[2] and not _HEADING_RE.match(text.strip())):
+            texts[-1] += text.strip()
+        else:
+            texts.append(text)
+            lines.append(r.loc.line or 0)
+            sheets.append(r.loc.sheet)
+        prev = (r.loc.sheet, g[1], g[2]) if g else None
+    return texts, lines, sheets

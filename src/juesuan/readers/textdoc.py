@@ -18,11 +18,11 @@ import functools
 import re
 from pathlib import Path
 
-from ..convert import Conversion, make_header
 from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
+from .base import Conversion, make_header
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
 from .accounting import account
 from .narrative import narrative_blocks

@@ -12,7 +12,8 @@ context where its concepts meet means exactly what the rule means:
 - items name concepts only (an item pinned to a code is another context);
 - weights agree with the concepts' balance attributes (XBRL 2.1 §5.1.1.2).
 
-The rule catalogue is taxonomies/<id>/rules.toml (`[[rule]]` with id, kind, total, items, scope).
+The rules are the Rule objects juesuan.checks.catalogue parses once (taxonomies/<id>/rules.toml); this
+module only classifies them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from ..checks.catalogue import Rule, Term
 from ..errors import TaxonomyError
 from ..records import record
 from ..taxonomy import Taxonomy
@@ -61,92 +63,47 @@ REASONS = {
 }
 
 
-def term_text(term) -> str:
-    """'IncOther', 'BasicExp[30217]', '-FundExpTotal' for a rule term (a concept id or an inline table)."""
-    if isinstance(term, str):
-        return term
-    if isinstance(term, dict):
-        w = term.get("weight", 1)
-        code = f"[{term['code']}]" if term.get("code") else ""
-        return f"{'-' if w == -1 else ''}{term.get('concept', '?')}{code}"
-    if isinstance(term, list):
-        return " + ".join(term_text(t) for t in term).replace("+ -", "- ")
-    return str(term)
+def term_text(term: Term) -> str:
+    """'IncOther', 'BasicExp[30217]', '-FundExpTotal' for a rule term."""
+    return f"{'-' if term.weight == -1 else ''}{term.concept}{f'[{term.code}]' if term.code else ''}"
 
 
-def relation_text(r: dict) -> str:
+def _terms_text(terms) -> str:
+    return " + ".join(term_text(t) for t in terms).replace("+ -", "- ")
+
+
+def relation_text(r: Rule) -> str:
     """The relation a rule states, in concept ids."""
-    kind = r.get("kind", "")
-    if kind == "sum":
-        return f"{term_text(r.get('total'))} = {term_text(list(r.get('items', [])))}"
-    if kind == "hierarchy":
-        return "Σ child codes = parent code, for " + ", ".join(r.get("concepts", []))
-    if kind in ("equal", "ge"):
-        op = "=" if kind == "equal" else "≥"
-        left, right = r.get("left"), r.get("right")
-        left = left if isinstance(left, list) else [left]
-        right = right if isinstance(right, list) else [right]
-        return f"{term_text(left)} {op} {term_text(right)}"
-    return kind
+    if r.kind == "sum":
+        return f"{term_text(r.total)} = {_terms_text(r.items)}"
+    if r.kind == "hierarchy":
+        return "Σ child codes = parent code, for " + ", ".join(r.concepts)
+    if r.kind in ("equal", "ge"):
+        return f"{_terms_text(r.left)} {'=' if r.kind == 'equal' else '≥'} {_terms_text(r.right)}"
+    return r.kind
 
 
 def rules_path(tax: Taxonomy) -> Path:
     return tax.root / "rules.toml"
 
 
-def load_rules(path: Path) -> list[dict]:
-    """All `[[rule]]` tables of a catalogue (an absent catalogue has none)."""
-    if not path.exists():
-        return []
-    import tomllib  # noqa: PLC0415 - only for a catalogue other than the taxonomy's own (tests, docs)
-
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    rules = data.get("rule", [])
-    if not isinstance(rules, list):
-        raise TaxonomyError(f"{path}: `rule` must be an array of tables")
-    return rules
+def _sum_rule(r: Rule) -> SumRule:
+    pinned = r.total.code is not None or any(t.code is not None for t in r.items)
+    items = tuple((t.concept, Decimal(t.weight)) for t in r.items)
+    return SumRule(r.id, r.total.concept, items, r.scope, r.zh, r.en, pinned)
 
 
-def _sum_rule(r: dict, where: str) -> SumRule:
-    try:
-        rid, total = r["id"], r["total"]
-    except KeyError as e:
-        raise TaxonomyError(f"{where}: sum rule without {e.args[0]!r}") from None
-    pinned = not isinstance(total, str)
-    if pinned and isinstance(total, dict) and "concept" in total:
-        total = total["concept"]
-    items = []
-    for it in r.get("items", []):
-        if isinstance(it, str):
-            items.append((it, Decimal(1)))
-        elif isinstance(it, dict) and "concept" in it:
-            if set(it) - {"concept", "weight"}:
-                pinned = True
-            items.append((it["concept"], Decimal(str(it.get("weight", 1)))))
-        else:
-            raise TaxonomyError(f"{where}: rule {rid}: bad item {it!r}")
-    if not items:
-        raise TaxonomyError(f"{where}: rule {rid}: a sum without items")
-    return SumRule(rid, str(total), tuple(items), r.get("scope", "plain"), r.get("zh", ""), r.get("en", ""), pinned)
-
-
-def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tuple[list[SumRule], list[Excluded]]:
-    """Split a catalogue into calculation rules and everything XBRL calculations cannot express."""
+def classify(tax: Taxonomy, rules: tuple[Rule, ...]) -> tuple[list[SumRule], list[Excluded]]:
+    """Split a catalogue (the Rule objects juesuan.checks.catalogue parsed and checked) into calculation
+    rules and everything XBRL calculations cannot express, with the reason."""
     calc: list[SumRule] = []
     excluded: list[Excluded] = []
     for r in rules:
-        kind = r.get("kind", "")
-        rid = r.get("id", "?")
-        if kind != "sum":
-            excluded.append(Excluded(rid, kind, kind if kind in REASONS else "not-sum", relation_text(r)))
+        if r.kind != "sum":
+            excluded.append(Excluded(r.id, r.kind, r.kind if r.kind in REASONS else "not-sum", relation_text(r)))
             continue
-        s = _sum_rule(r, where)
-        names = [s.total, *(c for c, _ in s.items)]
-        unknown = [c for c in names if c not in tax.concepts]
-        if unknown:
-            raise TaxonomyError(f"{where}: rule {s.id}: unknown concept(s) {', '.join(unknown)}")
-        concepts = [tax.concepts[c] for c in names]
+        s = _sum_rule(r)
+        concepts = [tax.concepts[c] for c in (s.total, *(c for c, _ in s.items))]
         reason = ""
         if s.pinned:
             reason = "pinned"
@@ -156,8 +113,6 @@ def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tup
             reason = "mixed-dims"
         elif s.scope == "plain" and concepts[0].dim != "none":
             reason = "plain-coded"
-        elif s.scope not in ("plain", "rows"):
-            raise TaxonomyError(f"{where}: rule {s.id}: unknown scope {s.scope!r}")
         else:
             tb = tax.concepts[s.total].balance
             for c, w in s.items:
@@ -165,19 +120,31 @@ def classify(tax: Taxonomy, rules: list[dict], where: str = "rules.toml") -> tup
                     reason = "balance"
                     break
         if reason:
-            excluded.append(Excluded(s.id, kind, reason, relation_text(r)))
+            excluded.append(Excluded(s.id, r.kind, reason, relation_text(r)))
         else:
             calc.append(s)
-    ids = [s.id for s in calc]
-    if len(ids) != len(set(ids)):
-        raise TaxonomyError(f"{where}: duplicate rule ids")
     return calc, excluded
 
 
-def calculation_rules(tax: Taxonomy, path: Path | None = None) -> tuple[list[SumRule], list[Excluded]]:
-    """The calculation rules of a catalogue: the taxonomy's own (as already parsed when it was loaded),
-    or the rules.toml at `path`."""
+def catalogue(tax: Taxonomy, path: Path | None = None) -> tuple[Rule, ...]:
+    """The taxonomy's own rules (juesuan.checks.load_rules), or those of the rules.toml at `path`
+    (tests, docs), parsed and checked by the same parser."""
+    from ..checks.catalogue import load_rules, parse_rules  # noqa: PLC0415
+
     if path is None:
-        rules = tax.sources.get("rules.toml", {}).get("rule", [])
-        return classify(tax, rules, str(rules_path(tax)))
-    return classify(tax, load_rules(path), str(path))
+        return load_rules(tax.id)
+    if not path.exists():
+        return ()
+    import tomllib  # noqa: PLC0415 - only for a catalogue other than the taxonomy's own
+
+    with path.open("rb") as fh:
+        try:
+            data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as e:
+            raise TaxonomyError(f"{path}: {e}") from None
+    return parse_rules(data, tax)
+
+
+def calculation_rules(tax: Taxonomy, path: Path | None = None) -> tuple[list[SumRule], list[Excluded]]:
+    """The calculation rules of a catalogue: the taxonomy's own, or the rules.toml at `path`."""
+    return classify(tax, catalogue(tax, path))

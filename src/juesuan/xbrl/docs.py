@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..taxonomy import Taxonomy
-from .calc import REASONS, calculation_rules, relation_text, rules_path
-from .calc import load_rules as _load_rules
+from .calc import REASONS, catalogue, classify, relation_text
 from .package import calc_role
 
 
@@ -17,9 +16,8 @@ def _cell(s: str) -> str:
 
 
 def build_calculations_doc(tax: Taxonomy, path: Path | None = None) -> str:
-    p = path or rules_path(tax)
-    rules = {r.get("id"): r for r in _load_rules(p)}
-    calc, excluded = calculation_rules(tax, p)
+    rules = {r.id: r for r in catalogue(tax, path)}
+    calc, excluded = classify(tax, tuple(rules.values()))
     L: list[str] = []
     a = L.append
     a(f"# XBRL calculations of taxonomy {tax.id}")
@@ -49,7 +47,7 @@ def build_calculations_doc(tax: Taxonomy, path: Path | None = None) -> str:
     a("|---|---|---|---|---|")
     for e in excluded:
         zh, en = REASONS[e.reason]
-        scope = rules.get(e.rule, {}).get("scope", "" if e.kind == "hierarchy" else "plain")
+        scope = "" if e.kind == "hierarchy" else rules[e.rule].scope  # a hierarchy has no scope to choose
         a(f"| `{e.rule}` | {e.kind} | {scope} | {_cell(en)}（{_cell(zh)}） | {_cell(e.detail)} |")
     a("")
     a("Reasons: " + "; ".join(f"`{k}` = {en}" for k, (_, en) in REASONS.items()) + ".")

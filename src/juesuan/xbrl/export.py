@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 
 from ..errors import UnusableInput
+from ..model import Instance
 from ..taxonomy import load_taxonomy
-from ..validate import load_valid_instance
 from ..xmlio import atomic_write
 from .instance import build_report, to_xml
 from .oim import to_json
@@ -16,17 +16,17 @@ from .package import package_files, package_zip_name, zip_bytes
 FORMATS = {"xbrl": ".xbrl", "xbrl-json": ".json"}
 
 
-def export_xbrl(path: str | os.PathLike, outdir: str | os.PathLike, fmt: str = "xbrl") -> list[Path]:
+def export_xbrl(inst: Instance, outdir: str | os.PathLike, fmt: str = "xbrl") -> list[Path]:
     """Write OUTDIR/<stem>.xbrl (or .json) and OUTDIR/<taxonomy>-taxonomy-package.zip; return the paths.
+    <stem> is the name of the file the instance was read from.
 
-    The instance must be valid against the XSD (table-rule findings do not matter: exporting a
-    report with inconsistent sums is the point, XBRL processors report them as calculation
-    inconsistencies). Each file is written atomically.
+    The instance is what the one loader gives (juesuan.loader.load_valid: valid against the XSD;
+    table-rule findings do not matter: exporting a report with inconsistent sums is the point, XBRL
+    processors report them as calculation inconsistencies). Each file is written atomically.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown XBRL export format {fmt!r}")
-    src = Path(path)
-    inst = load_valid_instance(src)
+    stem = os.path.splitext(os.path.basename(inst.source))[0] or "report"
     tax = load_taxonomy(inst.header.taxonomy)
     rep = build_report(inst, tax)
     out = Path(outdir)
@@ -37,7 +37,7 @@ def export_xbrl(path: str | os.PathLike, outdir: str | os.PathLike, fmt: str = "
     pkg = out / package_zip_name(tax)
     atomic_write(pkg, zip_bytes(package_files(tax)))
     written.append(pkg)
-    doc = out / (src.stem + FORMATS[fmt])
+    doc = out / (stem + FORMATS[fmt])
     atomic_write(doc, to_xml(rep) if fmt == "xbrl" else to_json(rep))
     written.append(doc)
     return written

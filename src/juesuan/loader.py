@@ -1,0 +1,71 @@
+"""The one way every command reads an instance file: hardened parse → XSD → model.
+
+`load(path)` returns the instance and its schema findings (catalogue findings in the report's terms:
+juesuan.schema); `validate` reports them, and every other command (facts, diff, export, and what comes
+later) takes `load_valid(path)`, which refuses an instance with schema findings in one line (exit 2):
+a value that is not an amount, a duplicate fact or an unknown concept would otherwise be silently
+dropped, doubled or misplaced.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import InvalidInstance, UnusableInput
+from .findings import Finding
+from .model import Instance
+from .records import field, record
+
+
+@record
+class Loaded:
+    instance: Instance | None  # None when the document is no juesuan instance at all (its root)
+    findings: list[Finding] = field(default_factory=list)  # the XSD's, translated
+
+    @property
+    def valid(self) -> bool:
+        return not self.findings and self.instance is not None
+
+
+def load(path: str | os.PathLike) -> Loaded:
+    """Read an instance file. Raises UnusableInput when it is not XML (or not readable) at all."""
+    from .xmlio import load_tree
+
+    return from_tree(load_tree(path), str(path))
+
+
+def from_tree(tree, where: str) -> Loaded:
+    """`load` for a tree already parsed (hardened: juesuan.xmlio.parse_xml)."""
+    from .schema import duplicate_findings, validate_lxml
+    from .xmlio import instance_from_tree
+
+    # the XSD without its once-per-(concept, code) constraints: the model refuses a taken key by
+    # construction and the loader reports it, as the XSD would (at the second fact's line)
+    findings = validate_lxml(tree, where, identity=False)
+    taken: list = []
+    try:
+        inst = instance_from_tree(tree, where, taken.append)
+    except UnusableInput:
+        if not findings:
+            raise
+        inst = None  # the schema findings say why (a wrong root or namespace)
+    if taken:
+        findings = sorted([*findings, *duplicate_findings(tree, taken, where)], key=lambda f: f.location.line or 0)
+    return Loaded(inst, findings)
+
+
+def load_valid(path: str | os.PathLike) -> Instance:
+    """The instance of a file valid against the XSD, or InvalidInstance (exit 2, one line)."""
+    loaded = load(path)
+    if loaded.findings or loaded.instance is None:
+        raise_invalid(loaded.findings, str(path))
+    return loaded.instance  # type: ignore[return-value]
+
+
+def raise_invalid(findings: list[Finding], where: str) -> None:
+    first = findings[0]
+    at = f"line {first.location.line}: " if first.location.line else ""
+    n = len(findings)
+    raise InvalidInstance(
+        f"not valid against the XSD ({n} finding{'s' if n > 1 else ''}; first: {at}{first.text('en')}); "
+        f"run `juesuan validate {where}`", where)

@@ -1,0 +1,108 @@
+"""Real rendered PDFs read back: the example instances of both layouts exported as filled workbooks
+(`juesuan export --format xlsx`), printed by LibreOffice headless with the Noto CJK fonts, and
+converted again (tests/rendered.py). The 2021-hunan example is examples/liling-2021.xml; the
+2024-shanghai one is the Putuo figures of tests/test_checks_2024.py (195 facts) built into an
+instance, exported through the same template path.
+
+Printed with cell borders, the pages are ruled tables: the facts come back exactly, with the
+findings the instance itself has (the example's four real 02 errors). Printed without borders or
+shading, the pages take the layout-spaced path (no ruling at all): what is placed is right, and
+every amount is a fact or a finding naming its line, never a guess.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from juesuan.checks import check_instance
+from juesuan.convert import convert_file
+from juesuan.xmlio import load_instance, save_instance
+
+from .checks_util import build
+from .conftest import ROOT, run_cli
+from .rendered import export_and_render, need_soffice
+from .test_checks_2024 import putuo_facts
+from .test_pdf_reader import need_pdfium
+
+LILING = ROOT / "examples" / "liling-2021.xml"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    need_pdfium()
+    need_soffice()
+    tmp = tmp_path_factory.mktemp("rendered")
+    shanghai = tmp / "shanghai-2024.xml"
+    save_instance(build("2024-shanghai", putuo_facts()), shanghai)
+    pdfs = export_and_render([(LILING, True), (shanghai, True), (LILING, False)], tmp)
+    return {"hunan": (LILING, pdfs[0]), "shanghai": (shanghai, pdfs[1]), "hunan-unruled": (LILING, pdfs[2])}
+
+
+@pytest.mark.parametrize("name", ["hunan", "shanghai"])
+def test_ruled_rendered_pdf_gives_the_instance_back(rendered, name):
+    xml, pdf = rendered[name]
+    want = load_instance(xml)
+    conv = convert_file(pdf, entity=want.header.entity, year=want.header.fiscal_year)
+    assert conv.instance.header.layout == want.header.layout
+    assert conv.instance.fact_set() == want.fact_set()
+    assert len(want.facts) == {"hunan": 122, "shanghai": 195}[name]
+    assert conv.findings == []
+    assert all("未能归位 0 个单元格" in s for s in conv.summaries)
+    # the findings of the read-back instance are the instance's own (02's four real errors in the example)
+    assert sorted(f.code for f in check_instance(conv.instance)) == sorted(f.code for f in check_instance(want))
+
+
+def test_ruled_rendered_pdf_same_as_the_pdfplumber_reader(rendered):
+    from .test_pdf_reader import need_pdfplumber
+
+    need_pdfplumber()
+    from .pdfplumber_reader import read_pdf_pdfplumber
+
+    for name in ("hunan", "shanghai"):
+        xml, pdf = rendered[name]
+        h = load_instance(xml).header
+        new = convert_file(pdf, entity=h.entity, year=h.fiscal_year)
+        old = read_pdf_pdfplumber(pdf, entity=h.entity, year=h.fiscal_year)
+        assert [(f.concept, f.code, f.value, f.origin) for f in new.instance.facts] == \
+            [(f.concept, f.code, f.value, f.origin) for f in old.instance.facts], name
+
+
+def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered):
+    xml, pdf = rendered["hunan-unruled"]
+    want = load_instance(xml)
+    conv = convert_file(pdf, entity=want.header.entity, year=want.header.fiscal_year)
+    got = conv.instance.fact_set()
+    assert got <= want.fact_set()  # never a wrong placement
+    assert len(got) >= 71
+    # every example amount that was not placed is in a finding naming its page and line
+    reported = " ".join(f.text() for f in conv.findings if f.code.startswith("convert:"))
+    assert all(f.location.sheet.startswith("p") and f.location.line for f in conv.findings
+               if f.code.startswith("convert:"))
+    placed = {(f.concept, f.code) for f in conv.instance.facts}
+    for f in want.facts:
+        if (f.concept, f.code) not in placed and f.value != 0:
+            printed = f"{f.value:,.2f}"
+            assert printed in reported or re.search(rf"(?<![\d.,]){re.escape(printed)}(?![\d])", reported), (f, printed)
+
+
+def test_cli_reads_the_rendered_pdf(rendered, tmp_path):
+    xml, pdf = rendered["shanghai"]
+    out = tmp_path / "back.xml"
+    res = run_cli("convert", pdf, "-o", out, "--entity", "测试单位", "--year", "2024")
+    assert res.returncode == 0, res.stderr
+    assert load_instance(out).fact_set() == load_instance(xml).fact_set()
+
+
+def test_pages_stored_sideways_and_shown_upright(rendered, tmp_path):
+    """/Rotate 90 over content drawn a quarter turn: characters and ruling are read on the page as
+    shown (PDFium's glyph boxes of the turned text), so the tables come back the same."""
+    from .rendered import rotated_copy
+
+    xml, pdf = rendered["hunan"]
+    turned = rotated_copy(pdf, tmp_path / "turned.pdf")
+    want = load_instance(xml)
+    conv = convert_file(turned, entity=want.header.entity, year=want.header.fiscal_year)
+    assert conv.instance.fact_set() == want.fact_set()
+    assert conv.findings == []
