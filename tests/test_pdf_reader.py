@@ -206,7 +206,7 @@ def test_putuo_same_as_the_pdfplumber_reader(putuo):
     key = lambda c: [(f.concept, f.code, f.value, f.origin) for f in c.instance.facts]  # noqa: E731
     assert key(putuo) == key(old) and len(putuo.instance.facts) == 195
     assert [f.text() for f in putuo.findings] == [f.text() for f in old.findings]
-    assert putuo.summaries == old.summaries
+    assert putuo.summaries() == old.summaries()
     for new_b, old_b in zip(putuo.instance.narrative, old.instance.narrative, strict=True):
         assert (new_b.key, new_b.title, new_b.location) == (old_b.key, old_b.title, old_b.location)
         assert new_b.text.replace("\n", "") == old_b.text.replace("\n", "")
