@@ -75,3 +75,21 @@ def test_chromium_screenshot(chromium, tmp_path):
         colours = img.convert("RGB").getcolors(maxcolors=1 << 20)
     painted = sum(n for n, rgb in colours if rgb == (0xFF, 0xE0, 0x8A))
     assert painted > 2_000, painted
+
+
+def test_yoy_page_prints_in_few_pages_without_one_character_lines(chromium, tmp_path):
+    """Printed (Chromium's print to PDF, the page's own print CSS: A4 landscape), the year-over-year
+    page of the example pair takes a handful of pages, and no grid header wraps to one character a
+    line (the only one-character lines of the printed text are 栏次 numbers)."""
+    from .print_util import need, page_count
+
+    need("pdfinfo", "pdftotext")
+    page = tmp_path / "yoy.html"
+    assert run_cli("diff", EXAMPLES / "liling-2020.xml", EXAMPLE_XML, "--format", "html", "-o", page).returncode == 1
+    pdf = tmp_path / "yoy.pdf"
+    res = _run(chromium, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    assert res.returncode == 0 and pdf.exists(), res.stderr[-2000:]
+    assert page_count(pdf) <= 12, page_count(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    lonely = [ln.strip() for ln in text.splitlines() if len(ln.strip()) == 1 and not ln.strip().isdigit()]
+    assert lonely == [], lonely

@@ -33,21 +33,87 @@ def _fail(err: Exception, lang: str = "zh") -> None:
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# ---- `-` for stdin/stdout, output suffixes that must match the format
+KNOWN_SUFFIXES = (".xml", ".xlsx", ".xlsm", ".json", ".html", ".htm", ".csv", ".txt", ".pdf", ".tsv", ".zip")
+
+
+def _check_suffix(output: str | None, allowed: tuple[str, ...], what: str) -> None:
+    """Usage error (exit 2) when OUTPUT's suffix names another format than the one written."""
+    if not output or output == "-":
+        return
+    suffix = os.path.splitext(output)[1].lower()
+    if suffix in KNOWN_SUFFIXES and suffix not in allowed:
+        _fail(JuesuanError(f"{output}: {what} is written as {'/'.join(allowed)}, not {suffix}"))
+
+
+def _stdin_file(path: str, default_suffix: str = ".xml") -> str:
+    """PATH itself, or for `-` a temporary file holding stdin (bounded like every input) whose suffix
+    says what it is (.xlsx for a zip, .pdf, .xml, else default_suffix)."""
+    if path != "-":
+        return path
+    import atexit
+    import shutil
+    import tempfile
+
+    from .xmlio import MAX_XML_BYTES
+
+    data = sys.stdin.buffer.read(4 * MAX_XML_BYTES + 1)
+    if len(data) > 4 * MAX_XML_BYTES:
+        _fail(JuesuanError("-: standard input is too large"))
+    suffix = (".xlsx" if data[:2] == b"PK" else ".pdf" if data[:5] == b"%PDF-"
+              else ".xml" if data.lstrip()[:1] == b"<" else default_suffix)
+    folder = tempfile.mkdtemp(prefix="juesuan-")
+    atexit.register(shutil.rmtree, folder, True)
+    name = os.path.join(folder, "stdin" + suffix)
+    with open(name, "wb") as fh:
+        fh.write(data)
+    return name
+
+
+def _emit(output: str, data: bytes) -> None:
+    """Write DATA to OUTPUT atomically, or to stdout for `-`."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from .xmlio import atomic_write
+
+    atomic_write(output, data)
+
+
+SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: convert, validate, facts, template, export, diff; "
+               "'juesuan --help' lists them, 'juesuan COMMAND --help' explains one)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
+             no_args_is_help=False)
 @click.version_option(__version__, prog_name="juesuan")
-def cli() -> None:
-    """juesuan (决算): convert, check, compare and export department final-accounts disclosures."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """juesuan (决算): convert, check, compare and export department final-accounts disclosures.
+
+    A file argument may be `-` for standard input (once per command) and -o FILE may be `-` for
+    standard output (not export's xbrl folder). Shell completion (bash):
+    eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
+    """
+    if ctx.invoked_subcommand is None:
+        click.echo(SHORT_USAGE, err=True)
+        sys.exit(2)
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
-              help="text for people, json for machines.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
+              show_default=True, help="text for people, json for machines (with per-file results), html a "
+              "self-contained report page (tables as grids, finding cells coloured and linked), xlsx the "
+              "findings sheet plus the filled tables with the finding cells coloured.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write the report to this file (atomically) instead of stdout; `-` is stdout.")
 @click.option("--prior", type=click.Path(dir_okay=False), default=None,
               help="Last year's instance: check the carry-over (年初 = 上年年末) and the narrative's year-over-year claims.")
 @click.option("--verbose", is_flag=True, help="List the narrative figures that could not be bound to a table figure.")
 @LANG
-def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool, lang: str) -> None:
+def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | None, verbose: bool, lang: str) -> None:
     """Validate instance XML FILES against the XSD and the table rules, and their narrative
     (第三部分) against their tables.
 
@@ -57,6 +123,29 @@ def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool,
     from .findings import Report
     from .validate import iter_findings
 
+    _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
+                           "xlsx": (".xlsx",)}[fmt], f"a {fmt} report")
+    if fmt == "xlsx" and (output in (None, "-")) and sys.stdout.isatty():
+        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    if files.count("-") > 1:
+        _fail(JuesuanError("standard input (-) can be read once"))
+    paths = [_stdin_file(p) for p in files]
+    shown = dict(zip(paths, files))
+    if fmt in ("html", "xlsx"):
+        from . import report_html as rh
+
+        results = [rh.validate_for_report(p, lang) for p in paths]
+        for res in results:
+            res.path = shown[res.path]
+            if res.unusable:
+                click.echo(f"juesuan: {res.path}: {res.unusable}", err=True)
+        data = rh.render_html(results, lang).encode("utf-8") if fmt == "html" else rh.render_xlsx(results, lang)
+        try:
+            _emit(output or "-", data)
+        except OSError as e:
+            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+        errors = any(f.severity == "error" for r in results for f in r.findings)
+        sys.exit(2 if any(r.unusable for r in results) else (1 if errors else 0))
     prior_inst = None
     if prior:
         from .loader import load_valid as load_valid_instance
@@ -66,20 +155,64 @@ def validate(files: tuple[str, ...], fmt: str, prior: str | None, verbose: bool,
         except JuesuanError as e:
             _fail(e)
     report = Report()
-    for path in files:
-        report.files.append(path)
+    for path in paths:
+        report.files.append(shown[path])
         try:
-            report.extend(iter_findings(path, prior_inst, verbose) if (prior_inst or verbose) else iter_findings(path))
+            found = iter_findings(path, prior_inst, verbose) if (prior_inst or verbose) else iter_findings(path)
+            report.extend(_as_shown(found, path, shown[path]))
         except JuesuanError as e:
-            report.unusable[path] = e  # Report renders its reason in the asked language
+            report.unusable[shown[path]] = e  # Report renders its reason in the asked language
             click.echo(_error_line(e, lang), err=True)
-    click.echo(report.to_json(lang) if fmt == "json" else report.to_text(lang))
+    if fmt == "json":
+        import json
+
+        data = report.to_dict(lang)
+        data["results"] = [_file_result(report, path, data["unusable"]) for path in report.files]
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = report.to_text(lang)
+    if output and output != "-":
+        try:
+            _emit(output, (text + "\n").encode("utf-8"))
+        except OSError as e:
+            _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    else:
+        click.echo(text)
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
 
 
+def _as_shown(findings, path: str, shown: str):
+    """Findings of a file read from stdin name it `-`, not the temporary file."""
+    from .records import replace
+
+    for f in findings:
+        if path != shown:
+            f = _renamed(f, path, shown)
+        yield f
+
+
+def _renamed(f, path: str, shown: str):
+    """A finding about the temporary file that holds stdin, about `-` instead."""
+    from .records import replace
+
+    if f.location.file == path:
+        f = replace(f, location=replace(f.location, file=shown))
+    return replace(f, file=shown) if f.file == path else f
+
+
+def _file_result(report, path: str, unusable: dict) -> dict:
+    """One file's part of validate's JSON: valid, unusable (its reason), counts by severity, the
+    indices of its findings in `findings`."""
+    mine = [i for i, f in enumerate(report.findings) if f.file == path]
+    counts = {s: sum(1 for i in mine if report.findings[i].severity == s) for s in ("error", "warning", "info")}
+    return {"file": path, "valid": path not in report.unusable and counts["error"] == 0,
+            "unusable": unusable.get(path, ""), "counts": counts, "findings": mine}
+
+
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv (one header line, then one line per fact) or json (a list of records).")
 @click.option("--layout", default=None, help="Place facts in this layout instead of the instance's own.")
 def facts(file: str, fmt: str, layout: str | None) -> None:
     """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
@@ -87,27 +220,37 @@ def facts(file: str, fmt: str, layout: str | None) -> None:
     from .loader import load_valid
 
     try:
-        inst = load_valid(file)
+        inst = load_valid(_stdin_file(file))
         records = fact_records(inst, layout=layout)
     except JuesuanError as e:
         _fail(e)
     click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
+STATUS = click.Choice(["draft", "final"])
+
+
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Instance XML to write.")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Instance XML to write; `-` writes it to stdout (the summary then goes to stderr).")
 @click.option("--entity", default=None, help="Entity name, when the document does not say it.")
 @click.option("--year", type=int, default=None, help="Fiscal year, when the document does not say it.")
 @click.option("--layout", default=None, help="Layout id (2021-hunan, 2024-shanghai); guessed from the table titles if omitted.")
 @click.option("--narrative", "narrative", type=click.Path(dir_okay=False), default=None,
               help="第三部分 written apart (.docx, .txt or .md): becomes the instance's narrative and is checked.")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("--status", type=STATUS, default=None,
+              help="Header status of the instance (default: what the document says, else final).")
+@click.option("--uscc", default=None, help="统一社会信用代码 (18 characters) for the header.")
+@click.option("--preparer", default=None, help="Preparer (编制人) for the header.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="text for people, json for machines (findings, facts written, per-table summaries).")
 @LANG
 def convert(file: str, output: str, entity: str | None, year: int | None, layout: str | None, narrative: str | None,
-            fmt: str, lang: str) -> None:
+            status: str | None, uscc: str | None, preparer: str | None, fmt: str, lang: str) -> None:
     """Convert a filled workbook (.xlsx/.xlsm), extracted report text (.txt/.csv/.tsv) or a report
-    PDF into an instance XML, then run the checks and print what was read and found.
+    PDF into an instance XML, then run the checks and print what was read and found. FILE `-`
+    reads standard input (its kind is recognised from its first bytes).
 
     Exit status: 0 converted with no errors, 1 converted but with error findings, 2 unusable input
     (nothing is written then).
@@ -116,21 +259,30 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
 
     from .convert import check_converted, convert_file
     from .findings import Report
-    from .xmlio import atomic_write, instance_to_bytes
+    from .xmlio import instance_to_bytes
 
+    _check_suffix(output, (".xml",), "an instance")
+    shown, path = file, _stdin_file(file, ".txt")
     try:
-        conv = convert_file(file, layout=layout, entity=entity, year=year)
+        conv = convert_file(path, layout=layout, entity=entity, year=year)
+        changes = {k: v for k, v in (("status", status), ("uscc", uscc), ("preparer", preparer)) if v is not None}
+        if changes:
+            conv = replace(conv, instance=conv.instance.with_header(**changes))
         inst = conv.instance
         if narrative:
             from .narrative.sources import read_narrative
 
             inst.narrative = read_narrative(narrative)
         xml = instance_to_bytes(inst)  # serialized once: validated, then written
-        report = Report(files=[file])
-        report.extend(replace(f, file=file) for f in [*conv.findings, *check_converted(conv, xml)])
-        atomic_write(output, xml)
+        report = Report(files=[shown])
+        report.extend(replace(_renamed(f, path, shown), file=shown)
+                      for f in [*conv.findings, *check_converted(conv, xml)])
+        _emit(output, xml)
     except JuesuanError as e:
         _fail(e, lang)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    to_err = output == "-"  # stdout holds the XML: what people read goes to stderr
     if fmt == "json":
         import json
 
@@ -138,14 +290,14 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data["output"] = output
         data["facts"] = len(inst.facts)
         data["tables"] = [a.to_dict(lang) for a in conv.accounts]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=to_err)
     else:
         from .catalogue import text
 
         for line in conv.summaries(lang):
-            click.echo(line)
-        click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)))
-        click.echo(report.to_text(lang))
+            click.echo(line, err=to_err)
+        click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)), err=to_err)
+        click.echo(report.to_text(lang), err=to_err)
     sys.exit(1 if report.errors else 0)
 
 
@@ -187,37 +339,47 @@ EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `expo
 
 @cli.command()
 @click.option("--layout", default=DEFAULT_LAYOUT, show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="Workbook to write (.xlsx).")
-@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="Workbook to write (.xlsx); `-` writes it to stdout.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="How to report what was written: text for people, json for machines.")
 @LANG
 def template(layout: str, output: str, fmt: str, lang: str) -> None:
     """Write the Excel template for a layout: one protected sheet per table, laid out like the
     official table, input cells tinted; fill it in and convert it with `juesuan convert`."""
-    from .excel import write_template
+    from .excel.template import template_bytes
     from .taxonomy import load_taxonomy
 
+    _check_suffix(output, (".xlsx",), "the template")
+    if output == "-" and sys.stdout.isatty():
+        _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     try:
         lay = load_taxonomy().layout(layout)
-        write_template(output, lay.id)
+        _emit(output, template_bytes(lay.id))
     except JuesuanError as e:
         _fail(e, lang)
+    except OSError as e:
+        _fail(JuesuanError(f"{output}: cannot write: {e.strerror or e}"))
+    to_err = output == "-"
     if fmt == "json":
         import json
 
-        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]}, ensure_ascii=False))
+        click.echo(json.dumps({"output": output, "layout": lay.id, "tables": [t.id for t in lay.tables]},
+                              ensure_ascii=False), err=to_err)
     else:
         from .catalogue import text
 
-        click.echo(text("wrote-template", lang, path=output, layout=lay.id, tables=len(lay.tables)))
+        click.echo(text("wrote-template", lang, path=output, layout=lay.id, tables=len(lay.tables)), err=to_err)
 
 
 @cli.command()
-@click.argument("instance", type=click.Path(dir_okay=False))
+@click.argument("instance", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="xlsx: the filled template workbook; xbrl: XBRL 2.1 instance + taxonomy package; "
               "xbrl-json: xBRL-JSON (OIM) + taxonomy package.")
-@click.option("-o", "--output", required=True, type=click.Path(),
-              help="xlsx: the workbook to write; xbrl/xbrl-json: the folder to write into (created if missing).")
+@click.option("-o", "--output", required=True, type=click.Path(allow_dash=True),
+              help="xlsx: the workbook to write (`-`: stdout); xbrl/xbrl-json: the folder to write into "
+              "(created if missing).")
 @click.option("--layout", default=None, help="xlsx: layout of the workbook (default: the instance's own).")
 @LANG
 def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) -> None:
@@ -231,15 +393,23 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     from .loader import load_valid
 
     findings: list = []
+    if fmt == "xlsx":
+        _check_suffix(output, (".xlsx",), "the workbook")
+        if output == "-" and sys.stdout.isatty():
+            _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+    elif output == "-" or os.path.splitext(output)[1].lower() in KNOWN_SUFFIXES:
+        _fail(JuesuanError(f"{output}: {fmt} is written into a folder (instance and taxonomy package), not a file"))
     try:
-        inst = load_valid(instance)
+        inst = load_valid(_stdin_file(instance))
         if fmt == "xlsx":
-            from .excel import export_xlsx
+            from .excel.template import export_bytes
 
             from .records import replace
 
+            data, found = export_bytes(inst, layout)
             # the report lists a file's findings: they are about this instance
-            findings = [replace(f, file=instance) for f in export_xlsx(inst, output, layout)]
+            findings = [replace(f, file=instance) for f in found]
+            _emit(output, data)
             written = [output]
         else:
             from .xbrl import export_xbrl
@@ -254,21 +424,21 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
     from .catalogue import text
 
     for p in written:
-        click.echo(text("wrote", lang, path=p))
+        click.echo(text("wrote", lang, path=p), err=output == "-")
     report = Report(findings=findings, files=[instance])
     if findings:
-        click.echo(report.to_text(lang))
+        click.echo(report.to_text(lang), err=output == "-")
     sys.exit(1 if report.errors else 0)
 
 
 @cli.command("diff")
-@click.argument("old", type=click.Path(dir_okay=False))
-@click.argument("new", type=click.Path(dir_okay=False))
+@click.argument("old", type=click.Path(dir_okay=False, allow_dash=True))
+@click.argument("new", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
               show_default=True, help="text for a terminal, json for machines, html one self-contained page, "
               "xlsx one sheet per table (xlsx needs -o unless stdout is redirected).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Write to this file (atomically) instead of stdout; `-` is stdout.")
 @click.option("--mode", type=click.Choice(["auto", "draft-final", "yoy", "plain"]), default="auto",
               show_default=True, help="auto: draft-final for the same entity and year, yoy for consecutive "
               "years, else plain.")
@@ -284,17 +454,21 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     """
     from .diff import compare_files, render
 
+    _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
+                           "xlsx": (".xlsx",)}[fmt], f"the {fmt} comparison")
+    output = None if output == "-" else output
     if fmt == "xlsx" and not output and sys.stdout.isatty():
         from .errors import OutputError
 
         _fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
+    if old == "-" and new == "-":
+        _fail(JuesuanError("standard input (-) can be read once"))
     try:
-        result = compare_files(old, new, mode=mode, ignore_rounding=ignore_rounding)
+        result = compare_files(_stdin_file(old), _stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
+        result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
         data = render(result, fmt, lang)
         if output:
-            from .xmlio import atomic_write
-
-            atomic_write(output, data)
+            _emit(output, data)
     except JuesuanError as e:
         _fail(e, lang)
     except OSError as e:
@@ -313,15 +487,20 @@ def main() -> None:
         rv = cli.main(prog_name="juesuan", standalone_mode=False)
     except click.UsageError as e:
         cmd = e.ctx.command_path if e.ctx else "juesuan"
-        click.echo(f"juesuan: usage: {e.format_message()} (see '{cmd} --help')", err=True)
+        click.echo(f"juesuan: {_one_line(e.format_message())} (see '{cmd} --help')", err=True)
         sys.exit(2)
     except click.ClickException as e:
-        click.echo(f"juesuan: {e.format_message()}", err=True)
+        click.echo(f"juesuan: {_one_line(e.format_message())}", err=True)
         sys.exit(2)
     except click.Abort:
         click.echo("juesuan: aborted", err=True)
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _one_line(message: str) -> str:
+    """click's message on one line: "Missing option '--format'. Choose from: xlsx, xbrl, xbrl-json"."""
+    return " ".join(message.split())
 
 
 def console() -> None:

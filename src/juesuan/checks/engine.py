@@ -263,7 +263,8 @@ def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: 
         severity=rule.severity, fact=(tax.id, lay.id, concept, code),
         rule=rule.id, kind=rule.kind, left=format_amount(lv), right=format_amount(rv),
         difference=format_amount(lv - rv), left_interval=li.as_strings(), right_interval=ri.as_strings(),
-        source=anchor.origin, terms=terms,
+        # the source cell, unless the finding's location is that cell already (a converted workbook)
+        source=anchor.origin if anchor.origin != f"{loc.sheet}!{loc.cell}" else "", terms=terms,
     )
 
 

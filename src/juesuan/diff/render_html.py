@@ -10,8 +10,9 @@ from html import escape
 
 from ..model import format_amount
 from ..taxonomy import load_taxonomy
-from .model import MODE_NAMES, Change, DiffResult
-from .phrasing import amount, header_field, header_value, pct_text, phrase, signed
+from .model import Change, DiffResult
+from .phrasing import (KEY_COLS, amount, count_text, header_field, header_value, mode_title, pct_text, phrase,
+                       side_words, signed, wording)
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;margin:1.5em;color:#222;line-height:1.45}
@@ -27,52 +28,11 @@ tr.rnd td.k{border-left:4px solid #6b8bd6}
 .summary li{margin:.15em 0}.none{font-weight:700;color:#2a7a2a}.muted{color:#777}
 .legend span{display:inline-block;padding:0 .5em;margin-right:.5em;border:1px solid #bbb}
 .narrative p{line-height:1.7}.narrative del{background:#f9c0c0;color:#700}.narrative ins{background:#b9f0c0;text-decoration:none}
+table.grid th{min-width:4.5em}table.grid th.r{min-width:8em;text-align:left}table.details td.k{min-width:14em}
+@media print{body{margin:0;font-size:9pt;line-height:1.3}@page{size:A4 landscape;margin:10mm}
+h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}th,td{padding:.1em .3em}
+section#changes>h2:first-child{break-before:auto}}
 """
-
-T = {
-    "zh": {
-        "lang": "zh-CN", "title": "决算对比", "summary": "概要", "field": "项目", "old": "原", "new": "新",
-        "file": "文件", "none": "两份决算没有差异。", "unit": "金额单位：万元",
-        "counts": ("数值变动 {changed} 处", "新增 {added} 处", "删除 {removed} 处", "尾数差异 {rounding} 处",
-                   "新增行 {rows_added} 个", "删除行 {rows_removed} 个"),
-        "fcounts": ("审核发现新出现 {findings_appeared} 条", "已消失 {findings_disappeared} 条"),
-        "ncount": "说明文字变动 {narrative_changed} 段",
-        "nskipped": "说明文字未比较（有一份没有第三部分）",
-        "narrative": "说明文字（第三部分）的变化", "nkind": {"changed": "改动", "added": "新增", "removed": "删除"},
-        "rhidden": "尾数差异已按 --ignore-rounding 隐藏", "info": "（不计为差异）",
-        "key": "主要指标与上年相比", "key_cols": ("项目", "上年数", "本年数", "增减", "说明"),
-        "tables": "逐表变动", "table": "{t}表 {title}", "other": "未列入表格的数据",
-        "details": ("位置（新版式）", "位置（原版式）", "原值", "新值", "增减", "幅度", "说明"),
-        "no_place": "（本版式无此栏）", "rowhead": "行",
-        "rows": "新增与删除的行", "row_added": "新增行", "row_removed": "删除行",
-        "rounding": "尾数差异（|差额| 不超过两值小数位的舍入误差，如 0.01 万元；不计入数值变动）",
-        "findings": "审核发现的变化", "appeared": "新出现", "disappeared": "已消失", "no_findings": "审核发现没有变化。",
-        "legend": (("chg", "数值变动"), ("add", "新增"), ("del", "删除"), ("rnd", "尾数差异")),
-        "mode": "模式", "auto": "按表头判断", "forced": "按指定模式",
-    },
-    "en": {
-        "lang": "en", "title": "Comparison", "summary": "Summary", "field": "field", "old": "old", "new": "new",
-        "file": "file", "none": "No differences.", "unit": "Amounts in 10,000 yuan (万元)",
-        "counts": ("{changed} changed", "{added} added", "{removed} removed", "{rounding} rounding differences",
-                   "{rows_added} rows added", "{rows_removed} rows removed"),
-        "fcounts": ("{findings_appeared} check findings appeared", "{findings_disappeared} disappeared"),
-        "ncount": "{narrative_changed} narrative blocks changed",
-        "nskipped": "narrative not compared (one report has none)",
-        "narrative": "Narrative (第三部分) changes", "nkind": {"changed": "changed", "added": "added", "removed": "removed"},
-        "rhidden": "rounding differences hidden by --ignore-rounding", "info": " (not counted as a difference)",
-        "key": "Key totals, year over year", "key_cols": ("item", "last year", "this year", "change", "wording"),
-        "tables": "Changes table by table", "table": "Table {t} {title}", "other": "Facts not printed in a table",
-        "details": ("place (new layout)", "place (old layout)", "old", "new", "change", "pct", "wording"),
-        "no_place": "(no cell in this layout)", "rowhead": "row",
-        "rows": "Rows added and removed", "row_added": "added", "row_removed": "removed",
-        "rounding": "Rounding differences (within rounding of the two values' decimals, e.g. 0.01; not counted)",
-        "findings": "Check findings that changed", "appeared": "appeared", "disappeared": "disappeared",
-        "no_findings": "No change in check findings.",
-        "legend": (("chg", "changed"), ("add", "added"), ("del", "removed"), ("rnd", "rounding")),
-        "mode": "mode", "auto": "from the headers", "forced": "as given",
-    },
-}
-
 
 def e(s) -> str:
     return escape(str(s), quote=True)
@@ -120,12 +80,12 @@ def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]
             f"<th>{e(' '.join(x for x in (col.section, col.group, col.label) if x))}"
             f"{'<br><span class=muted>' + e(col.number) + '</span>' if col.number else ''}</th>"
             for col in block.columns)
-        out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th>{e(t["rowhead"])}</th>{head}</tr>')
+        out.append(f'<table class="grid" data-table="{e(table.id)}"><tr><th class="r">{e(t["row"])}</th>{head}</tr>')
         for ri, code in sorted(rows[bi]):
             row = block.rows[ri]
             cells = block.row_cells(row)
             rcode = code or row.code
-            label = rows[bi][(ri, code)] if rcode else (row.label or "")
+            label = rows[bi][(ri, code)] if rcode else (row.label or t["amount_row"])
             tds = []
             for col in block.columns:
                 concept = cells.get(col.key)
@@ -138,19 +98,34 @@ def _grid(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]
                 else:
                     v = inst.value(concept, rcode or None) if inst is not None else None
                     tds.append(f'<td class="n">{e(format_amount(v)) if v is not None else ""}</td>')
-            out.append(f"<tr><th>{e(label)}</th>{''.join(tds)}</tr>")
+            out.append(f"<tr><th class=\"r\">{e(label)}</th>{''.join(tds)}</tr>")
         out.append("</table>")
     return out
 
 
-def _details(changes: list[Change], lang: str, t: dict) -> list[str]:
-    out = ['<table class="details"><tr>' + "".join(f"<th>{e(h)}</th>" for h in t["details"]) + "</tr>"]
+def _where(p, lang: str) -> str:
+    """A place within its table (the table is the heading above): '收入 / 本年收入合计 / 决算数'."""
+    return " / ".join(x for x in (p.section, p.row_label(), p.column) if x) or p.where(lang)
+
+
+def _details(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[str]:
+    """One line per change: its place (one column when both reports share a layout, else the place in
+    each layout), both values, the change and the reports' wording. Concept ids stay in the data-
+    attributes and the JSON output."""
+    two = r.old.layout != r.new.layout
+    old_w, new_w = side_words(r.mode, lang)
+    heads = [t["new_place"], t["old_place"]] if two else [t["place"]]
+    heads += [old_w, new_w, t["delta"], t["pct"], t["wording"]]
+    out = ['<table class="details"><tr>' + "".join(f"<th>{e(h)}</th>" for h in heads) + "</tr>"]
     for c in changes:
-        new_w = f"{c.new_place.where(lang)} [{c.new_place.layout}]" if c.new_place else t["no_place"]
-        old_w = f"{c.old_place.where(lang)} [{c.old_place.layout}]" if c.old_place else t["no_place"]
+        place = _where(c.place, lang) if c.place else t["no_place"]
+        cells = f'<td class="k">{e(place)}</td>'
+        if two:
+            new_p = c.new_place.where(lang) if c.new_place else t["no_place"]
+            old_p = c.old_place.where(lang) if c.old_place else t["no_place"]
+            cells = f'<td class="k">{e(new_p)}</td><td>{e(old_p)}</td>'
         out.append(
-            f'<tr class="{_cls(c)}"><td class="k">{e(new_w)}<br><span class="muted">{e(c.concept)}'
-            f'{" " + e(c.code) if c.code else ""}</span></td><td>{e(old_w)}</td>'
+            f'<tr class="{_cls(c)}" data-concept="{e(c.concept)}" data-code="{e(c.code)}">{cells}'
             f'<td class="n">{e(amount(c.old))}</td><td class="n">{e(amount(c.new))}</td>'
             f'<td class="n">{e(signed(c.delta))}</td><td class="n">{e(pct_text(c.pct))}</td>'
             f"<td>{e(phrase(c.kind, c.old, c.new, c.delta, c.pct, lang))}</td></tr>")
@@ -164,19 +139,20 @@ def _tables(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[st
         out.append(f'<h2 id="t{e(tid)}">{e(t["table"].format(t=tid, title=title)) if tid else e(t["other"])}</h2>')
         if tid:
             out += _grid(r, lst, lang, t)
-        out += _details(lst, lang, t)
+        out += _details(r, lst, lang, t)
     return out
 
 
 def render_html(r: DiffResult, lang: str = "zh") -> str:
-    t = T["en" if lang == "en" else "zh"]
-    mode = MODE_NAMES[r.mode][1 if lang == "en" else 0]
+    t = wording(lang)
+    mode = mode_title(r.mode, r.old.status, r.new.status, lang)
     title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
-    o = [f'<!DOCTYPE html>\n<html lang="{t["lang"]}"><head><meta charset="utf-8">',
+    o = [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
          '<meta name="viewport" content="width=device-width, initial-scale=1">',
          f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
          f"<h1>{e(title)}</h1>", '<section id="summary">', f"<h2>{e(t['summary'])}</h2>"]
-    o.append(f'<table class="header"><tr><th>{e(t["field"])}</th><th>{e(t["old"])}</th><th>{e(t["new"])}</th></tr>')
+    old_w, new_w = side_words(r.mode, lang)
+    o.append(f'<table class="header"><tr><th>{e(t["field"])}</th><th>{e(old_w)}</th><th>{e(new_w)}</th></tr>')
     material = {h.field: h for h in r.header_changes}
     for field, ov, nv in (("file", r.old_file, r.new_file), ("entity", r.old.entity, r.new.entity),
                           ("fiscal_year", r.old.fiscal_year, r.new.fiscal_year),
@@ -187,31 +163,39 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
                  f"<td{cls}>{e(header_value(field, str(nv), lang))}</td></tr>")
     o.append("</table>")
     counts = r.counts()
-    items = [x.format(**counts) for x in t["counts"]]
-    if r.checked:
-        items += [x.format(**counts) for x in t["fcounts"]]
-    if r.narrative_compared:
-        items.append(t["ncount"].format(**counts))
-    elif r.checked:
+    keys = ["changed", "added", "removed", "rounding", "rows_added", "rows_removed"]
+    keys += ["findings_appeared", "findings_disappeared"] if r.checked else []
+    keys += ["narrative_changed"] if r.narrative_compared else []
+    items = [count_text(k, counts[k], lang) for k in keys]
+    if not r.narrative_compared and r.checked:
         items.append(t["nskipped"])
     o.append('<ul class="summary">')
-    o.append(f"<li>{e(t['mode'])}: {e(mode)}（{e(t['auto'] if r.mode_auto else t['forced'])}）</li>")
+    colon = ": " if lang == "en" else "："
+    how = t["auto"] if r.mode_auto else t["forced"]
+    o.append(f"<li>{e(t['mode'])}{colon}{e(mode)}{' (' + e(how) + ')' if lang == 'en' else '（' + e(how) + '）'}</li>")
     o.append(f"<li>{e('；'.join(items) if lang != 'en' else '; '.join(items))}</li>")
     for h in r.header_changes:
-        o.append(f"<li>{e(header_field(h.field, lang))}: {e(header_value(h.field, h.old, lang, 40))} → "
+        o.append(f"<li>{e(header_field(h.field, lang))}{colon}{e(header_value(h.field, h.old, lang, 40))} → "
                  f"{e(header_value(h.field, h.new, lang, 40))}{'' if h.material else e(t['info'])}</li>")
+    if any(r.tables_absent):  # tables one report's source did not contain: not compared, not "removed"
+        from ..catalogue import render as _render
+
+        for side, ids in zip(side_words("plain", lang), r.tables_absent):  # 原 / 新 report, in any mode
+            if ids:
+                o.append(f"<li>{e(_render('instance:tables-absent', {'side': side, 'tables': list(ids)}, lang))}</li>")
     if r.rounding_hidden:
-        o.append(f"<li>{e(t['rhidden'])}</li>")
+        o.append(f"<li>{e(t['rounding_heading'] + t['rhidden'].strip())}</li>")
     o.append(f"<li>{e(t['unit'])}</li></ul>")
     if not r.different:
         o.append(f'<p class="none">{e(t["none"])}</p>')
     o.append('<p class="legend">' + "".join(f'<span class="{k}">{e(v)}</span>' for k, v in t["legend"]) + "</p>")
     if r.key_totals:
         o.append(f'<h2 id="key-totals">{e(t["key"])}</h2><table class="key"><tr>'
-                 + "".join(f"<th>{e(h)}</th>" for h in t["key_cols"]) + "</tr>")
+                 + "".join(f"<th>{e(h)}</th>" for h in KEY_COLS["en" if lang == "en" else "zh"]) + "</tr>")
         for k in r.key_totals:
             o.append(f"<tr><th>{e(k.label_en if lang == 'en' else k.label_zh)}</th><td class=n>{e(amount(k.old))}</td>"
                      f"<td class=n>{e(amount(k.new))}</td><td class=n>{e(signed(k.delta))}</td>"
+                     f"<td class=n>{e(pct_text(k.pct))}</td>"
                      f"<td>{e(phrase('changed', k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else '—')}</td></tr>")
         o.append("</table>")
     o.append("</section>")
@@ -226,7 +210,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
                      f"{e(t['table'].format(t=x.table, title=x.table_title))} {e(x.code)} {e(x.name)}</li>")
         o.append("</ul></section>")
     if r.shown_rounding():
-        o.append(f'<section id="rounding"><h2>{e(t["rounding"])}</h2>')
+        o.append(f'<section id="rounding"><h2>{e(t["rounding_heading"] + t["rounding_note"])}</h2>')
         o += _tables(r, r.shown_rounding(), lang, t)
         o.append("</section>")
     if r.checked:
@@ -238,7 +222,9 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
             for label, cls, lst in ((t["appeared"], "add", r.findings_appeared),
                                     (t["disappeared"], "del", r.findings_disappeared)):
                 for f in lst:
-                    o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)} [{e(f.code)}] '
+                    o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)}：'
+                             f"{e(f.where(lang))} {e(f.text(lang))}</li>" if lang != "en" else
+                             f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)}: '
                              f"{e(f.where(lang))} {e(f.text(lang))}</li>")
             o.append("</ul>")
         o.append("</section>")

@@ -1,5 +1,8 @@
-"""XLSX: a summary sheet, then one sheet per table with old / new / change for every changed cell
-(positions in both layouts), then the rounding differences and the findings that changed.
+"""XLSX: a summary sheet, then one sheet per table with old / new / change for every changed cell,
+then the rounding differences, the findings that changed and the narrative. Made to be printed:
+borders, number formats, wrapped text, each sheet one page wide (excel.printing). Concept ids and
+layout ids stay out of it (they are in the JSON output); the place in the old layout gets a column
+only when the two reports are in different layouts.
 
 openpyxl is imported here only, so that the CLI does not pay for it unless xlsx is asked for. The
 workbook is made byte-reproducible: fixed document timestamps and fixed zip entry dates.
@@ -9,17 +12,12 @@ from __future__ import annotations
 
 import re
 
-from .model import MODE_NAMES, Change, DiffResult
-from .phrasing import header_field, header_value, phrase
+from .model import KINDS, Change, DiffResult
+from .phrasing import (KEY_COLS, count_label, header_field, header_value, mode_title, phrase, side_words,
+                       wording)
 
-COLS = {
-    "zh": ("区域", "行", "科目名称", "栏", "原值", "新值", "增减", "增减幅度(%)", "类型", "说明", "原版式位置", "概念", "编码"),
-    "en": ("section", "row", "row name", "column", "old", "new", "change", "change (%)", "kind", "wording",
-           "place in old layout", "concept", "code"),
-}
-KIND = {"zh": {"changed": "变动", "added": "新增", "removed": "删除", "rounding": "尾数差异"},
-        "en": {"changed": "changed", "added": "added", "removed": "removed", "rounding": "rounding"}}
 FILLS = {"changed": "FFE08A", "added": "B9F0C0", "removed": "F9C0C0", "rounding": "DDE6FB"}
+AMOUNT, PCT = "#,##0.00", "0.00"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -33,83 +31,152 @@ def _sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+class _Sheet:
+    """Writes a titled, bordered table onto a sheet and sets it up for printing."""
+
+    def __init__(self, wb, name: str, title: str, st):
+        self.ws = wb.create_sheet(name) if wb.worksheets[0].title != "__blank__" else wb.worksheets[0]
+        if self.ws.title == "__blank__":
+            self.ws.title = name
+        self.st, self.row, self.title = st, 1, title
+        c = self.ws.cell(1, 1, title)
+        c.font = st.title
+        self.row = 2
+
+    def blank(self) -> None:
+        self.row += 1
+
+    def head(self, values) -> None:
+        for j, v in enumerate(values, 1):
+            c = self.ws.cell(self.row, j, v)
+            c.font, c.fill, c.border, c.alignment = self.st.bold, self.st.head, self.st.border, self.st.center
+        self.row += 1
+
+    def line(self, values, formats=None, fill=None, fill_cols=()) -> None:
+        for j, v in enumerate(values, 1):
+            c = self.ws.cell(self.row, j, v)
+            c.font, c.border = self.st.font, self.st.border
+            fmt = (formats or {}).get(j)
+            if fmt:
+                c.number_format, c.alignment = fmt, self.st.right
+            else:
+                c.alignment = self.st.left
+            if fill is not None and j in fill_cols:
+                c.fill = fill
+        self.row += 1
+
+    def finish(self, widths, header_left: str, repeat: tuple[int, int] | None = None) -> None:
+        from openpyxl.utils import get_column_letter
+
+        from ..excel.printing import fit_row_heights, page_setup
+
+        for j, w in enumerate(widths, 1):
+            self.ws.column_dimensions[get_column_letter(j)].width = w
+        fit_row_heights(self.ws, 1)
+        page_setup(self.ws, title_rows=repeat, left=header_left, center=self.title, last_col=len(widths))
+
+
+class _Styles:
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+        thin = Side(style="thin", color="808080")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.title = Font(name="SimSun", size=14, bold=True)
+        self.bold = Font(name="SimSun", size=10, bold=True)
+        self.font = Font(name="SimSun", size=10)
+        self.head = PatternFill("solid", fgColor="DDEBF7")
+        self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self.left = Alignment(horizontal="left", vertical="top", wrap_text=True)
+        self.right = Alignment(horizontal="right", vertical="top")
+        self.fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+
+
 def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
 
     L = "en" if lang == "en" else "zh"
-    bold = Font(bold=True)
-    fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
+    t = wording(L)
+    st = _Styles()
     wb = Workbook()
+    wb.worksheets[0].title = "__blank__"
     used: set[str] = set()
-    ws = wb.active
-    ws.title = _sheet_name("Summary" if L == "en" else "概要", used)
-    mode = MODE_NAMES[r.mode][1 if L == "en" else 0]
-    ws.append(["Comparison" if L == "en" else "决算对比", mode])
-    ws["A1"].font = bold
-    ws.append([])
-    ws.append(["", "old" if L == "en" else "原", "new" if L == "en" else "新"])
-    ws.append(["file" if L == "en" else "文件", r.old_file, r.new_file])
+    entity = r.new.entity or r.old.entity
+    old_w, new_w = side_words(r.mode, L)
+    title = f"{t['title']}{': ' if L == 'en' else '：'}{mode_title(r.mode, r.old.status, r.new.status, L)}"
+
+    sh = _Sheet(wb, _sheet_name(t["summary"], used), title, st)
+    sh.blank()
+    sh.head([t["field"], old_w, new_w])
+    sh.line([t["file"], r.old_file, r.new_file])
+    changed_fields = {h.field for h in r.header_changes}
     for f in ("entity", "fiscal_year", "status", "layout", "unit"):
-        ws.append([header_field(f, L), header_value(f, str(getattr(r.old, f)), L),
-                   header_value(f, str(getattr(r.new, f)), L)])
-    ws.append([])
-    for k, v in r.counts().items():
-        ws.append([k, v])
+        sh.line([header_field(f, L), header_value(f, str(getattr(r.old, f)), L),
+                 header_value(f, str(getattr(r.new, f)), L)],
+                fill=st.fills["changed"] if f in changed_fields else None, fill_cols=(2, 3))
+    sh.blank()
+    counts = r.counts()
+    keys = [*KINDS, "rounding", "rows_added", "rows_removed"]
+    if r.checked:
+        keys += ["findings_appeared", "findings_disappeared"]
+    if r.narrative_compared:
+        keys.append("narrative_changed")
+    sh.head([t["counts"], "", ""])
+    sh.ws.merge_cells(start_row=sh.row - 1, start_column=1, end_row=sh.row - 1, end_column=3)
+    for k in keys:
+        sh.line([count_label(k, L), counts[k]], formats={2: "0"})
+    sh.ws.cell(sh.row, 1, t["unit"]).font = st.font
+    sh.row += 1
+    widths = [24, 44, 44]
     if r.key_totals:
-        ws.append([])
-        ws.append(["key total" if L == "en" else "主要指标", "last year" if L == "en" else "上年数",
-                   "this year" if L == "en" else "本年数", "change" if L == "en" else "增减",
-                   "change (%)" if L == "en" else "增减幅度(%)", "wording" if L == "en" else "说明"])
+        sh.blank()
+        sh.head(KEY_COLS[L])
         for k in r.key_totals:
-            ws.append([k.label_en if L == "en" else k.label_zh, k.old, k.new, k.delta, k.pct,
-                       phrase("changed", k.old, k.new, k.delta, k.pct, L) if k.delta is not None else ""])
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 40
-    ws.column_dimensions["C"].width = 40
+            sh.line([k.label_en if L == "en" else k.label_zh, k.old, k.new, k.delta, k.pct,
+                     phrase("changed", k.old, k.new, k.delta, k.pct, L) if k.delta is not None else ""],
+                    formats={2: AMOUNT, 3: AMOUNT, 4: AMOUNT, 5: PCT})
+        widths = [24, 26, 26, 12, 10, 30]
+    sh.finish(widths, entity)
+
+    same_layout = r.old.layout == r.new.layout
 
     def table_sheets(changes: list[Change], prefix: str = "") -> None:
-        for tid, title, lst in r.by_table(changes):
-            name = f"{prefix}{tid} {title}" if tid else f"{prefix}{'other' if L == 'en' else '其他'}"
-            sh = wb.create_sheet(_sheet_name(name, used))
-            sh.append([f"{tid} {title}".strip()])
-            sh["A1"].font = bold
-            sh.append(list(COLS[L]))
-            for cell in sh[2]:
-                cell.font = bold
+        for tid, ttitle, lst in r.by_table(changes):
+            heading = t["table"].format(t=tid, title=ttitle) if tid else t["other"]
+            name = f"{prefix}{tid} {ttitle}" if tid else f"{prefix}{t['other_short']}"
+            s = _Sheet(wb, _sheet_name(name, used), f"{prefix}{heading}", st)
+            cols = [t["row"], t["column"], old_w, new_w, t["delta"], t["pct_unit"], t["kind"], t["wording"]]
+            if not same_layout:
+                cols.append(t["old_place"])
+            s.head(cols)
             for c in lst:
                 p = c.place
                 kind = "rounding" if c.rounding else c.kind
-                old_w = f"{c.old_place.where(L)} [{c.old_place.layout}]" if c.old_place else ""
-                sh.append([p.section if p else "", p.row if p else c.code, p.row_name if p else "",
-                           p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, KIND[L][kind],
-                           phrase(c.kind, c.old, c.new, c.delta, c.pct, L), old_w, c.concept, c.code])
-                row = sh.max_row
-                for col in (5, 6, 7):
-                    sh.cell(row, col).number_format = "0.00"
-                sh.cell(row, 8).number_format = "0.00"
-                for col in (5, 6, 7):
-                    sh.cell(row, col).fill = fills[kind]
-            for col, width in zip("ABCDEFGHIJKLM", (6, 28, 24, 18, 12, 12, 12, 12, 8, 34, 40, 26, 10)):
-                sh.column_dimensions[col].width = width
-            sh.freeze_panes = "A3"
-            sh["A1"].alignment = Alignment(horizontal="left")
+                row = " / ".join(x for x in (p.section, p.row_label()) if x) if p else c.code
+                vals = [row or "—", p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, t["kinds"][kind],
+                        phrase(c.kind, c.old, c.new, c.delta, c.pct, L)]
+                if not same_layout:
+                    vals.append(c.old_place.where(L) if c.old_place else t["no_place"])
+                s.line(vals, formats={3: AMOUNT, 4: AMOUNT, 5: AMOUNT, 6: PCT}, fill=st.fills[kind],
+                       fill_cols=(3, 4, 5))
+            s.finish([30, 22, 12, 12, 11, 9, 9, 30] + ([30] if not same_layout else []), entity, (2, 2))
 
     table_sheets(r.changes)
-    table_sheets(r.shown_rounding(), prefix="Rounding " if L == "en" else "尾数 ")
+    table_sheets(r.shown_rounding(), prefix=t["rounding_prefix"])
     if r.checked and (r.findings_appeared or r.findings_disappeared):
-        sh = wb.create_sheet(_sheet_name("Findings" if L == "en" else "审核发现", used))
-        sh.append(["", "code", "table", "section", "row", "column", "message"])
-        for label, lst in (("appeared" if L == "en" else "新出现", r.findings_appeared),
-                           ("disappeared" if L == "en" else "已消失", r.findings_disappeared)):
+        s = _Sheet(wb, _sheet_name(t["findings_short"], used), t["findings"], st)
+        s.head(t["finding_cols"])
+        for label, kind, lst in ((t["appeared"], "added", r.findings_appeared),
+                                 (t["disappeared"], "removed", r.findings_disappeared)):
             for f in lst:
-                sh.append([label, f.code, f.table, f.section, f.row, f.column, f.text(L)])
+                s.line([label, f.table, f.where(L), f.text(L)], fill=st.fills[kind], fill_cols=(1,))
+        s.finish([10, 6, 28, 80], entity, (2, 2))
     if r.narrative:
-        sh = wb.create_sheet(_sheet_name("Narrative" if L == "en" else "说明文字", used))
-        sh.append(["key", "title", "kind", "old", "new"] if L == "en" else ["段落", "标题", "类型", "原文", "新文"])
-        kinds = {"changed": "改动", "added": "新增", "removed": "删除"}
+        s = _Sheet(wb, _sheet_name(t["narrative_short"], used), t["narrative"], st)
+        s.head(t["narrative_cols"])
         for n in r.narrative:
-            sh.append([n.key, n.title, n.kind if L == "en" else kinds[n.kind], n.old or "", n.new or ""])
+            s.line([n.key, n.title, t["nkind"][n.kind], n.old or "", n.new or ""])
+        s.finish([6, 20, 8, 50, 50], entity, (2, 2))
     wb.properties.creator = "juesuan"
     from ..excel.template import workbook_bytes
 

@@ -39,6 +39,9 @@ from .xlsx import cell_ref, col_letter
 
 DEFAULT_CODE_ROWS = 30  # blank 功能分类 rows after 合计 in 02/03/05/08/09
 DEFAULT_CLASS_ROWS = 5  # blank 类 rows after the printed 类 of 01/04
+# an export pads less: its codes plus EXPORT_SPARE blank rows, at least EXPORT_CODE_ROWS / EXPORT_CLASS_ROWS,
+# so that a filled table prints on one page instead of spilling its blank rows onto the next
+EXPORT_CODE_ROWS, EXPORT_CLASS_ROWS, EXPORT_SPARE = 3, 1, 1
 FIXED_TIME = _dt.datetime(2000, 1, 1, 0, 0, 0)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -112,7 +115,8 @@ class _Group:
     slot: int = -1  # its line in the mapping
 
 
-def _expand(block: Block, codes_needed: dict[int, list[str]], n_code: int, n_class: int) -> tuple[list[_Spec], int, int]:
+def _expand(block: Block, codes_needed: dict[int, list[str]], n_code: int, n_class: int,
+            spare: int = 0) -> tuple[list[_Spec], int, int]:
     """Visual rows of one block; also (index where extra rows start, how many) for side-by-side padding."""
     specs: list[_Spec] = []
     ext_at, ext_n = 0, 0
@@ -123,11 +127,11 @@ def _expand(block: Block, codes_needed: dict[int, list[str]], n_code: int, n_cla
                 for i, code in enumerate(r.standard):
                     specs.append(_Spec("std", r, code, (r.number + i) if r.number else None))
                 extra = [c for c in need if c not in r.standard]
-                n = max(n_class, len(extra))
+                n = max(n_class, len(extra) + spare)
                 ext_at, ext_n = len(specs), n
                 specs.extend(_Spec("class", r) for _ in range(n))
             else:
-                n = max(n_code if r.codes != "class" else n_class, len(need))
+                n = max(n_code if r.codes != "class" else n_class, len(need) + spare)
                 ext_at, ext_n = len(specs), n
                 specs.extend(_Spec("class" if r.codes == "class" else "group", r) for _ in range(n))
         elif r.code:
@@ -142,14 +146,14 @@ def _expand(block: Block, codes_needed: dict[int, list[str]], n_code: int, n_cla
 # ------------------------------------------------------------------ workbook
 
 
-def _finish_sheet(ws) -> None:
-    """Sheet protection (no password) and print set-up: A4 landscape, one page wide."""
+def _finish_sheet(ws, **print_kw) -> None:
+    """Sheet protection (no password), row heights for wrapped text, and the print set-up (see
+    printing.page_setup: orientation by size, one page wide, title rows, header and footer)."""
+    from .printing import fit_row_heights, page_setup
+
     ws.protection.sheet = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_row_heights(ws, 1)
+    page_setup(ws, **print_kw)
 
 
 class _Styles:
@@ -162,7 +166,7 @@ class _Styles:
         self.bold = Font(name="SimSun", size=10, bold=True)
         self.font = Font(name="SimSun", size=10)
         self.center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self.left = Alignment(horizontal="left", vertical="center", wrap_text=False)
+        self.left = Alignment(horizontal="left", vertical="center", wrap_text=True)
         self.right = Alignment(horizontal="right", vertical="center")
         self.head_fill = PatternFill("solid", fgColor="DDEBF7")
         self.input_fill = PatternFill("solid", fgColor="FFF2CC")
@@ -172,17 +176,19 @@ class _Styles:
 
 
 class _Builder:
-    def __init__(self, tax: Taxonomy, layout: Layout, inst: Instance | None, code_rows: int, class_rows: int):
+    def __init__(self, tax: Taxonomy, layout: Layout, inst: Instance | None, code_rows: int, class_rows: int,
+                 spare: int = 0):
         from openpyxl import Workbook
 
         self.tax, self.layout, self.inst = tax, layout, inst
-        self.code_rows, self.class_rows = code_rows, class_rows
+        self.code_rows, self.class_rows, self.spare = code_rows, class_rows, spare
         self.wb = Workbook()
         self.st = _Styles()
         self.mapping: list[list] = []
         self.digests: list[list] = []
         self.findings: list[Finding] = []
         self.placed: set[tuple[str, str]] = set()
+        self.cells: dict[tuple[str, str], tuple[str, str]] = {}  # (concept, code) -> (sheet, cell) of a filled value
         self.facts = {(f.concept, f.code or ""): f.value for f in inst.facts} if inst else {}
 
     # -- cells
@@ -289,7 +295,10 @@ class _Builder:
             self._merge(ws, r + 1 + i, 1, r + 1 + i, 2)
         ws.column_dimensions["A"].width = 24
         ws.column_dimensions["B"].width = 96
-        _finish_sheet(ws)
+        _finish_sheet(ws, center=title, left=self.layout.zh)
+        from .printing import no_print
+
+        no_print(ws, "D1")  # the printed tables carry entity, year, status, preparer and date themselves
 
     # -- a table sheet
     def table_sheet(self, table: Table) -> None:
@@ -348,7 +357,12 @@ class _Builder:
             for k in range(len(b.columns)):
                 ws.column_dimensions[col_letter(s + len(b.header) + k)].width = 13 if len(b.columns) > 1 else 15
         ws.freeze_panes = cell_ref(first_data, 1)
-        _finish_sheet(ws)
+        h = self.inst.header if self.inst else None
+        _finish_sheet(ws, title_rows=(1, first_data - 1), last_col=c - 1,
+                      left=h.entity if h else "部门决算公开表", center=f"{table.title}（公开{table.id}表）",
+                      right=(f"{h.fiscal_year} 年度决算" + ("（草稿）" if h.status == "draft" else "")) if h else "",
+                      footer_left=f"编制人：{h.preparer}" if h and h.preparer else "",
+                      footer_right=f"编制日期：{h.date}" if h and h.date else "")
         self.digests.append(["sheet", ws.title, table.id, sheet_digest(self._fixed)])
 
     def _codes_needed(self, table: Table) -> list[dict[int, list[str]]]:
@@ -366,7 +380,7 @@ class _Builder:
 
     def _plan_rows(self, table: Table, need: list[dict[int, list[str]]]) -> list[list[_Spec]]:
         """Visual rows of each block; side-by-side blocks get blank rows where another block grows."""
-        plans = [_expand(b, need[bi], self.code_rows, self.class_rows) for bi, b in enumerate(table.blocks)]
+        plans = [_expand(b, need[bi], self.code_rows, self.class_rows, self.spare) for bi, b in enumerate(table.blocks)]
         specs = [p[0] for p in plans]
         for bi, (_, at, n) in enumerate(plans):
             if not n:
@@ -518,6 +532,8 @@ class _Builder:
             cpt = cells.get(col.key)
             if cpt:
                 self._input(ws, r, vstart + k, self._value(cpt, code) if code else None)
+                if code:
+                    self.cells[(cpt, code)] = (ws.title, cell_ref(r, vstart + k))
             else:
                 self._na(ws, r, vstart + k)
 
@@ -558,6 +574,7 @@ class _Builder:
             cpt = cells.get(col.key) if spec.kind != "blank" else None
             if cpt:
                 self._input(ws, r, vstart + k, self._value(cpt, code))
+                self.cells[(cpt, code or "")] = (ws.title, cell_ref(r, vstart + k))
                 mapped.append(f"{cell_ref(r, vstart + k)}={cpt}" + (f":{code}" if code else ""))
             else:
                 self._na(ws, r, vstart + k)
@@ -620,13 +637,29 @@ def workbook_bytes(wb) -> bytes:
 
 
 def build_workbook(layout_id: str | None = None, inst: Instance | None = None, tax: Taxonomy | None = None,
-                   code_rows: int = DEFAULT_CODE_ROWS, class_rows: int = DEFAULT_CLASS_ROWS):
-    """(openpyxl Workbook, findings): the template for a layout, filled from `inst` when given."""
+                   code_rows: int | None = None, class_rows: int | None = None):
+    """(openpyxl Workbook, findings): the template for a layout, filled from `inst` when given (an
+    export pads each code group with EXPORT_SPARE blank rows instead of the template's 30)."""
     tax = tax or load_taxonomy(inst.header.taxonomy if inst else DEFAULT_TAXONOMY)
     lay = tax.layout(layout_id or (inst.header.layout if inst else DEFAULT_LAYOUT))
-    b = _Builder(tax, lay, inst, code_rows, class_rows)
+    if inst is None:
+        b = _Builder(tax, lay, inst, DEFAULT_CODE_ROWS if code_rows is None else code_rows,
+                     DEFAULT_CLASS_ROWS if class_rows is None else class_rows)
+    else:
+        b = _Builder(tax, lay, inst, EXPORT_CODE_ROWS if code_rows is None else code_rows,
+                     EXPORT_CLASS_ROWS if class_rows is None else class_rows, EXPORT_SPARE)
     wb = b.build()
     return wb, b.findings
+
+
+def export_workbook(inst: Instance, layout_id: str | None = None):
+    """(openpyxl Workbook, findings, cells) of an export, cells mapping (concept, code) to the
+    (sheet, cell) its value was written to, for callers that mark cells (validate's workbook)."""
+    tax = load_taxonomy(inst.header.taxonomy)
+    b = _Builder(tax, tax.layout(layout_id or inst.header.layout), inst, EXPORT_CODE_ROWS, EXPORT_CLASS_ROWS,
+                 EXPORT_SPARE)
+    wb = b.build()
+    return wb, b.findings, b.cells
 
 
 def template_bytes(layout_id: str = DEFAULT_LAYOUT) -> bytes:
