@@ -18,10 +18,15 @@ from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
 
 
+_TITLE_MARK_RE = re.compile(r"\s*[（(]?公开\s*\d+\s*表[)）]?|\s+\d{4}\s*年度?(?:决算)?$")
+
+
 def match_title(text: str, layout: Layout) -> Table | None:
     """The table whose title (or alias) this text is; exact after normalisation (quotes ignored:
-    PDF text often drops or displaces “ ”), or None."""
-    n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", text.strip()))
+    PDF text often drops or displaces “ ”), or None. A 公开NN表 mark and a year printed with the title
+    ("…决算表（公开08表） 2021 年度决算") are not part of it; the number never decides the table."""
+    t = _TITLE_MARK_RE.sub("", text.strip())
+    n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", t))
     n = QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
     return layout.title_index.get(n)
 
