@@ -114,20 +114,22 @@ def rotated_copy(pdf: Path, dst: Path) -> Path:
     import re
 
     data = pdf.read_bytes()
-    new_id = max(int(x) for x in re.findall(rb"\n(\d+) 0 obj", data)) + 1
-    heights = set()
+    next_id = max(int(x) for x in re.findall(rb"\n(\d+) 0 obj", data)) + 1
+    streams: dict[bytes, int] = {}  # page height -> the turning stream for pages of that height
 
     def turn(m: re.Match) -> bytes:
         d = m.group(0)
         box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", d)
-        heights.add(box.group(2))
+        sid = streams.setdefault(box.group(2), next_id + len(streams))
         d = d.replace(box.group(0), b"/MediaBox[0 0 %s %s]/Rotate 90" % (box.group(2), box.group(1)))
-        return re.sub(rb"/Contents (\d+) 0 R", rb"/Contents[%d 0 R \1 0 R]" % new_id, d)
+        return re.sub(rb"/Contents (\d+) 0 R", rb"/Contents[%d 0 R \1 0 R]" % sid, d)
 
     out = re.sub(rb"<</Type/Page/[^>]*>>", turn, data)
-    assert len(heights) == 1, heights  # one page size: one turning stream serves every page
-    content = b"0 1 -1 0 %s 0 cm\n" % heights.pop()
-    obj = b"%d 0 obj\n<</Length %d>>\nstream\n" % (new_id, len(content)) + content + b"\nendstream\nendobj\n"
+    assert streams  # portrait and landscape pages each get the stream of their own height
+    objs = b""
+    for height, sid in streams.items():
+        content = b"0 1 -1 0 %s 0 cm\n" % height
+        objs += b"%d 0 obj\n<</Length %d>>\nstream\n" % (sid, len(content)) + content + b"\nendstream\nendobj\n"
     at = out.rindex(b"\nxref") + 1
-    dst.write_bytes(out[:at] + obj + out[at:])
+    dst.write_bytes(out[:at] + objs + out[at:])
     return dst

@@ -74,7 +74,10 @@ def test_every_command_that_reads_an_instance_refuses_an_invalid_one_in_one_line
                  ["export", p, "--format", "xbrl", "-o", tmp_path / "x"]):
         res = run_cli(*args)
         assert res.returncode == 2 and res.stdout == "", args
-        assert len(res.stderr.strip().splitlines()) == 1 and "has 3 decimals" in res.stderr, res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1 and "有 3 位小数" in res.stderr, res.stderr
+    res = run_cli("diff", EXAMPLE_XML, p, "--lang", "en")
+    assert res.returncode == 2 and "not valid against the XSD (1 finding; first: line 12: " in res.stderr
+    assert "amount 1060.201 has 3 decimals" in res.stderr
     assert not (tmp_path / "o.xlsx").exists() and not (tmp_path / "x").exists()
 
 
@@ -183,3 +186,20 @@ def test_a_duplicate_is_reported_by_the_loader_at_the_second_facts_line(tmp_path
 
     [g] = validate_schema(load_tree(p), str(p))
     assert (g.code, g.location.line, g.text("zh")) == (f.code, f.location.line, f.text("zh"))
+
+
+def test_a_fact_in_a_table_recorded_as_absent_is_an_error(tmp_path):
+    p = _edit(tmp_path, "<facts>", "<tables>01 02 03 04 05 06 08 09</tables>\n  <facts>")
+    found = load(p).findings
+    assert found and {f.code for f in found} == {"instance:fact-in-absent-table"} and {f.table for f in found} == {"07"}
+    res = run_cli("facts", p)
+    assert res.returncode == 2 and "实例记录源文件中没有该表" in res.stderr
+
+
+def test_tables_recorded_are_written_and_read_back(tmp_path, without_03):
+    _, out = without_03
+    inst = load_valid(out)
+    assert inst.tables == ("01", "02", "04", "05", "06", "07", "08", "09") and not inst.has_table("03")
+    from juesuan.xmlio import instance_to_bytes
+
+    assert instance_to_bytes(inst) == out.read_bytes()

@@ -210,21 +210,50 @@ def _file_result(report, path: str, unusable: dict) -> dict:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
-              help="csv (one header line, then one line per fact) or json (a list of records).")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "parquet"]), default=None,
+              help="csv (default), json, xlsx or parquet (parquet needs juesuan[store]); with -o, "
+              "taken from the file's suffix when not given.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (atomically) instead of stdout ('-'); xlsx and parquet need a file.")
+@click.option("--no-bom", is_flag=True, help="CSV file without the UTF-8 BOM (Excel needs the BOM to read Chinese).")
+@click.option("--duckdb", "duckdb_file", type=click.Path(dir_okay=False), default=None,
+              help="Append the rows to table facts of this DuckDB database (created when missing; juesuan[store]).")
+@click.option("--skip-unusable", is_flag=True, help="Skip unusable inputs (one line each on stderr) instead of stopping.")
 @click.option("--layout", default=None, help="Place facts in this layout instead of the instance's own.")
-def facts(file: str, fmt: str, layout: str | None) -> None:
-    """Print one record per fact of an instance: table, section, row, column, value, concept, labels."""
-    from .facts import fact_records, to_csv, to_json
-    from .loader import load_valid
+def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: bool, duckdb_file: str | None,
+          skip_unusable: bool, layout: str | None) -> None:
+    """One record per fact of every input (instances, or sources to convert; folders, globs and @LIST
+    files as for batch): entity, uscc, year, layout, file, table, section, row, column, value, concept,
+    code, labels, row name, source cell.
 
+    Exit status: 0 written, 2 an unusable input (nothing written) or usage error.
+    """
+    from . import store
+
+    def skipped(path: str, e: JuesuanError) -> None:
+        click.echo(f"juesuan: skipped {e}", err=True)
+
+    if output == "-":  # stdout
+        output = None
     try:
-        inst = load_valid(_stdin_file(file))
-        records = fact_records(inst, layout=layout)
+        inputs = tuple(_stdin_file(p) if p == "-" else p for p in inputs)  # `-`: an instance on stdin
+        fmt = store.format_for(output, fmt)
+        if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
+            raise JuesuanError(f"{fmt} output is binary: give -o FILE.{fmt}")
+        # streamed report by report; a bad input stops it before anything is written: the file is
+        # renamed into place only at the end, the DuckDB append is one transaction, stdout is printed last
+        rows = store.iter_rows(inputs, layout, skipped if skip_unusable else None)
+        if duckdb_file and output:
+            rows = list(rows)
+        if duckdb_file:
+            store.append_duckdb(rows, duckdb_file)
+        if output:
+            store.write(rows, fmt, output, bom=not no_bom)
+        elif not duckdb_file:
+            click.echo(store.to_text(rows, fmt), nl=False)
     except JuesuanError as e:
         _fail(e)
-    click.echo(to_json(records) if fmt == "json" else to_csv(records), nl=False)
 
 
 STATUS = click.Choice(["draft", "final"])
@@ -305,7 +334,8 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
 @click.argument("instance", type=click.Path(dir_okay=False))
 @click.option("--prior", type=click.Path(dir_okay=False), default=None,
               help="Last year's instance: adds the year-over-year sentences (与上年相比…).")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "docx"]), default="text", show_default=True,
+              help="text or md (Markdown) for reading and editing, docx a Word document for the accountant.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (atomically); text and md go to stdout without it, docx needs it.")
 def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> None:
@@ -479,6 +509,122 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     sys.exit(1 if result.different else 0)
+
+
+# ---------------------------------------------------------------- bureau scale: batch, consolidate (issue 14)
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Folder for the results: reports/ mirrors the input tree; summary.* at the top.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=None,
+              help="Worker processes (default: the number of CPUs).")
+@click.option("--resume", is_flag=True, help="Skip inputs whose results are current (same content hash).")
+@click.option("--scheduler", default=None, metavar="tcp://HOST:8786",
+              help="Run on this Dask cluster instead of local processes (pip install 'juesuan[dask]').")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="What is printed: text, one line of counts for people; json, the counts for machines.")
+@LANG
+def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, scheduler: str | None, fmt: str,
+          lang: str) -> None:
+    """Convert where needed and validate every report in INPUTS (files, folders searched recursively,
+    globs, or @LIST files of one path a line), writing each report's findings and instance under
+    OUTDIR/reports and a summary (CSV, JSON Lines, xlsx, HTML) in OUTDIR.
+
+    Exit status: 0 every report valid, 1 some report has errors or is unusable, or a carry-over
+    between years differs, 2 usage error or nothing to do.
+    """
+    from .batch import Progress, discover, run
+    from .summary import write_summary
+
+    try:
+        found, other = discover(inputs, exclude=outdir)
+        if not found:
+            raise JuesuanError("no supported input (.xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv) found")
+        progress = Progress(len(found))
+        records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update,
+                             discovered=(found, other))
+        progress.close()
+        result = write_summary(outdir, records, lang)
+    except KeyboardInterrupt:
+        click.echo(f"\njuesuan: interrupted; finished reports are kept in {outdir}: run again with --resume", err=True)
+        sys.exit(2)
+    except JuesuanError as e:
+        _fail(e, lang)
+    except OSError as e:
+        from .errors import OutputError
+
+        _fail(OutputError.from_os(e, getattr(e, "filename", None) or outdir), lang)
+    c = result["counts"]
+    c["resumed"] = sum(1 for r in records if r.get("resumed"))
+    c["skipped_other_types"] = len(other)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps({"output": outdir, "counts": c}, ensure_ascii=False, sort_keys=True))
+    elif lang == "en":
+        click.echo(f"{c['reports']} reports: {c['valid']} valid, {c['invalid']} invalid, {c['unusable']} unusable"
+                   f"{', %d failed' % c['failed'] if c['failed'] else ''}; {c['carry_over']} carry-over differences; "
+                   f"{c['resumed']} unchanged since the last run; summary in {outdir}/summary.html")
+    else:
+        click.echo(f"共 {c['reports']} 份报告：通过 {c['valid']}，未通过 {c['invalid']}，无法读取 {c['unusable']}"
+                   f"{'，处理失败 %d' % c['failed'] if c['failed'] else ''}；跨年衔接不一致 {c['carry_over']} 处；"
+                   f"{c['resumed']} 份与上次相同未重做；汇总见 {outdir}/summary.html")
+    if other:
+        click.echo((f"juesuan: {len(other)} files of other types skipped" if lang == "en"
+                    else f"juesuan: 跳过 {len(other)} 个其他类型的文件"), err=True)
+    sys.exit(result["exit"])
+
+
+@cli.command()
+@click.argument("units", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Department instance XML to write (the sum of the units).")
+@click.option("--check", "published", type=click.Path(dir_okay=False), default=None,
+              help="Compare this published department instance with the sum of UNITS instead.")
+@click.option("--entity", default=None, help="Name of the department (default: the first unit's name + 等N个单位汇总).")
+@click.option("--uscc", default="", help="The department's 统一社会信用代码.")
+@click.option("--format", "fmt", type=FORMAT_TEXT_JSON, default="text", show_default=True,
+              help="text for people, json (the findings) for machines.")
+@LANG
+def consolidate(units: tuple[str, ...], output: str | None, published: str | None, entity: str | None, uscc: str,
+                fmt: str, lang: str) -> None:
+    """部门汇总: write the department instance as the fact-by-fact sum of the UNITS' instances (same
+    fiscal year and layout) and run the table rules on it; or, with --check, report every fact of a
+    published department instance that differs from the sum beyond rounding.
+
+    Exit status: 0 clean, 1 error findings (rules on the sum, or differences with --check), 2 unusable
+    input or a mix of years or layouts.
+    """
+    from . import consolidate as cons
+    from .findings import Report
+    from .loader import load_valid
+
+    if bool(output) == bool(published):
+        _fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"), lang)
+    try:
+        insts = [load_valid(u) for u in units]
+        if published:
+            found = cons.check(load_valid(published), insts)
+            report = Report(findings=found, files=[published])
+        else:
+            from .checks import check_instance
+            from .xmlio import instance_to_bytes, atomic_write
+
+            dept = cons.consolidate(insts, entity=entity, uscc=uscc)
+            dept.source = output
+            atomic_write(output, instance_to_bytes(dept))
+            report = Report(findings=list(check_instance(dept)), files=[output])
+    except JuesuanError as e:
+        _fail(e, lang)
+    if fmt == "json":
+        click.echo(report.to_json(lang))
+    else:
+        if output:
+            click.echo((f"wrote {output} ({len(dept.facts)} facts, the sum of {len(insts)} units)" if lang == "en"
+                        else f"已写入 {output}（{len(dept.facts)} 个数据项，{len(insts)} 个单位之和）"))
+        click.echo(report.to_text(lang))
+    sys.exit(1 if report.errors else 0)
 
 
 def main() -> None:

@@ -51,7 +51,23 @@ def from_tree(tree, where: str) -> Loaded:
         inst = None  # the schema findings say why (a wrong root or namespace)
     if taken:
         findings = sorted([*findings, *duplicate_findings(tree, taken, where)], key=lambda f: f.location.line or 0)
+    if inst is not None and inst.tables and not findings:
+        findings = _facts_in_absent_tables(inst)
     return Loaded(inst, findings)
+
+
+def _facts_in_absent_tables(inst: Instance) -> list[Finding]:
+    """A fact printed in a table the instance says its source did not contain: one of the two is wrong."""
+    from .taxonomy import load_taxonomy
+
+    lay = load_taxonomy(inst.header.taxonomy).layout(inst.header.layout)
+    out = []
+    for f in inst.facts:
+        p = lay.place(f.concept, f.code)
+        if p is not None and not inst.has_table(p.table):
+            out.append(Finding.of("instance:fact-in-absent-table", f.location, table=p.table, section=p.section,
+                                  row=p.row_label(), column=p.column, element=f.concept, table_id=p.table))
+    return out
 
 
 def load_valid(path: str | os.PathLike) -> Instance:
@@ -63,9 +79,12 @@ def load_valid(path: str | os.PathLike) -> Instance:
 
 
 def raise_invalid(findings: list[Finding], where: str) -> None:
+    """InvalidInstance naming the first finding, in the asked language when printed (its text(lang))."""
+    from .catalogue import render
+
     first = findings[0]
-    at = f"line {first.location.line}: " if first.location.line else ""
-    n = len(findings)
-    raise InvalidInstance(
-        f"not valid against the XSD ({n} finding{'s' if n > 1 else ''}; first: {at}{first.text('en')}); "
-        f"run `juesuan validate {where}`", where)
+    line = first.location.line
+    values = {"n": len(findings), "command": f"`juesuan validate {where}`",
+              "at": {"zh": f"第 {line} 行：", "en": f"line {line}: "} if line else "",
+              "first": {"zh": first.text("zh"), "en": first.text("en")}}
+    raise InvalidInstance(render("schema:refused", values, "en"), where, code="schema:refused", values=values)

@@ -168,6 +168,7 @@ def _make_init(cls: type, fs: list[Field], frozen: bool) -> Callable:
     return fn
 
 
+# long: builds each generated method next to the option that asks for it
 def _build(cls: type, frozen: bool, order: bool) -> type:
     if any(hasattr(b, "__record_fields__") for b in cls.__mro__[1:]):
         raise TypeError(f"{cls.__qualname__}: a record cannot inherit from a record")

@@ -50,6 +50,20 @@ def build_xsd(tax: Taxonomy) -> str:
     a("  <xs:annotation><xs:documentation xml:lang=\"en\">juesuan instance schema for taxonomy "
       f"{tax.id}: a department final-accounts disclosure (部门决算公开) as a header, facts in 万元 and "
       "narrative blocks. XSD 1.0, self-contained.</xs:documentation></xs:annotation>")
+    _simple_types(a, tax)
+    _fact_types(a)
+    _elements(a, tax)
+    _tables_element(a, tax)
+    # ---- root
+    a('  <xs:element name="report"><xs:complexType><xs:sequence>')
+    a('    <xs:element ref="j:header"/><xs:element ref="j:tables" minOccurs="0"/><xs:element ref="j:facts"/>'
+      '<xs:element ref="j:narrative" minOccurs="0"/>')
+    a("  </xs:sequence></xs:complexType></xs:element>")
+    a("</xs:schema>")
+    return "\n".join(L) + "\n"
+
+
+def _simple_types(a, tax: Taxonomy) -> None:
     # ---- simple types
     # Code patterns are written as nested optional groups, not as alternations: libxml2 accepts
     # "3010101" for the pattern ([0-9]{3}|[0-9]{5}) (tests/test_validate.py pins this).
@@ -83,6 +97,9 @@ def build_xsd(tax: Taxonomy) -> str:
       "</xs:restriction></xs:simpleType>")
     a('  <xs:simpleType name="status"><xs:restriction base="xs:string"><xs:enumeration value="draft"/>'
       '<xs:enumeration value="final"/></xs:restriction></xs:simpleType>')
+
+
+def _fact_types(a) -> None:
     # ---- fact types
     src = '<xs:attribute name="src" type="xs:string"><xs:annotation><xs:documentation>Where a converter read ' \
           "the value: sheet!cell or line N.</xs:documentation></xs:annotation></xs:attribute>"
@@ -97,6 +114,9 @@ def build_xsd(tax: Taxonomy) -> str:
     a('    <xs:attribute name="code" type="j:economicCode" use="required"/>')
     a(f"    {src}")
     a("  </xs:extension></xs:simpleContent></xs:complexType>")
+
+
+def _elements(a, tax: Taxonomy) -> None:
     # ---- concept elements
     ftype = {"none": "amountFact", "function": "functionFact", "economic": "economicFact"}
     for c in tax.concepts.values():
@@ -132,6 +152,9 @@ def build_xsd(tax: Taxonomy) -> str:
     a("  </xs:sequence></xs:complexType>")
     a('    <xs:unique name="block-key"><xs:selector xpath="j:block"/><xs:field xpath="@key"/></xs:unique>')
     a("  </xs:element>")
+
+
+def _tables_element(a, tax: Taxonomy) -> None:
     # ---- tables present
     ids = sorted({t.id for lid in sorted(tax.layouts) for t in tax.layouts[lid].tables})
     a('  <xs:simpleType name="tableId"><xs:restriction base="xs:string">')
@@ -144,13 +167,8 @@ def build_xsd(tax: Taxonomy) -> str:
       "absent, not blank: its rules are not run.</xs:documentation></xs:annotation>")
     a('    <xs:simpleType><xs:restriction base="j:tableIds"><xs:minLength value="1"/></xs:restriction></xs:simpleType>'
       "</xs:element>")
-    # ---- root
-    a('  <xs:element name="report"><xs:complexType><xs:sequence>')
-    a('    <xs:element ref="j:header"/><xs:element ref="j:tables" minOccurs="0"/><xs:element ref="j:facts"/>'
-      '<xs:element ref="j:narrative" minOccurs="0"/>')
-    a("  </xs:sequence></xs:complexType></xs:element>")
-    a("</xs:schema>")
-    return "\n".join(L) + "\n"
+
+
 
 
 @functools.lru_cache(maxsize=4)
@@ -274,7 +292,8 @@ class _Translator:
         c = self.tax.concepts[name]
         code = el.get("code") or None
         p = self.layout.place(name, code) if self.layout is not None else None
-        at = dict(table=p.table, section=p.section, row=p.row_label(), column=p.column) if p else {}
+        at = dict(table=p.table, section=p.section, row=p.row_label(), column=p.column,
+                  fact=(self.tax.id, p.layout, name, code or "")) if p else {}
         label = {"zh": c.zh, "en": c.en}
         value = fact_text(el).strip()
         common = dict(file=self.where, element=name, label=label, **at)

@@ -116,6 +116,7 @@ def _text(el: etree._Element | None) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
+# long: the per-fact loop is inlined on purpose (it runs 200,000 times for a large instance)
 def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=None) -> Instance:
     """Read an instance from a parsed tree. Assumes nothing about validity beyond the shape needed.
 

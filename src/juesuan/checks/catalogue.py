@@ -113,6 +113,7 @@ def _check_template(text: str, where: str) -> None:
         raise TaxonomyError(f"rules.toml: {where}: unknown placeholder(s) {sorted(bad)}")
 
 
+# long: one check per field of a [[rule]] table, in the order rules.toml documents them
 def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
     rules: list[Rule] = []
     seen: set[str] = set()

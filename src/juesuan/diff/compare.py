@@ -83,6 +83,7 @@ def _tolerance(a: int, b: int) -> Decimal:
     return Decimal(1).scaleb(-min(a, b))
 
 
+# long: the comparison loop and the mode-dependent parts of the result, read top to bottom
 def compare(
     old: Instance,
     new: Instance,
