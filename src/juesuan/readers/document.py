@@ -18,6 +18,7 @@ from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
 
 
+TABLE_MARK_RE = re.compile(r"公开\s*0?([1-9])\s*表")
 _TITLE_MARK_RE = re.compile(r"\s*[（(]?公开\s*\d+\s*表[)）]?|\s+\d{4}\s*年度?(?:决算)?$")
 
 
@@ -77,6 +78,14 @@ def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, l
             t = match_title(text + texts[i + 1], layout)  # a title broken over two lines
             if t is not None:
                 at = skip_to = i + 1
+        if t is None:  # a 公开NN表 mark with no title near it (a title the extraction mangled); a 预算
+            # document never gets here: it is refused before (readers/doctype.py)
+            m = TABLE_MARK_RE.search(text)
+            if m and not any(s[1].id == f"0{m.group(1)}" and i - s[0] <= 6 for s in starts):
+                try:
+                    t = layout.table(f"0{m.group(1)}")
+                except KeyError:
+                    t = None
         if t is not None:
             if starts and starts[-1][1].id == t.id and i - starts[-1][0] <= 6:
                 continue
