@@ -47,7 +47,7 @@ def test_example_workbook_converts_to_exactly_the_example(example):
     h = conv.instance.header
     assert (h.entity, h.fiscal_year, h.layout, h.status) == ("醴陵市网格化管理服务中心", 2021, "2021-hunan", "final")
     assert conv.findings == []
-    assert "02 表 收入决算表：读取 21 个数，未能归位 0 个单元格" in conv.summaries
+    assert "02 表 收入决算表：读取 21 个数，未能归位 0 个单元格（共 21 个数）" in conv.summaries()
     other = conv.instance.get("IncOther", "210")
     assert other.value == Decimal("20.00") and other.origin.startswith("收入决算表!")
 
@@ -163,7 +163,7 @@ def test_template_for_every_layout_reads_back_empty(tmp_path):
         with pytest.raises(UnusableInput, match="entity name not found"):
             convert_file(path)
         conv = convert_file(path, entity="某单位", year=2024)
-        assert conv.instance.facts == [] and conv.findings == [] and len(conv.summaries) == 9
+        assert conv.instance.facts == [] and conv.findings == [] and len(conv.summaries()) == 9
 
 
 def _fill(path, out, edits: dict[str, dict[str, object]]):
@@ -192,7 +192,7 @@ def test_template_filled_by_hand(tmp_path):
         ("IncTotal", "201", Decimal("1974.84")), ("IncGrant", "201", Decimal("1954.84")),
         ("IncTotal", "2010601", Decimal("1.01")), ("SumExp", "208", Decimal("3.00")), ("SumExp", "212", Decimal("0.00"))}
     assert [(x.code, x.location.source) for x in conv.findings] == [("convert:rounded", "收入决算表!C8")]
-    assert "1.005" in conv.findings[0].message_en and "1.01" in conv.findings[0].message_en
+    assert "1.005" in conv.findings[0].text("en") and "1.01" in conv.findings[0].text("en")
     assert conv.instance.get("SumExp", "208").origin == "收入支出决算总表!F15"
 
 
@@ -206,14 +206,14 @@ def test_template_errors_are_located(tmp_path):
     })
     conv = convert_file(f)
     got = {(x.code, x.location.source): x for x in conv.findings}
-    assert got[("convert:not-an-amount", "收入决算表!C6")].message_en == "收入决算表!C6: '1,9x0' is not an amount"
+    assert got[("convert:not-an-amount", "收入决算表!C6")].text("en") == "收入决算表!C6: '1,9x0' is not an amount"
     assert ("convert:code-missing", "收入决算表!A9") in got
     assert ("convert:bad-code", "收入决算表!A10") in got
     assert "recalculate and save it in Excel or LibreOffice" in got[("convert:formula-not-computed", "收入决算表!C11")].text("en")
     assert ("convert:cell-not-placed", "支出决算表!B8") in got
     assert conv.instance.facts == []
     # C9 and C10 (rows without a usable code) and the unreadable C6 and C11 are all counted
-    assert any("未能归位 4 个单元格" in s for s in conv.summaries if s.startswith("02"))
+    assert any("未能归位 4 个单元格" in s for s in conv.summaries() if s.startswith("02"))
     res = run_cli("convert", f, "-o", tmp_path / "x.xml", "--lang", "en")
     assert res.returncode == 1 and "收入决算表!C6: '1,9x0' is not an amount" in res.stdout
 
@@ -268,7 +268,7 @@ def test_official_layout_workbook(tmp_path, example):
     h = conv.instance.header
     assert (h.entity, h.fiscal_year, h.layout) == (ENTITY, 2021, "2021-hunan")
     assert conv.findings == []
-    assert [s[:2] for s in conv.summaries] == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
+    assert [s[:2] for s in conv.summaries()] == ["01", "02", "03", "04", "05", "06", "07", "08", "09"]
     assert conv.instance.get("GpbExpTotal", "201").origin == "一般公共预算财政拨款支出决算表!C8"
     assert conv.instance.get("BasicPublicTotal").origin == "一般公共预算财政拨款基本支出决算明细表!I33"
 
@@ -279,9 +279,9 @@ def test_official_layout_in_yuan_is_converted(tmp_path, example):
     conv = convert_file(path, year=2021)
     assert conv.instance.fact_set() == example.fact_set() | ZERO_FACTS
     assert conv.instance.header.entity == ENTITY  # from the 部门 line
-    assert [(f.code, f.location.source) for f in conv.findings] == [("convert:rounded", "收入支出决算总表!C7")]
-    assert "1960.734567" in conv.findings[0].message
-    assert all("已折算为万元" in s for s in conv.summaries)
+    assert [(f.code, f.location.source) for f in conv.findings] == [("convert:rounded-converted", "收入支出决算总表!C7")]
+    assert "1960.734567" in conv.findings[0].text()
+    assert all("已折算为万元" in s for s in conv.summaries())
 
 
 def test_official_layout_errors_are_located(tmp_path):
@@ -289,11 +289,11 @@ def test_official_layout_errors_are_located(tmp_path):
         "02": {"C8": "1,9x0", "L8": 12.5}, "03": {"D7": "=C7-E7"}})
     conv = convert_file(path)
     got = {(f.code, f.location.source): f for f in conv.findings}
-    assert got[("convert:not-an-amount", "收入决算表!C8")].message_en == "收入决算表!C8: '1,9x0' is not an amount"
+    assert got[("convert:not-an-amount", "收入决算表!C8")].text("en") == "收入决算表!C8: '1,9x0' is not an amount"
     assert ("convert:cell-not-placed", "收入决算表!L8") in got
     f = got[("convert:formula-not-computed", "支出决算表!D7")]
     assert "recalculate" in f.text("en") and f.severity == "error"
-    assert any(s.startswith("02") and "收入决算表!L8" in s for s in conv.summaries)
+    assert any(s.startswith("02") and "收入决算表!L8" in s for s in conv.summaries())
 
 
 def test_official_layout_cli(tmp_path, example):
@@ -343,7 +343,7 @@ BAD = {
     "bomb-size": (lambda p: _bomb(p, 60 * 1024 * 1024), "zip bomb"),
     "bomb-ratio": (lambda p: _bomb(p, 3 * 1024 * 1024), "zip bomb"),
     "million-rows": (_million_rows, "claims 1,000,000 rows"),
-    "no-table": (_no_table, "no table of the 部门决算 set"),
+    "no-table": (_no_table, "所有工作表中都未找到部门决算的表"),  # catalogue reason (input:no-tables-in-sheets), zh by default
     "encrypted": (_encrypted, "encrypted"),
     "old-xls-in-xlsx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024), "old binary .xls"),
     "docx-like": (lambda p: zipfile.ZipFile(p, "w").writestr("word/document.xml", "<w/>"), "no xl/workbook.xml"),

@@ -63,7 +63,7 @@ def test_unmatched_rows_and_unplaced_cells_are_reported():
     codes = sorted(f.code for f in res.findings)
     assert codes == ["convert:not-an-amount", "convert:row-not-matched"]
     bad = next(f for f in res.findings if f.code == "convert:not-an-amount")
-    assert bad.location.line == 5 and "1,9x0" in bad.message
+    assert bad.location.line == 5 and "1,9x0" in bad.text()
     assert sorted((c.loc.line, c.text) for c in res.unplaced) == [(3, "99.99"), (4, "3.00")]
 
 
@@ -159,7 +159,7 @@ def test_unit_line_in_yuan_scales_and_rounds_half_up():
     doc = read_document(rows, load_taxonomy(), load_taxonomy().layout("2021-hunan"))
     assert {(f.concept, f.value) for f in doc.facts} == {
         ("IncTotal", Decimal("1980.73")), ("IncGrant", Decimal("1960.73")), ("IncOther", Decimal("20.00"))}
-    assert [f.code for f in doc.findings] == ["convert:rounded"]  # 1980.7345 -> 1980.73
+    assert [f.code for f in doc.findings] == ["convert:rounded-converted"]  # 1980.7345 -> 1980.73
     assert "金额单位为元" in doc.tables[0].summary() and doc.entity == "某单位"
 
 
@@ -191,7 +191,7 @@ def test_a_mistyped_total_row_is_still_a_row_and_nothing_is_dropped():
         ("GpbExpBasic", None, Decimal("7")), ("GpbExpTotal", "201", Decimal("7.00")),
         ("GpbExpBasic", "201", Decimal("7.00"))}
     bad = [f for f in res.findings if f.code == "convert:not-an-amount"]
-    assert len(bad) == 1 and "7.0O" in bad[0].message and bad[0].location.line == 2
+    assert len(bad) == 1 and "7.0O" in bad[0].text() and bad[0].location.line == 2
 
 
 def test_numbers_in_the_header_zone_are_reported():
@@ -211,8 +211,8 @@ def test_unplaced_findings_one_per_cell_or_one_per_place_not_yet_reported():
 
     loc = Location(file="f.xlsx", sheet="02", cell="C7")
     res = TableResult(load_taxonomy().layout("2021-hunan").table("02"), unplaced=[Cell(2, "1.00", loc)] * 2)
-    assert [f.message for f in unplaced_findings([res])] == ["02!C7：02 表中的“1.00”未能对应到任何行列"] * 2
+    assert [f.text() for f in unplaced_findings([res])] == ["02!C7：02 表中的“1.00”未能对应到任何行列"] * 2
     once = unplaced_findings([res], [], "未能读取", "was not read")
-    assert [(f.message, f.message_en, f.file, f.table) for f in once] == [
+    assert [(f.text(), f.text("en"), f.file, f.table) for f in once] == [
         ("02!C7：02 表中的“1.00”未能读取", "02!C7: '1.00' in table 02 was not read", "f.xlsx", "02")]
     assert unplaced_findings([res], once) == []

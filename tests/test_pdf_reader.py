@@ -112,7 +112,7 @@ def test_putuo_every_printed_number_once_per_table(putuo):
     counts = Counter(lay.place(f.concept, f.code).table for f in putuo.instance.facts)
     assert dict(counts) == PER_TABLE  # 08 and 09 are empty (their 说明 says so)
     assert len(putuo.instance.facts) == 195
-    assert all("0 个单元格" in s for s in putuo.summaries) and len(putuo.summaries) == 9
+    assert all("0 个单元格" in s for s in putuo.summaries()) and len(putuo.summaries()) == 9
 
 
 def test_putuo_locations_are_page_and_line(putuo):
@@ -190,7 +190,7 @@ def test_putuo_plain_extract_text_never_misplaces(putuo, tmp_path):
     assert got <= want
     amount = re.compile(r"^-?[\d,]+\.\d+$")
     lost = [f for f in conv.findings if f.code == "convert:cell-not-placed"
-            and amount.match(f.message.split("“")[1].split("”")[0])]
+            and amount.match(f.text().split("“")[1].split("”")[0])]
     assert len(got) + len(lost) == 195
     lay = load_taxonomy().layout("2024-shanghai")
     assert Counter(lay.place(c, k or None).table for c, k, _ in got)["05"] == 44  # 05 prints every cell
@@ -206,7 +206,7 @@ def test_putuo_same_as_the_pdfplumber_reader(putuo):
     key = lambda c: [(f.concept, f.code, f.value, f.origin) for f in c.instance.facts]  # noqa: E731
     assert key(putuo) == key(old) and len(putuo.instance.facts) == 195
     assert [f.text() for f in putuo.findings] == [f.text() for f in old.findings]
-    assert putuo.summaries == old.summaries
+    assert putuo.summaries() == old.summaries()
     for new_b, old_b in zip(putuo.instance.narrative, old.instance.narrative, strict=True):
         assert (new_b.key, new_b.title, new_b.location) == (old_b.key, old_b.title, old_b.location)
         assert new_b.text.replace("\n", "") == old_b.text.replace("\n", "")

@@ -49,7 +49,7 @@ def test_ruled_rendered_pdf_gives_the_instance_back(rendered, name):
     assert conv.instance.fact_set() == want.fact_set()
     assert len(want.facts) == {"hunan": 122, "shanghai": 195}[name]
     assert conv.findings == []
-    assert all("未能归位 0 个单元格" in s for s in conv.summaries)
+    assert all("未能归位 0 个单元格" in s for s in conv.summaries())
     # the findings of the read-back instance are the instance's own (02's four real errors in the example)
     assert sorted(f.code for f in check_instance(conv.instance)) == sorted(f.code for f in check_instance(want))
 

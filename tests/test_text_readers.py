@@ -102,8 +102,8 @@ def test_tab_unplaced_numbers_are_reported_with_line(tmp_path, reference_text):
     conv = _convert_text(tmp_path, text)
     lost = [f for f in conv.findings if f.code == "convert:cell-not-placed"]
     line = text.splitlines().index(next(l for l in text.splitlines() if l.endswith("7.77"))) + 1
-    assert len(lost) == 1 and lost[0].location.line == line and "7.77" in lost[0].message
-    assert any("未能归位 1 个单元格" in s for s in conv.summaries)
+    assert len(lost) == 1 and lost[0].location.line == line and "7.77" in lost[0].text()
+    assert any("未能归位 1 个单元格" in s for s in conv.summaries())
 
 
 # ------------------------------------------------------------------ space-separated
@@ -175,7 +175,7 @@ def test_csv_single_table_detected_by_header(tmp_path, example):
     p.write_text("\n".join(rows) + "\n", encoding="utf-8")
     conv = convert_file(p, entity="醴陵市网格化管理服务中心", year=2021)
     assert conv.instance.header.layout == "2021-hunan"
-    assert conv.summaries[0].startswith("02 表")
+    assert conv.summaries()[0].startswith("02 表")
     want = {f for f in example.fact_set() if f[0].startswith("Inc") and f[1] in ("", "201", "2019999")}
     assert conv.instance.fact_set() == want
     res = run_cli("convert", p, "-o", tmp_path / "x.xml")  # no entity/year in a lone table
@@ -193,7 +193,7 @@ def test_csv_of_06_as_one_block(tmp_path):
     p = tmp_path / "t06.csv"
     p.write_text("\n".join(rows) + "\n", encoding="utf-8")
     conv = convert_file(p, entity="某单位", year=2021, layout="2021-hunan")
-    assert conv.summaries[0].startswith("06 表") and "未能归位 0 个" in conv.summaries[0]
+    assert conv.summaries()[0].startswith("06 表") and "未能归位 0 个" in conv.summaries()[0]
     assert conv.instance.fact_set() == {
         ("BasicExp", "301", Decimal("1060.20")), ("BasicExp", "30101", Decimal("388.18")),
         ("BasicExp", "302", Decimal("733.09")), ("BasicExp", "31002", Decimal("37.67")),
@@ -231,6 +231,8 @@ def test_unusable_text_exit_2_one_line(tmp_path, data, expect):
     p = tmp_path / "bad.txt"
     p.write_bytes(data)
     res = run_cli("convert", p, "-o", tmp_path / "out.xml")
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1, res.stderr  # in Chinese
+    res = run_cli("convert", p, "-o", tmp_path / "out.xml", "--lang", "en")
     assert res.returncode == 2
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and expect in lines[0], res.stderr

@@ -330,12 +330,12 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
         data = report.to_dict(lang)
         data["output"] = output
         data["facts"] = len(inst.facts)
-        data["tables"] = conv.summaries_en if lang == "en" else conv.summaries
+        data["tables"] = [a.to_dict(lang) for a in conv.accounts]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2), err=to_err)
     else:
         from .catalogue import text
 
-        for line in conv.summaries_en if lang == "en" else conv.summaries:
+        for line in conv.summaries(lang):
             click.echo(line, err=to_err)
         click.echo(text("wrote-instance", lang, path=output, facts=len(inst.facts)), err=to_err)
         click.echo(report.to_text(lang), err=to_err)

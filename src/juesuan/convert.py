@@ -1,7 +1,7 @@
 """Conversion of source documents into instances: dispatch by file type, then check the result.
 
 Each reader returns a `Conversion`: the instance, the reader's findings (cells it could not read or
-place), and a per-table summary. `convert_file` is what the CLI calls.
+place), and per table the account of its numbers (seen = placed + reported), rendered at output time. `convert_file` is what the CLI calls.
 """
 
 from __future__ import annotations
@@ -87,8 +87,10 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     from .xmlio import instance_to_bytes, parse_xml
 
     inst = conv.instance
+    # an instance without a single fact is an error: a blank template is not a report
+    empty = [] if inst.facts else [Finding.of("convert:no-amounts", file=inst.source)]
     tree = parse_xml(instance_to_bytes(inst) if data is None else data, inst.source)
     found = validate_schema(tree, inst.source)  # the loader's XSD step; the model is `inst` itself
     if found:
-        return found
-    return check_present(inst, unreadable=conv.unreadable)
+        return empty + found
+    return empty + check_present(inst, unreadable=conv.unreadable)

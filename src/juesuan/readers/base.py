@@ -16,8 +16,7 @@ from ..records import field, record
 class Conversion:
     instance: Instance
     findings: list[Finding] = field(default_factory=list)
-    summaries: list[str] = field(default_factory=list)  # one line per table, Chinese
-    summaries_en: list[str] = field(default_factory=list)
+    accounts: list = field(default_factory=list)  # per table read: readers.accounting.TableAccount
     tables: tuple[str, ...] = ()  # ids of the layout's tables found in the source ("" = unknown: all)
     # source cells in a fact's place that held no amount, each with its finding already:
     # {(concept, code or ""): (Location, table id)}; the checks skip the rules that need them
@@ -35,8 +34,11 @@ class Conversion:
         for t in tables:
             for concept, code, cell in getattr(t, "unreadable", ()):
                 unreadable.setdefault((concept, code), (cell.loc, t.table.id))
-        return cls(instance, findings, [t.summary() for t in tables], [t.summary("en") for t in tables], ids,
-                   unreadable)
+        return cls(instance, findings, [t.account() for t in tables], ids, unreadable)
+
+    def summaries(self, lang: str = "zh") -> list[str]:
+        """One line per table read: numbers seen, placed, not placed (rendered now, in `lang`)."""
+        return [a.text(lang) for a in self.accounts]
 
 
 def tables_present(instance: Instance, ids) -> tuple[str, ...]:

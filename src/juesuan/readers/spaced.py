@@ -39,6 +39,7 @@ from ..findings import Finding
 from ..model import Location, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label, title_key
+from .tabless import Columns
 from .grid import CODE_HEADS, HEADER_WORDS, BlockMap, Cell, GridRow, TableMatcher, is_meta
 
 AMT_RE = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)\.\d+$")
@@ -64,21 +65,30 @@ class Seg:
 
 
 def _tokens(text: str) -> list[str]:
+    return [t for t, _ in _words(text)]
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(token, index of the whitespace-separated word it comes from): a code run together with its
+    name is two tokens of one word."""
     out = []
-    for t in text.split():
+    for k, t in enumerate(text.split()):
         m = RUN_RE.match(t)
         if m:
-            out.extend([m.group(1), m.group(2)])
+            out.extend([(m.group(1), k), (m.group(2), k)])
         else:
-            out.append(t)
+            out.append((t, k))
     return out
 
 
 class PlainTable:
     """One table region of plain extract_text() output, laid out in the layout's own grid."""
 
-    def __init__(self, matcher: TableMatcher):
+    def __init__(self, matcher: TableMatcher, columns: Columns | None = None):
+        """`columns`: for text whose tabs became spaces (readers/tabless.py), the tab column of each
+        word of a line; the distances between a row's amounts are then exact."""
         self.m = matcher
+        self.columns = columns
         self.table = matcher.table
         self.blocks = list(self.table.blocks)
         self.numbered = any(r.number for b in self.blocks for r in b.rows)
@@ -115,11 +125,15 @@ class PlainTable:
         return any(self._match(bi, Seg(Location(), label=text)) is not None for bi in range(len(self.blocks)))
 
     # -- lines -> segments
-    def _segments(self, text: str, loc: Location) -> tuple[list[Seg], list[Cell]]:
-        """Segments of a line, or ([], amounts) for a line of amounts only."""
-        toks = _tokens(text)
+    def _segments(self, text: str, loc: Location, raw: str = "") -> tuple[list[Seg], list[Cell]]:
+        """Segments of a line, or ([], amounts) for a line of amounts only. An amount cell's `col` is
+        its tab column (with `self.columns`; 0 otherwise)."""
+        words = _words(text)
+        toks = [t for t, _ in words]
+        tabcol = self.columns(raw or text) if self.columns is not None else []
+        cols = [tabcol[k] if k < len(tabcol) else 0 for _, k in words]
         if toks and all(AMT_RE.match(t) for t in toks):
-            return [], [Cell(0, t, loc) for t in toks]
+            return [], [Cell(c, t, loc) for t, c in zip(toks, cols)]
         segs: list[Seg] = []
         cur: Seg | None = None
         i = 0
@@ -137,7 +151,7 @@ class PlainTable:
                 cur = Seg(loc)
                 segs.append(cur)
             if is_amt:
-                cur.amounts.append(Cell(0, t, loc))
+                cur.amounts.append(Cell(cols[i], t, loc))
             elif is_int:
                 if not cur.code and not cur.label and FUNCTION_CODE_RE.match(t) and len(t) >= 3:
                     cur.code = t
@@ -174,7 +188,8 @@ class PlainTable:
 
     # -- the region
     def grid(self, region: Sequence[GridRow]) -> list[GridRow]:
-        lines = [(r.cells[0].text.strip() if r.cells else "", r.cells[0].loc if r.cells else r.loc) for r in region]
+        raws = [r.cells[0].text if r.cells else "" for r in region]
+        lines = [(raw.strip(), r.cells[0].loc if r.cells else r.loc) for raw, r in zip(raws, region)]
         known_heads = set(HEADER_WORDS) | CODE_HEADS | {"栏次", "栏", "次", "项", "目"}
         for b in self.blocks:
             known_heads |= b.column_words | {normalize_label(h) for h in b.header}
@@ -182,7 +197,7 @@ class PlainTable:
         head_lines: set[str] = set()
         started = False
         carry: list[str] = []  # words kept for the row below
-        for text, loc in lines:
+        for (text, loc), raw in zip(lines, raws):
             if not text or is_meta(GridRow([Cell(0, text, loc)])):
                 continue
             toks = _tokens(text)
@@ -192,7 +207,7 @@ class PlainTable:
                 continue  # header lines, also when repeated after a page break
             if not has_amount and _TITLE_RE.sub("", title_key(text)) in self.table.title_keys:
                 continue
-            segs, amounts = self._segments(text, loc)
+            segs, amounts = self._segments(text, loc, raw)
             if not started:
                 first = segs[0] if segs else None
                 if not amounts and not (first and (first.code or first.amounts or self._known_label(first.label)
@@ -206,8 +221,7 @@ class PlainTable:
                     seg.row = next(r for r in self.blocks[0].rows if not r.label and r.cells)
                     rows.append([seg])
                 elif carry:  # words between the row and these amounts: the lines are out of order
-                    self._ambiguous(loc, amounts, "金额与其上方的行之间隔着文字，无法确定所属行",
-                                    "words stand between these amounts and the row above; their row is unknown")
+                    self._ambiguous(loc, amounts, "convert:amounts-out-of-order")
                 else:
                     self._amounts_below(rows, amounts, loc)
                 continue
@@ -264,7 +278,7 @@ class PlainTable:
                 s.amounts.append(a)
             empty[-1].amounts.extend(amounts[len(empty) - 1:])
         else:
-            self._ambiguous(loc, amounts, "一行金额无法对应到上一行的各栏", "a line of amounts cannot be matched to the row above")
+            self._ambiguous(loc, amounts, "convert:ambiguous-row")
 
     # -- columns
     def _relations(self, block: Block) -> list[tuple[int, list[int]]]:
@@ -295,17 +309,22 @@ class PlainTable:
             rels = self._relations(block)
             for s in segs:
                 if len(s.amounts) > n:
-                    self._ambiguous(s.loc, s.amounts, "金额个数多于栏数", "more amounts than columns")
+                    self._ambiguous(s.loc, s.amounts, "convert:too-many-amounts")
                     s.amounts = []
                     continue
                 s.cands = list(itertools.combinations(range(n), len(s.amounts)))
+                if self.columns is not None:  # tabs lost: the amounts' distances are known
+                    s.cands = [c for c in s.cands if self._keeps_distances(s, c)]
+                    if not s.cands:
+                        self._ambiguous(s.loc, s.amounts, "convert:spacing-fits-no-columns")
+                        s.amounts = []
+                        continue
                 good = [c for c in s.cands if self._sums_hold(rels, self._values(s, c))]
                 if good:
                     s.cands = good
             for s in segs:
                 if s.amounts and not self._name_ok(s):
-                    self._ambiguous(s.loc, s.amounts, f"行“{s.code} {s.label}”的名称与科目编码不符，金额不读取",
-                                    f"row '{s.code} {s.label}': the name is not the code's; amounts not read")
+                    self._ambiguous(s.loc, s.amounts, "convert:name-not-code", row_code=s.code, label=s.label)
                     s.amounts = []
             segs = [s for s in segs if s.amounts]
             self._narrow(block, bi, segs)
@@ -314,8 +333,12 @@ class PlainTable:
                     s.placed = s.cands[0]
                 else:
                     s.placed = None
-                    self._ambiguous(s.loc, s.amounts, f"无法确定各金额所在的栏（{len(s.cands)} 种可能）",
-                                    f"cannot tell which columns these amounts are in ({len(s.cands)} possibilities)")
+                    self._ambiguous(s.loc, s.amounts, "convert:ambiguous-columns", n=len(s.cands))
+
+    @staticmethod
+    def _keeps_distances(seg: Seg, placement: tuple[int, ...]) -> bool:
+        first, col = seg.amounts[0].col, placement[0]
+        return all(a.col - first == c - col for a, c in zip(seg.amounts, placement))
 
     @staticmethod
     def _sums_hold(rels, v: dict[int, Decimal]) -> bool:
@@ -379,13 +402,11 @@ class PlainTable:
                         x.cands = [c]
                     changed = True
 
-    def _ambiguous(self, loc: Location, amounts: list[Cell], zh: str, en: str) -> None:
-        vals = " ".join(a.text for a in amounts)
-        self.findings.append(Finding.at(
-            "convert:ambiguous-columns", "warning",
-            f"{loc.source or loc}：{self.table.id} 表 {zh}：{vals}（空白栏在纯文本中消失；请用带版式间距的文本或 PDF）",
-            f"{loc.source or loc}: table {self.table.id}: {en}: {vals} (blank cells vanish in plain text; use layout-spaced text or the PDF)",
-            loc, self.table.id, values={"amounts": vals}))
+    def _ambiguous(self, loc: Location, amounts: list[Cell], code: str, **values) -> None:
+        """These amounts cannot be placed: one finding for the line, the amounts counted as lost."""
+        vals = " ".join(a.text for a in amounts[:12]) + (f" …(+{len(amounts) - 12})" if len(amounts) > 12 else "")
+        self.findings.append(Finding.of(code, loc, table=self.table.id, where=str(loc.source or loc),
+                                        table_id=self.table.id, amounts=vals, **values))
         self.lost.extend(amounts)
 
     # -- grid rows in the layout's own columns
@@ -433,7 +454,8 @@ class PlainTable:
 _TITLE_RE = re.compile(r"[（(]续[)）]$")
 
 
-def plain_regrid(matcher: TableMatcher, region: list[GridRow]) -> tuple[list[GridRow], list[Finding], list[Cell]]:
-    t = PlainTable(matcher)
+def plain_regrid(matcher: TableMatcher, region: list[GridRow],
+                 columns: Columns | None = None) -> tuple[list[GridRow], list[Finding], list[Cell]]:
+    t = PlainTable(matcher, columns)
     rows = t.grid(region)
     return rows, t.findings, t.lost

@@ -14,14 +14,17 @@ Three shapes of extracted text are read:
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
 from typing import Sequence
 
+from ..errors import UnusableInput
 from ..model import Location
 from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
 from .spaced import plain_regrid
+from .tabless import Columns, tab_columns
 
 _GAP_RE = re.compile(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
@@ -41,15 +44,27 @@ def line_rows(text: str, file: str = "") -> list[GridRow]:
             for n, line in enumerate(text.splitlines(), start=1)]
 
 
-def csv_rows(text: str, file: str = "", delimiter: str = ",") -> list[GridRow]:
-    """Rows of a CSV/TSV file (quoted fields may hold "2,001.35"). Line numbers are the file's."""
+def csv_rows(text: str, file: str = "", delimiter: str = ",", problems: list | None = None) -> list[GridRow]:
+    """Rows of a CSV/TSV file (quoted fields may hold "2,001.35"). Line numbers are the file's; a
+    line may end in CR LF, LF or CR alone (old Mac exports), and a CR inside a field is a line break.
+    A record csv cannot read (a field over its 131,072-character limit, a NUL) is skipped and its
+    (Location, reason) added to `problems`; without `problems` it is UnusableInput (one line)."""
     rows = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    for fields in reader:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as e:
+            if problems is None:
+                raise UnusableInput.of("input:csv", file, line=reader.line_num, reason=str(e)) from None
+            problems.append((Location(file=file, line=reader.line_num), str(e)))
+            continue
         n = reader.line_num
         rows.append(GridRow([Cell(i, f, Location(file=file, line=n)) for i, f in enumerate(fields)],
                             Location(file=file, line=n)))
-    return rows
 
 
 def has_layout_spacing(lines: Sequence[str]) -> bool:
@@ -61,13 +76,18 @@ def has_layout_spacing(lines: Sequence[str]) -> bool:
     return spaced >= max(2, len(inner) // 3)
 
 
-def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False):
+def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False, columns: Columns | None = None):
     """A table region of single-cell text lines -> (grid rows, findings, cells not placed): layout-spaced
     lines by layout_grid; other lines by readers/spaced.py when `plain_fallback` (text files), else as
     they are (PDF pages with ruled tables)."""
     single = [r for r in region if r.nonempty()]
-    if single and all(len(r.cells) == 1 for r in single) and \
-            has_layout_spacing([r.cells[0].text if r.cells else "" for r in region]):
+    one_cell = bool(single) and all(len(r.cells) == 1 for r in single)
+    lines = [r.cells[0].text if r.cells else "" for r in region]
+    if one_cell and plain_fallback:
+        columns = columns or tab_columns(lines)  # a tab-separated text whose tabs became spaces
+        if columns is not None:
+            return plain_regrid(matcher, region, columns)
+    if one_cell and has_layout_spacing(lines):
         return layout_grid(region), [], []
     return plain_regrid(matcher, region) if plain_fallback else (region, [], [])
 
@@ -86,82 +106,134 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
     Columns are the runs of character positions used by the data lines (lines with an amount),
     separated by gutters of two or more blank positions. Header tokens lying in a gutter wider than
     themselves (columns that are blank in every data row) make columns of their own; a header token
-    spanning several columns gets that span, so group headers cover their columns.
+    spanning several columns gets that span, so group headers cover their columns. Time is linear in
+    the text (intervals are looked up by bisection), so a huge line of amounts is read in one pass.
     """
     lines = [r.cells[0].text if r.cells else "" for r in rows]
     body = [i for i, l in enumerate(lines) if l.strip() and not is_meta(_one(l))]
-    data = [i for i in body if any(is_amount(t) and "." in t for _, _, t in _tokens(lines[i]))]
-    if not data:
-        data = body
-    first_data = data[0] if data else 0
-    width = max((len(lines[i]) for i in body), default=0)
-    used = [False] * (width + 1)
-    for i in body:
-        if i < first_data:
-            continue
-        for a, b, _ in _tokens(lines[i]):
-            for x in range(a, b):
-                used[x] = True
-    runs: list[list[int]] = []
-    x = 0
-    while x < width:
-        if used[x]:
-            a = x
-            while x < width and used[x]:
-                x += 1
-            runs.append([a, x])
-        else:
-            x += 1
-    spans: list[list[int]] = []
-    for a, b in runs:  # one blank position is a space inside a cell, not a gutter
-        if spans and a - spans[-1][1] < 2:
-            spans[-1][1] = b
-        else:
-            spans.append([a, b])
-    # header tokens in the gutters: columns blank in every data row
-    extra: list[list[int]] = []
-    for i in body:
-        if i >= first_data:
-            break
-        for a, b, _ in _tokens(lines[i]):
-            if not any(a < s[1] and s[0] < b for s in spans + extra):
-                extra.append([a, b])
-    # a data column and a header-only column next to it that no header line tells apart are one
-    # column (amounts right-aligned under a narrow 栏次 number or a left-aligned label)
-    head_tokens = [_tokens(lines[i]) for i in body if i < first_data]
-
-    def told_apart(x: list[int], y: list[int]) -> bool:
-        for toks in head_tokens:
-            over_x = {k for k, (a, b, _) in enumerate(toks) if a < x[1] and x[0] < b}
-            over_y = {k for k, (a, b, _) in enumerate(toks) if a < y[1] and y[0] < b}
-            if over_x - over_y and over_y - over_x:
-                return True
-        return False
-
-    for d in spans:
-        near = [e for e in extra if max(e[0] - d[1], d[0] - e[1]) <= 6 and not told_apart(d, e)]
-        if near:
-            e = min(near, key=lambda e: max(e[0] - d[1], d[0] - e[1]))
-            extra.remove(e)
-            d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
-    merged: list[list[int]] = []
-    for s in sorted(spans + extra):
-        if merged and s[0] < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], s[1])
-        else:
-            merged.append(list(s))
-    spans = merged
+    toks = {i: _tokens(lines[i]) for i in body}
+    data = [i for i in body if any(is_amount(t) and "." in t for _, _, t in toks[i])]
+    first_data = (data or body or [0])[0]
+    spans = _data_spans([toks[i] for i in body if i >= first_data], max((len(lines[i]) for i in body), default=0))
+    head = [toks[i] for i in body if i < first_data]
+    spans = _with_header_columns(spans, head)
+    starts = [s[0] for s in spans]
     out = []
     for r, line in zip(rows, lines):
         loc = r.cells[0].loc if r.cells else r.loc
         cells: dict[int, Cell] = {}
         for a, b, t in _tokens(line):
-            hit = [k for k, s in enumerate(spans) if a < s[1] and s[0] < b]
-            if not hit:
-                hit = [min(range(len(spans)), key=lambda k: abs(spans[k][0] - a))] if spans else [0]
-            col = hit[0]
+            hit = _overlapping(spans, starts, a, b)
+            col = hit.start if hit else _nearest(starts, a)
             prev = cells.get(col)
             text = f"{prev.text} {t}" if prev else t
-            cells[col] = Cell(col, text, loc, max(len(hit), prev.span if prev else 1))
+            cells[col] = Cell(col, text, loc, max(len(hit) or 1, prev.span if prev else 1))
         out.append(GridRow([cells[k] for k in sorted(cells)], r.loc))
     return out
+
+
+Span = list[int]  # [start, end) of a column, in character positions
+
+
+def _data_spans(data_tokens: list[list[tuple[int, int, str]]], width: int) -> list[Span]:
+    """The columns of the data lines: runs of used positions; one blank position is a space inside
+    a cell, not a gutter."""
+    used = bytearray(width + 1)
+    for toks in data_tokens:
+        for a, b, _ in toks:
+            used[a:b] = b"\x01" * (b - a)
+    spans: list[Span] = []
+    x = used.find(1)
+    while 0 <= x < width:
+        end = used.find(0, x)
+        end = width if end < 0 or end > width else end
+        if spans and x - spans[-1][1] < 2:
+            spans[-1][1] = end
+        else:
+            spans.append([x, end])
+        x = used.find(1, end)
+    return spans
+
+
+def _overlapping(spans: Sequence[Span], starts: Sequence[int], a: int, b: int) -> range:
+    """Indexes of the sorted, disjoint spans overlapping [a, b)."""
+    lo = bisect.bisect_right(starts, a) - 1
+    if lo < 0 or spans[lo][1] <= a:
+        lo += 1
+    hi = bisect.bisect_left(starts, b)
+    return range(lo, max(lo, hi))
+
+
+def _nearest(starts: Sequence[int], a: int) -> int:
+    """The span whose start is nearest to a (the first of two as near); 0 when there is none."""
+    if not starts:
+        return 0
+    k = bisect.bisect_left(starts, a)
+    cands = [j for j in (k - 1, k) if 0 <= j < len(starts)]
+    return min(cands, key=lambda j: (abs(starts[j] - a), j))
+
+
+def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]]]) -> list[Span]:
+    """Add the header tokens lying in gutters (columns blank in every data row) as columns; a data
+    column and a header-only column next to it that no header line tells apart are one column
+    (amounts right-aligned under a narrow 栏次 number or a left-aligned label)."""
+    width = max([s[1] for s in spans] + [b for toks in head for _, b, _ in toks] + [0])
+    taken = bytearray(width + 1)
+    for a, b in spans:
+        taken[a:b] = b"\x01" * (b - a)
+    extra: list[Span] = []
+    for toks in head:
+        for a, b, _ in toks:
+            if taken.find(1, a, b) < 0:
+                extra.append([a, b])
+                taken[a:b] = b"\x01" * (b - a)
+    order = sorted(range(len(extra)), key=lambda k: extra[k][0])  # extras are disjoint: sorted by start
+    ex_starts = [extra[k][0] for k in order]
+    alive = [True] * len(extra)
+    heads = [([a for a, _, _ in toks], toks) for toks in head]
+    for d in spans:
+        lo = max(0, bisect.bisect_left(ex_starts, d[0]) - 1)
+        near = []
+        for j in range(lo, len(order)):
+            k = order[j]
+            e = extra[k]
+            if e[0] - d[1] > 6:
+                break
+            if alive[k] and max(e[0] - d[1], d[0] - e[1]) <= 6 and not _told_apart(heads, d, e):
+                near.append(k)
+        while lo > 0 and d[0] - extra[order[lo - 1]][1] <= 6:  # wide extras ending close to d
+            lo -= 1
+            k = order[lo]
+            e = extra[k]
+            if alive[k] and not _told_apart(heads, d, e):
+                near.append(k)
+        if near:
+            k = min(near, key=lambda k: (max(extra[k][0] - d[1], d[0] - extra[k][1]), k))
+            alive[k] = False
+            e = extra[k]
+            d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
+    merged: list[Span] = []
+    for s in sorted(spans + [e for k, e in enumerate(extra) if alive[k]]):
+        if merged and s[0] < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], s[1])
+        else:
+            merged.append(list(s))
+    return merged
+
+
+def _told_apart(heads: list[tuple[list[int], list[tuple[int, int, str]]]], x: Span, y: Span) -> bool:
+    """Does some header line have a token over x and not y, and one over y and not x?"""
+    for starts, toks in heads:
+        over_x = _token_ids(starts, toks, x)
+        over_y = _token_ids(starts, toks, y)
+        if over_x - over_y and over_y - over_x:
+            return True
+    return False
+
+
+def _token_ids(starts: list[int], toks: list[tuple[int, int, str]], x: Span) -> set[int]:
+    """Indexes of a line's (sorted, disjoint) tokens overlapping x."""
+    lo = max(0, bisect.bisect_right(starts, x[0]) - 1)
+    if lo < len(toks) and toks[lo][1] <= x[0]:
+        lo += 1
+    return set(range(lo, max(lo, bisect.bisect_left(starts, x[1]))))

@@ -24,7 +24,9 @@ from ..model import Instance
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
 from .base import Conversion, make_header
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
+from .accounting import account
 from .narrative import narrative_blocks
+from .tabless import tab_columns
 from .text import csv_rows, line_rows, regrid, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
@@ -34,19 +36,19 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 def decode_text(data: bytes, where: str) -> tuple[str, str]:
     """(text, encoding). Raises UnusableInput for empty, binary or undecodable input."""
     if not data.strip():
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:empty", where)
     if b"\x00" in data[:8192] or data[:5] == b"%PDF-" or data[:4] == b"PK\x03\x04":
-        raise UnusableInput("binary data, not text", where)
+        raise UnusableInput.of("input:binary", where)
     try:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as e:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise UnusableInput(f"not UTF-8 text (byte {e.start}) and not GB18030 either", where) from None
+            raise UnusableInput.of("input:not-utf8", where, byte=e.start) from None
         visible = [ch for ch in text if not ch.isspace()]
         if not visible or len(_CJK_RE.findall(text)) < 0.2 * len(visible):
-            raise UnusableInput(f"not UTF-8 text (byte {e.start}); as GB18030 it is not Chinese text either", where) from None
+            raise UnusableInput.of("input:not-utf8-not-chinese", where, byte=e.start) from None
         return text, "gb18030"
 
 
@@ -54,24 +56,26 @@ def read_text_file(path: Path, layout: str | None = None, entity: str | None = N
     where = str(path)
     size = path.stat().st_size
     if size > MAX_TEXT_BYTES:
-        raise UnusableInput(f"file is {size:,} bytes; a report's text is far smaller", where)
+        raise UnusableInput.of("input:text-too-large", where, size=size)
     text, encoding = decode_text(path.read_bytes(), where)
-    notes: list[Finding] = []
+    notes: list[Finding] = []  # the decoding, then the CSV records that could not be read
     if encoding != "utf-8":
-        notes.append(Finding("convert:encoding", "info", f"{where}：不是 UTF-8，已按 GB18030（GBK）解码",
-                             f"{where}: not UTF-8; decoded as GB18030 (GBK)", file=where))
+        notes.append(Finding.of("convert:encoding", file=where, where=where))
     tax = load_taxonomy()
     suffix = path.suffix.lower()
     respace = None
+    problems: list = []
     if suffix == ".csv":
-        rows = csv_rows(text, where, ",")
+        rows = csv_rows(text, where, ",", problems)
     elif suffix == ".tsv":
-        rows = csv_rows(text, where, "\t")
+        rows = csv_rows(text, where, "\t", problems)
     elif sum(1 for l in text.splitlines() if "\t" in l) >= 3:
         rows = tab_rows(text, where)
     else:
         rows = line_rows(text, where)
-        respace = functools.partial(regrid, plain_fallback=True)
+        # tabs lost to spaces are recognised over the whole text (a table may hold no telling line)
+        respace = functools.partial(regrid, plain_fallback=True, columns=tab_columns(text.splitlines()))
+    notes += [_csv_problem(loc, why) for loc, why in problems]
     lay = tax.layout(layout) if layout else None
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     doc = read_document(rows, tax, lay, regrid=respace)
@@ -108,4 +112,14 @@ def _single_table(rows: list[GridRow], tax: Taxonomy, layout: Layout | None, yea
     res = TableMatcher(tax, t, unit).read(rows)
     if not res.facts and not res.rows_matched:
         return lay, []
+    account(res, rows)
     return lay, [res]
+
+
+def _csv_problem(loc, why: str) -> Finding:
+    """A CSV record that could not be read (csv's reason kept in the values, in English)."""
+    import csv
+
+    if "field limit" in why:
+        return Finding.of("convert:csv-field-too-long", loc, where=str(loc), limit=csv.field_size_limit(), reason=why)
+    return Finding.of("convert:csv-line-unreadable", loc, where=str(loc), reason=why)
