@@ -469,7 +469,7 @@ def test_unreadable_cell_is_counted_and_its_rules_are_not_checked(tmp_path):
     got = [*conv.findings, *check_converted(conv)]
     base = {(f.code, f.location.source) for f in check_converted(ok)}
     assert [f.location.source for f in got if f.code == "convert:not-an-amount"] == ["收入决算表!D7"]
-    assert any(s.startswith("02") and "未能归位 1 个单元格" in s and "收入决算表!D7" in s for s in conv.summaries)
+    assert any(s.startswith("02") and "未能归位 1 个单元格" in s and "收入决算表!D7" in s for s in conv.summaries())
     skipped = [f for f in got if f.code == "convert:rule-not-checked"]
     assert {f.values["rule"] for f in skipped} == {"T02.row-sum", "T02.hierarchy", "X01-02.grant-income",
                                                    "X02-04.grant-income"}
@@ -495,4 +495,4 @@ def test_typed_cells_are_findings_never_amounts(tmp_path):
     assert "2021-03-15" in got["收入决算表!D7"].text("en")
     origins = {f.origin for f in conv.instance.facts}
     assert not origins & set(want)
-    assert any(s.startswith("02") and "未能归位 6 个单元格" in s for s in conv.summaries)
+    assert any(s.startswith("02") and "未能归位 6 个单元格" in s for s in conv.summaries())

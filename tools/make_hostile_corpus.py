@@ -248,23 +248,20 @@ def _texts(d: Path) -> list[dict]:
     put("txt-entity-control.txt", text, exit=2, stderr="control character")
     cases[-1]["args"] += ["--entity", "bad\x08name"]
     put("txt-reference-tabs.txt", reference, exit=1, codes=["rule:T02.row-sum"], facts=122)
-    put("txt-tabs-to-spaces.txt", reference.replace("\t", " "), exit=1, facts=122, owner="r-text (defect 1)")
-    put("txt-no-amounts.txt", "部门决算\n收入支出决算总表\n单位：万元\n项目 决算数\n", exit=1, owner="r-text (defect 9)")
+    put("txt-tabs-to-spaces.txt", reference.replace("\t", " "), exit=1, facts=122)
+    put("txt-no-amounts.txt", "部门决算\n收入支出决算总表\n单位：万元\n项目 决算数\n", exit=1, entity=True,
+        codes=["convert:no-amounts"])
     put("txt-budget.txt", "某局2019年部门预算\n收支预算总表\n单位：万元\n项目 预算数\n一般公共预算拨款 100.00\n",
-        exit=2, stderr="预算", owner="r-text (defect 7)")
-    put("txt-huge-line.txt", "收入决算表\n单位：万元\n" + " ".join(["1.00"] * 200_000) + "\n", exit=1,
-        owner="r-text (defect 15)")
+        exit=2, stderr="预算")
+    put("txt-huge-line.txt", "收入决算表\n单位：万元\n" + " ".join(["1.00"] * 200_000) + "\n", exit=1, entity=True)
     csv_head = "收入决算表\n单位：万元\n功能分类科目编码,科目名称,本年收入合计,财政拨款收入,上级补助收入,事业收入,经营收入,附属单位上缴收入,其他收入\n"
     put("csv-1e27.csv", csv_head + ",合计,1e27,,,,,,\n", exit=1, codes=["convert:not-an-amount"], entity=True)
     put("csv-1e308.csv", csv_head + ",合计,1" + "0" * 308 + ".00,,,,,,\n", exit=1, codes=["convert:amount-out-of-range"],
         entity=True)
-    put("csv-cr-only.csv", (csv_head + ",合计,20.00,,,,,,20.00\n").replace("\n", "\r"), exit=0, facts=2, entity=True,
-        owner="r-text (defect 11)")
-    put("csv-cr-in-field.csv", csv_head + ',"合\r计",20.00,,,,,,20.00\n', exit=1, entity=True, owner="r-text (defect 11)")
-    put("csv-huge-field.csv", csv_head + ',"' + "x" * 140_000 + '",20.00,,,,,,20.00\n', exit=1, entity=True,
-        owner="r-text (defect 11)")
-    put("csv-nan-first-row.csv", csv_head + ",合计,n/a,,,,,,20\n", exit=1, codes=["convert:not-an-amount"], entity=True,
-        owner="r-text (defect 3)")
+    put("csv-cr-only.csv", (csv_head + ",合计,20.00,,,,,,20.00\n").replace("\n", "\r"), exit=0, facts=2, entity=True)
+    put("csv-cr-in-field.csv", csv_head + ',"合\r计",20.00,,,,,,20.00\n', exit=0, facts=2, entity=True)
+    put("csv-huge-field.csv", csv_head + ',"' + "x" * 140_000 + '",20.00,,,,,,20.00\n', exit=1, entity=True)
+    put("csv-nan-first-row.csv", csv_head + ",合计,n/a,,,,,,20\n", exit=1, codes=["convert:not-an-amount"], entity=True)
     for c in cases:
         if c.pop("entity", False):
             c["args"] += ["--entity", "某单位", "--year", "2021"]
