@@ -25,35 +25,32 @@ MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with 
 stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
 most 1032:1, so streams too small to reach the limit are not inflated at all. Other filters
 (LZW, run-length) are not measured.
+
+The characters, words and text live in readers/pdfium_text.py, edges and ruled tables in
+readers/pdfium_tables.py; their names are importable from here.
 """
 
 from __future__ import annotations
 
-import bisect
 import ctypes
-import itertools
 import math
 import re
 import zlib
-from operator import itemgetter
 
 from ..errors import UnusableInput
+from .pdfium_tables import (  # noqa: F401  (re-exported)
+    EDGE_MIN, INTERSECT, JOIN, SNAP, Edge, Row, Table, _cells, _compose, _edge, _inside, _intersections, _merge,
+    _tables, find_tables,
+)
+from .pdfium_text import (  # noqa: F401  (re-exported)
+    LAYOUT_DENSITY, LAYOUT_GAP, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, _word, layout_text, plain_text, words,
+)
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
 _DEFLATE_MAX_RATIO = 1032
 _INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
-X_TOL = 3.0
-Y_TOL = 3.0
-SNAP = 3.0
-JOIN = 3.0
-EDGE_MIN = 3.0
-INTERSECT = 3.0
-Y_DENSITY = 13.0
-LAYOUT_DENSITY = 2.0  # points per character position in layout text
-LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
-
 
 
 def check_streams(data: bytes, where: str) -> None:
@@ -170,303 +167,6 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(data, where)
 
 
-class Char:
-    """A printed character: its text and box (points; x from the left, top/bottom from the top)."""
-
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "size")
-
-    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
-        self.text, self.x0, self.x1, self.top, self.bottom, self.size = text, x0, x1, top, bottom, size
-
-    def __repr__(self) -> str:
-        return f"Char({self.text!r}, {self.x0:.2f}, {self.x1:.2f}, {self.top:.2f}, {self.bottom:.2f}, {self.size:.1f})"
-
-
-class Word(Char):
-    """Characters of one line without a gap: their text and the box around them."""
-
-    __slots__ = ()
-
-
-class Edge:
-    """An axis-parallel stretch of ruling: a vertical one at x = pos from top lo to hi, a horizontal
-    one at top = pos from x lo to hi."""
-
-    __slots__ = ("vertical", "pos", "lo", "hi")
-
-    def __init__(self, vertical: bool, pos: float, lo: float, hi: float):
-        self.vertical, self.pos, self.lo, self.hi = vertical, pos, lo, hi
-
-
-class Row:
-    """A table row: per table column its cell (x0, top, x1, bottom) or None, and the row's box."""
-
-    __slots__ = ("cells", "bbox")
-
-    def __init__(self, cells: list, bbox: tuple):
-        self.cells, self.bbox = cells, bbox
-
-
-class Table:
-    """A ruled table: its cells (x0, top, x1, bottom), rows of cells by top, and its text."""
-
-    def __init__(self, cells: list, chars: list):
-        self.cells = cells
-        self.chars = chars
-        self.bbox = (min(b[0] for b in cells), min(b[1] for b in cells), max(b[2] for b in cells),
-                     max(b[3] for b in cells))
-        xs = sorted({c[0] for c in cells})
-        self.rows: list[Row] = []
-        for _top, group in itertools.groupby(sorted(cells, key=itemgetter(1, 0)), itemgetter(1)):
-            by_x = {c[0]: c for c in group}
-            row = [by_x.get(x) for x in xs]
-            real = [c for c in row if c]
-            self.rows.append(Row(row, (min(c[0] for c in real), min(c[1] for c in real),
-                                       max(c[2] for c in real), max(c[3] for c in real))))
-
-    def extract(self) -> list[list[str | None]]:
-        """Each row's cell texts: the characters whose centre is inside the cell, as lines joined by
-        newlines (None for a column the row has no cell in)."""
-        mine = sorted(((c.top + c.bottom) / 2, i, c) for i, c in enumerate(self.chars) if _inside(c, self.bbox))
-        mids = [m[0] for m in mine]
-        table = []
-        for row in self.rows:
-            lo, hi = bisect.bisect_left(mids, row.bbox[1]), bisect.bisect_left(mids, row.bbox[3])
-            rc = [m[2] for m in sorted(mine[lo:hi], key=itemgetter(1)) if _inside(m[2], row.bbox)]
-            real = [(c[0], k) for k, c in enumerate(row.cells) if c is not None]
-            starts = [x for x, _ in real]
-            per_cell: list[list[Char]] = [[] for _ in row.cells]
-            for ch in rc:  # the cell whose left border is the last at or before the char's centre
-                h = (ch.x0 + ch.x1) / 2
-                at = bisect.bisect_right(starts, h) - 1
-                if at >= 0:
-                    k = real[at][1]
-                    if _inside(ch, row.cells[k]):
-                        per_cell[k].append(ch)
-            texts = [None if cell is None else (plain_text(cc) if cc else "") for cell, cc in zip(row.cells, per_cell)]
-            table.append(texts)
-        return table
-
-
-def _inside(c: Char, bbox) -> bool:
-    h = (c.x0 + c.x1) / 2
-    v = (c.top + c.bottom) / 2
-    return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
-
-
-def _cluster(items: list, key, tol: float) -> list[list]:
-    """pdfplumber's cluster_objects: the distinct key values chained within `tol`, items grouped by
-    their cluster in cluster order, keeping their order inside a cluster."""
-    if len(items) < 2:
-        return [list(items)] if items else []
-    keys = [key(i) for i in items]
-    if max(keys) - min(keys) <= tol:
-        return [list(items)]  # one cluster (every gap between sorted keys is within tol)
-    values = sorted(set(keys))
-    index: dict[float, int] = {}
-    n = -1
-    last = None
-    for v in values:
-        if last is None or v > last + tol:
-            n += 1
-        index[v] = n
-        last = v
-    groups: list[list] = [[] for _ in range(n + 1)]
-    for i, k in zip(items, keys):
-        groups[index[k]].append(i)
-    return groups
-
-
-def words(chars: list[Char]) -> list[Word]:
-    out: list[Word] = []
-    for line in _cluster(chars, lambda c: c.top, Y_TOL):
-        line.sort(key=lambda c: c.x0)
-        cur: list[Char] = []
-        for c in line:
-            if c.text.isspace():
-                if cur:
-                    out.append(_word(cur))
-                cur = []
-            elif cur and (c.x0 < cur[-1].x0 or c.x0 > cur[-1].x1 + X_TOL or abs(c.top - cur[-1].top) > Y_TOL):
-                out.append(_word(cur))
-                cur = [c]
-            else:
-                cur.append(c)
-        if cur:
-            out.append(_word(cur))
-    return out
-
-
-def _word(cs: list[Char]) -> Word:
-    first = cs[0]
-    if len(cs) == 1:
-        return Word(first.text, first.x0, first.x1, first.top, first.bottom, first.size)
-    x1, top, bottom = first.x1, first.top, first.bottom
-    for c in cs:  # x0 is the first's: the characters are sorted by x0
-        if c.x1 > x1:
-            x1 = c.x1
-        if c.top < top:
-            top = c.top
-        if c.bottom > bottom:
-            bottom = c.bottom
-    return Word("".join([c.text for c in cs]), first.x0, x1, top, bottom, first.size)
-
-
-def plain_text(chars: list[Char]) -> str:
-    """pdfplumber's extract_text() without layout: words, lines of words by top, joined."""
-    lines = _cluster(words(chars), lambda w: w.top, Y_TOL)
-    return "\n".join(" ".join(w.text for w in line) for line in lines)
-
-
-def layout_text(chars: list[Char], height: float) -> str:
-    """The page as layout-spaced text (columns kept apart by runs of spaces, as
-    readers/text.layout_grid reads them), from its characters.
-
-    Lines are the characters whose tops are within 3 pt, placed at top / 13 pt (blank lines keep
-    the vertical distance, as pdfplumber's extract_text(layout=True) does). Along a line,
-    characters form tokens; a new token starts at a space character or at a gap of more than
-    1 pt. A token after a space character narrower than the font size continues its phrase (one
-    space); any other token starts a column: it is placed at x / 2 pt, and at least two spaces after
-    the text before it. At 2 pt per position no printed character is narrower than the positions it
-    takes, so a column's text never runs into the next column's start, and two printed cells a
-    hair apart (a right-aligned amount against the next cell's label) stay two columns."""
-    out: list[str] = []
-    newlines = 0
-    for i, line in enumerate(_cluster(sorted(chars, key=lambda c: c.top), lambda c: c.top, Y_TOL)):
-        prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
-        out.append("\n" * prepend)
-        newlines += prepend
-        line.sort(key=lambda c: c.x0)
-        text = ""
-        prev: Char | None = None
-        spaced = False
-        for c in line:
-            if c.text.isspace():
-                spaced = True
-                continue
-            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0):
-                if spaced and c.x0 - prev.x1 < c.size:
-                    text += " "
-                else:
-                    text += " " * max(2, round(c.x0 / LAYOUT_DENSITY) - len(text))
-            elif prev is None:
-                text = " " * round(c.x0 / LAYOUT_DENSITY)
-            text += c.text
-            prev = c
-            spaced = False
-        out.append(text)
-    return "".join(out)
-
-
-def find_tables(edges: list[Edge], chars: list[Char]) -> list[Table]:
-    """Ruled tables from the page's edges (pdfplumber's find_tables, default settings)."""
-    edges = [e for e in _merge(edges) if e.hi - e.lo >= EDGE_MIN]
-    inter = _intersections(edges)
-    cells = _cells(inter)
-    return [Table(t, chars) for t in _tables(cells)]
-
-
-def _merge(edges: list[Edge]) -> list[Edge]:
-    out: list[Edge] = []
-    for vertical in (True, False):
-        group = [e for e in edges if e.vertical == vertical and e.hi - e.lo >= 1]
-        snapped = []
-        for cl in _cluster(group, lambda e: e.pos, SNAP):
-            avg = sum(e.pos for e in cl) / len(cl)
-            snapped.extend(Edge(vertical, avg, e.lo, e.hi) for e in cl)
-        snapped.sort(key=lambda e: e.pos)
-        for _pos, same in itertools.groupby(snapped, key=lambda e: e.pos):
-            joined: list[Edge] = []
-            for e in sorted(same, key=lambda e: e.lo):
-                if joined and e.lo <= joined[-1].hi + JOIN:
-                    if e.hi > joined[-1].hi:
-                        joined[-1] = Edge(vertical, e.pos, joined[-1].lo, e.hi)
-                else:
-                    joined.append(e)
-            out.extend(joined)
-    return out
-
-
-def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
-    v_edges = sorted((e for e in edges if e.vertical), key=lambda e: (e.pos, e.lo))
-    h_edges = sorted((e for e in edges if not e.vertical), key=lambda e: (e.pos, e.lo))
-    h_tops = [h.pos for h in h_edges]
-    inter: dict[tuple, tuple[set, set]] = {}
-    for vi, v in enumerate(v_edges):
-        lo = bisect.bisect_left(h_tops, v.lo - INTERSECT)
-        hi = bisect.bisect_right(h_tops, v.hi + INTERSECT)
-        for hidx in range(lo, hi):
-            h = h_edges[hidx]
-            if v.lo <= h.pos + INTERSECT and v.hi >= h.pos - INTERSECT and h.lo - INTERSECT <= v.pos <= h.hi + INTERSECT:
-                pt = (v.pos, h.pos)
-                if pt not in inter:
-                    inter[pt] = (set(), set())
-                inter[pt][0].add(vi)
-                inter[pt][1].add(hidx)
-    return inter
-
-
-def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
-    """pdfplumber's intersections_to_cells: from each intersection (sorted), the first cell
-    down-and-right whose four corners are connected by edges."""
-    points = sorted(inter)
-    by_x: dict[float, list] = {}
-    by_y: dict[float, list] = {}
-    for p in points:
-        by_x.setdefault(p[0], []).append(p)
-        by_y.setdefault(p[1], []).append(p)
-
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and inter[p1][0] & inter[p2][0]:
-            return True
-        return p1[1] == p2[1] and bool(inter[p1][1] & inter[p2][1])
-
-    cells = []
-    for pt in points:
-        below = [p for p in by_x[pt[0]] if p > pt]
-        right = [p for p in by_y[pt[1]] if p > pt]
-        found = None
-        for b in below:
-            if not connects(pt, b):
-                continue
-            for r in right:
-                if not connects(pt, r):
-                    continue
-                br = (r[0], b[1])
-                if br in inter and connects(br, r) and connects(br, b):
-                    found = (pt[0], pt[1], br[0], br[1])
-                    break
-            if found:
-                break
-        if found:
-            cells.append(found)
-    return cells
-
-
-def _tables(cells: list[tuple]) -> list[list[tuple]]:
-    """pdfplumber's cells_to_tables: cells grouped while they share a corner; tables of one cell dropped."""
-    remaining = list(cells)
-    corners: set = set()
-    current: list = []
-    tables = []
-    while remaining:
-        before = len(current)
-        for cell in list(remaining):
-            cc = ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3]))
-            if not current or any(c in corners for c in cc):
-                corners.update(cc)
-                current.append(cell)
-                remaining.remove(cell)
-        if len(current) == before:
-            tables.append(list(current))
-            corners.clear()
-            current.clear()
-    if current:
-        tables.append(list(current))
-    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in tables if len(t) > 1]
-
-
 class Page:
     """One page's characters and edges, in top-down page coordinates."""
 
@@ -504,7 +204,7 @@ class Page:
             return y1 - y, x1 - x
         return x - x0, y1 - y
 
-    def _chars(self, page, box) -> list[Char]:
+    def _chars(self, page, box) -> list[Char]:  # long: hot per-character loop, inline for speed
         raw = self._raw
         api = _api(raw)
         tp = api.load_text(page)
@@ -682,16 +382,3 @@ def _handles(fn, restype=ctypes.c_void_p):
     args = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) and t._type_.__name__.startswith("struct_fpdf")
             else t for t in fn.argtypes]
     return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value)
-
-
-def _compose(m, parent):
-    a, b, c, d, e, f = m
-    A, B, C, D, E, F = parent
-    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
-
-
-def _edge(out: list[Edge], p, q) -> None:
-    if abs(p[0] - q[0]) < 1e-6:
-        out.append(Edge(True, p[0], min(p[1], q[1]), max(p[1], q[1])))
-    elif abs(p[1] - q[1]) < 1e-6:
-        out.append(Edge(False, p[1], min(p[0], q[0]), max(p[0], q[0])))

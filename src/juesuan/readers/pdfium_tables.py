@@ -1,0 +1,203 @@
+"""Ruled tables of a PDF page: edges from path segments, snapped and joined, their intersections,
+cells and tables (moved out of readers/pdfium.py; pdfplumber's find_tables with its default settings)."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from operator import itemgetter
+
+from .pdfium_text import Char, _cluster, plain_text
+
+SNAP = 3.0
+JOIN = 3.0
+EDGE_MIN = 3.0
+INTERSECT = 3.0
+
+
+class Edge:
+    """An axis-parallel stretch of ruling: a vertical one at x = pos from top lo to hi, a horizontal
+    one at top = pos from x lo to hi."""
+
+    __slots__ = ("vertical", "pos", "lo", "hi")
+
+    def __init__(self, vertical: bool, pos: float, lo: float, hi: float):
+        self.vertical, self.pos, self.lo, self.hi = vertical, pos, lo, hi
+
+
+class Row:
+    """A table row: per table column its cell (x0, top, x1, bottom) or None, and the row's box."""
+
+    __slots__ = ("cells", "bbox")
+
+    def __init__(self, cells: list, bbox: tuple):
+        self.cells, self.bbox = cells, bbox
+
+
+class Table:
+    """A ruled table: its cells (x0, top, x1, bottom), rows of cells by top, and its text."""
+
+    def __init__(self, cells: list, chars: list):
+        self.cells = cells
+        self.chars = chars
+        self.bbox = (min(b[0] for b in cells), min(b[1] for b in cells), max(b[2] for b in cells),
+                     max(b[3] for b in cells))
+        xs = sorted({c[0] for c in cells})
+        self.rows: list[Row] = []
+        for _top, group in itertools.groupby(sorted(cells, key=itemgetter(1, 0)), itemgetter(1)):
+            by_x = {c[0]: c for c in group}
+            row = [by_x.get(x) for x in xs]
+            real = [c for c in row if c]
+            self.rows.append(Row(row, (min(c[0] for c in real), min(c[1] for c in real),
+                                       max(c[2] for c in real), max(c[3] for c in real))))
+
+    def extract(self) -> list[list[str | None]]:
+        """Each row's cell texts: the characters whose centre is inside the cell, as lines joined by
+        newlines (None for a column the row has no cell in)."""
+        mine = sorted(((c.top + c.bottom) / 2, i, c) for i, c in enumerate(self.chars) if _inside(c, self.bbox))
+        mids = [m[0] for m in mine]
+        table = []
+        for row in self.rows:
+            lo, hi = bisect.bisect_left(mids, row.bbox[1]), bisect.bisect_left(mids, row.bbox[3])
+            rc = [m[2] for m in sorted(mine[lo:hi], key=itemgetter(1)) if _inside(m[2], row.bbox)]
+            real = [(c[0], k) for k, c in enumerate(row.cells) if c is not None]
+            starts = [x for x, _ in real]
+            per_cell: list[list[Char]] = [[] for _ in row.cells]
+            for ch in rc:  # the cell whose left border is the last at or before the char's centre
+                h = (ch.x0 + ch.x1) / 2
+                at = bisect.bisect_right(starts, h) - 1
+                if at >= 0:
+                    k = real[at][1]
+                    if _inside(ch, row.cells[k]):
+                        per_cell[k].append(ch)
+            texts = [None if cell is None else (plain_text(cc) if cc else "") for cell, cc in zip(row.cells, per_cell)]
+            table.append(texts)
+        return table
+
+
+def _inside(c: Char, bbox) -> bool:
+    h = (c.x0 + c.x1) / 2
+    v = (c.top + c.bottom) / 2
+    return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
+
+
+def find_tables(edges: list[Edge], chars: list[Char]) -> list[Table]:
+    """Ruled tables from the page's edges (pdfplumber's find_tables, default settings)."""
+    edges = [e for e in _merge(edges) if e.hi - e.lo >= EDGE_MIN]
+    inter = _intersections(edges)
+    cells = _cells(inter)
+    return [Table(t, chars) for t in _tables(cells)]
+
+
+def _merge(edges: list[Edge]) -> list[Edge]:
+    out: list[Edge] = []
+    for vertical in (True, False):
+        group = [e for e in edges if e.vertical == vertical and e.hi - e.lo >= 1]
+        snapped = []
+        for cl in _cluster(group, lambda e: e.pos, SNAP):
+            avg = sum(e.pos for e in cl) / len(cl)
+            snapped.extend(Edge(vertical, avg, e.lo, e.hi) for e in cl)
+        snapped.sort(key=lambda e: e.pos)
+        for _pos, same in itertools.groupby(snapped, key=lambda e: e.pos):
+            joined: list[Edge] = []
+            for e in sorted(same, key=lambda e: e.lo):
+                if joined and e.lo <= joined[-1].hi + JOIN:
+                    if e.hi > joined[-1].hi:
+                        joined[-1] = Edge(vertical, e.pos, joined[-1].lo, e.hi)
+                else:
+                    joined.append(e)
+            out.extend(joined)
+    return out
+
+
+def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
+    v_edges = sorted((e for e in edges if e.vertical), key=lambda e: (e.pos, e.lo))
+    h_edges = sorted((e for e in edges if not e.vertical), key=lambda e: (e.pos, e.lo))
+    h_tops = [h.pos for h in h_edges]
+    inter: dict[tuple, tuple[set, set]] = {}
+    for vi, v in enumerate(v_edges):
+        lo = bisect.bisect_left(h_tops, v.lo - INTERSECT)
+        hi = bisect.bisect_right(h_tops, v.hi + INTERSECT)
+        for hidx in range(lo, hi):
+            h = h_edges[hidx]
+            if v.lo <= h.pos + INTERSECT and v.hi >= h.pos - INTERSECT and h.lo - INTERSECT <= v.pos <= h.hi + INTERSECT:
+                pt = (v.pos, h.pos)
+                if pt not in inter:
+                    inter[pt] = (set(), set())
+                inter[pt][0].add(vi)
+                inter[pt][1].add(hidx)
+    return inter
+
+
+def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
+    """pdfplumber's intersections_to_cells: from each intersection (sorted), the first cell
+    down-and-right whose four corners are connected by edges."""
+    points = sorted(inter)
+    by_x: dict[float, list] = {}
+    by_y: dict[float, list] = {}
+    for p in points:
+        by_x.setdefault(p[0], []).append(p)
+        by_y.setdefault(p[1], []).append(p)
+
+    def connects(p1, p2) -> bool:
+        if p1[0] == p2[0] and inter[p1][0] & inter[p2][0]:
+            return True
+        return p1[1] == p2[1] and bool(inter[p1][1] & inter[p2][1])
+
+    cells = []
+    for pt in points:
+        below = [p for p in by_x[pt[0]] if p > pt]
+        right = [p for p in by_y[pt[1]] if p > pt]
+        found = None
+        for b in below:
+            if not connects(pt, b):
+                continue
+            for r in right:
+                if not connects(pt, r):
+                    continue
+                br = (r[0], b[1])
+                if br in inter and connects(br, r) and connects(br, b):
+                    found = (pt[0], pt[1], br[0], br[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _tables(cells: list[tuple]) -> list[list[tuple]]:
+    """pdfplumber's cells_to_tables: cells grouped while they share a corner; tables of one cell dropped."""
+    remaining = list(cells)
+    corners: set = set()
+    current: list = []
+    tables = []
+    while remaining:
+        before = len(current)
+        for cell in list(remaining):
+            cc = ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3]))
+            if not current or any(c in corners for c in cc):
+                corners.update(cc)
+                current.append(cell)
+                remaining.remove(cell)
+        if len(current) == before:
+            tables.append(list(current))
+            corners.clear()
+            current.clear()
+    if current:
+        tables.append(list(current))
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def _compose(m, parent):
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = parent
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _edge(out: list[Edge], p, q) -> None:
+    if abs(p[0] - q[0]) < 1e-6:
+        out.append(Edge(True, p[0], min(p[1], q[1]), max(p[1], q[1])))
+    elif abs(p[1] - q[1]) < 1e-6:
+        out.append(Edge(False, p[1], min(p[0], q[0]), max(p[0], q[0])))

@@ -1,0 +1,132 @@
+"""A PDF page's characters as words, plain text and layout-spaced text (moved out of readers/pdfium.py;
+see its docstring for how characters are read and grouped)."""
+
+from __future__ import annotations
+
+X_TOL = 3.0
+Y_TOL = 3.0
+Y_DENSITY = 13.0
+LAYOUT_DENSITY = 2.0  # points per character position in layout text
+LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
+
+
+class Char:
+    """A printed character: its text and box (points; x from the left, top/bottom from the top)."""
+
+    __slots__ = ("text", "x0", "x1", "top", "bottom", "size")
+
+    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
+        self.text, self.x0, self.x1, self.top, self.bottom, self.size = text, x0, x1, top, bottom, size
+
+    def __repr__(self) -> str:
+        return f"Char({self.text!r}, {self.x0:.2f}, {self.x1:.2f}, {self.top:.2f}, {self.bottom:.2f}, {self.size:.1f})"
+
+
+class Word(Char):
+    """Characters of one line without a gap: their text and the box around them."""
+
+    __slots__ = ()
+
+
+def _cluster(items: list, key, tol: float) -> list[list]:
+    """pdfplumber's cluster_objects: the distinct key values chained within `tol`, items grouped by
+    their cluster in cluster order, keeping their order inside a cluster."""
+    if len(items) < 2:
+        return [list(items)] if items else []
+    keys = [key(i) for i in items]
+    if max(keys) - min(keys) <= tol:
+        return [list(items)]  # one cluster (every gap between sorted keys is within tol)
+    values = sorted(set(keys))
+    index: dict[float, int] = {}
+    n = -1
+    last = None
+    for v in values:
+        if last is None or v > last + tol:
+            n += 1
+        index[v] = n
+        last = v
+    groups: list[list] = [[] for _ in range(n + 1)]
+    for i, k in zip(items, keys):
+        groups[index[k]].append(i)
+    return groups
+
+
+def words(chars: list[Char]) -> list[Word]:
+    out: list[Word] = []
+    for line in _cluster(chars, lambda c: c.top, Y_TOL):
+        line.sort(key=lambda c: c.x0)
+        cur: list[Char] = []
+        for c in line:
+            if c.text.isspace():
+                if cur:
+                    out.append(_word(cur))
+                cur = []
+            elif cur and (c.x0 < cur[-1].x0 or c.x0 > cur[-1].x1 + X_TOL or abs(c.top - cur[-1].top) > Y_TOL):
+                out.append(_word(cur))
+                cur = [c]
+            else:
+                cur.append(c)
+        if cur:
+            out.append(_word(cur))
+    return out
+
+
+def _word(cs: list[Char]) -> Word:
+    first = cs[0]
+    if len(cs) == 1:
+        return Word(first.text, first.x0, first.x1, first.top, first.bottom, first.size)
+    x1, top, bottom = first.x1, first.top, first.bottom
+    for c in cs:  # x0 is the first's: the characters are sorted by x0
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.top < top:
+            top = c.top
+        if c.bottom > bottom:
+            bottom = c.bottom
+    return Word("".join([c.text for c in cs]), first.x0, x1, top, bottom, first.size)
+
+
+def plain_text(chars: list[Char]) -> str:
+    """pdfplumber's extract_text() without layout: words, lines of words by top, joined."""
+    lines = _cluster(words(chars), lambda w: w.top, Y_TOL)
+    return "\n".join(" ".join(w.text for w in line) for line in lines)
+
+
+def layout_text(chars: list[Char], height: float) -> str:
+    """The page as layout-spaced text (columns kept apart by runs of spaces, as
+    readers/text.layout_grid reads them), from its characters.
+
+    Lines are the characters whose tops are within 3 pt, placed at top / 13 pt (blank lines keep
+    the vertical distance, as pdfplumber's extract_text(layout=True) does). Along a line,
+    characters form tokens; a new token starts at a space character or at a gap of more than
+    1 pt. A token after a space character narrower than the font size continues its phrase (one
+    space); any other token starts a column: it is placed at x / 2 pt, and at least two spaces after
+    the text before it. At 2 pt per position no printed character is narrower than the positions it
+    takes, so a column's text never runs into the next column's start, and two printed cells a
+    hair apart (a right-aligned amount against the next cell's label) stay two columns."""
+    out: list[str] = []
+    newlines = 0
+    for i, line in enumerate(_cluster(sorted(chars, key=lambda c: c.top), lambda c: c.top, Y_TOL)):
+        prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
+        out.append("\n" * prepend)
+        newlines += prepend
+        line.sort(key=lambda c: c.x0)
+        text = ""
+        prev: Char | None = None
+        spaced = False
+        for c in line:
+            if c.text.isspace():
+                spaced = True
+                continue
+            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0):
+                if spaced and c.x0 - prev.x1 < c.size:
+                    text += " "
+                else:
+                    text += " " * max(2, round(c.x0 / LAYOUT_DENSITY) - len(text))
+            elif prev is None:
+                text = " " * round(c.x0 / LAYOUT_DENSITY)
+            text += c.text
+            prev = c
+            spaced = False
+        out.append(text)
+    return "".join(out)
