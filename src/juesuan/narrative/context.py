@@ -1,0 +1,192 @@
+"""What the narrative checks share: a printed figure's rounding interval (`stated`), interval
+arithmetic and text helpers, and `Ctx`, the facts, layout and counters of one instance's checks
+(moved out of juesuan.narrative.checks, which re-exports the public names)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ..checks.rounding import Interval
+from ..findings import Finding
+from ..model import Instance, Location
+from .claims import BlockClaims, Figure, Sentence
+from .phrases import Catalogue
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def stated(f: Figure) -> Interval:
+    if f.value == 0 and f.decimals <= 0:
+        return Interval.exact(ZERO)
+    return Interval.of(f.value, f.decimals)
+
+
+_Q = Decimal("0.0001")
+
+
+def _s(iv: Interval | None) -> str:
+    """An interval as text; computed bounds are widened outwards to 4 decimals."""
+    if iv is None:
+        return ""
+    from decimal import ROUND_CEILING, ROUND_FLOOR
+
+    lo, hi = iv.low, iv.high
+    if lo.as_tuple().exponent < -4:
+        lo = lo.quantize(_Q, rounding=ROUND_FLOOR)
+    if hi.as_tuple().exponent < -4:
+        hi = hi.quantize(_Q, rounding=ROUND_CEILING)
+    return f"[{Interval(lo, hi).as_strings()[0]}, {Interval(lo, hi).as_strings()[1]}]"
+
+
+def _pct(d: Decimal) -> str:
+    return format(d.quantize(Decimal("0.01")), "f")
+
+
+_UNIT_EN = {"万元": " (10k yuan)", "元": " yuan", "亿元": " (100m yuan)", "%": "%"}
+
+
+def _en(f: Figure | None) -> str:
+    """A stated figure in English text: '1960.73 (10k yuan)', '98.99%'."""
+    if f is None:
+        return ""
+    return f.text[: len(f.text) - len(f.unit)] + _UNIT_EN.get(f.unit, "")
+
+
+def _meet(a: Interval, b: Interval) -> Interval | None:
+    lo, hi = max(a.low, b.low), min(a.high, b.high)
+    return Interval(lo, hi) if lo <= hi else None
+
+
+def _quot(n: Interval, d: Interval) -> Interval | None:
+    """n / d × 100 as an interval; None when d may be 0 or less."""
+    if d.low <= 0:
+        return None
+    qs = [n.low / d.low, n.low / d.high, n.high / d.low, n.high / d.high]
+    return Interval(min(qs) * HUNDRED, max(qs) * HUNDRED)
+
+
+def _sub(a: Interval, b: Interval) -> Interval:
+    return Interval(a.low - b.high, a.high - b.low)
+
+
+class Ctx:
+    """What the checks of one instance share: facts, layout, prior instance, counters."""
+
+    def __init__(self, inst: Instance, tax, lay, prior: Instance | None, cat: Catalogue):
+        self.inst, self.tax, self.lay, self.prior, self.cat = inst, tax, lay, prior, cat
+        self.findings: list[Finding] = []
+        self.checked: set[int] = set()
+        self.bound: set[int] = set()
+        self.seen: list[tuple[str, str, str | None]] = []  # the facts the checks looked at (memo key)
+        self.prior_lay = None
+        if prior is not None:
+            try:
+                self.prior_lay = tax.layout(prior.header.layout)
+            except Exception:  # noqa: BLE001 - a prior in an unknown layout: no placements
+                self.prior_lay = None
+
+    def fact(self, concept: str | None, code: str | None, which: str = "this"):
+        """(interval, value, fact-or-None, placement) of a concept in this year's (or the prior's)
+        tables; None when the layout has no cell for it. A blank cell is exactly 0."""
+        if concept is None:
+            return None
+        self.seen.append((which, concept, code))
+        inst = self.inst if which == "this" else self.prior
+        lay = self.lay if which == "this" else self.prior_lay
+        if inst is None or lay is None:
+            return None
+        p = lay.place(concept, code)
+        if p is None or not inst.has_table(p.table):  # absent is not blank: nothing to compare with
+            return None
+        f = inst.get(concept, code)
+        if f is None:
+            return Interval.exact(ZERO), ZERO, None, p, concept, code
+        return Interval.of(f.value, f.decimals), f.value, f, p, concept, code
+
+    def tight(self, f: Figure) -> Interval:
+        """A stated amount's interval, narrowed by its table fact when the two agree."""
+        iv = stated(f)
+        if f.concept is not None and not f.partial:
+            r = self.fact(f.concept, f.code)
+            if r is not None:
+                m = _meet(iv, r[0])
+                if m is not None:
+                    return m
+        return iv
+
+    def cell(self, r, concept: str, code: str | None) -> str:
+        p = r[3]
+        parts = [f"{p.table}表"]
+        if p.section:
+            parts.append(p.section)
+        parts.append(p.row)
+        if p.column:
+            parts.append(p.column)
+        return " ".join(x for x in parts if x)
+
+    def emit(self, code: str, bc: BlockClaims, s: Sentence, block, fig: Figure | None = None, r=None,
+             **values) -> None:
+        loc = block.location
+        line_in = s.part.line_of(s.start)
+        if loc.xpath.startswith("/w:document/w:body/w:p[") and loc.line is None:  # a .docx paragraph
+            n = int(loc.xpath[len("/w:document/w:body/w:p["):-1])
+            loc = Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{n + line_in + 1}]")
+        elif loc.line is not None:
+            line = _text_source_line(loc, block.text, line_in) if not loc.sheet else None
+            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet,
+                           line=line if line is not None else loc.line + line_in, xpath=loc.xpath)
+        elif not loc.file:
+            loc = Location(file=self.inst.source, xpath=loc.xpath)
+        table = row = column = ""
+        fact: tuple = ()
+        if r is not None:
+            p = r[3]
+            table, row, column = p.table, p.row, p.column
+            f = r[2]
+            values.setdefault("source", f.origin if f is not None else "")
+            if len(r) > 4:
+                fact = (self.tax.id, self.lay.id, r[4], r[5] or "")
+        values.setdefault("stated", fig.text if fig is not None else "")
+        values.setdefault("stated_en", _en(fig) if fig is not None else values["stated"])
+        self.findings.append(Finding.of(
+            code, loc, table=table, row=row, column=column, file=self.inst.source, fact=fact,
+            block=bc.key, title=bc.title, sentence=s.text if len(s.text) <= 400 else s.text[:400] + "…",
+            position=str(loc), line_in_block=line_in + 1,
+            **values))
+
+
+_SOURCE_LINES: dict[str, list[str]] = {}
+
+
+def _text_source_line(loc: Location, text: str, line_in: int) -> int | None:
+    """The line of a text source (.txt / .md) where line `line_in` of a block's text was read: the
+    reader keeps the non-blank lines after the heading, so count them in the file. None when the
+    location is not a text file that still holds the block."""
+    path = loc.file
+    if not path.lower().endswith((".txt", ".text", ".md", ".markdown")):
+        return None
+    lines = _SOURCE_LINES.get(path)
+    if lines is None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(32 * 1024 * 1024)
+            lines = data.decode("utf-8-sig", errors="replace").splitlines()
+        except OSError:
+            return None
+        if len(_SOURCE_LINES) > 8:
+            _SOURCE_LINES.clear()
+        _SOURCE_LINES[path] = lines
+    body = text.split("\n")
+    if not body or loc.line is None or loc.line > len(lines):
+        return None
+    first = body[0].strip()
+    start = loc.line - 1  # the heading's line: the text may start on it (after the title)
+    nonblank = [i for i in range(start, len(lines)) if lines[i].strip()]
+    if not nonblank:
+        return None
+    j0 = 0 if lines[nonblank[0]].strip().endswith(first) else 1  # text starting on the heading's line, or after it
+    k = j0 + line_in
+    if k >= len(nonblank) or lines[nonblank[k]].strip().lstrip("#*->").strip() != body[line_in].strip():
+        return None
+    return nonblank[k] + 1
