@@ -202,7 +202,8 @@ def xml_clean(s: str) -> tuple[str, int]:
 
 
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
-    """A new file `.NAME.<random>.tmp` in folder, created exclusively with mode 0600 (as xmlio's)."""
+    """A new file `.NAME.<random>.tmp` in folder, created exclusively with mode 0600, as
+    tempfile.mkstemp does, without importing tempfile (and random, shutil ...)."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
     for _ in range(100):
         tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")

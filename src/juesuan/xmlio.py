@@ -256,16 +256,10 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
 
 
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
-    """Create and open a new file `.NAME.<random>.tmp` in folder, as tempfile.mkstemp does (exclusive
-    create, mode 0600), without importing tempfile (and random, shutil ...)."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    for _ in range(100):
-        tmp = os.path.join(folder, f".{name}.{os.urandom(6).hex()}.tmp")
-        try:
-            return os.open(tmp, flags, 0o600), tmp
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"no free temporary name for {name} in {folder}")
+    """A new temporary file next to an output (juesuan.limits._create_temp: exclusive, mode 0600)."""
+    from .limits import _create_temp as create
+
+    return create(folder, name)
 
 
 def save_instance(inst: Instance, path: str | os.PathLike, keep_source: bool = True) -> None:
