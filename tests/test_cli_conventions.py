@@ -44,6 +44,7 @@ def test_bare_juesuan_prints_a_short_usage_and_exits_2():
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("usage: juesuan COMMAND")
     assert "Usage:" not in res.stderr and "Options" not in res.stderr
+    assert all(name in res.stderr for name in cli.commands)  # every command, those added later too
 
 
 def test_usage_errors_are_one_line():
@@ -62,7 +63,10 @@ def test_usage_errors_are_one_line():
 def test_an_output_suffix_that_contradicts_the_format_is_an_error(tmp_path, args, suffix):
     res = run_cli(*args, cwd=tmp_path)
     assert res.returncode == 2 and suffix in res.stderr and res.stderr.count("\n") == 1
+    assert "后缀不能是" in res.stderr and "written as" not in res.stderr  # Chinese by default
     assert list(tmp_path.iterdir()) == []
+    res = run_cli(*args, "--lang", "en", cwd=tmp_path)
+    assert res.returncode == 2 and f"not {suffix}" in res.stderr and "后缀" not in res.stderr
 
 
 def test_dash_is_stdout_for_template_convert_and_export(tmp_path):

@@ -8,7 +8,7 @@ import sys
 import click
 
 from . import __version__
-from .errors import JuesuanError
+from .errors import JuesuanError, OutputError
 from .defaults import DEFAULT_LAYOUT
 
 FORMAT_TEXT_JSON = click.Choice(["text", "json"])
@@ -44,13 +44,15 @@ def _output_ok(output: str, *inputs: str) -> None:
 KNOWN_SUFFIXES = (".xml", ".xlsx", ".xlsm", ".json", ".html", ".htm", ".csv", ".txt", ".pdf", ".tsv", ".zip")
 
 
-def _check_suffix(output: str | None, allowed: tuple[str, ...], what: str) -> None:
-    """Usage error (exit 2) when OUTPUT's suffix names another format than the one written."""
+def _check_suffix(output: str | None, allowed: tuple[str, ...], what: str, lang: str = "zh") -> None:
+    """Usage error (exit 2) when OUTPUT's suffix names another format than the one written (`what`:
+    the output's kind, in the English message only)."""
     if not output or output == "-":
         return
     suffix = os.path.splitext(output)[1].lower()
     if suffix in KNOWN_SUFFIXES and suffix not in allowed:
-        _fail(JuesuanError(f"{output}: {what} is written as {'/'.join(allowed)}, not {suffix}"))
+        _fail(OutputError(f"{output}: {what} is written as {'/'.join(allowed)}, not {suffix}", code="output:wrong-suffix",
+                          values={"path": output, "allowed": "/".join(allowed), "suffix": suffix}), lang)
 
 
 def _stdin_file(path: str, default_suffix: str = ".xml") -> str:
@@ -88,7 +90,7 @@ def _emit(output: str, data: bytes) -> None:
     atomic_write(output, data)
 
 
-SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: convert, validate, facts, template, export, diff; "
+SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: {commands}; "
                "'juesuan --help' lists them, 'juesuan COMMAND --help' explains one)")
 
 
@@ -104,7 +106,7 @@ def cli(ctx: click.Context) -> None:
     eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
     """
     if ctx.invoked_subcommand is None:
-        click.echo(SHORT_USAGE, err=True)
+        click.echo(SHORT_USAGE.format(commands=", ".join(cli.commands)), err=True)
         sys.exit(2)
 
 
@@ -131,7 +133,7 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | 
     from .validate import iter_findings
 
     _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
-                           "xlsx": (".xlsx",)}[fmt], f"a {fmt} report")
+                           "xlsx": (".xlsx",)}[fmt], f"a {fmt} report", lang)
     if fmt == "xlsx" and (output in (None, "-")) and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     if files.count("-") > 1:
@@ -301,7 +303,7 @@ def convert(file: str, output: str, entity: str | None, year: int | None, layout
     from .findings import Report
     from .xmlio import instance_to_bytes
 
-    _check_suffix(output, (".xml",), "an instance")
+    _check_suffix(output, (".xml",), "an instance", lang)
     shown, path = file, _stdin_file(file, ".txt")
     try:
         _output_ok(output, file)
@@ -392,7 +394,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
     from .excel.template import template_bytes
     from .taxonomy import load_taxonomy
 
-    _check_suffix(output, (".xlsx",), "the template")
+    _check_suffix(output, (".xlsx",), "the template", lang)
     if output == "-" and sys.stdout.isatty():
         _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     try:
@@ -437,7 +439,7 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
 
     findings: list = []
     if fmt == "xlsx":
-        _check_suffix(output, (".xlsx",), "the workbook")
+        _check_suffix(output, (".xlsx",), "the workbook", lang)
         if output == "-" and sys.stdout.isatty():
             _fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
     elif output == "-" or os.path.splitext(output)[1].lower() in KNOWN_SUFFIXES:
@@ -499,7 +501,7 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
     from .diff import compare_files, render
 
     _check_suffix(output, {"text": (".txt",), "json": (".json",), "html": (".html", ".htm"),
-                           "xlsx": (".xlsx",)}[fmt], f"the {fmt} comparison")
+                           "xlsx": (".xlsx",)}[fmt], f"the {fmt} comparison", lang)
     output = None if output == "-" else output
     if fmt == "xlsx" and not output and sys.stdout.isatty():
         from .errors import OutputError
