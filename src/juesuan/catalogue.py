@@ -41,7 +41,7 @@ from .errors import TaxonomyError
 MESSAGES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "messages")
 SEVERITIES = ("error", "warning", "info")
 LANGS = ("zh", "en")
-TEXT_FAMILIES = frozenset({"report"})  # output lines, not findings: no severity
+TEXT_FAMILIES = frozenset({"report", "cli"})  # output lines, not findings: no severity
 # Latin words a zh text may hold: names of formats, programs and identifiers, not English prose
 # (tests/test_catalogue.py and the CLI tests check zh output against this list).
 LATIN_NAMES = frozenset({
