@@ -144,3 +144,35 @@ def test_the_console_script_is_the_entry_that_sets_the_process_up():
             "sys.argv = ['juesuan', '--version']\nfrom juesuan.__main__ import run\nrun()\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "version" in res.stdout and "threshold (50000, 50, 50)" in res.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_batch_lines_speak_one_language(lang):
+    """batch's progress line, line of counts and note about other files come from the catalogue
+    (messages/cli.toml): zh without English words, en without Chinese, plurals right."""
+    from juesuan.batch import Progress
+    from juesuan.catalogue import render
+    from juesuan.cli.bureau import batch_summary
+
+    from .test_cli_lang import chinese, english_words
+
+    check = english_words if lang == "zh" else chinese
+    counts = {"reports": 1, "valid": 0, "invalid": 0, "unusable": 0, "failed": 1, "carry_over": 1, "resumed": 0}
+    stream = io.StringIO()
+    progress = Progress(2, stream=stream, enabled=True, lang=lang)
+    for rec in ({"status": "valid"}, {"status": "failed"}):
+        progress.update(rec)
+    lines = [batch_summary(counts, "d1", "text", lang), stream.getvalue(),
+             render("cli:batch-other-skipped", {"n": 1}, lang),
+             render("cli:batch-interrupted", {"outdir": "d1", "option": "--resume"}, lang)]
+    for line in lines:
+        assert not check(line.replace("--resume", "")), line
+    expected = {"zh": ["共 1 份报告：通过 0，未通过 0，无法读取 0，处理失败 1；跨年衔接不一致 1 处；0 份与上次相同未重做；"
+                       "汇总见 d1/summary.html", "\r2/2  未通过 1  每秒", "跳过 1 个其他类型的文件", "--resume"],
+                "en": ["1 report: 0 valid, 0 invalid, 0 unusable, 1 failed; 1 carry-over difference; 0 unchanged since "
+                       "the last run; summary in d1/summary.html", "\r2/2  failed 1  ", "1 file of other types skipped",
+                       "--resume"]}[lang]
+    assert lines[0] == expected[0] and lines[1].startswith(expected[1]) and lines[2] == expected[2]
+    assert expected[3] in lines[3]
+    data = json.loads(batch_summary(counts, "out", "json", lang))
+    assert data == {"output": "out", "counts": counts}

@@ -39,7 +39,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
         found, other = discover(inputs, exclude=outdir)
         if not found:
             raise JuesuanError("no supported input (.xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv) found")
-        progress = Progress(len(found))
+        progress = Progress(len(found), lang=lang)
         records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update,
                              discovered=(found, other))
         progress.close()
