@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import JuesuanError, OutputError
-from .common import FORMAT_TEXT_JSON, LANG, cannot_write, fail
+from .common import FORMAT_TEXT_JSON, LANG, CommandError, fail
 
 
 @click.command()
@@ -38,7 +38,7 @@ def batch(inputs: tuple[str, ...], outdir: str, jobs: int | None, resume: bool, 
     try:
         found, other = discover(inputs, exclude=outdir)
         if not found:
-            raise JuesuanError("no supported input (.xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv) found")
+            raise CommandError("cli:nothing-to-do", suffixes=".xml, .xlsx, .xlsm, .pdf, .txt, .csv, .tsv")
         progress = Progress(len(found), lang=lang)
         records, other = run(inputs, outdir, jobs=jobs, resume=resume, scheduler=scheduler, on_record=progress.update,
                              discovered=(found, other))
@@ -99,7 +99,7 @@ def consolidate(units: tuple[str, ...], output: str | None, published: str | Non
     from ..loader import load_valid
 
     if bool(output) == bool(published):
-        fail(JuesuanError("give either -o DEPT.xml (write the sum) or --check DEPT.xml (compare with the sum)"), lang)
+        fail(CommandError("cli:consolidate-either", write="-o DEPT.xml", check="--check DEPT.xml"), lang)
     try:
         insts = [load_valid(u) for u in units]
         if published:
@@ -149,7 +149,7 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> Non
     from ..narrative.draft import draft_docx, draft_text
 
     if fmt == "docx" and not output:
-        fail(JuesuanError("docx output is binary: give -o FILE"))
+        fail(CommandError("cli:binary-needs-file", fmt="docx", file="FILE"))
     try:
         inst = load_valid(instance)
         prior_inst = load_valid(prior) if prior else None
@@ -161,7 +161,7 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> Non
     except JuesuanError as e:
         fail(e)
     except OSError as e:
-        fail(cannot_write(output, e))
+        fail(OutputError.from_os(e, output))
     if not output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

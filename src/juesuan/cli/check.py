@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from ..errors import JuesuanError
-from .common import (FORMAT_TEXT_JSON, LANG, REPORT_SUFFIXES, STATUS, as_shown, cannot_write, check_suffix,
+from ..errors import JuesuanError, OutputError
+from .common import (FORMAT_TEXT_JSON, LANG, REPORT_SUFFIXES, STATUS, CommandError, as_shown, check_suffix,
                      emit, emit_text, error_line, fail, output_ok, refuse_binary_to_terminal, renamed, stdin_file)
 
 
@@ -32,9 +32,9 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | 
     """
     check_suffix(output, REPORT_SUFFIXES[fmt], f"a {fmt} report", lang)
     if fmt == "xlsx":
-        refuse_binary_to_terminal(output)
+        refuse_binary_to_terminal(output, lang)
     if files.count("-") > 1:
-        fail(JuesuanError("standard input (-) can be read once"))
+        fail(CommandError("cli:stdin-twice"), lang)
     paths = [stdin_file(p) for p in files]
     shown = dict(zip(paths, files))
     prior_inst = None
@@ -44,11 +44,11 @@ def validate(files: tuple[str, ...], fmt: str, output: str | None, prior: str | 
         try:
             prior_inst = load_valid(prior)
         except JuesuanError as e:
-            fail(e)
+            fail(e, lang)
     if fmt in ("html", "xlsx"):
         sys.exit(_report_page(paths, shown, fmt, output, lang, prior_inst, verbose))
     report = _validate_all(paths, shown, prior_inst, verbose, lang)
-    emit_text(output, _validate_json(report, lang) if fmt == "json" else report.to_text(lang))
+    emit_text(output, _validate_json(report, lang) if fmt == "json" else report.to_text(lang), lang)
     sys.exit(2 if report.unusable else (1 if report.errors else 0))
 
 
@@ -70,7 +70,7 @@ def _report_page(paths: list[str], shown: dict, fmt: str, output: str | None, la
     try:
         emit(output or "-", data)
     except OSError as e:
-        fail(cannot_write(output, e))
+        fail(OutputError.from_os(e, output), lang)
     errors = any(f.severity == "error" for r in results for f in r.findings)
     return 2 if any(r.unusable for r in results) else (1 if errors else 0)
 
@@ -171,7 +171,7 @@ def _convert(file: str, output: str, lang: str, narrative: str | None, header: d
     except JuesuanError as e:
         fail(e, lang)
     except OSError as e:
-        fail(cannot_write(output, e))
+        fail(OutputError.from_os(e, output), lang)
     return conv, report
 
 

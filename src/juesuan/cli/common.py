@@ -39,9 +39,16 @@ def fail(err: Exception, lang: str = "zh") -> None:
     sys.exit(2)
 
 
-def cannot_write(output: str | None, err: OSError) -> JuesuanError:
-    """The error of a failed write to OUTPUT (validate, convert, template, draft)."""
-    return JuesuanError(f"{output}: cannot write: {err.strerror or err}")
+class CommandError(JuesuanError):
+    """A command asked for what it cannot do (exit 2): its reason declared in messages/cli.toml, said in
+    the asked language; str(err) is the English text."""
+
+    def __init__(self, code: str, **values):
+        from ..catalogue import render
+
+        self.code, self.values = code, values
+        self.message = render(code, values, "en")
+        super().__init__(self.message)
 
 
 def output_ok(output: str, *inputs: str) -> None:
@@ -62,10 +69,10 @@ def check_suffix(output: str | None, allowed: tuple[str, ...], what: str, lang: 
                          values={"path": output, "allowed": "/".join(allowed), "suffix": suffix}), lang)
 
 
-def refuse_binary_to_terminal(output: str | None) -> None:
+def refuse_binary_to_terminal(output: str | None, lang: str) -> None:
     """Exit 2 when an xlsx would be written to a terminal (OUTPUT `-` or none, stdout a tty)."""
     if output in (None, "-") and sys.stdout.isatty():
-        fail(JuesuanError("xlsx output is binary: give -o FILE or redirect stdout"))
+        fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
 
 
 def stdin_file(path: str, default_suffix: str = ".xml") -> str:
@@ -81,7 +88,7 @@ def stdin_file(path: str, default_suffix: str = ".xml") -> str:
 
     data = sys.stdin.buffer.read(4 * MAX_XML_BYTES + 1)
     if len(data) > 4 * MAX_XML_BYTES:
-        fail(JuesuanError("-: standard input is too large"))
+        fail(CommandError("cli:stdin-too-large"))
     suffix = (".xlsx" if data[:2] == b"PK" else ".pdf" if data[:5] == b"%PDF-"
               else ".xml" if data.lstrip()[:1] == b"<" else default_suffix)
     folder = tempfile.mkdtemp(prefix="juesuan-")
@@ -103,13 +110,13 @@ def emit(output: str, data: bytes) -> None:
     atomic_write(output, data)
 
 
-def emit_text(output: str | None, text: str) -> None:
+def emit_text(output: str | None, text: str, lang: str) -> None:
     """TEXT and a newline to OUTPUT (atomically; exit 2 when it cannot be written), or to stdout."""
     if output and output != "-":
         try:
             emit(output, (text + "\n").encode("utf-8"))
         except OSError as e:
-            fail(cannot_write(output, e))
+            fail(OutputError.from_os(e, output), lang)
     else:
         click.echo(text)
 

@@ -9,8 +9,8 @@ import click
 
 from ..defaults import DEFAULT_LAYOUT
 from ..errors import JuesuanError, OutputError
-from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, cannot_write, check_suffix, emit,
-                     fail, output_ok, refuse_binary_to_terminal, stdin_file)
+from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, CommandError, check_suffix,
+                     emit, fail, output_ok, refuse_binary_to_terminal, stdin_file)
 
 
 @click.command()
@@ -44,7 +44,7 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
         inputs = tuple(stdin_file(p) if p == "-" else p for p in inputs)  # `-`: an instance on stdin
         fmt = store.format_for(output, fmt)
         if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
-            raise JuesuanError(f"{fmt} output is binary: give -o FILE.{fmt}")
+            raise CommandError("cli:binary-needs-file", fmt=fmt, file=f"FILE.{fmt}")
         # streamed report by report; a bad input stops it before anything is written: the file is
         # renamed into place only at the end, the DuckDB append is one transaction, stdout is printed last
         rows = store.iter_rows(inputs, layout, skipped if skip_unusable else None)
@@ -74,7 +74,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
     from ..taxonomy import load_taxonomy
 
     check_suffix(output, (".xlsx",), "the template", lang)
-    refuse_binary_to_terminal(output)
+    refuse_binary_to_terminal(output, lang)
     try:
         output_ok(output)
         lay = load_taxonomy().layout(layout)
@@ -82,7 +82,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
     except JuesuanError as e:
         fail(e, lang)
     except OSError as e:
-        fail(cannot_write(output, e))
+        fail(OutputError.from_os(e, output), lang)
     to_err = output == "-"
     if fmt == "json":
         import json
@@ -120,9 +120,9 @@ def export(instance: str, fmt: str, output: str, layout: str | None, lang: str) 
 
     if fmt == "xlsx":
         check_suffix(output, (".xlsx",), "the workbook", lang)
-        refuse_binary_to_terminal(output)
+        refuse_binary_to_terminal(output, lang)
     elif output == "-" or os.path.splitext(output)[1].lower() in KNOWN_SUFFIXES:
-        fail(JuesuanError(f"{output}: {fmt} is written into a folder (instance and taxonomy package), not a file"))
+        fail(CommandError("cli:export-into-folder", path=output, fmt=fmt), lang)
     try:
         written, findings = _export(instance, fmt, output, layout)
     except JuesuanError as e:
@@ -181,10 +181,10 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
 
     check_suffix(output, REPORT_SUFFIXES[fmt], f"the {fmt} comparison", lang)
     output = None if output == "-" else output
-    if fmt == "xlsx" and not output and sys.stdout.isatty():
-        fail(OutputError("xlsx output is binary: give -o FILE or redirect stdout", code="output:xlsx-to-terminal"), lang)
+    if fmt == "xlsx":
+        refuse_binary_to_terminal(output, lang)
     if old == "-" and new == "-":
-        fail(JuesuanError("standard input (-) can be read once"))
+        fail(CommandError("cli:stdin-twice"), lang)
     try:
         if output:
             output_ok(output, old, new)
