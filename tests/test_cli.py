@@ -176,3 +176,14 @@ def test_batch_lines_speak_one_language(lang):
     assert expected[3] in lines[3]
     data = json.loads(batch_summary(counts, "out", "json", lang))
     assert data == {"output": "out", "counts": counts}
+
+
+def test_every_listed_command_is_the_command_of_its_name():
+    """juesuan.cli.COMMANDS (imported lazily) names each command's module and function correctly, in the
+    order bare `juesuan` lists them."""
+    from juesuan.cli import COMMANDS
+
+    assert list(cli.commands) == list(COMMANDS) and len(COMMANDS) == 9
+    assert all(isinstance(cmd, click.Command) and cmd.name == name for name, cmd in cli.commands.items())
+    res = run_cli()
+    assert res.returncode == 2 and f"(commands: {', '.join(COMMANDS)};" in res.stderr

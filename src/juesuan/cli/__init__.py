@@ -33,26 +33,28 @@ SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: {commands}; "
 
 
 class LazyGroup(click.Group):
-    """A group whose commands are imported on first use (click's documented lazy-loading pattern);
-    `commands` still gives every command, loading them all."""
+    """A group whose commands (COMMANDS) are imported on first use, click's documented lazy-loading
+    pattern; `commands` still gives every command (loading them all), add_command adds one more."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *self._added})
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in COMMANDS:
-            return None
+    def get_command(self, ctx: click.Context | None, cmd_name: str) -> click.Command | None:
+        if cmd_name in self._added or cmd_name not in COMMANDS:
+            return self._added.get(cmd_name)
         module, name = COMMANDS[cmd_name]
         return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        self._added[name or cmd.name] = cmd
+
     @property
     def commands(self) -> dict[str, click.Command]:
-        return {name: self.get_command(None, name) for name in COMMANDS}
+        return {**{name: self.get_command(None, name) for name in COMMANDS}, **self._added}
 
     @commands.setter
-    def commands(self, value) -> None:  # click.Group.__init__ sets it; the commands are COMMANDS
-        if value:
-            raise TypeError("the commands of juesuan are listed in juesuan.cli.COMMANDS")
+    def commands(self, value: dict) -> None:  # click.Group.__init__ sets it
+        self._added = dict(value)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
