@@ -45,19 +45,26 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
         fmt = store.format_for(output, fmt)
         if not output and fmt in ("xlsx", "parquet") and not duckdb_file:
             raise CommandError("cli:binary-needs-file", fmt=fmt, file=f"FILE.{fmt}")
-        # streamed report by report; a bad input stops it before anything is written: the file is
-        # renamed into place only at the end, the DuckDB append is one transaction, stdout is printed last
-        rows = store.iter_rows(inputs, layout, skipped if skip_unusable else None)
-        if duckdb_file and output:
-            rows = list(rows)
-        if duckdb_file:
-            store.append_duckdb(rows, duckdb_file)
-        if output:
-            store.write(rows, fmt, output, bom=not no_bom)
-        elif not duckdb_file:
-            click.echo(store.to_text(rows, fmt), nl=False)
+        _write_rows(store.iter_rows(inputs, layout, skipped if skip_unusable else None), fmt, output, duckdb_file,
+                    bom=not no_bom)
     except JuesuanError as e:
         fail(e)
+
+
+def _write_rows(rows, fmt: str, output: str | None, duckdb_file: str | None, bom: bool) -> None:
+    """facts' rows into the DuckDB database and/or the file OUTPUT, else onto stdout. Streamed report by
+    report; a bad input stops it before anything is written: the file is renamed into place only at
+    the end, the DuckDB append is one transaction, stdout is printed last."""
+    from .. import store
+
+    if duckdb_file and output:
+        rows = list(rows)
+    if duckdb_file:
+        store.append_duckdb(rows, duckdb_file)
+    if output:
+        store.write(rows, fmt, output, bom=bom)
+    elif not duckdb_file:
+        click.echo(store.to_text(rows, fmt), nl=False)
 
 
 @click.command()
