@@ -5,6 +5,7 @@ or the line just above it."""
 from __future__ import annotations
 
 import ast
+import warnings
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "juesuan"
@@ -12,8 +13,9 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 
 # Long functions other branches are splitting right now (issue 11). The coordinator empties this list
-# as those branches merge. It is tolerant: an entry whose function is gone or already short is ignored
-# (test_allow_list_is_current names such entries, as a reminder to prune them, without failing).
+# as those branches merge. It is tolerant, so that merging in any order stays green: an entry whose
+# function is gone or already short excuses nothing, and the test warns about it (prune it then).
+# A misspelt entry excuses nothing either, so the list can only be too strict, never too lax.
 ALLOWED_LONG = {
     ("diff/render_text.py", "render_text"),
     ("diff/render_html.py", "render_html"),
@@ -66,16 +68,10 @@ def test_no_module_is_over_500_lines():
 
 
 def test_no_function_is_over_60_lines_without_a_reason():
-    offenders = [f"{name}:{line} {fn} is {length} lines" for name, text in _modules().items()
-                 for fn, line, length in long_functions(text) if (name, fn) not in ALLOWED_LONG]
+    found = [(name, fn, line, length) for name, text in _modules().items() for fn, line, length in long_functions(text)]
+    offenders = [f"{name}:{line} {fn} is {length} lines" for name, fn, line, length in found
+                 if (name, fn) not in ALLOWED_LONG]
     assert not offenders, "\n".join(offenders)
-
-
-def test_allow_list_is_current():
-    """Each allow-listed function exists in its module (a typo would silently allow nothing). One that
-    is already short is fine: its branch has merged, and the entry can go."""
-    modules = _modules()
-    for name, fn in sorted(ALLOWED_LONG):
-        assert name in modules, name
-        names = {n.name for n in ast.walk(ast.parse(modules[name])) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        assert fn in names, (name, fn)
+    stale = sorted(ALLOWED_LONG - {(name, fn) for name, fn, _, _ in found})
+    if stale:
+        warnings.warn(f"ALLOWED_LONG entries that are gone or short now (remove them): {stale}", stacklevel=1)
