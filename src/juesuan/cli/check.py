@@ -61,7 +61,7 @@ def _report_page(paths: list[str], shown: dict, fmt: str, output: str | None, la
     for res in results:
         res.path = shown[res.path]
         if res.unusable:
-            click.echo(f"juesuan: {res.path}: {res.unusable}", err=True)
+            click.echo(f"juesuan: {res.path}{'：' if lang == 'zh' else ': '}{res.unusable}", err=True)  # as error_line
     if fmt == "html":
         claims = {r.path: rh.claims_of(r, prior_inst) for r in results}
         data = rh.render_html(results, lang, claims).encode("utf-8")
