@@ -143,11 +143,11 @@ def _tables(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[st
     return out
 
 
-def _page_head(r: DiffResult, lang: str, t: dict, title: str) -> list[str]:
+def _page_head(r: DiffResult, lang: str, title: str) -> list[str]:
     return [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
-            f"<h1>{e(title)}</h1>", '<section id="summary">', f"<h2>{e(t['summary'])}</h2>"]
+            f"<h1>{e(title)}</h1>"]
 
 
 def _header_table(r: DiffResult, lang: str, t: dict) -> list[str]:
@@ -209,7 +209,8 @@ def _key_totals(r: DiffResult, lang: str, t: dict) -> list[str]:
 
 def _summary(r: DiffResult, lang: str, t: dict, mode: str) -> list[str]:
     """The summary section: header table, summary list, legend, key totals."""
-    o = _header_table(r, lang, t) + _summary_list(r, lang, t, mode)
+    o = ['<section id="summary">', f"<h2>{e(t['summary'])}</h2>", *_header_table(r, lang, t),
+         *_summary_list(r, lang, t, mode)]
     if not r.different:
         o.append(f'<p class="none">{e(t["none"])}</p>')
     o.append('<p class="legend">' + "".join(f'<span class="{k}">{e(v)}</span>' for k, v in t["legend"]) + "</p>")
@@ -260,7 +261,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     t = wording(lang)
     mode = mode_title(r.mode, r.old.status, r.new.status, lang)
     title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
-    o = _page_head(r, lang, t, title) + _summary(r, lang, t, mode)
+    o = _page_head(r, lang, title) + _summary(r, lang, t, mode)
     if r.changes:
         o += [f'<section id="changes"><h2>{e(t["tables"])}</h2>', *_tables(r, r.changes, lang, t), "</section>"]
     if r.rows:

@@ -270,6 +270,7 @@ def title_years(title: str) -> list[str]:
 
 
 def _extract_part(part: Part, cat: Catalogue, names: FunctionNames) -> None:
+    """Fill `part.sentences`: each sentence of the part with its figures, read in order."""
     reader = _PartReader(part, cat, names)
     for start, st in _chunks(part.text):
         if st.strip("。！？"):
