@@ -127,7 +127,6 @@ def test_budget_document_is_refused_in_one_line(tmp_path):
         convert_file(FIXTURES / "budget-2019.txt")
 
 
-@pytest.mark.xfail(reason="the 公开NN表 fallback is back: rendered PDFs mangle titles (tests/test_pdf_rendered.py)", strict=True)
 def test_tables_are_recognised_by_title_not_by_number(tmp_path, reference_text):
     # a 决算 table whose title is gone is not found through its 公开 02 表 mark
     text = reference_text.replace("\n收入决算表\n", "\n收入情况\n", 1)
