@@ -16,8 +16,7 @@ from .cells import PART_RE, Cell, GridRow, _where, document_unit, is_meta, unit_
 from .doctype import DocumentKind, document_kind, refuse_budget
 from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
-from .titles import (MARK_RE, content_best, content_scores, line_key, match_title, title_of_line, variant_candidates,
-                     variant_key)
+from .titles import MARK_RE, content_best, content_scores, match_title, names, title_of_line, variant_candidates
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
@@ -225,7 +224,7 @@ def _by_content(reg: Region, layout: Layout) -> Finding | None:
                           n=n, table_id=tid, like=best) if n else None
     if reg.candidates and best is not None and top >= MIN_EVIDENCE / 2:
         tops = [c for c in reg.candidates if scores.get(c.id, 0.0) >= top - 1e-9]
-        own = [c for c in tops if variant_key(line_key(reg.title)) in {variant_key(k) for k in c.title_keys}]
+        own = [c for c in tops if names(reg.title, c)]
         pick = tops if len(tops) == 1 else own if len(own) == 1 else []
         if pick:
             reg.table = pick[0]
@@ -256,8 +255,14 @@ def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout
                     refused.append(f)
         own: dict[str, Region] = {}
         for reg in regions:
-            if reg.table is not None and reg.rows and (reg.table.id not in own or _size(reg.rows) >= _size(own[reg.table.id].rows)):
-                own[reg.table.id] = reg
+            if reg.table is None or not reg.rows:
+                continue
+            other = own.get(reg.table.id)
+            if other is not None and _size(reg.rows) < _size(other.rows):
+                reg, other = other, reg
+            own[reg.table.id] = reg
+            if other is not None and (reg.candidates or other.candidates) and _numbers(other.rows):
+                dropped.append((reg.table.id, other.rows))  # a variant title's table found twice: reported
         for tid, reg in list(own.items()):
             if reg.candidates:
                 continue  # decided by content already

@@ -131,6 +131,15 @@ def variant_candidates(text: str, layout: Layout) -> tuple[Table, ...]:
     return variants.get(variant_key(key), ())
 
 
+def names(text: str, table: Table) -> bool:
+    """Does a variant title name this table itself (not only make it a candidate): the same
+    variant key, an ordinal tail ("（一）") left off."""
+    key = line_key(text)
+    m = _ORDINAL_TAIL_RE.search(key)
+    key = variant_key(key[:m.start()] if m else key)
+    return any(variant_key(k) == key for k in table.title_keys)
+
+
 # ------------------------------------------------------------------ content
 
 CONTENT_ROWS = 400  # rows of a region looked at for its content (headers come first)
