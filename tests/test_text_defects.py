@@ -139,6 +139,16 @@ def test_tables_are_recognised_by_title_not_by_number(tmp_path, reference_text):
     assert not {k for k, _, _ in conv.instance.fact_set()} & {"IncTotal", "IncFiscal"}
 
 
+def test_a_mark_atop_the_next_page_continues_the_table_above(tmp_path, reference_text, example):
+    # 02's rows go on under a bare "公开 02 表" (a page break without the title): the table goes on,
+    # because the rows hold nothing that names another table (the number is not read)
+    text = reference_text.replace("\n210\t卫生健康支出", "\n公开 02 表\n210\t卫生健康支出", 1)
+    assert text != reference_text
+    conv = convert_file(_write(tmp_path, "r.txt", text))
+    assert conv.instance.fact_set() == example.fact_set()
+    assert not [f for f in conv.findings if f.code.startswith("convert:table-")]
+
+
 def _swap(text: str, a: str, b: str) -> str:
     return text.replace(a, "\0").replace(b, a).replace("\0", b)
 

@@ -237,6 +237,14 @@ def _by_content(reg: Region, layout: Layout) -> Finding | None:
     return Finding.of("convert:table-not-recognised", reg.loc, where=_where(reg.loc), title=reg.title, n=n)
 
 
+def _continues(reg: Region, prev: Region, layout: Layout) -> bool:
+    """Does a lone 公开NN表 mark's region go on with the table above it: its content says nothing
+    (data rows only) or names that table as much as any other (not its number: that is never read)."""
+    scores = content_scores(reg.rows, layout)
+    best, top, _ = content_best(scores)
+    return prev.table is not None and (best is None or scores.get(prev.table.id, 0.0) >= top - 1e-9)
+
+
 def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout
                     ) -> tuple[dict[str, list[GridRow]], list[tuple[str, list[GridRow]]], list[Finding]]:
     """The region of each table found (by title, confirmed by content; a variant title decided by
@@ -248,11 +256,18 @@ def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout
     refused: list[Finding] = []
     for sec in secs:
         regions = find_regions(sec, layout)
+        prev: Region | None = None
         for reg in regions:
             if reg.table is None:
+                if not reg.candidates and prev is not None and _continues(reg, prev, layout):
+                    prev.rows.extend(reg.rows)  # a mark atop the next page of the table above
+                    reg.rows = []
+                    continue
                 f = _by_content(reg, layout)
                 if f is not None:
                     refused.append(f)
+            if reg.table is not None:
+                prev = reg
         own: dict[str, Region] = {}
         for reg in regions:
             if reg.table is None or not reg.rows:
