@@ -162,7 +162,7 @@ def _table_words(layout: Layout) -> dict[str, dict[str, float]]:
     for ws in words.values():
         for w in ws:
             df[w] = df.get(w, 0) + 1
-    return {tid: {w: 1.0 / df[w] for w in ws} for tid, ws in words.items()}
+    return {tid: {w: 1.0 / df[w] for w in sorted(ws)} for tid, ws in words.items()}  # sorted: sums are the same every run
 
 
 def region_words(rows: Sequence[GridRow]) -> set[str]:
@@ -172,8 +172,8 @@ def region_words(rows: Sequence[GridRow]) -> set[str]:
     for r in rows[:CONTENT_ROWS]:
         for c in r.cells:
             t = c.text.strip()
-            if not t:
-                continue
+            if not t or len(t) > 2000:
+                continue  # (a line of amounts prints no header word)
             parts = t.split()
             for p in (t, *parts) if len(parts) > 1 else (t,):
                 if has_cjk(p) or p.isdigit():
@@ -184,7 +184,7 @@ def region_words(rows: Sequence[GridRow]) -> set[str]:
 def content_scores(rows: Sequence[GridRow], layout: Layout) -> dict[str, float]:
     """Table id -> the weight of that table's words the region prints (0 when it prints none)."""
     seen = region_words(rows)
-    return {tid: sum(w for word, w in ws.items() if word in seen) for tid, ws in _table_words(layout).items()}
+    return {tid: round(sum(w for word, w in ws.items() if word in seen), 6) for tid, ws in _table_words(layout).items()}
 
 
 def content_best(scores: dict[str, float]) -> tuple[str | None, float, float]:
