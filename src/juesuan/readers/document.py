@@ -109,11 +109,24 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
         elif MARK_RE.search(text) and len(" ".join(text.split())) <= 60:
             marks.append(i)
     titled = [s[0] for s in starts]
-    for i in marks:  # a 公开NN表 mark near a title is that table's; a lone one starts a table without a title
-        if not any(abs(i - k) <= MARK_NEAR for k in titled):
-            starts.append((i, i, None, ()))
+    for i in marks:  # a 公开NN表 mark near a title is that table's; a lone one starts a table without a title,
+        if not any(abs(i - k) <= MARK_NEAR for k in titled):  # from the short lines of text above it (what
+            j = i  # is left of its title) on
+            while j > 0 and i - j < MARK_NEAR and _title_like(texts[j - 1]) and not any(s[1] == j - 1 for s in starts):
+                j -= 1
+            while j < i and not texts[j]:
+                j += 1
+            starts.append((j, i, None, ()))
     starts.sort(key=lambda s: s[0])
     return starts, parts
+
+
+def _title_like(text: str) -> bool:
+    """A blank line or a short line of words (no numbers, no note or 单位 line): a title's place."""
+    if not text:
+        return True
+    t = " ".join(text.split())
+    return len(t) <= 60 and not is_meta(GridRow([Cell(0, t, Location())])) and not any(ch.isdecimal() for ch in t)
 
 
 def find_regions(rows: Sequence[GridRow], layout: Layout) -> list[Region]:
@@ -130,7 +143,7 @@ def find_regions(rows: Sequence[GridRow], layout: Layout) -> list[Region]:
     for k, (i, last, t, cands) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(rows)
         end = min([p for p in parts if p > i] + [end])
-        title = " ".join(" ".join(x.split()) for x in texts[i:last + 1])
+        title = " ".join(" ".join(x.split()) for x in texts[i:last + 1] if x)
         region = Region(list(rows[last + 1:end]), title, rows[i].loc, t, cands)
         if out and out[-1].key == region.key:
             out[-1].rows.extend(region.rows)  # the table goes on under its title repeated on the next page
