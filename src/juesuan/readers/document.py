@@ -68,7 +68,7 @@ def _title_at(texts: Sequence[str], i: int, layout: Layout) -> tuple[Table | Non
         if j >= len(texts) or not texts[j] or len(joined) + len(texts[j]) > 60:
             break
         joined += texts[j]
-        t = match_title(joined, layout)
+        t = match_title(joined, layout) if "表" in texts[j] else None  # (a title ends in 表)
         if t is not None:
             return t, j
     return None, i
@@ -106,7 +106,7 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
         cands = variant_candidates(text, layout)
         if cands:
             starts.append((i, i, None, cands))
-        elif MARK_RE.search(text) and len(" ".join(text.split())) <= 60:
+        elif "表" in text and MARK_RE.search(text) and len(" ".join(text.split())) <= 60:
             marks.append(i)
     titled = [s[0] for s in starts]
     for i in marks:  # a 公开NN表 mark near a title is that table's; a lone one starts a table without a title,

@@ -103,6 +103,8 @@ def _segments_title(text: str, layout: Layout) -> Table | None:
 def title_of_line(text: str, layout: Layout) -> Table | None:
     """The table a line is the title of: the whole line (≤ 60 characters once runs of blanks are
     one), else a page header's title segment (a line of ≤ 120)."""
+    if "表" not in text:
+        return None  # (every title ends in 表: most lines are done here)
     t = _collapse(text)
     if not t or len(t) > 120:
         return None
@@ -117,6 +119,8 @@ def variant_candidates(text: str, layout: Layout) -> tuple[Table, ...]:
     """Tables a line may be a variant title of (when it is no exact title): the same title once the
     words provinces add or drop are dropped (variant_key); with an ordinal tail ("…支出决算表（二）":
     吕梁 2021 prints 05 and 06 so) every table is a candidate, and content decides."""
+    if "表" not in text:
+        return ()
     t = _collapse(text)
     if not t or len(t) > 60 or MARK_RE.fullmatch(t):
         return ()
@@ -174,9 +178,15 @@ def region_words(rows: Sequence[GridRow]) -> set[str]:
             t = c.text.strip()
             if not t or len(t) > 2000:
                 continue  # (a line of amounts prints no header word)
+            if t.isascii():
+                if t.isdigit():
+                    out.add(t)  # a fixed row's code (06)
+                continue  # amounts
             parts = t.split()
             for p in (t, *parts) if len(parts) > 1 else (t,):
-                if has_cjk(p) or p.isdigit():
+                if p.isdigit():
+                    out.add(p)
+                elif has_cjk(p):
                     out.add(normalize_label(p))
     return out
 
