@@ -200,6 +200,21 @@ def test_ordinal_variant_title_on_other_content_goes_where_the_content_says(tmp_
     assert "06" in conv.tables and conv.instance.fact_set() == example.fact_set()
 
 
+def test_a_variant_title_in_the_narrative_starts_no_table(tmp_path, reference_text, example):
+    # 第三部分 names a table in a line of its own: no region, no finding about the narrative's numbers
+    at = reference_text.index("\n", reference_text.index("\n第三部分", reference_text.index("公开 09 表")) + 1)
+    text = reference_text[:at] + "\n“三公”经费支出情况表\n本年 12.50 万元" + reference_text[at:]
+    # (the same lines in 第二部分 are a table that is not recognised: reported with its number)
+    before = reference_text.index("\n第三部分", reference_text.index("公开 09 表"))
+    other = convert_file(_write(tmp_path, "o.txt", reference_text[:before] + "\n“三公”经费支出情况表\n本年 12.50"
+                                + reference_text[before:]))
+    assert [(f.code, f.values["n"]) for f in other.findings if f.code.startswith("convert:table-")] == \
+        [("convert:table-not-recognised", 1)]
+    conv = convert_file(_write(tmp_path, "r.txt", text))
+    assert conv.instance.fact_set() == example.fact_set()
+    assert not [f for f in conv.findings if f.code.startswith("convert:table-")]
+
+
 def test_page_header_title_and_tables_that_are_not_the_layouts():
     from juesuan.readers.titles import title_of_line, variant_candidates
     from juesuan.taxonomy import load_taxonomy

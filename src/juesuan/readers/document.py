@@ -37,6 +37,7 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
     return best
 
 
+_ANY_PART_RE = re.compile(r"^\s*第([一二三四五])部分")
 MARK_NEAR = 6  # lines between a title and its 公开NN表 mark (or the title repeated under a page header)
 
 
@@ -84,9 +85,13 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
     parts: list[int] = []
     marks: list[int] = []
     skip_to = -1
+    part = ""  # the part the line is in: variant titles and lone marks count only in 第二部分 (or without parts)
     for i, text in enumerate(texts):
         if i <= skip_to:
             continue
+        m = _ANY_PART_RE.match(text)
+        if m:
+            part = m.group(1)
         if PART_RE.match(text):
             parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
             continue
@@ -103,6 +108,8 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
                 continue  # the table starts after it
             starts.append((i, last, t, ()))
             continue
+        if part not in ("", "二"):
+            continue  # (a sentence of 第三部分 naming "…“三公”经费支出决算表" starts no table)
         cands = variant_candidates(text, layout)
         if cands:
             starts.append((i, i, None, cands))
