@@ -1,13 +1,13 @@
 """Which layout table a stretch of a document is: by its title (tolerant of how extraction prints
 it) and by its content (its column headers and row labels), never by its 公开NN number.
 
-A title is matched exactly after normalisation (readers/document.match_title); a page header that
+A title is matched exactly after normalisation (match_title, line_key); a page header that
 prints the entity, the title with its 公开NN表 mark and the year on one line ("醴陵市… 收入决算表（公开02表）
 2021 年度决算", as LibreOffice prints a workbook's header) gives its title segment; a provincial
 variant of a title (an added 收入, 明细, "及会议费、培训费", an ordinal "（一）") only names the
 candidates, and the content decides among them. The content of a region is scored against each table
 of the layout by the header words and row labels they share, each weighted by how few of the
-layout's tables print it.
+layout's tables print it. readers/document.py cuts a document into regions and decides each.
 """
 
 from __future__ import annotations
