@@ -120,7 +120,7 @@ def test_list_values_join_with_the_language_separator():
 
 def test_finding_of_renders_at_output_time():
     f = Finding.of("core:example", n=2)
-    assert f.severity == "info" and f.message == ""
+    assert f.severity == "info" and f.values == {"n": 2}
     assert f.text("en") == "example: 2 cells"
     assert f.to_dict("en")["message_zh"] == "示例：2 个单元格"
 

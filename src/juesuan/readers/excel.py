@@ -33,7 +33,7 @@ from ..errors import UnusableInput
 from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
 from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
 from ..findings import Finding
-from ..model import Fact, Facts, Instance, Location
+from ..model import Fact, Facts, Instance, Location, Where
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
 from .base import Conversion, make_header
@@ -73,11 +73,11 @@ def typed_finding(cell: RawCell, loc: Location, table: str, date1904: bool = Fal
     """The finding for a cell that can never be an amount (date, error value, boolean, formula
     without a computed value); None for text and numbers."""
     if cell.formula and cell.value is None:
-        return Finding.of("convert:formula-not-computed", loc, table=table, cell=str(loc.source))
+        return Finding.of("convert:formula-not-computed", loc, table=table, cell=Where(loc))
     code = _TYPED.get(cell.kind)
     if code is None:
         return None
-    return Finding.of(code, loc, table=table, cell=str(loc.source), text=cell_text(cell, date1904))
+    return Finding.of(code, loc, table=table, cell=Where(loc), text=cell_text(cell, date1904))
 
 
 # ------------------------------------------------------------------ (b) official layout
@@ -161,7 +161,7 @@ def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Find
     value = cell.value
     if isinstance(value, Decimal):
         if abs(value) >= MAX_AMOUNT:
-            findings.append(Finding.of("convert:amount-out-of-range", loc, table=table, cell=str(loc.source),
+            findings.append(Finding.of("convert:amount-out-of-range", loc, table=table, cell=Where(loc),
                                        text=format(value, "E") if value.adjusted() > 30 else format(value, "f")))
             return None
     else:
@@ -259,7 +259,7 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
         try:
             return int(Decimal(str(v).strip().removesuffix("年度").removesuffix("年")))
         except (ArithmeticError, ValueError, TypeError):  # Decimal's InvalidOperation is an ArithmeticError
-            findings.append(Finding.of("convert:bad-year", loc, cell=str(loc.source), text=str(v)))
+            findings.append(Finding.of("convert:bad-year", loc, cell=Where(loc), text=str(v)))
             return None
     if kind == "date":
         if isinstance(v, Decimal):
@@ -271,7 +271,7 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
         m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        findings.append(Finding.of("convert:bad-date", loc, cell=str(loc.source), text=v))
+        findings.append(Finding.of("convert:bad-date", loc, cell=Where(loc), text=v))
         return None
     if kind == "status":
         t = str(v).strip()
@@ -354,7 +354,7 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
             name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
             if not text:
                 if vals:
-                    findings.append(Finding.of("convert:code-missing", code_loc, table=tid, cell=str(code_loc.source)))
+                    findings.append(Finding.of("convert:code-missing", code_loc, table=tid, cell=Where(code_loc)))
                     res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 elif name_text:
                     nloc = Location(file=where, sheet=name, cell=cell_ref(r, name_col))
@@ -362,7 +362,7 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
                 continue
             code = _parse_code(text, gkind, codes)
             if code is None:
-                findings.append(Finding.of("convert:bad-code", code_loc, table=tid, cell=str(code_loc.source), text=text))
+                findings.append(Finding.of("convert:bad-code", code_loc, table=tid, cell=Where(code_loc), text=text))
                 res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
                 continue
             for concept, v, loc in vals:
@@ -448,7 +448,7 @@ def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | 
         findings.extend(extra)
         order = {t.id: i for i, t in enumerate(lay.tables)}
         results.sort(key=lambda r: order[r.table.id])
-    findings += unplaced_findings(results, findings, "未能读取", "was not read")
+    findings += unplaced_findings(results, findings)
     header = make_header(entity or hdr.get("entity"), year or hdr.get("fiscal_year"), lay.id, where,
                          status=str(hdr.get("status") or "final"))
     extras = {k: str(hdr[k]) for k in ("uscc", "preparer", "date", "note") if hdr.get(k)}
