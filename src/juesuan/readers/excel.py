@@ -418,8 +418,7 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
             mapping = None
         if mapping is not None:
             if lay is not None and lay.id != mapping["layout"].id:
-                raise UnusableInput(f"this workbook is the juesuan template for layout {mapping['layout'].id}; "
-                                    f"--layout {lay.id} does not apply to it", where)
+                raise UnusableInput.of("input:template-layout", where, layout=mapping["layout"].id, asked=lay.id)
             return _convert_template(wb, tax, mapping, entity, year, notes)
     doc, extra = read_official(wb, tax, lay)
     require_tables(doc.tables, where, sheets=True)
