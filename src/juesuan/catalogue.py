@@ -219,6 +219,38 @@ def _in(value, lang: str):
     return text(lang) if callable(text) else value
 
 
+class Text:
+    """A catalogue text used as a finding's value (a reason inside its message, e.g. `{why}`): rendered
+    in the asked language with the message; str() is its en text, what JSON keeps."""
+
+    __slots__ = ("code", "values")
+
+    def __init__(self, code: str, **values) -> None:
+        self.code = code
+        self.values = values
+
+    def text(self, lang: str = "zh") -> str:
+        return render(self.code, self.values, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.code, self.values) == (other.code, other.values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Text({self.code!r}, **{self.values!r})"
+
+    def __reduce__(self):
+        return (_text_value, (self.code, self.values))
+
+
+def _text_value(code: str, values: dict) -> Text:
+    return Text(code, **values)
+
+
 def text(key: str, lang: str = "zh", **values) -> str:
     """One line of the ``report`` family: ``text("wrote", lang, path=…)`` renders ``report:wrote``."""
     return render(f"report:{key}", values, lang)

@@ -106,6 +106,8 @@ def _why(v, lang: str) -> str:
 def _jsonable(v):
     if isinstance(v, (Decimal, Where, Location)):  # a place: its English text ("line 138", "02表!D7")
         return str(v)
+    if not isinstance(v, (str, int, list, tuple, dict)) and callable(getattr(v, "text", None)):
+        return str(v)  # a catalogue text (catalogue.Text): its English text
     if isinstance(v, (list, tuple)):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):
