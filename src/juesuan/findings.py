@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from .model import Location, Where
+from .model import Location
 from .records import field, record
 
 SEVERITIES = ("error", "warning", "info")
@@ -104,10 +104,10 @@ def _why(v, lang: str) -> str:
 
 
 def _jsonable(v):
-    if isinstance(v, (Decimal, Where, Location)):  # a place: its English text ("line 138", "02表!D7")
+    if isinstance(v, Decimal):
         return str(v)
     if not isinstance(v, (str, int, list, tuple, dict)) and callable(getattr(v, "text", None)):
-        return str(v)  # a catalogue text (catalogue.Text): its English text
+        return str(v)  # a place (model.Where) or a reason (catalogue.Text): its English text ("line 138")
     if isinstance(v, (list, tuple)):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):
