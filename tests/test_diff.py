@@ -445,7 +445,7 @@ def test_bad_input_exit_2_one_line(tmp_path):
         "<IncOther>20.00</IncOther>", "<IncOther>20.00</IncOther><Bogus>1.00</Bogus>"), encoding="utf-8")
     layout = tmp_path / "layout.xml"
     layout.write_text(EXAMPLE_XML.read_text("utf-8").replace("2021-hunan", "1999-nowhere"), encoding="utf-8")
-    for path, words in ((missing, "文件不存在"), (not_xml, "not XML"), (dup, "两个 IncOther"),
+    for path, words in ((missing, "文件不存在"), (not_xml, "不是 XML"), (dup, "两个 IncOther"),
                         (bad_amount, "的值“二十”不是金额"), (unknown, "未知元素 Bogus"),
                         (layout, "的值“1999-nowhere”无效：应为 2021-hunan、2024-shanghai")):
         res = run_cli("diff", EXAMPLE_XML, path)
