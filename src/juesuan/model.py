@@ -17,10 +17,9 @@ STATUSES = ("draft", "final")
 UNIT = "万元"
 USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_PAGE_RE = re.compile(r"p(\d+)")  # a PDF page as a Location's sheet
-_SRC_LINE_RE = re.compile(r"line (\d+)")  # the forms of Location.source
-_SRC_CELL_RE = re.compile(r"(?:(.+)!)?(\$?[A-Z]{1,3}\$?\d+)")
-_SRC_PAGE_RE = re.compile(r"(.+) line (\d+)")
+# patterns used only when a location is rendered or read back (re compiles them at first use)
+_PAGE = r"p(\d+)"  # a PDF page as a Location's sheet
+_SRC_LINE, _SRC_CELL, _SRC_PAGE = r"line (\d+)", r"(?:(.+)!)?(\$?[A-Z]{1,3}\$?\d+)", r"(.+) line (\d+)"  # Location.source
 
 
 @record(frozen=True, order=True)
@@ -80,13 +79,13 @@ class Location:
     def from_source(src: str, file: str = "") -> "Location | None":
         """The location a `source` reference (an instance's `src` attribute) names; None when `src`
         is not one ('line N', 'pN line M', 'sheet!cell', 'cell')."""
-        m = _SRC_LINE_RE.fullmatch(src)
+        m = re.fullmatch(_SRC_LINE, src)
         if m:
             return Location(file=file, line=int(m.group(1)))
-        m = _SRC_CELL_RE.fullmatch(src)
+        m = re.fullmatch(_SRC_CELL, src)
         if m:
             return Location(file=file, sheet=m.group(1) or "", cell=m.group(2))
-        m = _SRC_PAGE_RE.fullmatch(src)
+        m = re.fullmatch(_SRC_PAGE, src)
         if m:
             return Location(file=file, sheet=m.group(1), line=int(m.group(2)))
         return None
@@ -108,7 +107,7 @@ def _page_line(sheet: str, n: int, lang: str) -> str:
     """A PDF's page and line ("p12", 7): "p12 line 7" / "第 12 页第 7 行"."""
     if lang == "en":
         return f"{sheet} line {n}"
-    m = _PAGE_RE.fullmatch(sheet)
+    m = re.fullmatch(_PAGE, sheet)
     return f"第 {m.group(1)} 页第 {n} 行" if m else f"{sheet} 第 {n} 行"
 
 

@@ -285,14 +285,15 @@ class _TemplateReader:
             if name in self.changed:
                 continue
             tid = self.mapping["sheets"][name][0]
+            sh = self.wb.sheet(name)
             codes = self.tax.codes_for("economic" if gkind == "economic" else "function")
             for r in range(r1, r2 + 1):
-                self._code_row(name, tid, r, gkind, code_col, name_col, values, codes)
+                self._code_row(sh, tid, r, gkind, code_col, name_col, values, codes)
 
-    def _code_row(self, name: str, tid: str, r: int, gkind: str, code_col: int, name_col: int,
+    def _code_row(self, sh: Sheet, tid: str, r: int, gkind: str, code_col: int, name_col: int,
                   values: dict[int, str], codes) -> None:
         wb, findings, where = self.wb, self.findings, self.where
-        sh, res = wb.sheet(name), self.results[tid]
+        name, res = sh.name, self.results[tid]
         code_loc = Location(file=where, sheet=name, cell=cell_ref(r, code_col))
         code_cell = sh.cells.get((r, code_col))
         if code_cell is not None:
