@@ -18,7 +18,7 @@ from html import escape
 from typing import Iterable
 
 from .findings import Finding
-from .model import Instance, format_amount
+from .model import Instance, format_amount, source_text
 from .records import field, record
 
 SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -271,8 +271,8 @@ def _source(f: Finding, lang: str, t: dict) -> str:
     parts = []
     terms = [x for x in f.values.get("terms", ()) or () if isinstance(x, dict) and x.get("value") is not None]
     for term in terms:
-        if term.get("source") and term["source"] not in parts:
-            parts.append(term["source"])
+        if term.get("source") and source_text(term["source"], lang) not in parts:
+            parts.append(source_text(term["source"], lang))  # "line 138" -> "第 138 行"
     if not parts:
         parts = [t["line"].format(n=x["line"]) for x in terms if x.get("side") == "left" and x.get("line")]
     if not parts and f.location.line:

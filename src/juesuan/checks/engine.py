@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from ..findings import Finding
-from ..model import Fact, Instance, Location, format_amount
+from ..model import Fact, Instance, Location, Where, format_amount, source_text
 from ..records import record
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
@@ -225,7 +225,8 @@ def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict
         "row": first["row"] if lang != "en" else (code or tax.concepts[first["concept"]].en),
         "column": first["column"] if lang != "en" else tax.concepts[first["concept"]].en,
         "code": code or text("total", lang),
-        "_source": text("source", lang, source=values["source"]) if values.get("source") else "",
+        # the converter's `src` reference ("line 138", "p21 line 13", "02表!D7") as a reader sees it
+        "_source": text("source", lang, source=source_text(values["source"], lang)) if values.get("source") else "",
     }
 
 
@@ -320,7 +321,7 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
                         continue
                     said.add((rule.id, loc))
                     yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
-                                     tab=tid, cell=str(loc.source or loc))
+                                     tab=tid, cell=Where(loc))
                     continue
             d = _decide(kind, left, right, idx)
             if d is not None and not d[0]:

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING, Iterable, Sequence
 
+from ..model import source_text
 from ..records import record
 from .cells import Cell, GridRow, is_meta
 
@@ -77,7 +78,7 @@ class TableAccount:
     placed: int
     reported: int
     unit: str = "万元"  # as printed; amounts in 元 / 千元 were converted to 万元
-    where: tuple[str, ...] = ()  # locations of the reported cells
+    where: tuple[str, ...] = ()  # where the reported cells are (Location.source: "line 9", "02表!D7")
 
     def text(self, lang: str = "zh") -> str:
         from ..catalogue import render
@@ -89,7 +90,7 @@ class TableAccount:
             s += render("convert:table-summary-unit", values, lang)
         if self.where:
             more = f" …(+{len(self.where) - WHERE_SHOWN})" if len(self.where) > WHERE_SHOWN else ""
-            s += f" ({', '.join(self.where[:WHERE_SHOWN])}{more})"
+            s += f" ({', '.join(source_text(w, lang) for w in self.where[:WHERE_SHOWN])}{more})"
         return s
 
     def to_dict(self, lang: str = "zh") -> dict:
