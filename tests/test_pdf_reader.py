@@ -164,9 +164,9 @@ def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
 
 
 def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
-    import juesuan.readers.pdfium as engine
+    import juesuan.readers.pdfium_lib as engine
 
-    monkeypatch.setattr(engine, "_RAW", [])  # not initialised yet in this process
+    monkeypatch.setattr(engine, "_API", [])  # not initialised yet in this process
     monkeypatch.setitem(sys.modules, "pypdfium2_raw", None)  # import pypdfium2_raw -> ImportError
     with pytest.raises(UnusableInput) as e:
         convert_file(PUTUO)
