@@ -331,4 +331,5 @@ class Page:
                         _edge(out, p, start)
 
         walk(api.count_objects(page), lambda k: api.page_object(page, k), identity)
+        del walk  # it refers to itself (and so to this page): a cycle that only the collector would free
         return out
