@@ -87,7 +87,14 @@ def _cell_text(text: str | None) -> str:
 
 
 def _is_title(text: str, layouts) -> bool:
-    return len(text) <= 60 and any(match_title(text, lay) is not None for lay in layouts)
+    """Whether the text is a table title of one of the layouts. A text without 表 is not one of a
+    layout whose every title key has it (match_title's normalisation drops characters, never adds
+    any), so most text lines are told apart without normalising them."""
+    if len(text) > 60:
+        return False
+    plain = "表" not in text
+    return any(not (plain and all("表" in k for k in lay.title_index)) and match_title(text, lay) is not None
+               for lay in layouts)
 
 
 class _Reading:
