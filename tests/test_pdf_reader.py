@@ -249,11 +249,21 @@ def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     assert not out.exists()
 
 
-def test_stream_check_skips_streams_too_small_to_matter():
-    """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the limit."""
+@pytest.mark.parametrize("inflater", ["isal", "zlib"])
+def test_stream_check_skips_streams_too_small_to_matter(inflater, monkeypatch):
+    """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the
+    limit. Measured with isal (the pdf extra) and, where it is not installed, with zlib: the same verdicts."""
+    from juesuan.readers import pdfium
     from juesuan.readers.pdfium import MAX_STREAM_BYTES, check_streams
 
     from .pdfgen import build_pdf
+
+    if inflater == "isal":
+        _need("isal", "pip install 'juesuan[pdf]'")
+        assert pdfium._inflater()[0].__name__ == "isal.isal_zlib"
+    else:
+        monkeypatch.setitem(sys.modules, "isal", None)  # import isal -> ImportError
+        assert pdfium._inflater()[0] is zlib
 
     small = zlib.compress(b" " * (MAX_STREAM_BYTES + 1), 9)  # ~16 KB, expands past the limit
     assert len(small) * 1032 > MAX_STREAM_BYTES
