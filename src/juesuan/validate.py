@@ -9,7 +9,7 @@ import os
 from typing import Iterator
 
 from .findings import Finding, Report
-from .loader import load
+from .loader import gc_paused, load
 from .model import Instance
 
 
@@ -23,7 +23,9 @@ def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbos
     yield from loaded.findings
     if loaded.findings or loaded.instance is None:
         return
-    yield from check_present(loaded.instance, prior, verbose)
+    with gc_paused():  # the findings of a large instance: as many objects again (see gc_paused)
+        found = check_present(loaded.instance, prior, verbose)
+    yield from found
 
 
 def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False,

@@ -17,7 +17,7 @@ from ..model import Fact, Instance, Location, format_amount
 from ..records import record
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
-from .rounding import ZERO, Interval
+from .rounding import ZERO, Interval, _plain
 
 # A bound term: (concept, code or "" for the fact without code, weight)
 Bound = tuple[str, str, int]
@@ -40,6 +40,8 @@ class FactIndex:
     def __init__(self, inst: Instance, lay: Layout):
         self.codes: dict[str, dict[str, Fact]] = {}
         self.place = lay.place
+        self.cell = lay.cell_labels
+        self._tails: dict[tuple[str, str], tuple] = {}
         has_cell = lay.has_cell
         for f in inst.facts:
             if has_cell(f.concept, f.code):
@@ -54,6 +56,69 @@ class FactIndex:
 
     def codes_of(self, concept: str) -> dict[str, Fact]:
         return self.codes.get(concept, {})
+
+    def tail(self, key: tuple[str, str]) -> tuple:
+        """What a rule finding's term says of one (concept, code), built once per fact however many
+        comparisons it is in: (value text or None, table, row, column, source, line)."""
+        t = self._tails.get(key)
+        if t is None:
+            f = self.lookup(key)
+            tp = self.cell(key[0], key[1] or None)
+            t = self._tails[key] = (
+                _fmt(f.value) if f is not None else None,
+                tp[0] if tp else "", tp[2] if tp else key[1], tp[3] if tp else "",
+                f.origin if f is not None else "", f.location.line if f is not None else None)
+        return t
+
+
+class Terms(tuple):
+    """A rule finding's terms (its `terms` value), held compactly: one (side, concept, code, weight,
+    tail) tuple per term, the tail (FactIndex.tail) shared by every finding the fact is in. Read, a term
+    is the dict {"side", "concept", "code", "weight", "value", "table", "row", "column", "source",
+    "line"} (iteration and indexing build it): 200,000 facts' findings hold a sixth of the memory."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def _dict(raw: tuple) -> dict:
+        side, c, k, w, (v, tt, tr, tc, src, line) = raw
+        return {"side": side, "concept": c, "code": k, "weight": w, "value": v, "table": tt, "row": tr,
+                "column": tc, "source": src, "line": line}
+
+    def __iter__(self):
+        return map(Terms._dict, tuple.__iter__(self))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [Terms._dict(r) for r in tuple.__getitem__(self, i)]
+        return Terms._dict(tuple.__getitem__(self, i))
+
+    def __contains__(self, item) -> bool:
+        return any(item == t for t in self)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, Terms):
+            return tuple.__eq__(self, other)
+        return isinstance(other, (list, tuple)) and list(self) == list(other)
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+    def __reduce__(self):
+        return (Terms, (tuple(tuple.__iter__(self)),))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
+def _fmt(value: Decimal) -> str:
+    """format_amount, with the common case (exactly two decimals) short-cut: the same text."""
+    s = format(value, "f")
+    if len(s) > 3 and s[-3] == "." and s != "-0.00":
+        return s
+    return format_amount(value)
 
 
 def _bind(t: Term, row: str) -> Bound:
@@ -170,101 +235,130 @@ def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal,
     return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
 
 
-def _term_text(t: dict, tax: Taxonomy, primary_table: str, primary_code: str, lang: str) -> str:
-    """'05表 201 一般公共预算财政拨款支出合计 2001.35': table when not the finding's, code when not the
-    finding's row, label (an economic code's own name), value (or 空 / blank)."""
-    from ..catalogue import text
+_TEXTS: dict[tuple, str] = {}
 
-    concept, code = t["concept"], t["code"]
-    parts = []
-    if t["table"] and t["table"] != primary_table:
-        parts.append(text("table", lang, table=t["table"]))
-    if code and code != primary_code:
-        parts.append(code)
-    c = tax.concepts[concept]
-    label = c.label(lang)
-    if c.dim == "economic" and code:  # 06 has one column: name the row (30217 公务接待费)
+
+def _text(key: str, lang: str, value: str = "") -> str:
+    """juesuan.catalogue.text for the few report lines a rule's terms use ("05表", "空"), memoised:
+    a large instance's findings print them hundreds of thousands of times."""
+    k = (key, lang, value)
+    s = _TEXTS.get(k)
+    if s is None:
+        from ..catalogue import text
+
+        s = _TEXTS[k] = text(key, lang, table=value) if key == "table" else text(key, lang)
+    return s
+
+
+_LABELS: dict[tuple, tuple[str, bool]] = {}
+
+
+def _label(tax: Taxonomy, concept: str, code: str, lang: str) -> str:
+    """A term's label: the concept's, or an economic code's own name (06 has one column: name the
+    row, 30217 公务接待费)."""
+    key = (tax.id, concept, lang)
+    got = _LABELS.get(key)
+    if got is None:
+        c = tax.concepts[concept]
+        got = _LABELS[key] = (c.label(lang), c.dim == "economic")
+    label, economic = got
+    if economic and code:
         label = tax.economic_codes.name(code, lang) or label
-    parts.append(label)
-    parts.append(t["value"] if t["value"] is not None else text("blank", lang))
-    return " ".join(parts)
+    return label
 
 
-def _expr(terms: list[dict], tax: Taxonomy, table: str, code: str, lang: str, hide_blank: bool) -> str:
+def _expr(terms: list[tuple], tax: Taxonomy, table: str, code: str, lang: str, hide_blank: bool) -> str:
+    """One side of a rule from its (concept, code, weight, value, table) terms: '05表 201
+    一般公共预算财政拨款支出合计 2001.35 + …'; per term its table when not the finding's, its code when
+    not the finding's row, its label (an economic code's own name) and its value (or 空 / blank)."""
     out = []
-    for t in terms:
-        if t["value"] is None and hide_blank:
-            continue
-        s = _term_text(t, tax, table, code, lang)
-        if not out:
-            out.append(("-" if t["weight"] < 0 else "") + s)
-        else:
-            out.append(("- " if t["weight"] < 0 else "+ ") + s)
+    blank = None
+    for c, k, w, value, tt in terms:
+        if value is None:
+            if hide_blank:
+                continue
+            value = blank = blank or _text("blank", lang)
+        s = f"{_label(tax, c, k, lang)} {value}"
+        if k and k != code:
+            s = f"{k} {s}"
+        if tt and tt != table:
+            s = f"{_text('table', lang, tt)} {s}"
+        if w < 0:
+            s = f"-{s}" if not out else f"- {s}"
+        elif out:
+            s = f"+ {s}"
+        out.append(s)
     return " ".join(out) if out else "0.00"
+
+
+def _sides(terms) -> tuple[list[tuple], list[tuple], tuple]:
+    """(left, right) terms as (concept, code, weight, value, table), and the first left-hand term as
+    (table, code, row, column, concept): from Terms without building their dicts."""
+    left: list[tuple] = []
+    right: list[tuple] = []
+    if isinstance(terms, Terms):
+        for side, c, k, w, tail in tuple.__iter__(terms):
+            (left if side == "left" else right).append((c, k, w, tail[0], tail[1]))
+        _, c, k, _, tail = tuple.__getitem__(terms, 0)
+        return left, right, (tail[1], k, tail[2], tail[3], c)
+    for t in terms:
+        (left if t["side"] == "left" else right).append((t["concept"], t["code"], t["weight"], t["value"], t["table"]))
+    t = terms[0]
+    return left, right, (t["table"], t["code"], t["row"], t["column"], t["concept"])
 
 
 def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict:
     """The fields of a rule's zh/en template ({lhs}, {rhs}, {left_value} …, see rules.toml) from a rule
     finding's values, in the asked language (juesuan.catalogue.render calls this at output time), and
     the finding's source appended: {source} of the `report:source` line."""
-    from ..catalogue import text
-
     tax = load_taxonomy(taxonomy)
-    terms = values["terms"]
-    first = terms[0]  # the first left-hand term: where the finding is placed
-    table, code = first["table"], first["code"]
+    # the first left-hand term: where the finding is placed
+    left, right, (table, code, row, column, concept) = _sides(values["terms"])
     hide_blank = values["kind"] in ("sum", "hierarchy")
+    source = values.get("source")
+    if source:
+        from ..catalogue import text
     return {
-        "lhs": _expr([t for t in terms if t["side"] == "left"], tax, table, code, lang, False),
-        "rhs": _expr([t for t in terms if t["side"] == "right"], tax, table, code, lang, hide_blank),
+        "lhs": _expr(left, tax, table, code, lang, False),
+        "rhs": _expr(right, tax, table, code, lang, hide_blank),
         "left_value": values["left"],
         "right_value": values["right"],
         "diff": values["difference"],
         "table": table,
         # the row and column labels as printed; English names the concept instead (its code for a code row)
-        "row": first["row"] if lang != "en" else (code or tax.concepts[first["concept"]].en),
-        "column": first["column"] if lang != "en" else tax.concepts[first["concept"]].en,
-        "code": code or text("total", lang),
-        "_source": text("source", lang, source=values["source"]) if values.get("source") else "",
+        "row": row if lang != "en" else (code or tax.concepts[concept].en),
+        "column": column if lang != "en" else tax.concepts[concept].en,
+        "code": code or _text("total", lang),
+        "_source": text("source", lang, source=source) if source else "",
     }
 
 
-def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: Instance,
-             lv: Decimal, rv: Decimal, li: Interval, ri: Interval) -> Finding:
-    rule = cmp.rule
-    concept, code, _ = cmp.left[0]
-    p = idx.place(concept, code or None)
-    table, section, row, column = (p.table, p.section, p.row, p.column) if p else ("", "", code, "")
+def _finding(rule: Rule, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex, lay: Layout,
+             tax: Taxonomy, inst: Instance, d: tuple) -> Finding:
+    """The finding of an inconsistent comparison (`d`: what `_decide` returned for it)."""
+    _, lv, lh, rv, rh = d
+    concept, code, _ = left[0]
+    table, section, row, column = idx.cell(concept, code or None) or ("", "", code, "")
     # where the finding points: the first left-hand fact, else the first reported fact
-    facts = [idx.get(c, k) for c, k, _ in cmp.left + cmp.right]
-    anchor = idx.get(concept, code) or next(f for f in facts if f is not None)
-    terms = []
-    for side, bs in (("left", cmp.left), ("right", cmp.right)):
-        for c, k, w in bs:
-            f = idx.get(c, k)
-            tp = idx.place(c, k or None)
-            terms.append({
-                "side": side,
-                "concept": c,
-                "code": k,
-                "weight": w,
-                "value": format_amount(f.value) if f is not None else None,
-                "table": tp.table if tp else "",
-                "row": tp.row if tp else k,
-                "column": tp.column if tp else "",
-                "source": f.origin if f is not None else "",
-                "line": f.location.line if f is not None else None,
-            })
+    lookup = idx.lookup
+    anchor = lookup((concept, code))
+    if anchor is None:
+        anchor = next(f for f in (lookup((c, k)) for c, k, _ in left + right) if f is not None)
+    tail = idx.tail
+    terms = Terms([("left", c, k, w, tail((c, k))) for c, k, w in left] +
+                  [("right", c, k, w, tail((c, k))) for c, k, w in right])
     loc = anchor.location
     if not loc.file and inst.source:
         loc = Location(file=inst.source, line=loc.line, xpath=loc.xpath)
+    origin = anchor.origin
     return Finding.of(
         rule.code, loc, table=table, section=section, row=row, column=column, file=inst.source,
         severity=rule.severity, fact=(tax.id, lay.id, concept, code),
-        rule=rule.id, kind=rule.kind, left=format_amount(lv), right=format_amount(rv),
-        difference=format_amount(lv - rv), left_interval=li.as_strings(), right_interval=ri.as_strings(),
+        rule=rule.id, kind=rule.kind, left=_fmt(lv), right=_fmt(rv),
+        difference=_fmt(lv - rv), left_interval=[_plain(lv - lh), _plain(lv + lh)],
+        right_interval=[_plain(rv - rh), _plain(rv + rh)],
         # the source cell, unless the finding's location is that cell already (a converted workbook)
-        source=anchor.origin if anchor.origin != f"{loc.sheet}!{loc.cell}" else "", terms=terms,
+        source=origin if origin and origin != f"{loc.sheet}!{loc.cell}" else "", terms=terms,
     )
 
 
@@ -324,6 +418,4 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
                     continue
             d = _decide(kind, left, right, idx)
             if d is not None and not d[0]:
-                _, lv, lh, rv, rh = d
-                cmp = Comparison(rule, left, right, code)
-                yield _finding(cmp, idx, lay, tax, inst, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh))
+                yield _finding(rule, left, right, idx, lay, tax, inst, d)
