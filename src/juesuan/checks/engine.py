@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterator
 
+from ..consolidate import unit_count
 from ..findings import Finding
 from ..model import Fact, Instance, Location, format_amount
 from ..records import record
@@ -41,6 +42,7 @@ class FactIndex:
         self.codes: dict[str, dict[str, Fact]] = {}
         self.place = lay.place
         self.cell = lay.cell_labels
+        self.units = unit_count(inst.header)
         self._tails: dict[tuple[str, str], tuple] = {}
         has_cell = lay.has_cell
         for f in inst.facts:
@@ -205,6 +207,8 @@ def _decide(kind: str, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: F
     get = idx.lookup
     lv, lh, ln = _side(left, get)
     rv, rh, rn = _side(right, get)
+    if idx.units != 1:  # each figure a sum of n printed ones: n half-units of rounding
+        lh, rh = lh * idx.units, rh * idx.units
     if kind == "sum" or kind == "hierarchy":
         if not rn:  # a total with none of its items reported is not checked
             return None
@@ -384,13 +388,19 @@ def _catalogue_templates(taxonomy_id: str) -> dict[str, tuple[str, str]]:
 
 
 def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
-                   unreadable: dict | None = None) -> Iterator[Finding]:
+                   unreadable: dict | None = None, keep=None) -> Iterator[Finding]:
     """Findings of the taxonomy's rules on an instance (schema-valid: known taxonomy and layout).
 
     `rules` overrides the catalogue (tests, tools); they are evaluated as given, not narrowed.
     `unreadable`: {(concept, code or ""): (Location, table id)} of source cells in a fact's place
     that held no amount (convert's Conversion.unreadable): a comparison needing one is not checked
     (one convert:rule-not-checked warning) instead of reading the cell as blank.
+    `keep(key)`: only the findings whose key (code, table, section, row, column) it accepts are
+    built, in the same order (the diff asks for the keys first and builds only the findings that
+    appeared or disappeared).
+
+    A consolidated instance (juesuan.consolidate: its header lists n units) is checked with n units'
+    rounding: each of its figures is a sum of n printed ones, ± n × 0.005.
     """
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
@@ -402,6 +412,23 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
         known = _catalogue_templates(tax.id)
         declare_rules(tax.id, [r for r in rules if known.get(r.id) != (r.zh, r.en)])
     idx = FactIndex(inst, lay)
+    for item in _failures(rules, idx, tax, inst, unreadable):
+        if isinstance(item, Finding):  # a rule not checked
+            if keep is None or keep((item.code, item.table, item.section, item.row, item.column)):
+                yield item
+            continue
+        rule, left, right, d = item
+        if keep is not None:
+            concept, code, _ = left[0]
+            table, section, row, column = idx.cell(concept, code or None) or ("", "", code, "")
+            if not keep((rule.code, table, section, row, column)):
+                continue
+        yield _finding(rule, left, right, idx, lay, tax, inst, d)
+
+
+def _failures(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy, inst: Instance, unreadable: dict | None):
+    """(rule, left, right, decision) of every inconsistent comparison, and the convert:rule-not-checked
+    finding of a comparison that needs an unreadable cell (once per rule and cell)."""
     said: set = set()  # (rule id, location) already reported not checked
     for rule in rules:
         kind = rule.kind
@@ -418,4 +445,4 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
                     continue
             d = _decide(kind, left, right, idx)
             if d is not None and not d[0]:
-                yield _finding(rule, left, right, idx, lay, tax, inst, d)
+                yield rule, left, right, d
