@@ -14,7 +14,6 @@ from decimal import Decimal
 from lxml import etree
 
 from .errors import OutputError, UnusableInput
-from .records import replace
 from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
@@ -84,9 +83,8 @@ def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
     di = tree.docinfo
     if di.doctype or di.internalDTD is not None or di.externalDTD is not None:
         raise UnusableInput("a DOCTYPE/DTD is not allowed in an instance (entities are never expanded)", where)
-    for node in tree.iter():
-        if isinstance(node, etree._Entity):
-            raise UnusableInput("entity references are not allowed in an instance", where)
+    for _ in tree.iter(etree.Entity):  # filtered in C: no proxy object per element
+        raise UnusableInput("entity references are not allowed in an instance", where)
     return tree
 
 
@@ -122,9 +120,12 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
         )
     q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
     hdr = root.find(q("header"))
+    kids: dict[str, etree._Element] = {}  # the header's first element of each tag (what find() returns)
+    for el in hdr if hdr is not None else ():
+        if isinstance(el.tag, str):
+            kids.setdefault(el.tag, el)
     # an empty or missing field takes Header's default (a record keeps it as the class attribute)
-    values = {f.attr: (_text(hdr.find(q(f.tag))) if hdr is not None else "") or getattr(Header, f.attr, "")
-              for f in HEADER_FIELDS}
+    values = {f.attr: _text(kids.get(q(f.tag))) or getattr(Header, f.attr, "") for f in HEADER_FIELDS}
     try:
         values["fiscal_year"] = int(values["fiscal_year"])
     except ValueError:
@@ -182,7 +183,8 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
         for f in uncoded:
             if f.concept in coded:  # /report/facts/IncTotal[not(@code)] beside IncTotal[@code='201']
                 loc = f.location
-                facts.put(replace(f, location=Location(where, "", "", loc.line, f"{loc.xpath}[not(@code)]")))
+                facts.put(Fact(f.concept, None, f.value, Location(where, "", "", loc.line, f"{loc.xpath}[not(@code)]"),
+                               f.decimals, f.origin))
     narr = root.find(q("narrative"))
     if narr is not None:
         for el in narr.findall(q("block")):

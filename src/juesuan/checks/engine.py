@@ -20,6 +20,8 @@ from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
 from .rounding import ZERO, Interval, _plain
 
+HALF_CENT = Decimal("0.005")  # half the rounding unit of an amount with 2 decimals
+
 # A bound term: (concept, code or "" for the fact without code, weight)
 Bound = tuple[str, str, int]
 
@@ -39,22 +41,27 @@ class FactIndex:
     cell there is left out (no rule can speak about it), and the codes reported per concept."""
 
     def __init__(self, inst: Instance, lay: Layout):
-        self.codes: dict[str, dict[str, Fact]] = {}
         self.place = lay.place
         self.cell = lay.cell_labels
         self.units = unit_count(inst.header)
         self._tails: dict[tuple[str, str], tuple] = {}
-        has_cell = lay.has_cell
-        for f in inst.facts:
-            if has_cell(f.concept, f.code):
-                self.codes.setdefault(f.concept, {})[f.code or ""] = f
+        self._codes: dict[str, dict[str, Fact]] | None = None
+        # (concept, code or "") -> fact, for the facts with a cell (the instance's own keys)
+        has_cell = _cells(lay)
+        self.facts: dict[tuple[str, str], Fact] = {k: inst.facts[k] for k in inst.facts.keys() if has_cell(k)}
+        self.lookup = self.facts.get
 
-    def lookup(self, key: tuple[str, str]) -> Fact | None:
-        codes = self.codes.get(key[0])
-        return codes.get(key[1]) if codes is not None else None
+    @property
+    def codes(self) -> dict[str, dict[str, Fact]]:
+        """concept -> {code or "": fact}."""
+        if self._codes is None:
+            self._codes = {}
+            for (concept, code), f in self.facts.items():
+                self._codes.setdefault(concept, {})[code] = f
+        return self._codes
 
     def get(self, concept: str, code: str) -> Fact | None:
-        return self.lookup((concept, code))
+        return self.facts.get((concept, code))
 
     def codes_of(self, concept: str) -> dict[str, Fact]:
         return self.codes.get(concept, {})
@@ -115,6 +122,26 @@ class Terms(tuple):
         return repr(list(self))
 
 
+_CELLS: dict[tuple[str, str], dict] = {}
+_CELLS_KEPT = 100_000  # keys remembered per layout (a large instance's own codes are not kept)
+
+
+def _cells(lay: Layout):
+    """`lay.has_cell` of an instance's key (concept, code or ""), remembered per layout: a batch asks
+    it of the same few hundred keys in every report."""
+    known = _CELLS.setdefault((lay.taxonomy, lay.id), {})
+    has_cell = lay.has_cell
+
+    def test(key: tuple[str, str]) -> bool:
+        got = known.get(key)
+        if got is None:
+            got = has_cell(key[0], key[1] or None)
+            if len(known) < _CELLS_KEPT:
+                known[key] = got
+        return got
+    return test
+
+
 def _fmt(value: Decimal) -> str:
     """format_amount, with the common case (exactly two decimals) short-cut: the same text."""
     s = format(value, "f")
@@ -170,6 +197,35 @@ def _candidates(rule: Rule, idx: FactIndex, tax: Taxonomy) -> Iterator[tuple[tup
             yield tuple(_bind(t, row) for t in rule.left), tuple(_bind(t, row) for t in rule.right), row
 
 
+# The comparisons a rule catalogue stands for depend on which (concept, code) facts an instance has,
+# not on their values: a batch of reports of one layout and the same rows plans them once.
+_PLANS: dict[tuple, tuple] = {}
+_PLAN_MAX_FACTS = 5_000  # larger instances are rarely alike: their key set is not worth keeping
+_PLANS_KEPT = 64
+
+
+def _plan(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy) -> tuple:
+    """(rule, left, right, row code, left keys, right keys) of every candidate comparison, rules in
+    order; the keys ((concept, code), weight) are what `_side` looks up."""
+    cache = len(idx.facts) <= _PLAN_MAX_FACTS
+    if cache:
+        ck = (tuple(map(id, rules)), tax.id, frozenset(idx.facts))
+        got = _PLANS.get(ck)
+        if got is not None:
+            return got[1]
+    plan = tuple((rule, left, right, code, _keyed(left), _keyed(right))
+                 for rule in rules for left, right, code in _candidates(rule, idx, tax))
+    if cache:
+        if len(_PLANS) >= _PLANS_KEPT:
+            _PLANS.clear()
+        _PLANS[ck] = (rules, plan)  # the rules kept alive: their ids are not reused while cached
+    return plan
+
+
+def _keyed(bs: tuple[Bound, ...]) -> tuple:
+    return tuple(((c, k), w) for c, k, w in bs)
+
+
 _HALF: dict[int, Decimal] = {}
 
 
@@ -181,8 +237,8 @@ def _half(decimals: int) -> Decimal:
     return h
 
 
-def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
-    """(Σ weight·value, Σ half-widths, number of reported terms).
+def _side(ks: tuple, get) -> tuple[Decimal, Decimal, int]:
+    """(Σ weight·value, Σ half-widths, number of reported terms) of ((concept, code), weight) terms.
 
     The side's interval is [value - half, value + half]: the interval of a weighted sum of rounding
     intervals is centred on the weighted sum of the values and as wide as the sum of the widths (a
@@ -192,19 +248,23 @@ def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
     value = ZERO
     half = ZERO
     n = 0
-    for concept, code, w in bs:
-        f = get((concept, code))
+    for key, w in ks:
+        f = get(key)
         if f is not None:
             value += f.value if w == 1 else f.value * w
-            half += _half(f.decimals)
+            d = f.decimals
+            half += HALF_CENT if d == 2 else _half(d)
             n += 1
     return value, half, n
 
 
-def _decide(kind: str, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex):
+def _decide(kind: str, left: tuple, right: tuple, idx: FactIndex, keyed: bool = False):
     """None when the presence rules say the comparison is not checked, else
-    (consistent, left value, left half-width, right value, right half-width)."""
+    (consistent, left value, left half-width, right value, right half-width). `keyed`: the sides
+    are already ((concept, code), weight) terms (`_plan`)."""
     get = idx.lookup
+    if not keyed:
+        left, right = _keyed(left), _keyed(right)
     lv, lh, ln = _side(left, get)
     rv, rh, rn = _side(right, get)
     if idx.units != 1:  # each figure a sum of n printed ones: n half-units of rounding
@@ -430,19 +490,17 @@ def _failures(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy, inst: Inst
     """(rule, left, right, decision) of every inconsistent comparison, and the convert:rule-not-checked
     finding of a comparison that needs an unreadable cell (once per rule and cell)."""
     said: set = set()  # (rule id, location) already reported not checked
-    for rule in rules:
-        kind = rule.kind
-        for left, right, code in _candidates(rule, idx, tax):
-            if unreadable:
-                hit = _unreadable_term(rule, left, right, code, unreadable)
-                if hit is not None:
-                    loc, tid = hit
-                    if (rule.id, loc) in said:
-                        continue
-                    said.add((rule.id, loc))
-                    yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
-                                     tab=tid, cell=str(loc.source or loc))
+    for rule, left, right, code, lk, rk in _plan(rules, idx, tax):
+        if unreadable:
+            hit = _unreadable_term(rule, left, right, code, unreadable)
+            if hit is not None:
+                loc, tid = hit
+                if (rule.id, loc) in said:
                     continue
-            d = _decide(kind, left, right, idx)
-            if d is not None and not d[0]:
-                yield rule, left, right, d
+                said.add((rule.id, loc))
+                yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
+                                 tab=tid, cell=str(loc.source or loc))
+                continue
+        d = _decide(rule.kind, lk, rk, idx, True)
+        if d is not None and not d[0]:
+            yield rule, left, right, d
