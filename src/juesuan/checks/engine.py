@@ -10,7 +10,7 @@ layout (table / section / row / column of the first left-hand term) with the fac
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from ..consolidate import unit_count
 from ..findings import Finding
@@ -123,7 +123,7 @@ class Terms(tuple):
 
 
 _CELLS: dict[tuple[str, str], dict] = {}
-_CELLS_KEPT = 100_000  # keys remembered per layout (a large instance's own codes are not kept)
+_CELLS_KEPT = 20_000  # keys remembered per layout (a large instance's own codes are not kept)
 
 
 def _cells(lay: Layout):
@@ -204,7 +204,7 @@ _PLAN_MAX_FACTS = 5_000  # larger instances are rarely alike: their key set is n
 _PLANS_KEPT = 64
 
 
-def _plan(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy) -> tuple:
+def _plan(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy) -> Iterable[tuple]:
     """(rule, left, right, row code, left keys, right keys) of every candidate comparison, rules in
     order; the keys ((concept, code), weight) are what `_side` looks up."""
     cache = len(idx.facts) <= _PLAN_MAX_FACTS
@@ -213,12 +213,14 @@ def _plan(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy) -> tuple:
         got = _PLANS.get(ck)
         if got is not None:
             return got[1]
-    plan = tuple((rule, left, right, code, _keyed(left), _keyed(right))
-                 for rule in rules for left, right, code in _candidates(rule, idx, tax))
-    if cache:
-        if len(_PLANS) >= _PLANS_KEPT:
-            _PLANS.clear()
-        _PLANS[ck] = (rules, plan)  # the rules kept alive: their ids are not reused while cached
+    plan = ((rule, left, right, code, _keyed(left), _keyed(right))
+            for rule in rules for left, right, code in _candidates(rule, idx, tax))
+    if not cache:
+        return plan  # one at a time: a large instance's comparisons are never all held
+    plan = tuple(plan)
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[ck] = (rules, plan)  # the rules kept alive: their ids are not reused while cached
     return plan
 
 
