@@ -157,7 +157,7 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
             tag = el.tag
             if not isinstance(tag, str):
                 continue
-            name = local(tag)
+            name = names.get(tag) or local(tag)
             code = el.get("code")
             if code:
                 coded.add(name)

@@ -47,8 +47,16 @@ class FactIndex:
         self._tails: dict[tuple[str, str], tuple] = {}
         self._codes: dict[str, dict[str, Fact]] | None = None
         # (concept, code or "") -> fact, for the facts with a cell (the instance's own keys)
-        has_cell = _cells(lay)
-        self.facts: dict[tuple[str, str], Fact] = {k: inst.facts[k] for k in inst.facts.keys() if has_cell(k)}
+        if len(inst.facts) <= _PLAN_MAX_FACTS:
+            has_cell = _cells(lay)
+        else:  # a large instance's own codes: asked once each
+            test = lay.has_cell
+
+            def has_cell(key: tuple[str, str]) -> bool:
+                return test(key[0], key[1] or None)
+        # Facts iterates its facts in the order of its keys: (key, fact) pairs at C speed
+        self.facts: dict[tuple[str, str], Fact] = {
+            k: f for k, f in zip(inst.facts.keys(), inst.facts) if has_cell(k)}
         self.lookup = self.facts.get
 
     @property

@@ -156,8 +156,9 @@ def compare(
 def _pairs(oi, ni) -> Iterator[tuple[tuple[str, str], object, object]]:
     """(key, old fact or None, new fact or None) over the keys of either instance (the changes are
     sorted by place afterwards)."""
-    for key in oi.keys():
-        yield key, oi[key], ni[key] if key in ni else None
+    nget = dict(zip(ni.keys(), ni)).get  # Facts iterates its facts in the order of its keys
+    for key, o in zip(oi.keys(), oi):
+        yield key, o, nget(key)
     for key in ni.keys() - oi.keys():
         yield key, None, ni[key]
 
