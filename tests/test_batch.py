@@ -198,8 +198,8 @@ def test_progress_line_only_on_a_terminal(tmp_path):
     out = tmp_path / "out"
     master, slave = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    proc = subprocess.Popen([sys.executable, "-m", "juesuan", "batch", str(EXAMPLES), "-o", str(out), "--jobs", "1"],
-                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "juesuan", "batch", str(EXAMPLES), "-o", str(out), "--jobs", "1",
+                             "--lang", "en"], stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
     proc.stdout.read()
     proc.wait(timeout=120)

@@ -51,19 +51,39 @@ def _imports_click(source: str) -> list[int]:
     return out
 
 
+def _in_cli_package(path) -> bool:
+    """src/juesuan/cli/ (the command line package), the one place that may import click."""
+    return path.relative_to(ROOT / "src" / "juesuan").parts[0] == "cli"
+
+
+def click_offenders(files: dict) -> list[str]:
+    """'path:line' of every click import in FILES ({path: source}) outside the cli package."""
+    return [f"{p}:{n}" for p, source in sorted(files.items()) if not _in_cli_package(p) for n in _imports_click(source)]
+
+
 def test_library_never_imports_click():
     # the detector itself sees every spelling, including one inside a function
     assert sorted(_imports_click("from click import echo\ndef f():\n    import click.testing as t\nimport os, click")) == [1, 3, 4]
     assert _imports_click("from .click import x\nimport clickhouse") == []
-    code = ("import pkgutil, importlib, sys, juesuan\n"
-            "for m in pkgutil.walk_packages(juesuan.__path__, 'juesuan.'):\n"
-            "    if m.name not in ('juesuan.cli', 'juesuan.__main__'):\n"
-            "        importlib.import_module(m.name)\n"
+    lib = ROOT / "src" / "juesuan"
+    # ... and the check flags a library module, a module named cli.py and a package called cli-something
+    synthetic = {lib / "store.py": "import click\n", lib / "diff" / "cli.py": "from click import echo\n",
+                 lib / "cli.py": "import click\n", lib / "clix" / "a.py": "import click.core\n",
+                 lib / "cli" / "check.py": "import click\n", lib / "cli" / "__init__.py": "from click import Group\n"}
+    assert click_offenders(synthetic) == [f"{lib / 'cli.py'}:1", f"{lib / 'clix' / 'a.py'}:1",
+                                          f"{lib / 'diff' / 'cli.py'}:1", f"{lib / 'store.py'}:1"]
+    sources = {p: p.read_text("utf-8") for p in lib.rglob("*.py")}
+    # importing every library module loads no click (pkgutil.walk_packages would import the cli package itself)
+    names = sorted(".".join(("juesuan", *p.relative_to(lib).with_suffix("").parts)).removesuffix(".__init__")
+                   for p in sources if not _in_cli_package(p) and p.name != "__main__.py")
+    assert len(names) > 50 and "juesuan.diff.compare" in names and "juesuan" in names
+    code = ("import importlib, json, sys\n"
+            "for name in json.loads(sys.argv[1]):\n"
+            "    importlib.import_module(name)\n"
             "assert 'click' not in sys.modules, 'click imported'")
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-    offenders = [f"{p}:{n}" for p in (ROOT / "src" / "juesuan").rglob("*.py") if p.name != "cli.py"
-                 for n in _imports_click(p.read_text("utf-8"))]
-    assert not offenders
+    subprocess.run([sys.executable, "-c", code, json.dumps(names)], check=True, cwd=ROOT)
+    assert any(_in_cli_package(p) and _imports_click(s) for p, s in sources.items())  # the walk sees the cli package
+    assert not click_offenders(sources)
 
 
 def test_facts_csv_has_the_named_fields_and_all_facts():
@@ -124,3 +144,46 @@ def test_the_console_script_is_the_entry_that_sets_the_process_up():
             "sys.argv = ['juesuan', '--version']\nfrom juesuan.__main__ import run\nrun()\n")
     res = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 0 and "version" in res.stdout and "threshold (50000, 50, 50)" in res.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_batch_lines_speak_one_language(lang):
+    """batch's progress line, line of counts and note about other files come from the catalogue
+    (messages/cli.toml): zh without English words, en without Chinese, plurals right."""
+    from juesuan.batch import Progress
+    from juesuan.catalogue import render
+    from juesuan.cli.bureau import batch_summary
+
+    from .test_cli_lang import chinese, english_words
+
+    check = english_words if lang == "zh" else chinese
+    counts = {"reports": 1, "valid": 0, "invalid": 0, "unusable": 0, "failed": 1, "carry_over": 1, "resumed": 0}
+    stream = io.StringIO()
+    progress = Progress(2, stream=stream, enabled=True, lang=lang)
+    for rec in ({"status": "valid"}, {"status": "failed"}):
+        progress.update(rec)
+    lines = [batch_summary(counts, "d1", "text", lang), stream.getvalue(),
+             render("cli:batch-other-skipped", {"n": 1}, lang),
+             render("cli:batch-interrupted", {"outdir": "d1", "option": "--resume"}, lang)]
+    for line in lines:
+        assert not check(line.replace("--resume", "")), line
+    expected = {"zh": ["共 1 份报告：通过 0，未通过 0，无法读取 0，处理失败 1；跨年衔接不一致 1 处；0 份与上次相同未重做；"
+                       "汇总见 d1/summary.html", "\r2/2  未通过 1  每秒", "跳过 1 个其他类型的文件", "--resume"],
+                "en": ["1 report: 0 valid, 0 invalid, 0 unusable, 1 failed; 1 carry-over difference; 0 unchanged since "
+                       "the last run; summary in d1/summary.html", "\r2/2  failed 1  ", "1 file of other types skipped",
+                       "--resume"]}[lang]
+    assert lines[0] == expected[0] and lines[1].startswith(expected[1]) and lines[2] == expected[2]
+    assert expected[3] in lines[3]
+    data = json.loads(batch_summary(counts, "out", "json", lang))
+    assert data == {"output": "out", "counts": counts}
+
+
+def test_every_listed_command_is_the_command_of_its_name():
+    """juesuan.cli.COMMANDS (imported lazily) names each command's module and function correctly, in the
+    order bare `juesuan` lists them."""
+    from juesuan.cli import COMMANDS
+
+    assert list(cli.commands) == list(COMMANDS) and len(COMMANDS) == 9
+    assert all(isinstance(cmd, click.Command) and cmd.name == name for name, cmd in cli.commands.items())
+    res = run_cli()
+    assert res.returncode == 2 and f"(commands: {', '.join(COMMANDS)};" in res.stderr

@@ -100,7 +100,28 @@ def test_dash_is_stdin_for_convert_validate_facts_diff_export(tmp_path):
 def test_stdin_is_read_once():
     for args in (["validate", "-", "-"], ["diff", "-", "-"]):
         res = _pipe(args, EXAMPLE_XML.read_bytes())
-        assert res.returncode == 2 and b"can be read once" in res.stderr and res.stderr.count(b"\n") == 1
+        assert (res.returncode, res.stderr.decode()) == (2, "juesuan: 标准输入（-）只能读取一次\n")
+        res = _pipe([*args, "--lang", "en"], EXAMPLE_XML.read_bytes())
+        assert (res.returncode, res.stderr.decode()) == (2, "juesuan: standard input (-) can be read once\n")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_usage_refusals_speak_the_asked_language(lang, tmp_path):
+    """What a command refuses to do (messages/cli.toml) is one line in the asked language."""
+    from .test_cli_lang import chinese, english_words
+
+    check = english_words if lang == "zh" else chinese
+    cases = [(["export", EXAMPLE_XML, "--format", "xbrl", "-o", tmp_path / "x.json"], "xbrl"),
+             (["consolidate", EXAMPLE_XML], "DEPT.xml"),
+             (["batch", tmp_path / "empty", "-o", tmp_path / "out"], None)]
+    (tmp_path / "empty").mkdir()
+    for args, quoted in cases:
+        res = run_cli(*args, "--lang", lang)
+        line = res.stderr.replace(str(tmp_path), "")
+        assert res.returncode == 2 and line.count("\n") == 1 and line.startswith("juesuan: "), (args, line)
+        for word in ("juesuan", quoted or "juesuan", "--check", "-o", ".xml", ".xlsx", ".xlsm", ".pdf", ".txt", ".csv", ".tsv"):
+            line = line.replace(word, "")
+        assert not check(line), (args, line)
 
 
 def test_convert_sets_status_uscc_and_preparer(tmp_path):

@@ -1,6 +1,7 @@
 """Whole commands in both languages: Chinese output holds no English words (file names, codes, rule ids,
-cell and line references and the names in catalogue.LATIN_NAMES aside), English output no Chinese
-(the entity's name and text quoted from the source aside: sheet names in cell references, src)."""
+cell references and the names in catalogue.LATIN_NAMES aside; a line is 第 138 行, a PDF's page
+第 21 页第 13 行), English output no Chinese (the entity's name and text quoted from the source aside:
+sheet names in cell references, src)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ from pathlib import Path
 import pytest
 
 from juesuan.catalogue import LATIN_NAMES
+
+from .conftest import REFERENCE_TXT, SHARED
+
+PUTUO_PDF = SHARED / "corpus" / "2024-shanghai-putuo-finance-bureau.pdf"
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
@@ -33,7 +38,6 @@ def english_words(line: str) -> list[str]:
     x = re.sub(r"\S*/\S*|\S+\.(xml|xlsx|txt|csv|pdf)\b", "", x)  # file names, XPaths
     x = re.sub(r"\S+!\S+", "", x)  # cell references (收入决算表!C10)
     x = re.sub(r"\b\d{4}-[a-z]+\b", "", x)  # layout ids (2021-hunan)
-    x = re.sub(r"\b(p\d+ )?line \d+", "", x)  # source line references, as kept in src ("line 143")
     return [w for w in WORD.findall(x) if w not in LATIN_NAMES]
 
 
@@ -48,6 +52,8 @@ def chinese(line: str) -> list[str]:
 CASES = {
     "convert-xlsx": ["convert", "examples/liling-2021.xlsx", "-o", "{tmp}/a.xml"],
     "convert-plain-text": ["convert", "tests/fixtures/liling-2021-plain.txt", "-o", "{tmp}/b.xml"],
+    "convert-reference-text": ["convert", str(REFERENCE_TXT), "-o", "{tmp}/r.xml"],
+    "convert-putuo-pdf": ["convert", str(PUTUO_PDF), "-o", "{tmp}/p.xml"],
     "validate": ["validate", "examples/liling-2021.xml", "examples/liling-2021-draft.xml", "{tmp}/missing.xml"],
     "template": ["template", "-o", "{tmp}/t.xlsx"],
     "export": ["export", "examples/liling-2021.xml", "--format", "xlsx", "--layout", "2024-shanghai",
@@ -58,6 +64,9 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_zh_output_has_no_english_and_en_output_no_chinese(case, tmp_path):
     args = [a.format(tmp=tmp_path) for a in CASES[case]]
+    for a in args[1:2]:
+        if a.startswith(str(SHARED)) and not Path(a).exists():
+            pytest.fail(f"shared input missing: {a} (shared/ must sit beside the checkout)")
     code_zh, zh = run(*args, "--lang", "zh")
     code_en, en = run(*args, "--lang", "en")
     assert code_zh == code_en and len(zh) == len(en) and zh, (zh, en)
@@ -130,3 +139,52 @@ def test_diff_findings_are_placed_in_the_asked_language():
     assert not [x for x in lines if chinese(x)], lines
     _, zh = run("diff", "examples/liling-2021-draft.xml", "examples/liling-2021.xml")
     assert [x for x in zh if "[rule:" in x][0].startswith("  已消失 [rule:T06.hierarchy] 06表 302 决算数：302 应等于")
+
+
+def _findings(lines: list[str], code: str) -> list[str]:
+    return [x for x in lines if f"[{code}]" in x]
+
+
+def test_locations_in_the_asked_language(tmp_path):
+    """Where a finding points (the line's start) and where its figure was read (the rule's 来源) are
+    in the asked language: a text's line, a PDF's page and line; the instance's src stays data."""
+    if not REFERENCE_TXT.exists() or not PUTUO_PDF.exists():
+        pytest.fail(f"shared inputs missing: {REFERENCE_TXT}, {PUTUO_PDF}")
+    ref, xml = str(REFERENCE_TXT), tmp_path / "r.xml"
+    _, zh = run("convert", ref, "-o", str(xml))
+    [t02] = [x for x in _findings(zh, "rule:T02.row-sum") if "02表 210 " in x]
+    assert t02.startswith(f"{ref} 第 138 行: 错误 [rule:T02.row-sum] ") and t02.endswith("（来源：第 138 行）")
+    _, en = run("convert", ref, "-o", str(xml), "--lang", "en")
+    [t02] = [x for x in _findings(en, "rule:T02.row-sum") if "table 02 210 " in x]
+    assert t02.startswith(f"{ref} line 138: error [rule:T02.row-sum] ") and t02.endswith(" (source: line 138)")
+    assert 'src="line 138"' in xml.read_text("utf-8")  # the instance keeps the reference as data
+    _, zh = run("validate", str(xml))  # the instance's own line, the source's line
+    [t02] = [x for x in _findings(zh, "rule:T02.row-sum") if "02表 210 " in x]
+    assert re.match(rf"{re.escape(str(xml))} 第 \d+ 行 /report/facts/IncTotal\[@code='210'\]: 错误 ", t02), t02
+    assert t02.endswith("（来源：第 138 行）")
+    pdf = str(PUTUO_PDF)
+    _, zh = run("convert", pdf, "-o", str(tmp_path / "p.xml"))
+    assert _findings(zh, "narrative:amount")[0].startswith(f"{pdf} 第 21 页第 13 行: 错误 [narrative:amount] 04表 ")
+    _, en = run("convert", pdf, "-o", str(tmp_path / "p.xml"), "--lang", "en")
+    assert _findings(en, "narrative:amount")[0].startswith(f"{pdf} p21 line 13: error [narrative:amount] table 04 ")
+
+
+def test_a_workbook_finding_names_its_line_in_the_asked_language(tmp_path):
+    """A template whose _juesuan mapping sheet has a damaged line: the finding says which line, in the
+    asked language (the workbook is then read by its tables' titles)."""
+    import openpyxl
+
+    t = tmp_path / "t.xlsx"
+    assert run("template", "-o", str(t))[0] == 0
+    wb = openpyxl.load_workbook(t)
+    ws = wb["_juesuan"]
+    n = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "rows")
+    ws.cell(row=n, column=3).value = "x"  # its first row is no number
+    wb.save(t)
+    args = ["convert", str(t), "-o", str(tmp_path / "o.xml"), "--entity", "某单位", "--year", "2021"]
+    _, zh = run(*args)
+    assert f"{t}：模板映射表无法使用（映射表第 {n} 行已损坏），按表名读取各表" in "\n".join(zh)
+    assert not [w for x in zh for w in english_words(x)], zh
+    _, en = run(*args, "--lang", "en")
+    assert f"{t}: the template mapping sheet _juesuan cannot be used (line {n} of the _juesuan sheet is damaged)" \
+        in "\n".join(en)

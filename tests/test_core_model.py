@@ -37,7 +37,7 @@ def test_three_decimals_are_reported_with_table_row_column_label_and_line_in_chi
     res = run_cli("validate", p)
     assert res.returncode == 1
     [out] = [x for x in res.stdout.splitlines() if "schema:" in x]
-    assert f"line {line} " in out
+    assert f"第 {line} 行 " in out
     assert "06表 301 工资福利支出 决算数" in out  # table, row (code and name), column
     assert "基本支出决算数（BasicExp）的金额 1060.201 有 3 位小数，最多 2 位" in out  # label, what was wrong
     en = run_cli("validate", p, "--lang", "en").stdout

@@ -274,46 +274,45 @@ def _fake_check(inst):
     v = lambda c, k=None: inst.value(c, k) or D(0)  # noqa: E731
     s302 = sum((f.value for f in inst.by_concept("BasicExp") if f.code.startswith("302") and len(f.code) == 5), D(0))
     if s302 != v("BasicExp", "302"):
-        yield Finding("calc:T06.class", "error", f"302 小计 {v('BasicExp', '302')} ≠ 明细之和 {s302}",
-                      table="06", row="302", column="决算数", values={"sum": s302})
+        yield Finding.of("core:example-subtotal", table="06", row="302", column="决算数", code="302",
+                         value=v("BasicExp", "302"), sum=s302)
     if v("ThreeActualTotal") != v("ThreeActualReception") + v("ThreeActualOverseas") + v("ThreeActualVehicle"):
-        yield Finding("calc:T07.total", "error", "“三公”经费合计不等于各项之和", table="07", section="决算数",
-                      column="合计")
+        yield Finding.of("core:example-total", table="07", section="决算数", column="合计")
     # 02 row 210: 其他收入 20.00 breaks the row sum in draft and final alike (the report's real error)
     if v("IncTotal", "210") != v("IncGrant", "210") + v("IncOther", "210"):
-        yield Finding("calc:T02.row", "error", f"210 行合计不等于各栏之和 ({inst.header.status})", table="02",
-                      row="210", column="本年收入合计")
+        yield Finding.of("core:example-row", table="02", row="210", column="本年收入合计", code="210",
+                         status=inst.header.status)
 
 
 def test_findings_that_appeared_and_disappeared_with_an_injected_check():
     draft, final = load_instance(DRAFT_XML), load_instance(EXAMPLE_XML)
     r = compare(draft, final, check=_fake_check)
     assert r.checked and r.mode == "draft-final"
-    assert [f.code for f in r.findings_disappeared] == ["calc:T06.class", "calc:T07.total"]
-    assert r.findings_appeared == []  # calc:T02.row is in both (its message differs, its key does not)
+    assert [f.code for f in r.findings_disappeared] == ["core:example-subtotal", "core:example-total"]
+    assert r.findings_appeared == []  # core:example-row is in both (its message differs, its key does not)
     back = compare(final, draft, check=_fake_check)
-    assert [f.code for f in back.findings_appeared] == ["calc:T06.class", "calc:T07.total"]
+    assert [f.code for f in back.findings_appeared] == ["core:example-subtotal", "core:example-total"]
     text = render(back, "text").decode()
-    assert "新出现 [calc:T07.total] 07表 决算数 合计：“三公”经费合计不等于各项之和" in text
+    assert "新出现 [core:example-total] 07表 决算数 合计：“三公”经费合计不等于各项之和" in text
     doc = json.loads(render(r, "json"))
-    assert [f["code"] for f in doc["findings"]["disappeared"]] == ["calc:T06.class", "calc:T07.total"]
+    assert [f["code"] for f in doc["findings"]["disappeared"]] == ["core:example-subtotal", "core:example-total"]
     assert doc["summary"]["findings_disappeared"] == 2
     html = render(back, "html").decode()
-    assert 'class="finding add" data-code="calc:T06.class"' in html
+    assert 'class="finding add" data-code="core:example-subtotal"' in html
 
 
 def test_findings_alone_make_a_difference():
     final = load_instance(EXAMPLE_XML)
-    calls = iter([[], [Finding("x:new", "warning", "新的发现", table="01")]])
+    calls = iter([[], [Finding("x:new", "warning", table="01")]])
     r = compare(final, final, check=lambda inst: next(calls))
     assert r.changes == [] and [f.code for f in r.findings_appeared] == ["x:new"] and r.different
 
 
 def test_finding_changes_compares_by_code_and_place_only():
-    a = [Finding("c:1", "error", "旧", table="02", row="210", column="合计", values={"d": D("1")}),
-         Finding("c:2", "error", "x", table="06", row="302")]
-    b = [Finding("c:1", "error", "新措辞", table="02", row="210", column="合计", values={"d": D("2")}),
-         Finding("c:2", "error", "x", table="06", row="301")]
+    a = [Finding("c:1", "error", table="02", row="210", column="合计", values={"d": D("1")}),
+         Finding("c:2", "error", table="06", row="302")]
+    b = [Finding("c:1", "error", table="02", row="210", column="合计", values={"d": D("2")}),
+         Finding("c:2", "error", table="06", row="301")]
     appeared, disappeared = finding_changes(a, b)
     assert [(f.code, f.row) for f in appeared] == [("c:2", "301")]
     assert [(f.code, f.row) for f in disappeared] == [("c:2", "302")]
@@ -446,7 +445,7 @@ def test_bad_input_exit_2_one_line(tmp_path):
         "<IncOther>20.00</IncOther>", "<IncOther>20.00</IncOther><Bogus>1.00</Bogus>"), encoding="utf-8")
     layout = tmp_path / "layout.xml"
     layout.write_text(EXAMPLE_XML.read_text("utf-8").replace("2021-hunan", "1999-nowhere"), encoding="utf-8")
-    for path, words in ((missing, "文件不存在"), (not_xml, "not XML"), (dup, "两个 IncOther"),
+    for path, words in ((missing, "文件不存在"), (not_xml, "不是 XML"), (dup, "两个 IncOther"),
                         (bad_amount, "的值“二十”不是金额"), (unknown, "未知元素 Bogus"),
                         (layout, "的值“1999-nowhere”无效：应为 2021-hunan、2024-shanghai")):
         res = run_cli("diff", EXAMPLE_XML, path)

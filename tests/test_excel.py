@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import subprocess
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from juesuan.catalogue import LATIN_NAMES
 from juesuan.convert import convert_file
 from juesuan.errors import UnusableInput
 from juesuan.excel import export_xlsx, write_template
@@ -337,32 +339,39 @@ def _no_table(path: Path):
     wb.save(path)
 
 
-BAD = {
-    "not-a-zip": (lambda p: p.write_text("hello, I am text"), "not a zip file"),
-    "truncated": (lambda p: p.write_bytes(EXAMPLE_XLSX.read_bytes()[:20000]), "damaged or truncated"),
-    "bomb-size": (lambda p: _bomb(p, 60 * 1024 * 1024), "zip bomb"),
-    "bomb-ratio": (lambda p: _bomb(p, 3 * 1024 * 1024), "zip bomb"),
-    "million-rows": (_million_rows, "claims 1,000,000 rows"),
-    "no-table": (_no_table, "所有工作表中都未找到部门决算的表"),  # catalogue reason (input:no-tables-in-sheets), zh by default
-    "encrypted": (_encrypted, "encrypted"),
-    "old-xls-in-xlsx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024), "old binary .xls"),
-    "docx-like": (lambda p: zipfile.ZipFile(p, "w").writestr("word/document.xml", "<w/>"), "no xl/workbook.xml"),
+BAD = {  # (what the zh line says, what the en line says)
+    "not-a-zip": (lambda p: p.write_text("hello, I am text"), "不是压缩包", "not a zip file"),
+    "truncated": (lambda p: p.write_bytes(EXAMPLE_XLSX.read_bytes()[:20000]), "压缩包已损坏或被截断", "damaged or truncated"),
+    "bomb-size": (lambda p: _bomb(p, 60 * 1024 * 1024), "疑似解压炸弹", "zip bomb"),
+    "bomb-ratio": (lambda p: _bomb(p, 3 * 1024 * 1024), "疑似解压炸弹", "zip bomb"),
+    "million-rows": (_million_rows, "声称有 1,000,000 行", "claims 1,000,000 rows"),
+    "no-table": (_no_table, "所有工作表中都未找到部门决算的表", "no table of the"),  # input:no-tables-in-sheets
+    "encrypted": (_encrypted, "工作簿已加密", "encrypted"),
+    "old-xls-in-xlsx": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1024), "旧的二进制 .xls",
+                        "old binary .xls"),
+    "docx-like": (lambda p: zipfile.ZipFile(p, "w").writestr("word/document.xml", "<w/>"), "没有 xl/workbook.xml",
+                  "no xl/workbook.xml"),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_unusable_workbooks_exit_2_with_one_line(tmp_path, case):
-    make, expect = BAD[case]
+    """One line on stderr, in the asked language: no English words in the zh line but names."""
+    make, zh, en = BAD[case]
     src = tmp_path / "in.xlsx"
     make(src)
     out = tmp_path / "out.xml"
-    res = run_cli("convert", src, "-o", out)
-    assert res.returncode == 2, res.stdout + res.stderr
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in res.stderr
-    assert expect in lines[0] and str(src) in lines[0]
-    assert not out.exists()
-    assert list(tmp_path.iterdir()) == [src]
+    for lang, expect in (("zh", zh), ("en", en)):
+        res = run_cli("convert", src, "-o", out, "--lang", lang)
+        assert res.returncode == 2, res.stdout + res.stderr
+        lines = res.stderr.strip().splitlines()
+        assert len(lines) == 1 and "Traceback" not in res.stderr
+        assert expect in lines[0] and str(src) in lines[0]
+        if lang == "zh":
+            words = re.findall(r"(?<![A-Za-z0-9/])[A-Za-z]{2,}(?![A-Za-z0-9])", re.sub(r"“[^”]*”", "", lines[0].replace(str(src), "")))  # names quoted
+            assert not [w for w in words if w not in LATIN_NAMES | {"juesuan", "xl", "workbook", "xml"}], lines[0]
+        assert not out.exists()
+        assert list(tmp_path.iterdir()) == [src]
 
 
 def test_really_encrypted_workbook(tmp_path):
@@ -371,7 +380,7 @@ def test_really_encrypted_workbook(tmp_path):
     src = tmp_path / "secret.xlsx"
     with EXAMPLE_XLSX.open("rb") as fh, src.open("wb") as out:
         ooxml.OOXMLFile(fh).encrypt("secret", out)
-    res = run_cli("convert", src, "-o", tmp_path / "o.xml")
+    res = run_cli("convert", src, "-o", tmp_path / "o.xml", "--lang", "en")
     assert res.returncode == 2 and "encrypted (password-protected)" in res.stderr
     assert not (tmp_path / "o.xml").exists()
 

@@ -212,7 +212,12 @@ def test_unplaced_findings_one_per_cell_or_one_per_place_not_yet_reported():
     loc = Location(file="f.xlsx", sheet="02", cell="C7")
     res = TableResult(load_taxonomy().layout("2021-hunan").table("02"), unplaced=[Cell(2, "1.00", loc)] * 2)
     assert [f.text() for f in unplaced_findings([res])] == ["02!C7：02 表中的“1.00”未能对应到任何行列"] * 2
-    once = unplaced_findings([res], [], "未能读取", "was not read")
+    once = unplaced_findings([res], [])
     assert [(f.text(), f.text("en"), f.file, f.table) for f in once] == [
-        ("02!C7：02 表中的“1.00”未能读取", "02!C7: '1.00' in table 02 was not read", "f.xlsx", "02")]
+        ("02!C7：02 表中的“1.00”未能对应到任何行列", "02!C7: '1.00' in table 02 was not placed in any row/column",
+         "f.xlsx", "02")]
     assert unplaced_findings([res], once) == []
+    line = TableResult(res.table, unplaced=[Cell(2, "1.00", Location(file="f.txt", line=7))])
+    f = unplaced_findings([line])[0]
+    assert f.text("zh").startswith("第 7 行：") and f.text("en").startswith("line 7: ")
+    assert f.to_dict()["values"]["where"] == "line 7"  # JSON keeps the English reference

@@ -75,6 +75,9 @@ def test_main_commands_do_not_load_what_they_do_not_use(case, tmp_path):
                 "diff-yoy": (1, "与上年相比"), "validate": (1, "liling-2021.xml")}[case]
     assert (code, expected[1] in out) == (expected[0], True), (code, out[-500:])
     assert not (NEVER & mods), f"{case} loaded {sorted(NEVER & mods)}"
+    # the cli package imports only the module of the command that runs (juesuan.cli.COMMANDS)
+    own = "juesuan.cli.output" if case.startswith("diff") else "juesuan.cli.check"
+    assert {m for m in mods if m.startswith("juesuan.cli")} == {"juesuan.cli", "juesuan.cli.common", own}
     if case == "convert-xlsx":
         assert (tmp_path / "o.xml").is_file()
         # the text, spaced and PDF readers and the differ are for other inputs and commands

@@ -253,6 +253,12 @@ def _texts(d: Path) -> list[dict]:
         codes=["convert:no-amounts"])
     put("txt-budget.txt", "某局2019年部门预算\n收支预算总表\n单位：万元\n项目 预算数\n一般公共预算拨款 100.00\n",
         exit=2, stderr="预算")
+    # tables by their titles and content, never by their 公开NN number (defect 7)
+    swapped = reference.replace("\n收入决算表\n", "\n\0\n").replace("\n支出决算表\n", "\n收入决算表\n")
+    put("txt-titles-swapped.txt", swapped.replace("\n\0\n", "\n支出决算表\n"), exit=1,
+        codes=["convert:table-title-content"], facts=83)
+    put("txt-title-gone-mark-kept.txt", reference.replace("\n收入决算表\n", "\n收入情况\n"), exit=0,
+        codes=["convert:table-like"], facts=101)
     put("txt-huge-line.txt", "收入决算表\n单位：万元\n" + " ".join(["1.00"] * 200_000) + "\n", exit=1, entity=True)
     csv_head = "收入决算表\n单位：万元\n功能分类科目编码,科目名称,本年收入合计,财政拨款收入,上级补助收入,事业收入,经营收入,附属单位上缴收入,其他收入\n"
     put("csv-1e27.csv", csv_head + ",合计,1e27,,,,,,\n", exit=1, codes=["convert:not-an-amount"], entity=True)

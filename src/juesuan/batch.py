@@ -383,8 +383,8 @@ def sweep_temporaries(outdir: str) -> int:
 class Progress:
     """done / total, failures so far, rate and ETA on one terminal line (stderr); silent otherwise."""
 
-    def __init__(self, total: int, stream=None, enabled: bool | None = None):
-        self.total, self.done, self.failed, self.skipped = total, 0, 0, 0
+    def __init__(self, total: int, stream=None, enabled: bool | None = None, lang: str = "zh"):
+        self.total, self.done, self.failed, self.skipped, self.lang = total, 0, 0, 0, lang
         self.stream = stream or sys.stderr
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.start = self.last = time.monotonic()
@@ -398,7 +398,11 @@ class Progress:
             self.last = now
             rate = self.done / max(now - self.start, 1e-9)
             eta = (self.total - self.done) / rate if rate else 0
-            self.stream.write(f"\r{self.done}/{self.total}  failed {self.failed}  {rate:.0f}/s  ETA {eta:.0f}s ")
+            from .catalogue import render
+
+            line = render("cli:batch-progress", {"done": self.done, "total": self.total, "failed": self.failed,
+                                                  "rate": f"{rate:.0f}", "eta": f"{eta:.0f}"}, self.lang)
+            self.stream.write(f"\r{line} ")
             self.stream.flush()
 
     def close(self) -> None:

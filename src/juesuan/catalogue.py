@@ -14,8 +14,9 @@ format spec holding ``|`` picks a plural form by the value and prints both: ``{n
 "1 error" / "3 errors" (zh templates simply write ``{n} 个错误``); a list value's spec is its separator
 (``{tables:、}`` / ``{tables:, }``). Values are plain str / int / Decimal / lists of them; a template
 field without a value is a TaxonomyError (a bug). A value may be a ``{"zh": …, "en": …}`` pair (a
-concept's label): the field gets the asked language's text. zh texts hold no English words except LATIN_NAMES;
-en texts no Chinese (tests/test_catalogue.py, tests/test_cli_lang.py).
+concept's label): the field gets the asked language's text; a place (juesuan.model.Where, e.g. ``{where}``)
+is rendered in the asked language too ("第 138 行" / "line 138"), JSON keeps its English text. zh texts
+hold no English words except LATIN_NAMES; en texts no Chinese (tests/test_catalogue.py, tests/test_cli_lang.py).
 
 The ``report`` family holds the output lines of the commands (verdicts, "wrote …", severity names,
 the words the rule messages are built from); its entries have no severity, they are not findings.
@@ -41,11 +42,11 @@ from .errors import TaxonomyError
 MESSAGES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "messages")
 SEVERITIES = ("error", "warning", "info")
 LANGS = ("zh", "en")
-TEXT_FAMILIES = frozenset({"report"})  # output lines, not findings: no severity
+TEXT_FAMILIES = frozenset({"report", "cli"})  # output lines, not findings: no severity
 # Latin words a zh text may hold: names of formats, programs and identifiers, not English prose
 # (tests/test_catalogue.py and the CLI tests check zh output against this list).
 LATIN_NAMES = frozenset({
-    "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "UTF", "GB18030", "GBK", "USCC",
+    "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "UTF", "GB18030", "GBK", "USCC", "DOCTYPE", "DTD",
     "Excel", "LibreOffice", "WPS", "xlsx", "xlsm", "xls", "txt", "csv", "tsv", "pdf",
     "juesuan", "lxml", "xmlschema", "Arelle",
 })
@@ -208,8 +209,46 @@ def render(code: str, values: dict, lang: str = "zh", taxonomy: str | None = Non
 
 
 def _in(value, lang: str):
-    """A value that is a {"zh": …, "en": …} pair (a concept's label) in the asked language."""
-    return value[lang] if isinstance(value, dict) and lang in value else value
+    """A value that is a {"zh": …, "en": …} pair (a concept's label), or a place (juesuan.model.Where,
+    Location: rendered by its `text`), in the asked language."""
+    if isinstance(value, dict):
+        return value[lang] if lang in value else value
+    if isinstance(value, (str, int, list, tuple)):
+        return value
+    text = getattr(value, "text", None)
+    return text(lang) if callable(text) else value
+
+
+class Text:
+    """A catalogue text used as a finding's value (a reason inside its message, e.g. `{why}`): rendered
+    in the asked language with the message; str() is its en text, what JSON keeps."""
+
+    __slots__ = ("code", "values")
+
+    def __init__(self, code: str, **values) -> None:
+        self.code = code
+        self.values = values
+
+    def text(self, lang: str = "zh") -> str:
+        return render(self.code, self.values, lang)
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.code, self.values) == (other.code, other.values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Text({self.code!r}, **{self.values!r})"
+
+    def __reduce__(self):
+        return (_text_value, (self.code, self.values))
+
+
+def _text_value(code: str, values: dict) -> Text:
+    return Text(code, **values)
 
 
 def text(key: str, lang: str = "zh", **values) -> str:

@@ -64,7 +64,7 @@ def _xml_safe(conv: Conversion) -> Conversion:
                 changes[name] = clean
                 notes.append(Finding.of("convert:control-characters", Location(file=inst.source), n=n))
     if changes.get("entity") == "":
-        raise UnusableInput("the entity name holds only control characters; give it with --entity", inst.source)
+        raise UnusableInput.of("input:entity-control-characters", inst.source, option="--entity")
     if changes:
         inst.header = replace(inst.header, **changes)
     for i, b in enumerate(inst.narrative):

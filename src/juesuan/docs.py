@@ -11,21 +11,24 @@ def _cell(s: str) -> str:
 
 
 def build_taxonomy_doc(tax: Taxonomy) -> str:
-    L: list[str] = []
-    a = L.append
-    a(f"# Taxonomy {tax.id}")
-    a("")
-    a(f"GENERATED from `taxonomies/{tax.id}/` by `python -m juesuan.derive`; do not edit. Namespace "
-      f"`{tax.namespace}`.")
-    a("")
-    a("## Concepts")
-    a("")
-    a("dim: `function` = 功能分类 code (3/5/7 digits; no code = the table's 合计 row); `economic` = 经济分类 "
-      "code (3/5 digits, required). Placement columns give table/section/column in each layout.")
-    a("")
     lays = sorted(tax.layouts.values(), key=lambda l: l.id)
-    a("| id | 中文 | English | dim | period | " + " | ".join(l.id for l in lays) + " |")
-    a("|---|---|---|---|---|" + "---|" * len(lays))
+    L = [f"# Taxonomy {tax.id}", "",
+         f"GENERATED from `taxonomies/{tax.id}/` by `python -m juesuan.derive`; do not edit. Namespace "
+         f"`{tax.namespace}`.", ""]
+    L += _concepts(tax, lays)
+    for lay in lays:
+        L += _layout(lay)
+    L += _code_lists(tax)
+    return "\n".join(L).rstrip() + "\n"
+
+
+def _concepts(tax: Taxonomy, lays: list) -> list[str]:
+    """The concepts table: id, names, dim, period and where each layout prints the concept."""
+    L = ["## Concepts", "",
+         "dim: `function` = 功能分类 code (3/5/7 digits; no code = the table's 合计 row); `economic` = 经济分类 "
+         "code (3/5 digits, required). Placement columns give table/section/column in each layout.", "",
+         "| id | 中文 | English | dim | period | " + " | ".join(l.id for l in lays) + " |",
+         "|---|---|---|---|---|" + "---|" * len(lays)]
     for c in tax.concepts.values():
         places = []
         for lay in lays:
@@ -38,53 +41,53 @@ def build_taxonomy_doc(tax: Taxonomy) -> str:
             else:
                 sec = f"{p.section} " if p.section else ""
                 places.append(f"{p.table} {sec}{p.column}")
-        a(f"| `{c.id}` | {_cell(c.zh)} | {_cell(c.en)} | {c.dim} | {c.period} | " + " | ".join(_cell(x) for x in places) + " |")
-    a("")
-    for lay in lays:
-        a(f"## Layout `{lay.id}`")
-        a("")
-        a(f"{lay.zh} / {lay.en}. Years: {', '.join(map(str, lay.years))}.")
-        a("")
-        for t in lay.tables:
-            a(f"### {t.id} {t.title}")
-            a("")
-            if t.aliases:
-                a("Also titled: " + "、".join(t.aliases) + ".")
-                a("")
-            for bi, b in enumerate(t.blocks):
-                name = b.section or (f"block {bi + 1}" if len(t.blocks) > 1 else "")
-                if name:
-                    a(f"**{name}** — columns: " + ", ".join(
-                        (f"{c.section}/" if c.section else "") + (f"{c.group}/" if c.group else "") + c.label
-                        + (f" ({c.number})" if c.number else "") for c in b.columns))
-                else:
-                    a("Columns: " + ", ".join(
-                        (f"{c.section}/" if c.section else "") + (f"{c.group}/" if c.group else "") + c.label
-                        + (f" ({c.number})" if c.number else "") for c in b.columns))
-                a("")
-                rows = []
-                for r in b.rows:
-                    if r.is_group:
-                        kind = {"class": "类 rows", "function": "类/款/项 rows", "economic": "经济分类 rows"}[r.codes]
-                        std = f" (template prints {' '.join(r.standard)})" if r.standard else ""
-                        rows.append(f"[{kind}{std}]")
-                    elif r.code:
-                        rows.append(r.code)
-                    elif r.label:
-                        rows.append(r.label + (f" ({r.number})" if r.number else ""))
-                    elif r.cells:
-                        rows.append("(one unlabelled row)")
-                a("Rows: " + "; ".join(rows))
-                a("")
-    a("## Code lists")
-    a("")
+        L.append(f"| `{c.id}` | {_cell(c.zh)} | {_cell(c.en)} | {c.dim} | {c.period} | "
+                 + " | ".join(_cell(x) for x in places) + " |")
+    L.append("")
+    return L
+
+
+def _layout(lay) -> list[str]:
+    """One layout: its names and years, then each table's titles and blocks."""
+    L = [f"## Layout `{lay.id}`", "", f"{lay.zh} / {lay.en}. Years: {', '.join(map(str, lay.years))}.", ""]
+    for t in lay.tables:
+        L += [f"### {t.id} {t.title}", ""]
+        if t.aliases:
+            L += ["Also titled: " + "、".join(t.aliases) + ".", ""]
+        for bi, b in enumerate(t.blocks):
+            name = b.section or (f"block {bi + 1}" if len(t.blocks) > 1 else "")
+            L += [(f"**{name}** — columns: " if name else "Columns: ") + _columns(b), ""]
+            L += ["Rows: " + "; ".join(_rows(b)), ""]
+    return L
+
+
+def _columns(b) -> str:
+    return ", ".join((f"{c.section}/" if c.section else "") + (f"{c.group}/" if c.group else "") + c.label
+                     + (f" ({c.number})" if c.number else "") for c in b.columns)
+
+
+def _rows(b) -> list[str]:
+    rows = []
+    for r in b.rows:
+        if r.is_group:
+            kind = {"class": "类 rows", "function": "类/款/项 rows", "economic": "经济分类 rows"}[r.codes]
+            std = f" (template prints {' '.join(r.standard)})" if r.standard else ""
+            rows.append(f"[{kind}{std}]")
+        elif r.code:
+            rows.append(r.code)
+        elif r.label:
+            rows.append(r.label + (f" ({r.number})" if r.number else ""))
+        elif r.cells:
+            rows.append("(one unlabelled row)")
+    return rows
+
+
+def _code_lists(tax: Taxonomy) -> list[str]:
+    L = ["## Code lists", ""]
     for cl in (tax.function_codes, tax.economic_codes):
-        a(f"### {cl.kind} ({len(cl.codes)} codes)")
-        a("")
-        a("| code | name | also |")
-        a("|---|---|---|")
+        L += [f"### {cl.kind} ({len(cl.codes)} codes)", "", "| code | name | also |", "|---|---|---|"]
         for code in sorted(cl.codes):
             c = cl.codes[code]
-            a(f"| {code} | {_cell(c.name)} | {_cell('、'.join(c.aliases))} |")
-        a("")
-    return "\n".join(L).rstrip() + "\n"
+            L.append(f"| {code} | {_cell(c.name)} | {_cell('、'.join(c.aliases))} |")
+        L.append("")
+    return L

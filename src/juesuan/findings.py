@@ -22,8 +22,6 @@ SEVERITIES = ("error", "warning", "info")
 class Finding:
     code: str
     severity: str
-    message: str = ""  # compatibility: a pre-rendered Chinese text (Finding.at); "" = rendered from the catalogue
-    message_en: str = ""  # compatibility: its English text
     table: str = ""
     section: str = ""
     row: str = ""
@@ -49,21 +47,14 @@ class Finding:
 
             severity = _severity(code, fact[0] if fact else None)
         loc = loc if loc is not None else Location()
-        return cls(code, severity, "", "", table, section, row, column, loc, values,
+        return cls(code, severity, table, section, row, column, loc, values,
                    loc.file if file is None else file, fact)
 
-    @classmethod
-    def at(cls, code: str, severity: str, zh: str, en: str, loc: Location, table: str = "", **kw) -> "Finding":
-        """Compatibility (pre-rendered texts): a finding about one place of a source file. New code
-        uses Finding.of."""
-        return cls(code, severity, zh, en, table, location=loc, file=loc.file, **kw)
-
     def text(self, lang: str = "zh") -> str:
-        if not self.message:  # a catalogue finding (Finding.of): rendered now, in the asked language
-            from .catalogue import render
+        """The finding's message in the asked language, rendered now from its code's template."""
+        from .catalogue import render
 
-            return render(self.code, self.values, lang, self.fact[0] if self.fact else None)
-        return self.message_en if (lang == "en" and self.message_en) else self.message
+        return render(self.code, self.values, lang, self.fact[0] if self.fact else None)
 
     def labels(self, lang: str = "zh") -> tuple[str, str, str]:
         """(section, row, column) in the asked language: the fields themselves in Chinese, the layout's
@@ -95,6 +86,7 @@ class Finding:
             "section": self.section,
             "row": self.row,
             "column": self.column,
+            # the output format's keys: the texts are the catalogue's renderings (Finding.text)
             "message": self.text(lang),
             "message_zh": self.text("zh"),
             "message_en": self.text("en"),
@@ -114,6 +106,8 @@ def _why(v, lang: str) -> str:
 def _jsonable(v):
     if isinstance(v, Decimal):
         return str(v)
+    if not isinstance(v, (str, int, list, tuple, dict)) and callable(getattr(v, "text", None)):
+        return str(v)  # a place (model.Where) or a reason (catalogue.Text): its English text ("line 138")
     if isinstance(v, (list, tuple)):
         return [_jsonable(x) for x in v]
     if isinstance(v, dict):
@@ -168,7 +162,7 @@ class Report:
                 continue
             mine = [f for f in self.findings if f.file == path]
             for f in mine:
-                where = str(f.location) if f.location != Location() else path
+                where = f.location.text(lang) if f.location != Location() else path
                 place = f.where(lang)
                 label = sev.get(f.severity, f.severity)
                 lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{f.text(lang)}")

@@ -17,6 +17,9 @@ STATUSES = ("draft", "final")
 UNIT = "万元"
 USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
 _AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# patterns used only when a location is rendered or read back (re compiles them at first use)
+_PAGE = r"p(\d+)"  # a PDF page as a Location's sheet
+_SRC_LINE, _SRC_CELL, _SRC_PAGE = r"line (\d+)", r"(?:(.+)!)?(\$?[A-Z]{1,3}\$?\d+)", r"(.+) line (\d+)"  # Location.source
 
 
 @record(frozen=True, order=True)
@@ -30,23 +33,40 @@ class Location:
     xpath: str = ""
 
     def __str__(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(self.file)
-        if self.sheet and not self.cell and self.line is not None:
-            parts.append(f"{self.sheet} line {self.line}")  # a PDF page: "p12 line 7"
+        return self.text("en")
+
+    def text(self, lang: str = "zh") -> str:
+        """The location for a reader, in the asked language: "f.txt 第 138 行" / "f.txt line 138",
+        "f.pdf 第 12 页第 7 行" / "f.pdf p12 line 7", "f.xlsx 02表!D7" (a cell stays as it is), an
+        instance's "r.xml 第 116 行 /report/…" (an XPath stays as it is)."""
+        page_line = bool(self.sheet and not self.cell and self.line is not None)
+        parts = [self.file] if self.file else []
+        if page_line:
+            parts.append(_page_line(self.sheet, self.line, lang))
         elif self.sheet or self.cell:
             parts.append(f"{self.sheet}!{self.cell}" if self.sheet else self.cell)
-        if self.line is not None and not (self.sheet and not self.cell):
-            parts.append(f"line {self.line}")
+        if self.line is not None and not page_line:
+            parts.append(_line(self.line, lang))
         if self.xpath and not (self.sheet or self.cell):
             parts.append(self.xpath)
-        return ":".join(parts[:1]) + (" " + " ".join(parts[1:]) if len(parts) > 1 else "")
+        return " ".join(parts)
+
+    def source_text(self, lang: str = "zh") -> str:
+        """The place within its file (no file name, no XPath) in the asked language: what `source`
+        holds, as a reader sees it ("第 138 行", "第 12 页第 7 行", "02表!D7"); "" when none."""
+        if self.sheet and not self.cell and self.line is not None:
+            return _page_line(self.sheet, self.line, lang)
+        if self.sheet or self.cell:
+            return f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        if self.line is not None:
+            return _line(self.line, lang)
+        return ""
 
     @property
     def source(self) -> str:
         """Compact source reference kept in instance XML (`src` attribute): 'sheet!cell', 'line N', or
-        'pN line M' (page N of a PDF, its M-th text line from the top)."""
+        'pN line M' (page N of a PDF, its M-th text line from the top). Data, not text for a reader:
+        `source_text(lang)` renders it; `from_source` reads it back."""
         if self.sheet and not self.cell and self.line is not None:
             return f"{self.sheet} line {self.line}"
         if self.sheet or self.cell:
@@ -55,6 +75,21 @@ class Location:
             return f"line {self.line}"
         return ""
 
+    @staticmethod
+    def from_source(src: str, file: str = "") -> "Location | None":
+        """The location a `source` reference (an instance's `src` attribute) names; None when `src`
+        is not one ('line N', 'pN line M', 'sheet!cell', 'cell')."""
+        m = re.fullmatch(_SRC_LINE, src)
+        if m:
+            return Location(file=file, line=int(m.group(1)))
+        m = re.fullmatch(_SRC_CELL, src)
+        if m:
+            return Location(file=file, sheet=m.group(1) or "", cell=m.group(2))
+        m = re.fullmatch(_SRC_PAGE, src)
+        if m:
+            return Location(file=file, sheet=m.group(1), line=int(m.group(2)))
+        return None
+
     def to_dict(self) -> dict:
         d: dict = {}
         for k in ("file", "sheet", "cell", "line", "xpath"):
@@ -62,6 +97,41 @@ class Location:
             if v not in ("", None):
                 d[k] = v
         return d
+
+
+def _line(n: int, lang: str) -> str:
+    return f"line {n}" if lang == "en" else f"第 {n} 行"
+
+
+def _page_line(sheet: str, n: int, lang: str) -> str:
+    """A PDF's page and line ("p12", 7): "p12 line 7" / "第 12 页第 7 行"."""
+    if lang == "en":
+        return f"{sheet} line {n}"
+    m = re.fullmatch(_PAGE, sheet)
+    return f"第 {m.group(1)} 页第 {n} 行" if m else f"{sheet} 第 {n} 行"
+
+
+def source_text(src: str, lang: str = "zh") -> str:
+    """An instance's `src` reference as a reader sees it, in the asked language ("line 138" ->
+    "第 138 行"); a reference of no known form is shown as it is."""
+    loc = Location.from_source(src) if src else None
+    return loc.source_text(lang) if loc is not None else src
+
+
+@record(frozen=True)
+class Where:
+    """A place named inside a finding's text (a `{where}` or `{cell}` value): the catalogue renders it
+    in the asked language (`text`); its str(), what JSON keeps, is the English text it always had: the
+    source reference (else the whole location), or with `full` the whole location (file first)."""
+
+    loc: Location
+    full: bool = False
+
+    def __str__(self) -> str:
+        return str(self.loc) if self.full else (self.loc.source or str(self.loc))
+
+    def text(self, lang: str = "zh") -> str:
+        return self.loc.text(lang) if self.full else (self.loc.source_text(lang) or self.loc.text(lang))
 
 
 def parse_amount(text: str) -> Decimal:

@@ -18,7 +18,7 @@ from html import escape
 from typing import Iterable
 
 from .findings import Finding
-from .model import Instance, format_amount
+from .model import Instance, format_amount, source_text
 from .records import field, record
 
 SEV_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -271,8 +271,8 @@ def _source(f: Finding, lang: str, t: dict) -> str:
     parts = []
     terms = [x for x in f.values.get("terms", ()) or () if isinstance(x, dict) and x.get("value") is not None]
     for term in terms:
-        if term.get("source") and term["source"] not in parts:
-            parts.append(term["source"])
+        if term.get("source") and source_text(term["source"], lang) not in parts:
+            parts.append(source_text(term["source"], lang))  # "line 138" -> "第 138 行"
     if not parts:
         parts = [t["line"].format(n=x["line"]) for x in terms if x.get("side") == "left" and x.get("line")]
     if not parts and f.location.line:
@@ -348,130 +348,91 @@ def _narrative(res: FileResult, claims: list[ClaimMark], fi: int, own: dict, lan
 def render_html(results: list[FileResult], lang: str = "zh", claims: dict[str, Iterable[ClaimMark]] | None = None) -> str:
     """The report page for the files; `claims` maps a file's path to its narrative claim marks
     (default: `claims_of` each file, without a prior instance)."""
-    from .taxonomy import load_taxonomy
-
     t = T["en" if lang == "en" else "zh"]
     o = [f'<!DOCTYPE html>\n<html lang="{t["lang"]}"><head><meta charset="utf-8">',
          '<meta name="viewport" content="width=device-width, initial-scale=1">',
          f"<title>{e(t['title'])}</title><style>{CSS}</style></head><body>", f"<h1>{e(t['title'])}</h1>"]
     for fi, res in enumerate(results):
-        o.append(f'<article class="file" data-file="{e(res.path)}">')
-        inst = res.instance
-        counts = {s: sum(1 for f in res.findings if f.severity == s) for s in SEV_ORDER}
-        o.append('<section class="sum"><table>')
-        o.append(f"<tr><th>{e(t['file'])}</th><td>{e(res.path)}</td></tr>")
-        if inst is not None:
-            h = inst.header
-            for label, value in ((t["entity"], h.entity), (t["year"], h.fiscal_year),
-                                 (t["status"], t["statuses"].get(h.status, h.status)), (t["layout"], h.layout)):
-                o.append(f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>")
-        o.append("</table>")
-        if res.unusable:
-            o.append(f'<p class="invalid">{e(t["unusable"])}: {e(res.unusable)}</p></section></article>')
-            continue
-        ok = counts["error"] == 0
-        o.append(f'<p class="{"valid" if ok else "invalid"}">{e(t["valid"] if ok else t["invalid"])}；'
-                 f'{e(t["counts"].format(**counts))}</p>' if lang != "en" else
-                 f'<p class="{"valid" if ok else "invalid"}">{e(t["valid"] if ok else t["invalid"])}; '
-                 f'{e(t["counts"].format(**{k: f"{n} {k}" + ("s" if n != 1 else "") for k, n in counts.items()}))}</p>')
-        own, other = _marks(res)
-        by_table: dict[str, list[int]] = {}
-        told = inst is not None and bool(inst.narrative)  # narrative findings: in the narrative section
-        for i, f in enumerate(res.findings):
-            if not (told and is_narrative(f)):
-                by_table.setdefault(f.table, []).append(i)
-        if inst is None:  # schema findings: no grid to draw
-            o.append(f"<h2>{e(t['findings'])}</h2>")
-            o += _finding_rows(fi, res, list(range(len(res.findings))), own, lang, t)
-            o.append("</section></article>")
-            continue
-        o.append(f'<p class="muted">{e(t["unit"])}</p></section>')
-        tax = load_taxonomy(inst.header.taxonomy)
-        lay = tax.layout(inst.header.layout)
-        for table in lay.tables:
-            title = t["table"].format(t=table.id, title=table.title)
-            o.append(f'<section class="tbl" id="t{fi}-{e(table.id)}"><h2>{e(title)}</h2>')
-            o += _grid(fi, table, inst, tax, own, other, res.findings, t)
-            if by_table.get(table.id):
-                o.append(f"<h3>{e(t['findings'])}</h3>")
-                o += _finding_rows(fi, res, by_table[table.id], own, lang, t)
-            o.append("</section>")
-        rest = [i for tid, lst in by_table.items() if tid not in {x.id for x in lay.tables} for i in lst]
-        if rest:
-            o.append(f'<section class="tbl"><h2>{e(t["other"])}</h2>')
-            o += _finding_rows(fi, res, rest, own, lang, t)
-            o.append("</section>")
-        if not res.findings:
-            o.append(f"<p>{e(t['none'])}</p>")
-        if inst.narrative:
-            marks = claims_of(res) if claims is None else list(claims.get(res.path, ()))
-            o += _narrative(res, marks, fi, own, lang, t)
-        o.append("</article>")
+        o += _article(fi, res, lang, t, claims)
     o.append("</body></html>\n")
     return "\n".join(o)
 
 
-def render_xlsx(results: list[FileResult], lang: str = "zh") -> bytes:
-    """The report as a workbook: a findings sheet (severity-filled, each linked to its cell), then the
-    filled tables of the first readable instance with the finding cells coloured and commented."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
+def _article(fi: int, res: FileResult, lang: str, t: dict, claims: dict | None) -> list[str]:
+    """One file: its header and verdict, then its tables with their findings (or, without an
+    instance, the schema findings alone), then its narrative."""
+    inst = res.instance
+    o = [f'<article class="file" data-file="{e(res.path)}">', *_header_table(res, t)]
+    if res.unusable:
+        o.append(f'<p class="invalid">{e(t["unusable"])}: {e(res.unusable)}</p></section></article>')
+        return o
+    o.append(_verdict(res, lang, t))
+    own, other = _marks(res)
+    if inst is None:  # schema findings: no grid to draw
+        o.append(f"<h2>{e(t['findings'])}</h2>")
+        o += _finding_rows(fi, res, list(range(len(res.findings))), own, lang, t)
+        o.append("</section></article>")
+        return o
+    o.append(f'<p class="muted">{e(t["unit"])}</p></section>')
+    o += _table_sections(fi, res, own, other, lang, t)
+    if not res.findings:
+        o.append(f"<p>{e(t['none'])}</p>")
+    if inst.narrative:
+        marks = claims_of(res) if claims is None else list(claims.get(res.path, ()))
+        o += _narrative(res, marks, fi, own, lang, t)
+    o.append("</article>")
+    return o
 
-    from .excel.printing import fit_row_heights, page_setup
-    from .excel.template import export_workbook, workbook_bytes
 
-    t = T["en" if lang == "en" else "zh"]
-    fills = {"error": "F4A3A3", "warning": "FFD966", "info": "CFE3FF"}
-    first = next((r for r in results if r.instance is not None), None)
-    if first is not None:
-        wb, _, where = export_workbook(first.instance)
-    else:
-        from openpyxl import Workbook
+def _header_table(res: FileResult, t: dict) -> list[str]:
+    """The file's name and, when it was read, its entity, year, status and layout (the summary
+    section is left open for the verdict)."""
+    o = ['<section class="sum"><table>', f"<tr><th>{e(t['file'])}</th><td>{e(res.path)}</td></tr>"]
+    if res.instance is not None:
+        h = res.instance.header
+        for label, value in ((t["entity"], h.entity), (t["year"], h.fiscal_year),
+                             (t["status"], t["statuses"].get(h.status, h.status)), (t["layout"], h.layout)):
+            o.append(f"<tr><th>{e(label)}</th><td>{e(value)}</td></tr>")
+    o.append("</table>")
+    return o
 
-        wb, where = Workbook(), {}
-        wb.remove(wb.active)
-    from openpyxl.styles import Alignment, Border, Font, Side
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws = wb.create_sheet(t["findings"], 0)
-    ws.append([t["title"]])
-    ws["A1"].font = Font(name="SimSun", size=14, bold=True)
-    head = [t["file"], *t["cols"][:3], t["cell"], *t["cols"][3:]]
-    ws.append(head)
-    for c in ws[2]:
-        c.font, c.border = Font(name="SimSun", size=10, bold=True), border
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    for res in results:
-        if res.unusable:
-            ws.append([res.path, "", "", f"{t['unusable']}: {res.unusable}"])
-            continue
-        own, _ = _marks(res)
-        for i, f in enumerate(res.findings):
-            # the cell of the finding's left-hand fact, in the tables of the first instance
-            keys = [k for k, idx in own.items() if i in idx] if res is first else []
-            cell = next((where[k] for k in keys if k in where), ("", ""))
-            v = f.values
-            ws.append([res.path, t["sev"].get(f.severity, f.severity), f.where(lang), f.text(lang),
-                       f"{cell[0]}!{cell[1]}" if cell[0] else "", _amt(v.get("left")), _amt(v.get("right")),
-                       _amt(v.get("difference")), _source(f, lang, t)])
-            row = ws.max_row
-            ws.cell(row, 2).fill = PatternFill("solid", fgColor=fills.get(f.severity, "FFFFFF"))
-            if cell[0]:
-                ws.cell(row, 5).hyperlink = f"#'{cell[0]}'!{cell[1]}"
-                target = wb[cell[0]][cell[1]]
-                target.fill = PatternFill("solid", fgColor=fills.get(f.severity, "FFFFFF"))
-                note = f"[{f.code}] {f.text(lang)}"
-                target.comment = Comment(note if target.comment is None else target.comment.text + "\n" + note,
-                                         "juesuan")
-    for row in ws.iter_rows(min_row=3):
-        for c in row:
-            c.border = border
-            c.font = Font(name="SimSun", size=10)
-            c.alignment = Alignment(vertical="top", wrap_text=True)
-    for col, w in zip("ABCDEFGHI", (22, 7, 20, 60, 14, 10, 10, 10, 16)):
-        ws.column_dimensions[col].width = w
-    fit_row_heights(ws, 1)
-    page_setup(ws, title_rows=(2, 2), left=first.instance.header.entity if first else "", center=t["title"])
-    wb.active = 0
-    return workbook_bytes(wb)
+def _verdict(res: FileResult, lang: str, t: dict) -> str:
+    """Valid or not, and the findings counted by severity."""
+    counts = {s: sum(1 for f in res.findings if f.severity == s) for s in SEV_ORDER}
+    ok = counts["error"] == 0
+    cls, word = ("valid", t["valid"]) if ok else ("invalid", t["invalid"])
+    if lang != "en":
+        return f'<p class="{cls}">{e(word)}；{e(t["counts"].format(**counts))}</p>'
+    told = {k: f"{n} {k}" + ("s" if n != 1 else "") for k, n in counts.items()}
+    return f'<p class="{cls}">{e(word)}; {e(t["counts"].format(**told))}</p>'
+
+
+def _table_sections(fi: int, res: FileResult, own: dict, other: dict, lang: str, t: dict) -> list[str]:
+    """Each table of the instance's layout as a grid with its findings, then the findings outside
+    the tables (narrative findings are listed in the narrative section)."""
+    from .taxonomy import load_taxonomy
+
+    inst = res.instance
+    by_table: dict[str, list[int]] = {}
+    told = bool(inst.narrative)  # narrative findings: in the narrative section
+    for i, f in enumerate(res.findings):
+        if not (told and is_narrative(f)):
+            by_table.setdefault(f.table, []).append(i)
+    tax = load_taxonomy(inst.header.taxonomy)
+    lay = tax.layout(inst.header.layout)
+    o = []
+    for table in lay.tables:
+        title = t["table"].format(t=table.id, title=table.title)
+        o.append(f'<section class="tbl" id="t{fi}-{e(table.id)}"><h2>{e(title)}</h2>')
+        o += _grid(fi, table, inst, tax, own, other, res.findings, t)
+        if by_table.get(table.id):
+            o.append(f"<h3>{e(t['findings'])}</h3>")
+            o += _finding_rows(fi, res, by_table[table.id], own, lang, t)
+        o.append("</section>")
+    rest = [i for tid, lst in by_table.items() if tid not in {x.id for x in lay.tables} for i in lst]
+    if rest:
+        o.append(f'<section class="tbl"><h2>{e(t["other"])}</h2>')
+        o += _finding_rows(fi, res, rest, own, lang, t)
+        o.append("</section>")
+    return o

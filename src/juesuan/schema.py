@@ -396,16 +396,8 @@ def validate_xmlschema(tree: etree._ElementTree, where: str = "", taxonomy_id: s
         line = getattr(err, "sourceline", None)
         if line is None and getattr(err, "elem", None) is not None:
             line = getattr(err.elem, "sourceline", None)
-        out.append(
-            Finding(
-                code=_xmlschema_code(err),
-                severity="error",
-                message=f"不符合 XSD（{path}）：{reason}",
-                message_en=f"not valid against the XSD ({path}): {reason}",
-                location=Location(file=where, line=line, xpath=path),
-                file=where,
-            )
-        )
+        out.append(Finding.of(_xmlschema_code(err), Location(file=where, line=line, xpath=path), file=where,
+                              path=path, reason=reason, detail=f"{path}: {reason}" if path else reason))
     return out
 
 

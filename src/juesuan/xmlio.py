@@ -61,30 +61,32 @@ def read_bytes(path: str | os.PathLike, limit: int = MAX_XML_BYTES) -> bytes:
 def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
     """Parse untrusted XML bytes into a tree, or raise UnusableInput with one line."""
     if not data.strip():
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:empty", where)
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise UnusableInput("the file is UTF-32 encoded; an instance must be UTF-8 (save it as UTF-8)", where)
+        raise UnusableInput.of("input:xml-utf32", where)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or data[:2] in (b"<\x00", b"\x00<"):
-        raise UnusableInput("the file is UTF-16 encoded; an instance must be UTF-8 (save it as UTF-8)", where)
+        raise UnusableInput.of("input:xml-utf16", where)
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnusableInput("binary data, not XML", where)
+        raise UnusableInput.of("input:xml-binary", where)
     head = data[:4096].lstrip()
     if not head.startswith(b"<") and not head.startswith(b"\xef\xbb\xbf<"):
-        raise UnusableInput("not XML (does not start with '<')", where)
+        raise UnusableInput.of("input:not-xml", where)
     if _DOCTYPE_RE.search(data[:65536]):
-        raise UnusableInput("a DOCTYPE/DTD is not allowed in an instance (entities are never expanded)", where)
+        raise UnusableInput.of("input:xml-doctype", where)
     try:
         tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as e:
         line = getattr(e, "lineno", None)
         msg = str(e.msg if hasattr(e, "msg") else e).splitlines()[0]
         msg = re.sub(r",? line \d+, column \d+$", "", msg)
-        raise UnusableInput(f"not well-formed XML{f' (line {line})' if line else ''}: {msg}", where) from None
+        if line:
+            raise UnusableInput.of("input:xml-malformed-line", where, line=line, reason=msg) from None
+        raise UnusableInput.of("input:xml-malformed", where, reason=msg) from None
     di = tree.docinfo
     if di.doctype or di.internalDTD is not None or di.externalDTD is not None:
-        raise UnusableInput("a DOCTYPE/DTD is not allowed in an instance (entities are never expanded)", where)
+        raise UnusableInput.of("input:xml-doctype", where)
     for _ in tree.iter(etree.Entity):  # filtered in C: no proxy object per element
-        raise UnusableInput("entity references are not allowed in an instance", where)
+        raise UnusableInput.of("input:xml-entity", where)
     return tree
 
 
@@ -115,9 +117,7 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
     """
     root = tree.getroot()
     if etree.QName(root).localname != "report" or etree.QName(root).namespace != NS:
-        raise UnusableInput(
-            f"not a juesuan instance (root element is {root.tag!r}, expected {{{NS}}}report)", where
-        )
+        raise UnusableInput.of("input:not-an-instance", where, root=root.tag, expected=f"{{{NS}}}report")
     q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
     hdr = root.find(q("header"))
     kids: dict[str, etree._Element] = {}  # the header's first element of each tag (what find() returns)

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from ..consolidate import unit_count
 from ..findings import Finding
-from ..model import Fact, Instance, Location, format_amount
+from ..model import Fact, Instance, Location, Where, format_amount, source_text
 from ..records import record
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
@@ -403,7 +403,8 @@ def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict
         "row": row if lang != "en" else (code or tax.concepts[concept].en),
         "column": column if lang != "en" else tax.concepts[concept].en,
         "code": code or _text("total", lang),
-        "_source": text("source", lang, source=source) if source else "",
+        # the converter's `src` reference ("line 138", "p21 line 13", "02表!D7") as a reader sees it
+        "_source": text("source", lang, source=source_text(source, lang)) if source else "",
     }
 
 
@@ -509,7 +510,7 @@ def _failures(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy, inst: Inst
                     continue
                 said.add((rule.id, loc))
                 yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
-                                 tab=tid, cell=str(loc.source or loc))
+                                 tab=tid, cell=Where(loc))
                 continue
         d = _decide(rule.kind, lk, rk, idx, True)
         if d is not None and not d[0]:

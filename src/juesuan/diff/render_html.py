@@ -143,16 +143,17 @@ def _tables(r: DiffResult, changes: list[Change], lang: str, t: dict) -> list[st
     return out
 
 
-def render_html(r: DiffResult, lang: str = "zh") -> str:
-    t = wording(lang)
-    mode = mode_title(r.mode, r.old.status, r.new.status, lang)
-    title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
-    o = [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
-         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-         f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
-         f"<h1>{e(title)}</h1>", '<section id="summary">', f"<h2>{e(t['summary'])}</h2>"]
+def _page_head(r: DiffResult, lang: str, title: str) -> list[str]:
+    return [f'<!DOCTYPE html>\n<html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{e(title)} — {e(r.new.entity)}</title><style>{CSS}</style></head><body>",
+            f"<h1>{e(title)}</h1>"]
+
+
+def _header_table(r: DiffResult, lang: str, t: dict) -> list[str]:
+    """The two reports' header fields side by side, the fields that changed highlighted."""
     old_w, new_w = side_words(r.mode, lang)
-    o.append(f'<table class="header"><tr><th>{e(t["field"])}</th><th>{e(old_w)}</th><th>{e(new_w)}</th></tr>')
+    o = [f'<table class="header"><tr><th>{e(t["field"])}</th><th>{e(old_w)}</th><th>{e(new_w)}</th></tr>']
     material = {h.field: h for h in r.header_changes}
     for field, ov, nv in (("file", r.old_file, r.new_file), ("entity", r.old.entity, r.new.entity),
                           ("fiscal_year", r.old.fiscal_year, r.new.fiscal_year),
@@ -162,6 +163,11 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
         o.append(f"<tr><th>{e(name)}</th><td{cls}>{e(header_value(field, str(ov), lang))}</td>"
                  f"<td{cls}>{e(header_value(field, str(nv), lang))}</td></tr>")
     o.append("</table>")
+    return o
+
+
+def _summary_list(r: DiffResult, lang: str, t: dict, mode: str) -> list[str]:
+    """The mode, the counts, the header changes, absent tables, hidden rounding and the unit."""
     counts = r.counts()
     keys = ["changed", "added", "removed", "rounding", "rows_added", "rows_removed"]
     keys += ["findings_appeared", "findings_disappeared"] if r.checked else []
@@ -169,7 +175,7 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     items = [count_text(k, counts[k], lang) for k in keys]
     if not r.narrative_compared and r.checked:
         items.append(t["nskipped"])
-    o.append('<ul class="summary">')
+    o = ['<ul class="summary">']
     colon = ": " if lang == "en" else "："
     how = t["auto"] if r.mode_auto else t["forced"]
     o.append(f"<li>{e(t['mode'])}{colon}{e(mode)}{' (' + e(how) + ')' if lang == 'en' else '（' + e(how) + '）'}</li>")
@@ -186,55 +192,86 @@ def render_html(r: DiffResult, lang: str = "zh") -> str:
     if r.rounding_hidden:
         o.append(f"<li>{e(t['rounding_heading'] + t['rhidden'].strip())}</li>")
     o.append(f"<li>{e(t['unit'])}</li></ul>")
+    return o
+
+
+def _key_totals(r: DiffResult, lang: str, t: dict) -> list[str]:
+    o = [f'<h2 id="key-totals">{e(t["key"])}</h2><table class="key"><tr>'
+         + "".join(f"<th>{e(h)}</th>" for h in KEY_COLS["en" if lang == "en" else "zh"]) + "</tr>"]
+    for k in r.key_totals:
+        o.append(f"<tr><th>{e(k.label_en if lang == 'en' else k.label_zh)}</th><td class=n>{e(amount(k.old))}</td>"
+                 f"<td class=n>{e(amount(k.new))}</td><td class=n>{e(signed(k.delta))}</td>"
+                 f"<td class=n>{e(pct_text(k.pct))}</td>"
+                 f"<td>{e(phrase('changed', k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else '—')}</td></tr>")
+    o.append("</table>")
+    return o
+
+
+def _summary(r: DiffResult, lang: str, t: dict, mode: str) -> list[str]:
+    """The summary section: header table, summary list, legend, key totals."""
+    o = ['<section id="summary">', f"<h2>{e(t['summary'])}</h2>", *_header_table(r, lang, t),
+         *_summary_list(r, lang, t, mode)]
     if not r.different:
         o.append(f'<p class="none">{e(t["none"])}</p>')
     o.append('<p class="legend">' + "".join(f'<span class="{k}">{e(v)}</span>' for k, v in t["legend"]) + "</p>")
     if r.key_totals:
-        o.append(f'<h2 id="key-totals">{e(t["key"])}</h2><table class="key"><tr>'
-                 + "".join(f"<th>{e(h)}</th>" for h in KEY_COLS["en" if lang == "en" else "zh"]) + "</tr>")
-        for k in r.key_totals:
-            o.append(f"<tr><th>{e(k.label_en if lang == 'en' else k.label_zh)}</th><td class=n>{e(amount(k.old))}</td>"
-                     f"<td class=n>{e(amount(k.new))}</td><td class=n>{e(signed(k.delta))}</td>"
-                     f"<td class=n>{e(pct_text(k.pct))}</td>"
-                     f"<td>{e(phrase('changed', k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else '—')}</td></tr>")
-        o.append("</table>")
+        o += _key_totals(r, lang, t)
     o.append("</section>")
+    return o
+
+
+def _rows_section(r: DiffResult, t: dict) -> list[str]:
+    o = [f'<section id="rows"><h2>{e(t["rows"])}</h2><ul>']
+    for x in r.rows:
+        o.append(f"<li>{e(t['row_added'] if x.kind == 'added' else t['row_removed'])}: "
+                 f"{e(t['table'].format(t=x.table, title=x.table_title))} {e(x.code)} {e(x.name)}</li>")
+    o.append("</ul></section>")
+    return o
+
+
+def _findings_section(r: DiffResult, lang: str, t: dict) -> list[str]:
+    o = [f'<section id="findings"><h2>{e(t["findings"])}</h2>']
+    if not (r.findings_appeared or r.findings_disappeared):
+        o.append(f"<p>{e(t['no_findings'])}</p>")
+    else:
+        colon = ": " if lang == "en" else "："
+        o.append("<ul>")
+        for label, cls, lst in ((t["appeared"], "add", r.findings_appeared),
+                                (t["disappeared"], "del", r.findings_disappeared)):
+            for f in lst:
+                o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)}{colon}'
+                         f"{e(f.where(lang))} {e(f.text(lang))}</li>")
+        o.append("</ul>")
+    o.append("</section>")
+    return o
+
+
+def _narrative_section(r: DiffResult, t: dict) -> list[str]:
+    o = [f'<section id="narrative" class="narrative"><h2>{e(t["narrative"])}</h2>']
+    tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
+    for n in r.narrative:
+        cls = {"changed": "chg", "added": "add", "removed": "del"}[n.kind]
+        o.append(f'<h3 class="{cls}" data-key="{e(n.key)}">{e(n.key)} {e(n.title)}（{e(t["nkind"][n.kind])}）</h3>')
+        o.append("<p>" + "".join(tags[op].format(e(text)) for op, text in n.pieces()) + "</p>")
+    o.append("</section>")
+    return o
+
+
+def render_html(r: DiffResult, lang: str = "zh") -> str:
+    t = wording(lang)
+    mode = mode_title(r.mode, r.old.status, r.new.status, lang)
+    title = f"{t['title']}：{mode}" if lang != "en" else f"{t['title']}: {mode}"
+    o = _page_head(r, lang, title) + _summary(r, lang, t, mode)
     if r.changes:
-        o.append(f'<section id="changes"><h2>{e(t["tables"])}</h2>')
-        o += _tables(r, r.changes, lang, t)
-        o.append("</section>")
+        o += [f'<section id="changes"><h2>{e(t["tables"])}</h2>', *_tables(r, r.changes, lang, t), "</section>"]
     if r.rows:
-        o.append(f'<section id="rows"><h2>{e(t["rows"])}</h2><ul>')
-        for x in r.rows:
-            o.append(f"<li>{e(t['row_added'] if x.kind == 'added' else t['row_removed'])}: "
-                     f"{e(t['table'].format(t=x.table, title=x.table_title))} {e(x.code)} {e(x.name)}</li>")
-        o.append("</ul></section>")
+        o += _rows_section(r, t)
     if r.shown_rounding():
-        o.append(f'<section id="rounding"><h2>{e(t["rounding_heading"] + t["rounding_note"])}</h2>')
-        o += _tables(r, r.shown_rounding(), lang, t)
-        o.append("</section>")
+        o += [f'<section id="rounding"><h2>{e(t["rounding_heading"] + t["rounding_note"])}</h2>',
+              *_tables(r, r.shown_rounding(), lang, t), "</section>"]
     if r.checked:
-        o.append(f'<section id="findings"><h2>{e(t["findings"])}</h2>')
-        if not (r.findings_appeared or r.findings_disappeared):
-            o.append(f"<p>{e(t['no_findings'])}</p>")
-        else:
-            o.append("<ul>")
-            for label, cls, lst in ((t["appeared"], "add", r.findings_appeared),
-                                    (t["disappeared"], "del", r.findings_disappeared)):
-                for f in lst:
-                    o.append(f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)}：'
-                             f"{e(f.where(lang))} {e(f.text(lang))}</li>" if lang != "en" else
-                             f'<li class="finding {cls}" data-code="{e(f.code)}">{e(label)}: '
-                             f"{e(f.where(lang))} {e(f.text(lang))}</li>")
-            o.append("</ul>")
-        o.append("</section>")
+        o += _findings_section(r, lang, t)
     if r.narrative:
-        o.append(f'<section id="narrative" class="narrative"><h2>{e(t["narrative"])}</h2>')
-        tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
-        for n in r.narrative:
-            cls = {"changed": "chg", "added": "add", "removed": "del"}[n.kind]
-            o.append(f'<h3 class="{cls}" data-key="{e(n.key)}">{e(n.key)} {e(n.title)}（{e(t["nkind"][n.kind])}）</h3>')
-            o.append("<p>" + "".join(tags[op].format(e(text)) for op, text in n.pieces()) + "</p>")
-        o.append("</section>")
+        o += _narrative_section(r, t)
     o.append("</body></html>\n")
     return "\n".join(o)

@@ -75,16 +75,18 @@ def _table_block(r: DiffResult, changes: list[Change], t: dict, lang: str) -> li
     return lines
 
 
-def render_text(r: DiffResult, lang: str = "zh") -> str:
+def _head(t: dict, key: str, lang: str, extra: str = "") -> str:
+    """A section heading: 【…】, in English […]."""
+    return f"[{t[key]}]{extra}" if lang == "en" else f"【{t[key]}】{extra}"
+
+
+def _intro(r: DiffResult, t: dict, lang: str) -> list[str]:
+    """The title (mode, how it was chosen), both reports, the header fields that changed and the
+    tables one report's source did not contain."""
     en = lang == "en"
-    t = {**wording(lang), **dict(zip(("old", "new"), side_words(r.mode, lang)))}
     mode = mode_title(r.mode, r.old.status, r.new.status, lang)
     colon = ": " if en else "："
     how = t["auto"] if r.mode_auto else t["forced"]
-
-    def head(key: str, extra: str = "") -> str:  # a section heading: 【…】, in English […]
-        return f"[{t[key]}]{extra}" if en else f"【{t[key]}】{extra}"
-
     out = [f"{t['title']}{colon}{mode}" + (f" ({how})" if en else f"（{how}）"),
            _hdr(r, "old", t, lang), _hdr(r, "new", t, lang)]
     for h in r.header_changes:
@@ -97,6 +99,11 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
         for side, ids in zip(side_words("plain", lang), r.tables_absent):  # 原 / 新 report, in any mode
             if ids:
                 out.append(_render("instance:tables-absent", {"side": side, "tables": list(ids)}, lang))
+    return out
+
+
+def _summary(r: DiffResult, t: dict, lang: str) -> list[str]:
+    """The counts line, the unit, and "no differences" when there are none."""
     counts = r.counts()
     comma, semi = (", ", "; ") if lang == "en" else ("，", "；")
     groups = [["changed", "added", "removed"], ["rounding"], ["rows_added", "rows_removed"]]
@@ -107,45 +114,63 @@ def render_text(r: DiffResult, lang: str = "zh") -> str:
     parts = [comma.join(count_text(k, counts[k], lang) for k in g) for g in groups]
     if r.rounding_hidden:
         parts[1] += t["rhidden"]
-    s = t["summary"] + colon + semi.join(parts)
+    s = t["summary"] + (": " if lang == "en" else "：") + semi.join(parts)
     if r.checked and not r.narrative_compared:
         s += semi + t["nskipped"]
-    out.append(s + ("." if lang == "en" else "。"))
-    out.append(t["unit"])
+    out = [s + ("." if lang == "en" else "。"), t["unit"]]
     if not r.different:
         out.append(t["none"])
+    return out
+
+
+def _key_lines(r: DiffResult, lang: str) -> list[str]:
+    rows = [KEY_COLS["en" if lang == "en" else "zh"]]
+    for k in r.key_totals:
+        rows.append((k.label_en if lang == "en" else k.label_zh, amount(k.old), amount(k.new), signed(k.delta),
+                     pct_text(k.pct),
+                     phrase("changed", k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else "—"))
+    return align(rows, {1, 2, 3, 4})
+
+
+def _row_lines(r: DiffResult, t: dict) -> list[str]:
+    rows = [(t["row_added"] if x.kind == "added" else t["row_removed"],
+             t["table"].format(t=x.table, title=x.table_title), x.code, x.name)
+            for x in r.rows]
+    return align(rows, set())
+
+
+def _finding_lines(r: DiffResult, t: dict, lang: str) -> list[str]:
+    colon = ": " if lang == "en" else "："
+    out = [] if (r.findings_appeared or r.findings_disappeared) else ["  " + t["no_findings"]]
+    for label, lst in ((t["appeared"], r.findings_appeared), (t["disappeared"], r.findings_disappeared)):
+        for f in lst:
+            where = f.where(lang)
+            out.append(f"  {label} [{f.code}] {where + colon if where else ''}{f.text(lang)}")
+    return out
+
+
+def _narrative_lines(r: DiffResult, t: dict, lang: str) -> list[str]:
+    out = []
+    for n in r.narrative:
+        out.append(f"  {n.key} {n.title}（{t['nkind'][n.kind]}）" if lang != "en"
+                   else f"  {n.key} {n.title} ({t['nkind'][n.kind]})")
+        out += [f"    {'−' if op == '-' else '+'} {text}" for op, text in n.pieces() if op != "="]
+    return out
+
+
+def render_text(r: DiffResult, lang: str = "zh") -> str:
+    t = {**wording(lang), **dict(zip(("old", "new"), side_words(r.mode, lang)))}
+    out = _intro(r, t, lang) + _summary(r, t, lang)
     if r.key_totals:
-        out += ["", head("key")]
-        rows = [KEY_COLS["en" if lang == "en" else "zh"]]
-        for k in r.key_totals:
-            rows.append((k.label_en if lang == "en" else k.label_zh, amount(k.old), amount(k.new), signed(k.delta),
-                         pct_text(k.pct),
-                         phrase("changed", k.old, k.new, k.delta, k.pct, lang) if k.delta is not None else "—"))
-        out += align(rows, {1, 2, 3, 4})
+        out += ["", _head(t, "key", lang), *_key_lines(r, lang)]
     if r.changes:
-        out += ["", head("tables")]
-        out += _table_block(r, r.changes, t, lang)
+        out += ["", _head(t, "tables", lang), *_table_block(r, r.changes, t, lang)]
     if r.rows:
-        out += ["", head("rows")]
-        rows = [(t["row_added"] if x.kind == "added" else t["row_removed"],
-                 t["table"].format(t=x.table, title=x.table_title), x.code, x.name)
-                for x in r.rows]
-        out += align(rows, set())
+        out += ["", _head(t, "rows", lang), *_row_lines(r, t)]
     if r.shown_rounding():
-        out += ["", head("rounding_heading", t["rounding_note"])]
-        out += _table_block(r, r.shown_rounding(), t, lang)
+        out += ["", _head(t, "rounding_heading", lang, t["rounding_note"]), *_table_block(r, r.shown_rounding(), t, lang)]
     if r.checked:
-        out += ["", head("findings")]
-        if not (r.findings_appeared or r.findings_disappeared):
-            out.append("  " + t["no_findings"])
-        for label, lst in ((t["appeared"], r.findings_appeared), (t["disappeared"], r.findings_disappeared)):
-            for f in lst:
-                where = f.where(lang)
-                out.append(f"  {label} [{f.code}] {where + colon if where else ''}{f.text(lang)}")
+        out += ["", _head(t, "findings", lang), *_finding_lines(r, t, lang)]
     if r.narrative:
-        out += ["", head("narrative", t["narrative_legend"])]
-        for n in r.narrative:
-            out.append(f"  {n.key} {n.title}（{t['nkind'][n.kind]}）" if lang != "en"
-                       else f"  {n.key} {n.title} ({t['nkind'][n.kind]})")
-            out += [f"    {'−' if op == '-' else '+'} {text}" for op, text in n.pieces() if op != "="]
+        out += ["", _head(t, "narrative", lang, t["narrative_legend"]), *_narrative_lines(r, t, lang)]
     return "\n".join(out) + "\n"

@@ -92,22 +92,33 @@ class _Styles:
         self.fills = {k: PatternFill("solid", fgColor=v) for k, v in FILLS.items()}
 
 
-def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
-    from openpyxl import Workbook
+class _Book:
+    """The workbook being written, with what every sheet needs: the result, its wording and styles,
+    the sheet names already used, the entity for the page headers."""
 
-    L = "en" if lang == "en" else "zh"
-    t = wording(L)
-    st = _Styles()
-    wb = Workbook()
-    wb.worksheets[0].title = "__blank__"
-    used: set[str] = set()
-    entity = r.new.entity or r.old.entity
-    old_w, new_w = side_words(r.mode, L)
+    def __init__(self, r: DiffResult, lang: str):
+        from openpyxl import Workbook
+
+        self.r, self.L = r, "en" if lang == "en" else "zh"
+        self.t = wording(self.L)
+        self.st = _Styles()
+        self.wb = Workbook()
+        self.wb.worksheets[0].title = "__blank__"
+        self.used: set[str] = set()
+        self.entity = r.new.entity or r.old.entity
+        self.old_w, self.new_w = side_words(r.mode, self.L)
+
+    def sheet(self, name: str, title: str) -> _Sheet:
+        return _Sheet(self.wb, _sheet_name(name, self.used), title, self.st)
+
+
+def _summary_sheet(b: _Book) -> None:
+    """Both reports' header fields (changed ones filled), the counts, the unit, the key totals."""
+    r, L, t, st = b.r, b.L, b.t, b.st
     title = f"{t['title']}{': ' if L == 'en' else '：'}{mode_title(r.mode, r.old.status, r.new.status, L)}"
-
-    sh = _Sheet(wb, _sheet_name(t["summary"], used), title, st)
+    sh = b.sheet(t["summary"], title)
     sh.blank()
-    sh.head([t["field"], old_w, new_w])
+    sh.head([t["field"], b.old_w, b.new_w])
     sh.line([t["file"], r.old_file, r.new_file])
     changed_fields = {h.field for h in r.header_changes}
     for f in ("entity", "fiscal_year", "status", "layout", "unit"):
@@ -136,48 +147,65 @@ def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
                      phrase("changed", k.old, k.new, k.delta, k.pct, L) if k.delta is not None else ""],
                     formats={2: AMOUNT, 3: AMOUNT, 4: AMOUNT, 5: PCT})
         widths = [24, 26, 26, 12, 10, 30]
-    sh.finish(widths, entity)
+    sh.finish(widths, b.entity)
 
+
+def _table_sheets(b: _Book, changes: list[Change], prefix: str = "") -> None:
+    """One sheet per table: every change with its place, both values, the change, kind and wording
+    (and the place in the old layout when the layouts differ)."""
+    r, L, t, st = b.r, b.L, b.t, b.st
     same_layout = r.old.layout == r.new.layout
-
-    def table_sheets(changes: list[Change], prefix: str = "") -> None:
-        for tid, ttitle, lst in r.by_table(changes):
-            heading = t["table"].format(t=tid, title=ttitle) if tid else t["other"]
-            name = f"{prefix}{tid} {ttitle}" if tid else f"{prefix}{t['other_short']}"
-            s = _Sheet(wb, _sheet_name(name, used), f"{prefix}{heading}", st)
-            cols = [t["row"], t["column"], old_w, new_w, t["delta"], t["pct_unit"], t["kind"], t["wording"]]
+    for tid, ttitle, lst in r.by_table(changes):
+        heading = t["table"].format(t=tid, title=ttitle) if tid else t["other"]
+        name = f"{prefix}{tid} {ttitle}" if tid else f"{prefix}{t['other_short']}"
+        s = b.sheet(name, f"{prefix}{heading}")
+        cols = [t["row"], t["column"], b.old_w, b.new_w, t["delta"], t["pct_unit"], t["kind"], t["wording"]]
+        if not same_layout:
+            cols.append(t["old_place"])
+        s.head(cols)
+        for c in lst:
+            p = c.place
+            kind = "rounding" if c.rounding else c.kind
+            row = " / ".join(x for x in (p.section, p.row_label()) if x) if p else c.code
+            vals = [row or "—", p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, t["kinds"][kind],
+                    phrase(c.kind, c.old, c.new, c.delta, c.pct, L)]
             if not same_layout:
-                cols.append(t["old_place"])
-            s.head(cols)
-            for c in lst:
-                p = c.place
-                kind = "rounding" if c.rounding else c.kind
-                row = " / ".join(x for x in (p.section, p.row_label()) if x) if p else c.code
-                vals = [row or "—", p.column if p else c.label(L), c.old, c.new, c.delta, c.pct, t["kinds"][kind],
-                        phrase(c.kind, c.old, c.new, c.delta, c.pct, L)]
-                if not same_layout:
-                    vals.append(c.old_place.where(L) if c.old_place else t["no_place"])
-                s.line(vals, formats={3: AMOUNT, 4: AMOUNT, 5: AMOUNT, 6: PCT}, fill=st.fills[kind],
-                       fill_cols=(3, 4, 5))
-            s.finish([30, 22, 12, 12, 11, 9, 9, 30] + ([30] if not same_layout else []), entity, (2, 2))
+                vals.append(c.old_place.where(L) if c.old_place else t["no_place"])
+            s.line(vals, formats={3: AMOUNT, 4: AMOUNT, 5: AMOUNT, 6: PCT}, fill=st.fills[kind],
+                   fill_cols=(3, 4, 5))
+        s.finish([30, 22, 12, 12, 11, 9, 9, 30] + ([30] if not same_layout else []), b.entity, (2, 2))
 
-    table_sheets(r.changes)
-    table_sheets(r.shown_rounding(), prefix=t["rounding_prefix"])
+
+def _findings_sheet(b: _Book) -> None:
+    r, t = b.r, b.t
+    s = b.sheet(t["findings_short"], t["findings"])
+    s.head(t["finding_cols"])
+    for label, kind, lst in ((t["appeared"], "added", r.findings_appeared),
+                             (t["disappeared"], "removed", r.findings_disappeared)):
+        for f in lst:
+            s.line([label, f.table, f.where(b.L), f.text(b.L)], fill=b.st.fills[kind], fill_cols=(1,))
+    s.finish([10, 6, 28, 80], b.entity, (2, 2))
+
+
+def _narrative_sheet(b: _Book) -> None:
+    t = b.t
+    s = b.sheet(t["narrative_short"], t["narrative"])
+    s.head(t["narrative_cols"])
+    for n in b.r.narrative:
+        s.line([n.key, n.title, t["nkind"][n.kind], n.old or "", n.new or ""])
+    s.finish([6, 20, 8, 50, 50], b.entity, (2, 2))
+
+
+def render_xlsx(r: DiffResult, lang: str = "zh") -> bytes:
+    b = _Book(r, lang)
+    _summary_sheet(b)
+    _table_sheets(b, r.changes)
+    _table_sheets(b, r.shown_rounding(), prefix=b.t["rounding_prefix"])
     if r.checked and (r.findings_appeared or r.findings_disappeared):
-        s = _Sheet(wb, _sheet_name(t["findings_short"], used), t["findings"], st)
-        s.head(t["finding_cols"])
-        for label, kind, lst in ((t["appeared"], "added", r.findings_appeared),
-                                 (t["disappeared"], "removed", r.findings_disappeared)):
-            for f in lst:
-                s.line([label, f.table, f.where(L), f.text(L)], fill=st.fills[kind], fill_cols=(1,))
-        s.finish([10, 6, 28, 80], entity, (2, 2))
+        _findings_sheet(b)
     if r.narrative:
-        s = _Sheet(wb, _sheet_name(t["narrative_short"], used), t["narrative"], st)
-        s.head(t["narrative_cols"])
-        for n in r.narrative:
-            s.line([n.key, n.title, t["nkind"][n.kind], n.old or "", n.new or ""])
-        s.finish([6, 20, 8, 50, 50], entity, (2, 2))
-    wb.properties.creator = "juesuan"
+        _narrative_sheet(b)
+    b.wb.properties.creator = "juesuan"
     from ..excel.template import workbook_bytes
 
-    return workbook_bytes(wb)
+    return workbook_bytes(b.wb)

@@ -205,8 +205,8 @@ def _check_dimension(data: bytes, sheet: str, where: str) -> None:
     except ValueError:
         return
     if r2 > MAX_ROWS:
-        raise UnusableInput(f"sheet {sheet!r} claims {r2:,} rows ({m.group(1).decode()}); a 决算 table has at most "
-                            f"{MAX_ROWS:,}: delete the empty rows or the sheet and save again", where)
+        raise UnusableInput.of("input:xlsx-dimension", where, sheet=sheet, rows=r2, range=m.group(1).decode(),
+                               limit=MAX_ROWS)
 
 
 def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styles: list, where: str,  # long: hot per-cell loop, inline for speed
@@ -230,13 +230,12 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
             r = int(r_attr) if r_attr and r_attr.isdigit() else next_row
             next_row = r + 1
             if r > MAX_ROWS:
-                raise UnusableInput(f"sheet {sheet.name!r} has data in row {r:,}; a 决算 table has at most {MAX_ROWS:,} rows", where)
+                raise UnusableInput.of("input:xlsx-row", where, sheet=sheet.name, row=r, limit=MAX_ROWS)
             next_col = 1
             for c in row:
                 ncells += 1
                 if ncells > MAX_CELLS:
-                    raise UnusableInput(f"the workbook has more than {MAX_CELLS:,} cells (at sheet {sheet.name!r}); "
-                                        "a 决算 workbook has a few thousand", where)
+                    raise UnusableInput.of("input:xlsx-cells", where, limit=MAX_CELLS, sheet=sheet.name)
                 if c.tag != c_tag:
                     continue
                 ref = c.get("r")
@@ -246,7 +245,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 if ref:
                     m = ref_match(ref)
                     if not m:
-                        raise UnusableInput(f"damaged workbook: bad cell reference {ref!r} in sheet {sheet.name!r}", where)
+                        raise UnusableInput.of("input:xlsx-bad-ref", where, ref=ref, sheet=sheet.name)
                     letters, digits = m.groups()
                     col = columns.get(letters)
                     if col is None:
@@ -254,7 +253,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     rr = int(digits)
                 else:
                     if next_col < 0:
-                        raise UnusableInput(f"damaged workbook: a cell without a reference in sheet {sheet.name!r}, row {r}", where)
+                        raise UnusableInput.of("input:xlsx-no-ref", where, sheet=sheet.name, row=r)
                     rr, col = r, next_col
                 next_col = col + 1
                 v = ie = None
@@ -270,7 +269,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                 if col > MAX_COLS:
                     if v is None and ie is None:
                         continue
-                    raise UnusableInput(f"sheet {sheet.name!r} has data in column {col_letter(col)}; a 决算 table is far narrower", where)
+                    raise UnusableInput.of("input:xlsx-column", where, sheet=sheet.name, column=col_letter(col))
                 t = c.get("t", "n")
                 s_idx = c.get("s")
                 decimals, is_date = None, False
@@ -291,7 +290,7 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                     try:
                         value = strings[int(vtext)]
                     except (ValueError, IndexError):
-                        raise UnusableInput(f"damaged workbook: {sheet.name}!{cell_ref(rr, col)} points to a missing shared string", where) from None
+                        raise UnusableInput.of("input:xlsx-shared-string", where, cell=f"{sheet.name}!{cell_ref(rr, col)}") from None
                 elif t == "str":
                     value = vtext
                 elif t == "d":  # an ISO 8601 date: never an amount
@@ -309,12 +308,11 @@ def _read_sheet(pkg: _Package, part: str, sheet: Sheet, strings: list[str], styl
                         kind = "date"  # a number shown as a date (2021-03-15 is stored as 44270)
                 if isinstance(value, str):
                     if len(value) > MAX_STRING_CHARS:
-                        raise UnusableInput(f"{sheet.name}!{cell_ref(rr, col)} holds {len(value):,} characters; an Excel "
-                                            f"cell holds at most {MAX_STRING_CHARS:,}", where)
+                        raise UnusableInput.of("input:xlsx-cell-text", where, cell=f"{sheet.name}!{cell_ref(rr, col)}",
+                                               n=len(value), limit=MAX_STRING_CHARS)
                     budget[0] -= len(value)
                     if budget[0] < 0:
-                        raise UnusableInput(f"the workbook's cells hold more than {MAX_TEXT_CHARS:,} characters of text "
-                                            "(a long shared string used by many cells?); a 决算 workbook holds far less", where)
+                        raise UnusableInput.of("input:xlsx-text-total", where, limit=MAX_TEXT_CHARS)
                 if value == "" and not formula:
                     continue
                 cells[(rr, col)] = RawCell(value, formula, decimals, kind)
@@ -359,7 +357,7 @@ def open_workbook(path: str | Path, where: str | None = None) -> Workbook:
             sns = _ns(sroot)
             strings = [_text_of(si, sns) for si in sroot.iter(f"{{{sns}}}si")]
             if len(strings) > MAX_CELLS:
-                raise UnusableInput(f"the workbook has {len(strings):,} shared strings; a 决算 workbook has far fewer", where)
+                raise UnusableInput.of("input:xlsx-strings", where, n=len(strings))
         styles = _styles(pkg, styles_part)
         sheets = []
         budget = [MAX_TEXT_CHARS, 0]

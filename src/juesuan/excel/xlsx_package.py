@@ -39,18 +39,16 @@ def _sniff(path: Path, where: str) -> None:
     except OSError as e:
         raise UnusableInput.from_os(e, where) from None
     if size == 0:
-        raise UnusableInput("empty file", where)
+        raise UnusableInput.of("input:xlsx-empty", where)
     if size > MAX_FILE_BYTES:
-        raise UnusableInput(f"file is {size:,} bytes; a 决算 workbook is far smaller (limit {MAX_FILE_BYTES:,})", where)
+        raise UnusableInput.of("input:xlsx-too-large", where, size=size, limit=MAX_FILE_BYTES)
     if head == CFB_MAGIC:
         data = read_regular(path, MAX_FILE_BYTES, where, "a workbook")
         if ENCRYPTED_MARK in data:
-            raise UnusableInput("the workbook is encrypted (password-protected); remove the password in Excel "
-                                "(File > Info > Protect Workbook) or LibreOffice and save it again as .xlsx", where)
-        raise UnusableInput("this is an old binary .xls workbook (OLE2 file), not .xlsx; open it in Excel or "
-                            "LibreOffice and save it as .xlsx", where)
+            raise UnusableInput.of("input:xlsx-encrypted", where)
+        raise UnusableInput.of("input:xlsx-ole2", where)
     if not head.startswith(b"PK"):
-        raise UnusableInput("not an .xlsx workbook (not a zip file)", where)
+        raise UnusableInput.of("input:xlsx-not-zip", where)
 
 
 class _Package:
@@ -61,28 +59,27 @@ class _Package:
         try:
             self.zf = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as e:
-            raise UnusableInput(f"not a readable .xlsx workbook (damaged or truncated zip: {e})", where) from None
+            raise UnusableInput.of("input:xlsx-bad-zip", where, reason=str(e)) from None
         infos = self.zf.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise UnusableInput(f"the zip holds {len(infos):,} parts; a workbook has a few dozen", where)
+            raise UnusableInput.of("input:xlsx-parts", where, n=len(infos))
         self.infos = {}
         for info in infos:
             name = info.filename
             if info.flag_bits & 0x1:
-                raise UnusableInput(f"part {name} is encrypted inside the zip (zip password); a workbook's parts "
-                                    "never are: save it again without a password", where)
+                raise UnusableInput.of("input:xlsx-part-encrypted", where, part=name)
             if info.file_size > MAX_PART_BYTES:
-                raise UnusableInput(f"part {name} would inflate to {info.file_size:,} bytes (limit {MAX_PART_BYTES:,}): "
-                                    "refused as a possible zip bomb", where)
+                raise UnusableInput.of("input:xlsx-part-too-large", where, part=name, size=info.file_size,
+                                       limit=MAX_PART_BYTES)
             if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise UnusableInput(f"part {name} compresses {info.file_size // max(info.compress_size, 1):,}:1 "
-                                    f"(limit {MAX_RATIO}:1): refused as a possible zip bomb", where)
+                raise UnusableInput.of("input:xlsx-part-ratio", where, part=name,
+                                       ratio=info.file_size // max(info.compress_size, 1), limit=MAX_RATIO)
             self.infos[name] = info
         self.read_total = 0
         if "[Content_Types].xml" not in self.infos or "xl/workbook.xml" not in self.infos:
             if "EncryptedPackage" in self.infos:
-                raise UnusableInput("the workbook is encrypted (password-protected); remove the password and save it again", where)
-            raise UnusableInput("not an Excel workbook (no xl/workbook.xml in the zip)", where)
+                raise UnusableInput.of("input:xlsx-encrypted-package", where)
+            raise UnusableInput.of("input:xlsx-no-workbook", where, part="xl/workbook.xml")
 
     def has(self, name: str) -> bool:
         return name in self.infos
@@ -90,18 +87,18 @@ class _Package:
     def read(self, name: str) -> bytes:
         info = self.infos.get(name)
         if info is None:
-            raise UnusableInput(f"damaged workbook: part {name} is missing", self.where)
+            raise UnusableInput.of("input:xlsx-part-missing", self.where, part=name)
         self.read_total += info.file_size
         if self.read_total > MAX_TOTAL_BYTES:
-            raise UnusableInput(f"the workbook inflates to more than {MAX_TOTAL_BYTES:,} bytes: refused as a possible zip bomb", self.where)
+            raise UnusableInput.of("input:xlsx-total-too-large", self.where, limit=MAX_TOTAL_BYTES)
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(MAX_PART_BYTES + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
             # RuntimeError: zipfile's "File is encrypted, password required" (flag bits checked above)
-            raise UnusableInput(f"damaged workbook: cannot read part {name} ({e})", self.where) from None
+            raise UnusableInput.of("input:xlsx-part-unreadable", self.where, part=name, reason=str(e)) from None
         if len(data) > MAX_PART_BYTES:
-            raise UnusableInput(f"part {name} inflates beyond {MAX_PART_BYTES:,} bytes: refused as a possible zip bomb", self.where)
+            raise UnusableInput.of("input:xlsx-part-inflates", self.where, part=name, limit=MAX_PART_BYTES)
         return data
 
     def xml(self, name: str, data: bytes | None = None) -> etree._Element:
@@ -109,16 +106,15 @@ class _Package:
         data = self.read(name) if data is None else data
         tags = data.count(b"<")
         if tags > MAX_TAGS:
-            raise UnusableInput(f"part {name} holds {tags:,} XML tags (limit {MAX_TAGS:,}); a 决算 workbook "
-                                "holds far fewer", self.where)
+            raise UnusableInput.of("input:xlsx-tags", self.where, part=name, n=tags, limit=MAX_TAGS)
         if _DOCTYPE_RE.search(data[:65536]):
-            raise UnusableInput(f"part {name} carries a DOCTYPE, which a workbook never has", self.where)
+            raise UnusableInput.of("input:xlsx-doctype", self.where, part=name)
         try:
             root = etree.fromstring(data, safe_parser())
         except etree.XMLSyntaxError as e:
-            raise UnusableInput(f"damaged workbook: part {name} is not well-formed XML ({e.msg})", self.where) from None
+            raise UnusableInput.of("input:xlsx-part-not-xml", self.where, part=name, reason=e.msg) from None
         if root.getroottree().docinfo.doctype:
-            raise UnusableInput(f"part {name} carries a DOCTYPE, which a workbook never has", self.where)
+            raise UnusableInput.of("input:xlsx-doctype", self.where, part=name)
         return root
 
     def close(self) -> None:

@@ -19,9 +19,10 @@ Extraction depends only on the text, the block title and the catalogue, so it is
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-import re
+from .figures import BlockClaims, Figure, Part, Sentence
 from .phrases import Binding, Catalogue, Section, norm
 
 _NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|亿元|元|%|辆|个|人次|人|台（套）|台|套|次|项|年度|年|月|日)?")
@@ -37,99 +38,6 @@ _LEAD = re.compile(r"^\d+、")
 
 AMOUNT_UNITS = {"万元": (Decimal(1), 0), "元": (Decimal("0.0001"), 4), "亿元": (Decimal(10000), -4)}
 COUNT_UNITS = {"辆", "个", "人次", "人", "台（套）", "台", "套", "次", "项"}
-
-
-class Figure:
-    """One stated number: its printed text, value, decimals and what it was read as."""
-
-    __slots__ = ("kind", "text", "value", "decimals", "unit", "label", "start", "sentence", "binding",
-                 "concept", "code", "role", "partial", "base", "base_label", "subject", "sign", "bound", "why",
-                 "change", "figure_no")
-
-    def __init__(self, kind, text, value, decimals, unit, label, start, sentence):
-        self.kind = kind  # amount change share rate growth count year date
-        self.text = text
-        self.value = value
-        self.decimals = decimals
-        self.unit = unit
-        self.label = label
-        self.start = start
-        self.sentence = sentence
-        self.binding: Binding | None = None
-        self.concept: str | None = None
-        self.code: str | None = None
-        self.role = "actual"
-        self.partial = False
-        self.base = None  # share: a Figure, or ("concept", concept) ; growth: the change Figure
-        self.base_label = ""
-        self.subject = None  # (binding, code) the figure is about
-        self.sign = 0  # change/growth: +1 increase, -1 decrease
-        self.bound = False
-        self.why = ""  # why unbound
-        self.change = None
-
-
-class Sentence:
-    __slots__ = ("part", "index", "text", "start", "figures", "template", "direction", "flat", "years",
-                 "dates", "org", "subject", "pair", "total")
-
-    def __init__(self, part, index, text, start):
-        self.part = part
-        self.index = index
-        self.text = text
-        self.start = start  # offset in the part's normalised text
-        self.figures: list[Figure] = []
-        self.template: list[str] = []
-        self.direction: tuple[str, object, dict] | None = None  # (word, subject, pair)
-        self.flat: tuple[object, object] | None = None
-        self.years: list[tuple[int, str]] = []  # (year, "current" | "prior")
-        self.dates: list[tuple[int, int, int, str]] = []
-        self.org = ""
-        self.subject = None
-        self.pair: dict | None = None
-        self.total: Figure | None = None
-
-
-class Part:
-    __slots__ = ("block", "heading", "section", "text", "line", "sentences", "breaks")
-
-    def __init__(self, block, heading, section, text, line, breaks=()):
-        self.block = block
-        self.heading = heading
-        self.section = section
-        self.text = text
-        self.line = line  # line within the block text where the part starts (0-based)
-        self.breaks = breaks  # offsets in `text` where each following source line starts
-        self.sentences: list[Sentence] = []
-
-    def line_of(self, offset: int) -> int:
-        """The line within the block text (0-based) of an offset in the part's text."""
-        n = 0
-        for b in self.breaks:
-            if b > offset:
-                break
-            n += 1
-        return self.line + n
-
-
-class BlockClaims:
-    __slots__ = ("key", "title", "section", "parts", "title_years")
-
-    def __init__(self, key, title, section):
-        self.key = key
-        self.title = title
-        self.section = section
-        self.parts: list[Part] = []
-        self.title_years: list[int] = []
-
-    def figures(self):
-        for p in self.parts:
-            for s in p.sentences:
-                yield from s.figures
-
-    def sentences(self):
-        for p in self.parts:
-            yield from p.sentences
 
 
 def _decimals(text: str) -> int:
@@ -270,162 +178,232 @@ def title_years(title: str) -> list[str]:
 
 
 def _extract_part(part: Part, cat: Catalogue, names: FunctionNames) -> None:
-    text = part.text
-    sec = part.section
-    pos = 0
-    carried = None  # (binding, code) subject carried over sentences
-    pairs: dict = {}  # subject -> {"actual": Figure, "budget": Figure}
-    inc, dec = cat.increase, cat.decrease
-    chunks = []
+    """Fill `part.sentences`: each sentence of the part with its figures, read in order."""
+    reader = _PartReader(part, cat, names)
+    for start, st in _chunks(part.text):
+        if st.strip("。！？"):
+            reader.sentence(start, st)
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """The sentences of a part's text (cut after 。！？, or a ：/； before "1、"), with their offsets."""
+    chunks, pos = [], 0
     for m in _SENT_END.finditer(text):
         chunks.append((pos, text[pos:m.end()]))
         pos = m.end()
     if pos < len(text):
         chunks.append((pos, text[pos:]))
-    for idx, (start, st) in enumerate(chunks):
-        if not st.strip("。！？"):
-            continue
-        s = Sentence(part, len(part.sentences), st, start)
+    return chunks
+
+
+def _label(st: str, a: int, prev_end: int) -> str:
+    """The label of the figure at `a`: the text since the previous punctuation or figure."""
+    for j in range(a - 1, prev_end - 1, -1):
+        if st[j] in _PUNCT:
+            return st[j + 1:a]
+    return st[prev_end:a]
+
+
+def _year(s: Sentence, st: str, m, seg: str, first_year_seen: bool) -> None:
+    """A 4-digit YYYY 年(度): the prior year (与 YYYY 年相比), or the current year when it opens the
+    sentence."""
+    y = int(m.group(1))
+    after = st[m.end():m.end() + 4]
+    if seg.endswith(("与", "比", "较")) or after.startswith(("相比", "比较")):
+        s.years.append((y, "prior"))
+    elif not first_year_seen and not any(c in st[:m.start()] for c in _PUNCT) and "截" not in seg:
+        s.years.append((y, "current"))
+
+
+def _new_figure(num: str, unit: str, seg: str, a: int, s: Sentence) -> Figure | None:
+    """The figure a number states, by its unit (None for a date part or a bare number)."""
+    if unit in ("月", "日"):
+        return None
+    if unit in AMOUNT_UNITS:
+        factor, shift = AMOUNT_UNITS[unit]
+        return Figure("amount", num + unit, Decimal(num.replace(",", "")) * factor, _decimals(num) + shift, unit,
+                      seg, a, s)
+    if unit == "%":
+        return Figure("share", num + unit, Decimal(num.replace(",", "")), _decimals(num), unit, seg, a, s)
+    if unit in COUNT_UNITS:
+        f = Figure("count", num + unit, Decimal(num.replace(",", "")), _decimals(num), unit, seg, a, s)
+        f.why = "count"
+        return f
+    return None  # a bare number (项目编号, 分): not a claim
+
+
+def _sentence_marks(s: Sentence, st: str, cat: Catalogue, names: FunctionNames, sec: Section) -> str | None:
+    """What the sentence says apart from its figures: template words, dates, the organisation it opens
+    with; returns the code of a "…（类）…（款）…（项）" chain it names (in a section with one)."""
+    s.template = [t for t in cat.template if t in st] + _BRACKET.findall(st)
+    for m in _DATE.finditer(st):
+        s.dates.append((int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(0)))
+    om = _ORG.match(_LEAD.sub("", st))
+    if om and not om.group(1).startswith(("本", "我", "与", "根据", "截")):
+        s.org = om.group(1)
+    if sec.function is not None:
+        cm = _CHAIN.search(st)
+        if cm:
+            return names.resolve(cm.group(1), cm.group(2), cm.group(3))
+    return None
+
+
+class _PartReader:
+    """Reads a part's sentences in order. The subject carried from sentence to sentence and each
+    subject's 决算/预算 pair live as long as the part; the subject, last amount, last change, local
+    pair and reasons are the current sentence's."""
+
+    __slots__ = ("part", "cat", "names", "sec", "carried", "pairs", "s", "subject", "last_amount",
+                 "last_change", "local", "reasons")
+
+    def __init__(self, part: Part, cat: Catalogue, names: FunctionNames):
+        self.part, self.cat, self.names, self.sec = part, cat, names, part.section
+        self.carried = None  # (binding, code) subject carried over sentences
+        self.pairs: dict = {}  # subject -> {"actual": Figure, "budget": Figure}
+
+    def sentence(self, start: int, st: str) -> None:
+        part = self.part
+        s = self.s = Sentence(part, len(part.sentences), st, start)
         part.sentences.append(s)
-        s.template = [t for t in cat.template if t in st] + _BRACKET.findall(st)
-        for m in _DATE.finditer(st):
-            s.dates.append((int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(0)))
-        om = _ORG.match(_LEAD.sub("", st))
-        if om and not om.group(1).startswith(("本", "我", "与", "根据", "截")):
-            s.org = om.group(1)
         # a "…（类）…（款）…（项）" heading sets the subject of the sentences that follow
-        chain_code = None
-        if sec.function is not None:
-            cm = _CHAIN.search(st)
-            if cm:
-                chain_code = names.resolve(cm.group(1), cm.group(2), cm.group(3))
-        subject = carried
-        last_amount: Figure | None = None
-        last_change: Figure | None = None
-        local: dict = {}
-        reasons = _reason_spans(st, cat.reason)
+        chain_code = _sentence_marks(s, st, self.cat, self.names, self.sec)
+        self.subject = self.carried
+        self.last_amount: Figure | None = None
+        self.last_change: Figure | None = None
+        self.local: dict = {}
+        self.reasons = _reason_spans(st, self.cat.reason)
+        self._figures(s, st)
+        if chain_code and not any(f.kind == "amount" for f in s.figures):
+            self.carried = (self.sec.function, chain_code)  # a "1、…（类）…（项）。" heading
+        self._direction_or_flat(s, st)
+
+    def _figures(self, s: Sentence, st: str) -> None:
+        cat = self.cat
         prev_end = 0
         first_year_seen = False
         for m in _NUM.finditer(st):
             num, unit = m.group(1), m.group(2) or ""
             a = m.start()
-            # label: text since the previous punctuation or figure
-            seg_start = prev_end
-            for j in range(a - 1, prev_end - 1, -1):
-                if st[j] in _PUNCT:
-                    seg_start = j + 1
-                    break
-            seg = st[seg_start:a]
+            seg = _label(st, a, prev_end)
             prev_end = m.end()
             if unit in ("年", "年度"):
                 if len(num) == 4:
-                    y = int(num)
-                    after = st[m.end():m.end() + 4]
-                    if seg.endswith(("与", "比", "较")) or after.startswith(("相比", "比较")):
-                        s.years.append((y, "prior"))
-                    elif not first_year_seen and not any(c in st[:a] for c in _PUNCT) and "截" not in seg:
-                        s.years.append((y, "current"))
+                    _year(s, st, m, seg, first_year_seen)
                 first_year_seen = True
                 continue
-            if unit in ("月", "日"):
+            f = _new_figure(num, unit, seg, a, s)
+            if f is None:
                 continue
-            value = Decimal(num.replace(",", ""))
-            dec_ = _decimals(num)
-            if unit in AMOUNT_UNITS:
-                factor, shift = AMOUNT_UNITS[unit]
-                f = Figure("amount", num + unit, value * factor, dec_ + shift, unit, seg, a, s)
-            elif unit == "%":
-                f = Figure("share", num + unit, value, dec_, unit, seg, a, s)
-            elif unit in COUNT_UNITS:
-                f = Figure("count", num + unit, value, dec_, unit, seg, a, s)
-                f.why = "count"
-                s.figures.append(f)
-                continue
-            else:
-                continue  # a bare number (项目编号, 分): not a claim
             s.figures.append(f)
+            if f.kind == "count":
+                continue
             if s.template and any(t in seg or t in st[a:a + 12] for t in s.template):
                 f.why = "template"
                 continue
-            if reasons and _in_reason(reasons, a):
+            if self.reasons and _in_reason(self.reasons, a):
                 f.why = "reason"
                 continue
-            has_change = next((w for w in inc + dec if w in seg), None)
+            has_change = next((w for w in cat.increase + cat.decrease if w in seg), None)
             if f.kind == "amount":
-                b, pi, pe = _phrase(seg, sec)
-                rest = seg[pe:] if b else seg
-                if "（类）" in seg and sec.function is not None:
-                    cm = _CHAIN.search(seg)
-                    code = names.resolve(cm.group(1), cm.group(2), cm.group(3)) if cm else None
-                    if code:
-                        b, rest = sec.function, seg[cm.end():]
-                        subject = (b, code)
-                        carried = subject
-                elif b is not None:
-                    subject = (b, b.code)
-                    carried = subject
-                if has_change:
-                    f.kind = "change"
-                    f.sign = 1 if has_change in inc else -1
-                    if last_amount is not None and (subject is None or last_amount.subject == subject):
-                        f.base = last_amount
-                    else:
-                        f.base = pairs.get(subject, {}).get("actual") if subject is not None else None
-                    f.subject = subject
-                    last_change = f
-                    continue
-                f.role = _role(rest)
-                subj = subject if (b is not None or _takes_subject(seg)) else None
-                if subj is None and b is None and ("预算" in seg or "决算" in seg or "执行" in seg):
-                    local.setdefault("local", {})[f.role] = f  # 项目全年预算数为 A，执行数为 B
-                    s.pair = local["local"]
-                if subj is not None:
-                    binding, code = subj
-                    f.binding, f.code, f.partial = binding, code, binding.partial
-                    f.concept = binding.concept(f.role)
-                    f.subject = subj
-                    pairs.setdefault(subj, {})[f.role] = f
-                    s.pair = pairs[subj]
-                    s.subject = subj
-                else:
-                    f.why = "label"
-                if s.total is None and last_amount is None:
-                    tail = st[m.end():m.end() + 8]
-                    if "其中" in tail or "主要用于" in tail:
-                        s.total = f
-                last_amount = f
-            else:  # a percentage
-                if "占" in seg:
-                    f.kind = "share"
-                    f.base = last_amount
-                    den = seg[seg.index("占") + 1:]
-                    if "的" in den:
-                        den = den[:den.rindex("的")]
-                    else:
-                        den = ""
-                    f.base_label = den
-                    f.subject = ("den", den)
-                elif "完成" in seg:
-                    f.kind = "rate"
-                    f.subject = subject
-                    f.base = pairs.get(subject) if subject is not None else local.get("local")
-                elif has_change:
-                    f.kind = "growth"
-                    f.sign = 1 if has_change in inc else -1
-                    f.change = last_change
-                    f.subject = last_change.subject if last_change is not None else subject
-                    f.base = last_change.base if last_change is not None else last_amount
-                else:
-                    f.why = "label"
-        if chain_code and not any(f.kind == "amount" for f in s.figures):
-            carried = (sec.function, chain_code)  # a "1、…（类）…（项）。" heading
+                self._amount(f, seg, st[m.end():m.end() + 8], has_change)
+            else:
+                self._percent(f, seg, has_change)
+
+    def _amount(self, f: Figure, seg: str, tail: str, has_change: str | None) -> None:
+        """An amount: a change against last year (增加/减少), else the 决算 or 预算 figure of what its
+        label (or the sentence's subject) names; the first amount before 其中 / 主要用于 is the
+        sentence's total."""
+        b, rest = self._subject_of(seg)
+        if has_change:
+            self._change(f, has_change)
+            return
+        f.role = _role(rest)
+        self._bind(f, b, seg)
+        s = self.s
+        if s.total is None and self.last_amount is None and ("其中" in tail or "主要用于" in tail):
+            s.total = f
+        self.last_amount = f
+
+    def _subject_of(self, seg: str) -> tuple[Binding | None, str]:
+        """The binding the label names (a function-code chain, else the catalogue phrase ending
+        latest), which becomes the subject; with the label's text after it."""
+        sec = self.sec
+        b, _, pe = _phrase(seg, sec)
+        rest = seg[pe:] if b else seg
+        if "（类）" in seg and sec.function is not None:
+            cm = _CHAIN.search(seg)
+            code = self.names.resolve(cm.group(1), cm.group(2), cm.group(3)) if cm else None
+            if code:
+                b, rest = sec.function, seg[cm.end():]
+                self.subject = self.carried = (b, code)
+        elif b is not None:
+            self.subject = self.carried = (b, b.code)
+        return b, rest
+
+    def _change(self, f: Figure, word: str) -> None:
+        """增加/减少 X 万元: of the subject, against the sentence's last amount of that subject (else the
+        subject's 决算 figure stated before)."""
+        f.kind = "change"
+        f.sign = 1 if word in self.cat.increase else -1
+        subject, last = self.subject, self.last_amount
+        if last is not None and (subject is None or last.subject == subject):
+            f.base = last
+        else:
+            f.base = self.pairs.get(subject, {}).get("actual") if subject is not None else None
+        f.subject = subject
+        self.last_change = f
+
+    def _bind(self, f: Figure, b: Binding | None, seg: str) -> None:
+        """Bind an amount to the subject's concept for its role (or keep it as half of a local
+        预算/执行 pair; else unbound by its label)."""
+        s = self.s
+        subj = self.subject if (b is not None or _takes_subject(seg)) else None
+        if subj is None and b is None and ("预算" in seg or "决算" in seg or "执行" in seg):
+            self.local.setdefault("local", {})[f.role] = f  # 项目全年预算数为 A，执行数为 B
+            s.pair = self.local["local"]
+        if subj is not None:
+            binding, code = subj
+            f.binding, f.code, f.partial = binding, code, binding.partial
+            f.concept = binding.concept(f.role)
+            f.subject = subj
+            self.pairs.setdefault(subj, {})[f.role] = f
+            s.pair = self.pairs[subj]
+            s.subject = subj
+        else:
+            f.why = "label"
+
+    def _percent(self, f: Figure, seg: str, has_change: str | None) -> None:
+        """A percentage: a share (占), a rate (完成预算的) or a growth (增长/下降)."""
+        if "占" in seg:
+            f.kind = "share"
+            f.base = self.last_amount
+            den = seg[seg.index("占") + 1:]
+            den = den[:den.rindex("的")] if "的" in den else ""
+            f.base_label = den
+            f.subject = ("den", den)
+        elif "完成" in seg:
+            f.kind = "rate"
+            f.subject = self.subject
+            f.base = self.pairs.get(self.subject) if self.subject is not None else self.local.get("local")
+        elif has_change:
+            last = self.last_change
+            f.kind = "growth"
+            f.sign = 1 if has_change in self.cat.increase else -1
+            f.change = last
+            f.subject = last.subject if last is not None else self.subject
+            f.base = last.base if last is not None else self.last_amount
+        else:
+            f.why = "label"
+
+    def _direction_or_flat(self, s: Sentence, st: str) -> None:
+        """决算数大于/小于/等于预算数 of the sentence's subject, or 与上年持平."""
         dm = _DIRECTION.search(st)
         if dm:
-            subj = s.subject or subject
+            subj = s.subject or self.subject
             if subj is None:
-                b, _, _ = _phrase(st[:dm.start()], sec)
+                b, _, _ = _phrase(st[:dm.start()], self.sec)
                 subj = (b, b.code) if b else None
-            s.direction = (dm.group(1) or dm.group(2), subj, pairs.get(subj, {}) if subj else {})
-        elif any(w in st for w in cat.flat) and ("上年" in st or any(k == "prior" for _, k in s.years)):
-            b, _, _ = _phrase(st, sec)
-            s.flat = ((b, b.code) if b else subject, st)
+            s.direction = (dm.group(1) or dm.group(2), subj, self.pairs.get(subj, {}) if subj else {})
+        elif any(w in st for w in self.cat.flat) and ("上年" in st or any(k == "prior" for _, k in s.years)):
+            b, _, _ = _phrase(st, self.sec)
+            s.flat = ((b, b.code) if b else self.subject, st)

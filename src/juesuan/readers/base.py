@@ -53,7 +53,7 @@ def tables_present(instance: Instance, ids) -> tuple[str, ...]:
 
 def make_header(entity: str | None, year: int | None, layout: str, where: str, status: str = "final") -> Header:
     if not entity:
-        raise UnusableInput("entity name not found in the document; give it with --entity", where)
+        raise UnusableInput.of("input:no-entity", where, option="--entity")
     if not year:
-        raise UnusableInput("fiscal year not found in the document; give it with --year", where)
+        raise UnusableInput.of("input:no-year", where, option="--year")
     return Header(entity=entity, fiscal_year=year, layout=layout, status=status)

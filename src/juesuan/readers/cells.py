@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Iterable, Sequence
 
 from ..findings import Finding
-from ..model import Location, parse_amount
+from ..model import Location, Where, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE
 
@@ -118,9 +118,10 @@ def read_amount(text: str, loc: Location, table: str) -> tuple[Decimal | None, F
     return None, Finding.of("convert:not-an-amount", loc, table=table, where=_where(loc), table_id=table, text=t)
 
 
-def _where(loc: Location) -> str:
-    """A location as findings print it: the source cell if known, else file and line."""
-    return str(loc.source or loc)
+def _where(loc: Location) -> Where:
+    """A location as findings name it: the source cell if known, else file and line (rendered in the
+    asked language; JSON keeps the English text)."""
+    return Where(loc)
 
 
 def document_unit(texts: Iterable[str]) -> str:

@@ -10,26 +10,13 @@ from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Fact, Location
 from ..records import record
-from ..taxonomy import QUOTES_RE, Layout, Table, Taxonomy, normalize_label, title_key
-from .accounting import account
-from .cells import PART_RE, Cell, GridRow, _where, document_unit, unit_of
+from ..taxonomy import Layout, Table, Taxonomy, title_key
+from .accounting import account, is_number_token
+from .cells import PART_RE, Cell, GridRow, _where, document_unit, is_meta, unit_of
 from .doctype import DocumentKind, document_kind, refuse_budget
 from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
-
-
-TABLE_MARK_RE = re.compile(r"公开\s*0?([1-9])\s*表")
-_TITLE_MARK_RE = re.compile(r"\s*[（(]?公开\s*\d+\s*表[)）]?|\s+\d{4}\s*年度?(?:决算)?$")
-
-
-def match_title(text: str, layout: Layout) -> Table | None:
-    """The table whose title (or alias) this text is; exact after normalisation (quotes ignored:
-    PDF text often drops or displaces “ ”), or None. A 公开NN表 mark and a year printed with the title
-    ("…决算表（公开08表） 2021 年度决算") are not part of it; the number never decides the table."""
-    t = _TITLE_MARK_RE.sub("", text.strip())
-    n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", t))
-    n = QUOTES_RE.sub("", re.sub(r"^[一二三四五六七八九]、", "", n))
-    return layout.title_index.get(n)
+from .titles import MARK_RE, content_best, content_scores, match_title, names, title_of_line, variant_candidates
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
@@ -50,60 +37,139 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
     return best
 
 
-def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, list[GridRow]]]:
-    """Cut a document's rows into table regions at table titles or 公开NN表 marks.
+_ANY_PART_RE = re.compile(r"^\s*第([一二三四五])部分")
+MARK_NEAR = 6  # lines between a title and its 公开NN表 mark (or the title repeated under a page header)
 
-    A title broken over two lines ("二、收入" / "决算表") is joined. The same title again right
-    after its own region (the next page of the table) continues the region; a title seen again
-    elsewhere (table of contents) keeps the region with the most cells. Repeated header rows
-    inside a region are the matcher's business.
-    """
-    starts: list[tuple[int, Table]] = []
-    begins: list[int] = []  # first line of each title (a broken title starts a line earlier)
-    stop = len(rows)
+
+@record
+class Region:
+    """A stretch of a document that starts a table: at a title (`table`), at a variant title whose
+    `candidates` the content decides among, or at a 公开NN表 mark without any title near it (no
+    table, no candidates: reported, never read by its number)."""
+
+    rows: list[GridRow]
+    title: str  # the line that starts it, as printed
+    loc: Location  # where that line is
+    table: Table | None = None
+    candidates: tuple[Table, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return self.table.id if self.table is not None else "?" + title_key(self.title)
+
+
+def _title_at(texts: Sequence[str], i: int, layout: Layout) -> tuple[Table | None, int]:
+    """The table whose title starts at line i, and its last line: the line itself (or a page header
+    holding it), or the title broken over two or three lines ("二、收入" / "决算表")."""
+    t = title_of_line(texts[i], layout)
+    if t is not None:
+        return t, i
+    joined = texts[i]
+    for j in (i + 1, i + 2):
+        if j >= len(texts) or not texts[j] or len(joined) + len(texts[j]) > 60:
+            break
+        joined += texts[j]
+        t = match_title(joined, layout) if "表" in texts[j] else None  # (a title ends in 表)
+        if t is not None:
+            return t, j
+    return None, i
+
+
+Start = tuple[int, int, "Table | None", tuple[Table, ...]]
+
+
+def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int]]:
+    """(line of the title's first line, its last line, table, candidates) of every title, variant
+    title and lone 公开NN表 mark; and the lines of 第三部分 and later parts."""
+    starts: list[Start] = []
     parts: list[int] = []
-    texts = [r.text() for r in rows]
+    marks: list[int] = []
     skip_to = -1
+    part = ""  # the part the line is in: variant titles and lone marks count only in 第二部分 (or without parts)
     for i, text in enumerate(texts):
         if i <= skip_to:
             continue
+        m = _ANY_PART_RE.match(text)
+        if m:
+            part = m.group(1)
         if PART_RE.match(text):
             parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
             continue
-        if not text or len(text) > 60:
+        if not text or len(text) > 120 or len(text) > 60 and "   " in text:
+            # a layout-spaced page header (unruled PDF pages) stays with the table above it, as it
+            # always did: its positions take part in gridding that page's columns (readers/text.py)
             continue
-        t = match_title(text, layout)
-        at = i
-        if t is None and i + 1 < len(texts) and texts[i + 1] and len(text) + len(texts[i + 1]) <= 60:
-            t = match_title(text + texts[i + 1], layout)  # a title broken over two lines
-            if t is not None:
-                at = skip_to = i + 1
-        if t is None:  # a 公开NN表 mark with no title near it (a title the extraction mangled); a 预算
-            # document never gets here: it is refused before (readers/doctype.py)
-            m = TABLE_MARK_RE.search(text)
-            if m and not any(s[1].id == f"0{m.group(1)}" and i - s[0] <= 6 for s in starts):
-                try:
-                    t = layout.table(f"0{m.group(1)}")
-                except KeyError:
-                    t = None
+        t, last = _title_at(texts, i, layout)
         if t is not None:
-            if starts and starts[-1][1].id == t.id and i - starts[-1][0] <= 6:
-                continue
-            starts.append((at, t))
-            begins.append(i)
-    pieces: list[tuple[Table, list[GridRow]]] = []
-    for k, (i, t) in enumerate(starts):
-        end = begins[k + 1] if k + 1 < len(starts) else stop
+            skip_to = last
+            prev = starts[-1] if starts else None
+            if prev is not None and prev[2] is not None and prev[2].id == t.id and i - prev[1] <= MARK_NEAR:
+                starts[-1] = (prev[0], last, t, ())  # the title under its page header (or printed twice):
+                continue  # the table starts after it
+            starts.append((i, last, t, ()))
+            continue
+        if part not in ("", "二"):
+            continue  # (a sentence of 第三部分 naming "…“三公”经费支出决算表" starts no table)
+        cands = variant_candidates(text, layout)
+        if cands:
+            starts.append((i, i, None, cands))
+        elif "表" in text and MARK_RE.search(text) and len(" ".join(text.split())) <= 60:
+            marks.append(i)
+    titled = [s[0] for s in starts]
+    for i in marks:  # a 公开NN表 mark near a title is that table's; a lone one starts a table without a title,
+        if not any(abs(i - k) <= MARK_NEAR for k in titled):  # from the short lines of text above it (what
+            j = i  # is left of its title) on
+            while j > 0 and i - j < MARK_NEAR and _title_like(texts[j - 1]) and not any(s[1] == j - 1 for s in starts):
+                j -= 1
+            while j < i and not texts[j]:
+                j += 1
+            starts.append((j, i, None, ()))
+    starts.sort(key=lambda s: s[0])
+    return starts, parts
+
+
+def _title_like(text: str) -> bool:
+    """A blank line or a short line of words (no numbers, no note or 单位 line): a title's place."""
+    if not text:
+        return True
+    t = " ".join(text.split())
+    return len(t) <= 60 and not is_meta(GridRow([Cell(0, t, Location())])) and not any(ch.isdecimal() for ch in t)
+
+
+def find_regions(rows: Sequence[GridRow], layout: Layout) -> list[Region]:
+    """Cut a document's rows into regions at table titles, variant titles and lone 公开NN表 marks.
+
+    A title broken over two or three lines is joined; a page header printing the title with its
+    mark is the title. The same title again right after its own region (the next page of the table)
+    continues the region. The 公开NN表 number never names a table. Repeated header rows inside a
+    region are the matcher's business.
+    """
+    texts = [r.text() for r in rows]
+    starts, parts = _starts(texts, layout)
+    out: list[Region] = []
+    for k, (i, last, t, cands) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(rows)
         end = min([p for p in parts if p > i] + [end])
-        region = list(rows[i + 1:end])
-        if pieces and pieces[-1][0].id == t.id:
-            pieces[-1][1].extend(region)  # the table goes on under its title repeated on the next page
+        title = " ".join(" ".join(x.split()) for x in texts[i:last + 1] if x)
+        region = Region(list(rows[last + 1:end]), title, rows[i].loc, t, cands)
+        if out and out[-1].key == region.key:
+            out[-1].rows.extend(region.rows)  # the table goes on under its title repeated on the next page
         else:
-            pieces.append((t, region))
+            out.append(region)
+    return out
+
+
+def _size(rows: Sequence[GridRow]) -> int:
+    return sum(len(r.nonempty()) for r in rows)
+
+
+def split_tables(rows: Sequence[GridRow], layout: Layout) -> list[tuple[Table, list[GridRow]]]:
+    """The titled table regions of a document (find_regions), in layout order; a title seen again
+    elsewhere (table of contents) keeps the region with the most cells."""
     regions: dict[str, list[GridRow]] = {}
-    for t, region in pieces:
-        if region and sum(len(r.nonempty()) for r in region) >= sum(len(r.nonempty()) for r in regions.get(t.id, [])):
-            regions[t.id] = region
+    for reg in find_regions(rows, layout):
+        if reg.table is not None and reg.rows and _size(reg.rows) >= _size(regions.get(reg.table.id, [])):
+            regions[reg.table.id] = reg.rows
     return [(t, regions[t.id]) for t in layout.tables if t.id in regions]
 
 _ENTITY_PATTERNS = [
@@ -154,6 +220,107 @@ class DocumentResult:
     kind: DocumentKind | None = None
 
 
+MIN_EVIDENCE = 2.0  # content score (readers/titles.py) that can speak against a title or name a table
+
+
+def _numbers(rows: Sequence[GridRow]) -> int:
+    return sum(1 for r in rows if not is_meta(r) for c in r.cells for t in c.text.split() if is_number_token(t))
+
+
+def _by_content(reg: Region, layout: Layout) -> Finding | None:
+    """Decide a region by its content: a variant title's candidate the content names (the best
+    score, ties going to the candidate the title names itself) becomes its table; a title the
+    content contradicts (another table's words weigh twice its own, and enough) is reported, as is
+    a region that stays without a table. None when the region is read (or holds no numbers)."""
+    scores = content_scores(reg.rows, layout)
+    best, top, _ = content_best(scores)
+    if reg.table is not None:
+        own = scores.get(reg.table.id, 0.0)
+        if best is None or best == reg.table.id or top < MIN_EVIDENCE or own > top / 2:
+            return None
+        n, tid = _numbers(reg.rows), reg.table.id
+        reg.table = None
+        return Finding.of("convert:table-title-content", reg.loc, table=tid, where=_where(reg.loc), title=reg.title,
+                          n=n, table_id=tid, like=best) if n else None
+    if reg.candidates and best is not None and top >= MIN_EVIDENCE / 2:
+        tops = [c for c in reg.candidates if scores.get(c.id, 0.0) >= top - 1e-9]
+        own = [c for c in tops if names(reg.title, c)]
+        pick = tops if len(tops) == 1 else own if len(own) == 1 else []
+        if pick:
+            reg.table = pick[0]
+            return None
+    n = _numbers(reg.rows)
+    if not n:
+        return None
+    if best is not None and top >= MIN_EVIDENCE and scores.get(best, 0) > sorted(scores.values())[-2]:
+        return Finding.of("convert:table-like", reg.loc, where=_where(reg.loc), title=reg.title, n=n, like=best)
+    return Finding.of("convert:table-not-recognised", reg.loc, where=_where(reg.loc), title=reg.title, n=n)
+
+
+def _continues(reg: Region, prev: Region, layout: Layout) -> bool:
+    """Does a lone 公开NN表 mark's region go on with the table above it: its content says nothing
+    (data rows only) or names that table as much as any other (not its number: that is never read)."""
+    scores = content_scores(reg.rows, layout)
+    best, top, _ = content_best(scores)
+    return prev.table is not None and (best is None or scores.get(prev.table.id, 0.0) >= top - 1e-9)
+
+
+def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout
+                    ) -> tuple[dict[str, list[GridRow]], list[tuple[str, list[GridRow]]], list[Finding]]:
+    """The region of each table found (by title, confirmed by content; a variant title decided by
+    content), the further copies of a table found in another section, and the findings about regions
+    that are not read: a title the content contradicts, a 公开NN表 mark or variant title without a
+    table. Within a section, a title seen again (table of contents) keeps the region with most cells."""
+    found: dict[str, list[GridRow]] = {}
+    dropped: list[tuple[str, list[GridRow]]] = []
+    refused: list[Finding] = []
+    for sec in secs:
+        regions = find_regions(sec, layout)
+        prev: Region | None = None
+        for reg in regions:
+            if reg.table is None:
+                if not reg.candidates and prev is not None and _continues(reg, prev, layout):
+                    prev.rows.extend(reg.rows)  # a mark atop the next page of the table above
+                    reg.rows = []
+                    continue
+                f = _by_content(reg, layout)
+                if f is not None:
+                    refused.append(f)
+            if reg.table is not None:
+                prev = reg
+        own: dict[str, Region] = {}
+        for reg in regions:
+            if reg.table is None or not reg.rows:
+                continue
+            other = own.get(reg.table.id)
+            if other is not None and _size(reg.rows) < _size(other.rows):
+                reg, other = other, reg
+            own[reg.table.id] = reg
+            if other is not None and (reg.candidates or other.candidates) and _numbers(other.rows):
+                dropped.append((reg.table.id, other.rows))  # a variant title's table found twice: reported
+        for tid, reg in list(own.items()):
+            if reg.candidates:
+                continue  # decided by content already
+            f = _by_content(reg, layout)
+            if reg.table is None:
+                del own[tid]
+                if f is not None:
+                    refused.append(f)
+        for t in layout.tables:
+            if t.id not in own:
+                continue
+            region = own[t.id].rows
+            if t.id in found:
+                if _size(region) > _size(found[t.id]):
+                    dropped.append((t.id, found[t.id]))
+                    found[t.id] = region
+                else:
+                    dropped.append((t.id, region))
+            else:
+                found[t.id] = region
+    return found, dropped, refused
+
+
 Regrid = Callable[["TableMatcher", list[GridRow]], tuple[list[GridRow], list[Finding], list[Cell]]]
 
 
@@ -179,19 +346,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     if not entity:
         entity = entity_from_department_lines(texts)
     lay = layout or choose_layout(texts, tax, year)
-    found: dict[str, list[GridRow]] = {}
-    dropped: list[tuple[str, list[GridRow]]] = []
-    for sec in secs:
-        for t, region in split_tables(sec, lay):
-            size = sum(len(r.nonempty()) for r in region)
-            if t.id in found:
-                if size > sum(len(r.nonempty()) for r in found[t.id]):
-                    dropped.append((t.id, found[t.id]))
-                    found[t.id] = region
-                else:
-                    dropped.append((t.id, region))
-            else:
-                found[t.id] = region
+    found, dropped, refused = identify_tables(secs, lay)
     results = []
     for t in lay.tables:
         if t.id not in found:
@@ -214,6 +369,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         loc = first.loc if first else Location()
         n = sum(len(r.nonempty()) for r in region)
         findings.append(Finding.of("convert:table-repeated", loc, table=tid, where=_where(loc), table_id=tid, n=n))
+    findings.extend(refused)
     findings.extend(unplaced_findings(results))
     return DocumentResult(lay, results, facts, findings, entity, year, kind)
 

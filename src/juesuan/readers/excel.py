@@ -30,17 +30,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..excel.mapping import MAPPING_SHEET, TEMPLATE_MARK, digest_text, sheet_digest
-from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, col_index, open_workbook, parse_ref
+from ..excel.mapping import MAPPING_SHEET, digest_text, sheet_digest
+from ..excel.xlsx import RawCell, Sheet, Workbook, cell_ref, open_workbook
 from ..findings import Finding
-from ..model import Fact, Facts, Instance, Location
+from ..model import Fact, Facts, Instance, Location, Where
 from ..records import replace
 from ..taxonomy import ECONOMIC_CODE_RE, FUNCTION_CODE_RE, Layout, Taxonomy, load_taxonomy, normalize_label
 from .base import Conversion, make_header
 from .grid import (MAX_AMOUNT, Cell, GridRow, TableResult, cell_code, duplicate_finding, is_blank, read_amount, read_document,
                    require_tables, round_amount, rounding_finding, unplaced_findings)
+from .template_mapping import NotATemplate, parse_mapping
 
-_COL_RE = re.compile(r"^[A-Z]{1,3}$")
 UNCOMPUTED = "=?"  # what the table matcher sees of a formula with no computed value (not an amount)
 _TYPED = {"date": "convert:date-not-amount", "error": "convert:error-value", "bool": "convert:bool-not-amount"}
 
@@ -73,11 +73,11 @@ def typed_finding(cell: RawCell, loc: Location, table: str, date1904: bool = Fal
     """The finding for a cell that can never be an amount (date, error value, boolean, formula
     without a computed value); None for text and numbers."""
     if cell.formula and cell.value is None:
-        return Finding.of("convert:formula-not-computed", loc, table=table, cell=str(loc.source))
+        return Finding.of("convert:formula-not-computed", loc, table=table, cell=Where(loc))
     code = _TYPED.get(cell.kind)
     if code is None:
         return None
-    return Finding.of(code, loc, table=table, cell=str(loc.source), text=cell_text(cell, date1904))
+    return Finding.of(code, loc, table=table, cell=Where(loc), text=cell_text(cell, date1904))
 
 
 # ------------------------------------------------------------------ (b) official layout
@@ -144,10 +144,6 @@ def read_official(wb: Workbook, tax: Taxonomy, layout: Layout | None, sheets: li
 # ------------------------------------------------------------------ (a) our template
 
 
-class _NotOurs(Exception):
-    """The mapping sheet cannot be trusted: read the workbook by its titles instead."""
-
-
 def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Finding],
             date1904: bool = False) -> Decimal | None:
     """The amount of a template input cell; None for a blank one, or with a finding appended (the
@@ -161,7 +157,7 @@ def _amount(cell: RawCell | None, loc: Location, table: str, findings: list[Find
     value = cell.value
     if isinstance(value, Decimal):
         if abs(value) >= MAX_AMOUNT:
-            findings.append(Finding.of("convert:amount-out-of-range", loc, table=table, cell=str(loc.source),
+            findings.append(Finding.of("convert:amount-out-of-range", loc, table=table, cell=Where(loc),
                                        text=format(value, "E") if value.adjusted() > 30 else format(value, "f")))
             return None
     else:
@@ -186,71 +182,6 @@ def _code_text(cell: RawCell | None) -> str:
     return v.strip()
 
 
-def _parse_mapping(sheet: Sheet, wb: Workbook, tax: Taxonomy) -> dict:
-    rows: dict[int, list[str]] = {}
-    for (r, c), cell in sheet.cells.items():
-        if cell.value is None:
-            continue
-        rows.setdefault(r, [])
-        line = rows[r]
-        while len(line) < c:
-            line.append("")
-        line[c - 1] = digest_text(cell.value)
-    first = rows.get(1, [])
-    if len(first) < 3 or first[0] != TEMPLATE_MARK:
-        raise _NotOurs("the _juesuan sheet is not a juesuan template mapping")
-    if first[1] != "1":
-        raise _NotOurs(f"template mapping version {first[1]!r} is not known to this juesuan")
-    if first[2] not in tax.layouts:
-        raise _NotOurs(f"template layout {first[2]!r} is not in taxonomy {tax.id}")
-    lay = tax.layouts[first[2]]
-    out: dict = {"layout": lay, "sheets": {}, "header": [], "facts": [], "rows": []}
-    for n in sorted(rows):
-        if n == 1:
-            continue
-        line = rows[n] + [""] * 8
-        kind = line[0]
-        try:
-            if kind == "sheet":
-                name, tid, digest = line[1], line[2], line[3]
-                lay.table(tid)
-                if wb.sheet(name) is None:
-                    raise _NotOurs(f"sheet {name!r} of the template is missing")
-                out["sheets"][name] = (tid, digest)
-            elif kind == "header":
-                out["header"].append((line[1], parse_ref(line[2]), line[3], line[4]))
-            elif kind == "facts":
-                name = line[1]
-                for item in line[2].split():
-                    ref, _, rest = item.partition("=")
-                    concept, _, code = rest.partition(":")
-                    p = lay.place(concept, code or None)
-                    if p is None or out["sheets"].get(name, ("",))[0] != p.table:
-                        raise _NotOurs(f"line {n}: {concept} {code} is not a cell of table sheet {name!r}")
-                    out["facts"].append((name, parse_ref(ref), concept, code or None))
-            elif kind == "rows":
-                name, first_row, last_row, gkind = line[1], int(line[2]), int(line[3]), line[4]
-                code_col = col_index(line[5]) if _COL_RE.match(line[5]) else 0
-                name_col = col_index(line[6]) if _COL_RE.match(line[6]) else 0
-                if gkind not in ("function", "economic", "class") or not code_col or not 0 < first_row <= last_row <= 10_000:
-                    raise ValueError
-                values = {}
-                for part in line[7].split(";"):
-                    col, _, concept = part.partition("=")
-                    if not _COL_RE.match(col) or concept not in tax.concepts:
-                        raise ValueError
-                    p = lay.place(concept, "30101" if gkind == "economic" else "201")
-                    if p is None or out["sheets"].get(name, ("",))[0] != p.table:
-                        raise _NotOurs(f"line {n}: {concept} is not a code column of table sheet {name!r}")
-                    values[col_index(col)] = concept
-                out["rows"].append((name, first_row, last_row, gkind, code_col, name_col, values))
-            else:
-                raise ValueError
-        except (ValueError, KeyError, IndexError):
-            raise _NotOurs(f"line {n} of the _juesuan sheet is damaged") from None
-    return out
-
-
 def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool, findings: list[Finding]):
     if cell is None or cell.value is None:
         return None
@@ -259,7 +190,7 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
         try:
             return int(Decimal(str(v).strip().removesuffix("年度").removesuffix("年")))
         except (ArithmeticError, ValueError, TypeError):  # Decimal's InvalidOperation is an ArithmeticError
-            findings.append(Finding.of("convert:bad-year", loc, cell=str(loc.source), text=str(v)))
+            findings.append(Finding.of("convert:bad-year", loc, cell=Where(loc), text=str(v)))
             return None
     if kind == "date":
         if isinstance(v, Decimal):
@@ -271,7 +202,7 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
         m = re.match(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$", text)
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        findings.append(Finding.of("convert:bad-date", loc, cell=str(loc.source), text=v))
+        findings.append(Finding.of("convert:bad-date", loc, cell=Where(loc), text=v))
         return None
     if kind == "status":
         t = str(v).strip()
@@ -281,9 +212,19 @@ def _header_value(kind: str, cell: RawCell | None, loc: Location, date1904: bool
 
 def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
     """(instance header values, table results, findings, sheets that must be read by title)."""
+    changed = _changed_sheets(wb, mapping)
+    reader = _TemplateReader(wb, tax, mapping, changed)
+    reader.read_facts()
+    reader.read_code_rows()
+    hdr = reader.read_header()
     lay: Layout = mapping["layout"]
-    where = wb.path
-    findings: list[Finding] = []
+    ordered = [reader.results[t.id] for t in lay.tables if t.id in reader.results]
+    return hdr, ordered, reader.findings, changed
+
+
+def _changed_sheets(wb: Workbook, mapping: dict) -> list[str]:
+    """The table sheets whose fixed cells (all but the input cells the mapping names) are no longer the
+    template's, or hold a formula: they are read by their titles and headers instead."""
     inputs: dict[str, set[tuple[int, int]]] = {}
     for name, ref, _, _ in mapping["facts"]:
         inputs.setdefault(name, set()).add(ref)
@@ -297,89 +238,110 @@ def read_template(wb: Workbook, tax: Taxonomy, mapping: dict):
         if any(cell.formula for (r, c), cell in sh.cells.items() if (r, c) not in inputs.get(name, set())) or \
                 sheet_digest(fixed) != digest:
             changed.append(name)
-    results: dict[str, TableResult] = {}
-    for name, (tid, _) in mapping["sheets"].items():
-        if name not in changed:
-            results[tid] = TableResult(lay.table(tid))
-    seen = Facts()
+    return changed
 
-    def add(tid: str, concept: str, code: str | None, value: Decimal, loc: Location) -> None:
-        res = results[tid]
+
+class _TemplateReader:
+    """Reads the input cells of an unchanged template's sheets, as the mapping names them, into one
+    TableResult per table (findings in reading order: fact cells, code rows, header)."""
+
+    def __init__(self, wb: Workbook, tax: Taxonomy, mapping: dict, changed: list[str]) -> None:
+        self.wb, self.tax, self.mapping, self.changed = wb, tax, mapping, changed
+        self.where = wb.path
+        self.findings: list[Finding] = []
+        lay: Layout = mapping["layout"]
+        self.results: dict[str, TableResult] = {tid: TableResult(lay.table(tid))
+                                                for name, (tid, _) in mapping["sheets"].items() if name not in changed}
+        self.seen = Facts()
+
+    def add(self, tid: str, concept: str, code: str | None, value: Decimal, loc: Location) -> None:
+        res = self.results[tid]
         fact = Fact(concept, code, value, loc, origin=loc.source)
-        if seen.add(fact) is not None:
-            findings.append(duplicate_finding(tid, code or concept, loc))
+        if self.seen.add(fact) is not None:
+            self.findings.append(duplicate_finding(tid, code or concept, loc))
             res.unplaced.append(Cell(0, format(value, "f"), loc))
             return
         res.facts.append(fact)
 
-    for name, ref, concept, code in mapping["facts"]:
-        tid = mapping["sheets"][name][0]
-        if name in changed:
-            continue
-        sh = wb.sheet(name)
-        loc = Location(file=where, sheet=name, cell=cell_ref(*ref))
-        n = len(findings)
-        v = _amount(sh.cells.get(ref), loc, tid, findings, wb.date1904)
-        if v is not None:
-            add(tid, concept, code, v, loc)
-        elif len(findings) > n:  # a cell in a fact's place that holds no amount
-            results[tid].unreadable.append((concept, code or "", Cell(0, cell_text(sh.cells[ref]), loc)))
-    for name, r1, r2, gkind, code_col, name_col, values in mapping["rows"]:
-        tid = mapping["sheets"][name][0]
-        if name in changed:
-            continue
-        sh = wb.sheet(name)
-        res = results[tid]
-        codes = tax.codes_for("economic" if gkind == "economic" else "function")
-        for r in range(r1, r2 + 1):
-            code_loc = Location(file=where, sheet=name, cell=cell_ref(r, code_col))
-            code_cell = sh.cells.get((r, code_col))
-            if code_cell is not None:
-                typed = typed_finding(code_cell, code_loc, tid, wb.date1904)
-                if typed is not None:
-                    findings.append(typed)
-            text = _code_text(code_cell)
-            vals, bad = [], []
-            for col, concept in sorted(values.items()):
-                cell = sh.cells.get((r, col))
-                if cell is None:  # most input cells are blank: no Location to make
-                    continue
-                loc = Location(file=where, sheet=name, cell=cell_ref(r, col))
-                n = len(findings)
-                v = _amount(cell, loc, tid, findings, wb.date1904)
-                if v is not None:
-                    vals.append((concept, v, loc))
-                elif len(findings) > n:
-                    bad.append((concept, Cell(0, cell_text(cell), loc)))
-            name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
-            if not text:
-                if vals:
-                    findings.append(Finding.of("convert:code-missing", code_loc, table=tid, cell=str(code_loc.source)))
-                    res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
-                elif name_text:
-                    nloc = Location(file=where, sheet=name, cell=cell_ref(r, name_col))
-                    res.unplaced.append(Cell(name_col, name_text, nloc))
+    def read_facts(self) -> None:
+        """The single fact cells (01, 04, 07 … and the totals)."""
+        wb, findings = self.wb, self.findings
+        for name, ref, concept, code in self.mapping["facts"]:
+            tid = self.mapping["sheets"][name][0]
+            if name in self.changed:
                 continue
-            code = _parse_code(text, gkind, codes)
-            if code is None:
-                findings.append(Finding.of("convert:bad-code", code_loc, table=tid, cell=str(code_loc.source), text=text))
+            sh = wb.sheet(name)
+            loc = Location(file=self.where, sheet=name, cell=cell_ref(*ref))
+            n = len(findings)
+            v = _amount(sh.cells.get(ref), loc, tid, findings, wb.date1904)
+            if v is not None:
+                self.add(tid, concept, code, v, loc)
+            elif len(findings) > n:  # a cell in a fact's place that holds no amount
+                self.results[tid].unreadable.append((concept, code or "", Cell(0, cell_text(sh.cells[ref]), loc)))
+
+    def read_code_rows(self) -> None:
+        """The rows keyed by a classification code the user fills in (02, 03, 05, 06 …)."""
+        for name, r1, r2, gkind, code_col, name_col, values in self.mapping["rows"]:
+            if name in self.changed:
+                continue
+            tid = self.mapping["sheets"][name][0]
+            sh = self.wb.sheet(name)
+            codes = self.tax.codes_for("economic" if gkind == "economic" else "function")
+            for r in range(r1, r2 + 1):
+                self._code_row(sh, tid, r, gkind, code_col, name_col, values, codes)
+
+    def _code_row(self, sh: Sheet, tid: str, r: int, gkind: str, code_col: int, name_col: int,
+                  values: dict[int, str], codes) -> None:
+        wb, findings, where = self.wb, self.findings, self.where
+        name, res = sh.name, self.results[tid]
+        code_loc = Location(file=where, sheet=name, cell=cell_ref(r, code_col))
+        code_cell = sh.cells.get((r, code_col))
+        if code_cell is not None:
+            typed = typed_finding(code_cell, code_loc, tid, wb.date1904)
+            if typed is not None:
+                findings.append(typed)
+        text = _code_text(code_cell)
+        vals, bad = [], []
+        for col, concept in sorted(values.items()):
+            cell = sh.cells.get((r, col))
+            if cell is None:  # most input cells are blank: no Location to make
+                continue
+            loc = Location(file=where, sheet=name, cell=cell_ref(r, col))
+            n = len(findings)
+            v = _amount(cell, loc, tid, findings, wb.date1904)
+            if v is not None:
+                vals.append((concept, v, loc))
+            elif len(findings) > n:
+                bad.append((concept, Cell(0, cell_text(cell), loc)))
+        name_text = _code_text(sh.cells.get((r, name_col))) if name_col else ""
+        if not text:
+            if vals:
+                findings.append(Finding.of("convert:code-missing", code_loc, table=tid, cell=Where(code_loc)))
                 res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
+            elif name_text:
+                nloc = Location(file=where, sheet=name, cell=cell_ref(r, name_col))
+                res.unplaced.append(Cell(name_col, name_text, nloc))
+            return
+        code = _parse_code(text, gkind, codes)
+        if code is None:
+            findings.append(Finding.of("convert:bad-code", code_loc, table=tid, cell=Where(code_loc), text=text))
+            res.unplaced.extend(Cell(0, format(v, "f"), loc) for _, v, loc in vals)
+            return
+        for concept, v, loc in vals:
+            self.add(tid, concept, code, v, loc)
+        res.unreadable.extend((concept, code, c) for concept, c in bad)
+
+    def read_header(self) -> dict[str, object]:
+        hdr: dict[str, object] = {}
+        for name, ref, key, kind in self.mapping["header"]:
+            sh = self.wb.sheet(name)
+            if sh is None:
                 continue
-            for concept, v, loc in vals:
-                add(tid, concept, code, v, loc)
-            res.unreadable.extend((concept, code, c) for concept, c in bad)
-    # header
-    hdr: dict[str, object] = {}
-    for name, ref, key, kind in mapping["header"]:
-        sh = wb.sheet(name)
-        if sh is None:
-            continue
-        loc = Location(file=where, sheet=name, cell=cell_ref(*ref))
-        v = _header_value(kind, sh.cells.get(ref), loc, wb.date1904, findings)
-        if v is not None:
-            hdr[key] = v
-    ordered = [results[t.id] for t in lay.tables if t.id in results]
-    return hdr, ordered, findings, changed
+            loc = Location(file=self.where, sheet=name, cell=cell_ref(*ref))
+            v = _header_value(kind, sh.cells.get(ref), loc, self.wb.date1904, self.findings)
+            if v is not None:
+                hdr[key] = v
+        return hdr
 
 
 def _parse_code(text: str, kind: str, codes) -> str | None:
@@ -412,14 +374,14 @@ def read_workbook(path: str | Path, layout: str | None = None, entity: str | Non
     mapping_sheet = wb.sheet(MAPPING_SHEET)
     if mapping_sheet is not None:
         try:
-            mapping = _parse_mapping(mapping_sheet, wb, tax)
-        except _NotOurs as e:
-            notes.append(Finding.of("convert:template-mapping-ignored", Location(file=where), path=where, why=str(e)))
+            mapping = parse_mapping(mapping_sheet, wb, tax)
+        except NotATemplate as e:
+            notes.append(Finding.of("convert:template-mapping-ignored", Location(file=where), path=where,
+                                    why=e.reason))
             mapping = None
         if mapping is not None:
             if lay is not None and lay.id != mapping["layout"].id:
-                raise UnusableInput(f"this workbook is the juesuan template for layout {mapping['layout'].id}; "
-                                    f"--layout {lay.id} does not apply to it", where)
+                raise UnusableInput.of("input:template-layout", where, layout=mapping["layout"].id, asked=lay.id)
             return _convert_template(wb, tax, mapping, entity, year, notes)
     doc, extra = read_official(wb, tax, lay)
     require_tables(doc.tables, where, sheets=True)
@@ -448,7 +410,7 @@ def _convert_template(wb: Workbook, tax: Taxonomy, mapping: dict, entity: str | 
         findings.extend(extra)
         order = {t.id: i for i, t in enumerate(lay.tables)}
         results.sort(key=lambda r: order[r.table.id])
-    findings += unplaced_findings(results, findings, "未能读取", "was not read")
+    findings += unplaced_findings(results, findings)
     header = make_header(entity or hdr.get("entity"), year or hdr.get("fiscal_year"), lay.id, where,
                          status=str(hdr.get("status") or "final"))
     extras = {k: str(hdr[k]) for k in ("uscc", "preparer", "date", "note") if hdr.get(k)}

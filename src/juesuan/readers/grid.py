@@ -29,11 +29,11 @@ from .document import (DocumentResult, Regrid, choose_layout, entity_from_depart
                        match_title, read_document, require_tables, split_tables)
 from .header import BlockMap, NoColumns
 from .matcher import TableMatcher
-from .result import NOT_PLACED_EN, NOT_PLACED_ZH, TableResult, duplicate_finding, rounding_finding, unplaced_findings
+from .result import TableResult, duplicate_finding, rounding_finding, unplaced_findings
 
 __all__ = ["AMOUNT_RE", "BLANK_MARKS", "CENT", "CODE_HEADS", "CODE_NAME_RE", "CODE_PART_RE", "HEADER_WORDS", "INT_RE",
            "LONE_HEADS", "MAX_AMOUNT", "META_RE", "PART_RE", "SPLIT_CODE_RE", "UNIT_RE", "UNIT_SCALES", "BlockMap", "Cell",
-           "DocumentResult", "GridRow", "NOT_PLACED_EN", "NOT_PLACED_ZH", "NoColumns", "Regrid", "TableAccount",
+           "DocumentResult", "GridRow", "NoColumns", "Regrid", "TableAccount",
            "TableMatcher", "TableResult", "account", "cell_code", "choose_layout", "document_unit",
            "duplicate_finding", "entity_from_department_lines", "guess_entity_year", "has_cjk", "is_amount",
            "is_blank", "is_meta", "is_numberish", "match_title", "read_amount", "read_document", "require_tables",

@@ -36,7 +36,7 @@ class TableResult:
         reported += [c for _, _, c in self.unreadable if c not in self.bad]  # typed cells (readers/excel.py)
         n = sum(max(1, sum(1 for t in c.text.split() if is_number_token(t))) for c in reported)  # numbers, not cells
         return TableAccount(self.table.id, self.table.title, len(self.facts) + n, len(self.facts), n, self.unit,
-                            tuple(str(c.loc.source or c.loc) for c in reported))
+                            tuple(str(_where(c.loc)) for c in reported))
 
     def summary(self, lang: str = "zh") -> str:
         return self.account().text(lang)
@@ -54,11 +54,9 @@ def duplicate_finding(table: str, key: str, loc: Location, key_en: str = "") -> 
 
 
 PER_PLACE = 50  # cell-not-placed findings at one place before the rest are counted in one
-NOT_PLACED_ZH, NOT_PLACED_EN = "未能对应到任何行列", "was not placed in any row/column"
 
 
-def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding] | None = None,
-                      zh: str = NOT_PLACED_ZH, en: str = NOT_PLACED_EN) -> list[Finding]:
+def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding] | None = None) -> list[Finding]:
     """One warning per cell of a recognised table that became no fact (no silent loss); past
     PER_PLACE cells at one place (a line of text), one more for the rest of that place. With
     `already`, none for a cell whose location has a finding there (or here) already."""
@@ -74,13 +72,8 @@ def unplaced_findings(results: Iterable[TableResult], already: Iterable[Finding]
             k = count[c.loc] = count.get(c.loc, 0) + 1
             if k > PER_PLACE:
                 continue
-            where, t = c.loc.source or c.loc, c.text.strip()
-            if (zh, en) == (NOT_PLACED_ZH, NOT_PLACED_EN):
-                out.append(Finding.of("convert:cell-not-placed", c.loc, table=r.table.id, where=str(where),
-                                      table_id=r.table.id, text=t))
-            else:  # a reader's own wording (the workbook reader's "was not read"); not in the catalogue yet
-                out.append(Finding.at("convert:cell-not-placed", "warning", f"{where}：{r.table.id} 表中的“{t}”{zh}",
-                                      f"{where}: {t!r} in table {r.table.id} {en}", c.loc, r.table.id))
+            out.append(Finding.of("convert:cell-not-placed", c.loc, table=r.table.id, where=_where(c.loc),
+                                  table_id=r.table.id, text=c.text.strip()))
         for loc, k in count.items():
             if k > PER_PLACE:
                 out.append(Finding.of("convert:more-not-placed", loc, table=r.table.id, where=_where(loc),

@@ -36,7 +36,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from ..findings import Finding
-from ..model import Location, parse_amount
+from ..model import Location, Where, parse_amount
 from ..records import field, record
 from ..taxonomy import FUNCTION_CODE_RE, Block, normalize_label, title_key
 from .tabless import Columns
@@ -405,7 +405,7 @@ class PlainTable:
     def _ambiguous(self, loc: Location, amounts: list[Cell], code: str, **values) -> None:
         """These amounts cannot be placed: one finding for the line, the amounts counted as lost."""
         vals = " ".join(a.text for a in amounts[:12]) + (f" …(+{len(amounts) - 12})" if len(amounts) > 12 else "")
-        self.findings.append(Finding.of(code, loc, table=self.table.id, where=str(loc.source or loc),
+        self.findings.append(Finding.of(code, loc, table=self.table.id, where=Where(loc),
                                         table_id=self.table.id, amounts=vals, **values))
         self.lost.extend(amounts)
 

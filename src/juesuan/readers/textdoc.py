@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import UnusableInput
 from ..findings import Finding
-from ..model import Instance
+from ..model import Instance, Where
 from ..taxonomy import Layout, Taxonomy, load_taxonomy, normalize_label
 from .base import Conversion, make_header
 from .grid import GridRow, TableMatcher, document_unit, read_document, require_tables, unit_of, unplaced_findings
@@ -121,5 +121,5 @@ def _csv_problem(loc, why: str) -> Finding:
     import csv
 
     if "field limit" in why:
-        return Finding.of("convert:csv-field-too-long", loc, where=str(loc), limit=csv.field_size_limit(), reason=why)
-    return Finding.of("convert:csv-line-unreadable", loc, where=str(loc), reason=why)
+        return Finding.of("convert:csv-field-too-long", loc, where=Where(loc, full=True), limit=csv.field_size_limit(), reason=why)
+    return Finding.of("convert:csv-line-unreadable", loc, where=Where(loc, full=True), reason=why)
