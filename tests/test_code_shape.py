@@ -5,23 +5,11 @@ or the line just above it."""
 from __future__ import annotations
 
 import ast
-import warnings
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "juesuan"
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
-
-# Long functions and big modules other branches are splitting right now (issue 11). The coordinator
-# empties these lists as those branches merge. They are tolerant, so that merging in any order stays
-# green: an entry that is gone or already within the limit excuses nothing, and the test warns about
-# it (prune it then). A misspelt entry excuses nothing either: the lists can be too strict, never lax.
-ALLOWED_LONG = {
-    ("readers/pdf.py", "pdf_rows"),  # s3-pdf
-}
-ALLOWED_LARGE = {
-}
-
 
 def long_functions(source: str, limit: int = MAX_FUNCTION_LINES) -> list[tuple[str, int, int]]:
     """(name, first line, length) of every function or method in SOURCE longer than LIMIT lines,
@@ -55,17 +43,10 @@ def test_the_checker_sees_long_functions_and_their_reasons():
 
 def test_no_module_is_over_500_lines():
     sizes = {name: len(text.splitlines()) for name, text in _modules().items()}
-    assert not {n: s for n, s in sizes.items() if s > MAX_MODULE_LINES and n not in ALLOWED_LARGE}
-    stale = sorted(n for n in ALLOWED_LARGE if sizes.get(n, 0) <= MAX_MODULE_LINES)
-    if stale:
-        warnings.warn(f"ALLOWED_LARGE entries that are gone or small now (remove them): {stale}", stacklevel=1)
+    assert not {n: s for n, s in sizes.items() if s > MAX_MODULE_LINES}
 
 
 def test_no_function_is_over_60_lines_without_a_reason():
-    found = [(name, fn, line, length) for name, text in _modules().items() for fn, line, length in long_functions(text)]
-    offenders = [f"{name}:{line} {fn} is {length} lines" for name, fn, line, length in found
-                 if (name, fn) not in ALLOWED_LONG]
+    offenders = [f"{name}:{line} {fn} is {length} lines"
+                 for name, text in _modules().items() for fn, line, length in long_functions(text)]
     assert not offenders, "\n".join(offenders)
-    stale = sorted(ALLOWED_LONG - {(name, fn) for name, fn, _, _ in found})
-    if stale:
-        warnings.warn(f"ALLOWED_LONG entries that are gone or short now (remove them): {stale}", stacklevel=1)
