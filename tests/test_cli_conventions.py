@@ -50,6 +50,9 @@ def test_bare_juesuan_prints_a_short_usage_and_exits_2():
 def test_usage_errors_are_one_line():
     res = run_cli("export", EXAMPLE_XML)
     assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "xlsx、xbrl、xbrl-json" in res.stderr and "usage: Usage" not in res.stderr  # Chinese by default
+    res = run_cli("export", EXAMPLE_XML, "--lang", "en")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
     assert "xlsx, xbrl, xbrl-json" in res.stderr and "usage: Usage" not in res.stderr
 
 

@@ -77,15 +77,19 @@ def main() -> None:
     """Entry point. Usage errors are one line on stderr with exit 2, like every other bad input."""
     try:
         rv = cli.main(prog_name="juesuan", standalone_mode=False)
-    except click.UsageError as e:
-        cmd = e.ctx.command_path if e.ctx else "juesuan"
-        click.echo(f"juesuan: {_one_line(e.format_message())} (see '{cmd} --help')", err=True)
+    except click.UsageError as e:  # in the language argv asks for (parsing failed)
+        from .usage import asked_lang, usage_line
+
+        click.echo(usage_line(e, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
     except click.ClickException as e:
         click.echo(f"juesuan: {_one_line(e.format_message())}", err=True)
         sys.exit(2)
     except click.Abort:
-        click.echo("juesuan: aborted", err=True)
+        from ..catalogue import render
+        from .usage import asked_lang
+
+        click.echo("juesuan: " + render("cli:aborted", {}, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
 
