@@ -42,7 +42,7 @@ def test_every_option_of_every_command_is_described(name):
 def test_bare_juesuan_prints_a_short_usage_and_exits_2():
     res = run_cli()
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.count("\n") == 1 and res.stderr.startswith("usage: juesuan COMMAND")
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("用法：juesuan 命令 [参数]")  # Chinese by default
     assert "Usage:" not in res.stderr and "Options" not in res.stderr
     assert all(name in res.stderr for name in cli.commands)  # every command, those added later too
 

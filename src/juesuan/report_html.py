@@ -364,7 +364,8 @@ def _article(fi: int, res: FileResult, lang: str, t: dict, claims: dict | None) 
     inst = res.instance
     o = [f'<article class="file" data-file="{e(res.path)}">', *_header_table(res, t)]
     if res.unusable:
-        o.append(f'<p class="invalid">{e(t["unusable"])}: {e(res.unusable)}</p></section></article>')
+        sep = "：" if lang == "zh" else ": "
+        o.append(f'<p class="invalid">{e(t["unusable"])}{sep}{e(res.unusable)}</p></section></article>')
         return o
     o.append(_verdict(res, lang, t))
     own, other = _marks(res)
@@ -459,7 +460,7 @@ def render_xlsx(results: list[FileResult], lang: str = "zh") -> bytes:
     ws = _findings_sheet(wb, t)
     for res in results:
         if res.unusable:
-            ws.append([res.path, "", "", f"{t['unusable']}: {res.unusable}"])
+            ws.append([res.path, "", "", f"{t['unusable']}{'：' if lang == 'zh' else ': '}{res.unusable}"])
             continue
         _finding_lines(ws, wb, res, where if res is first else None, lang, t)
     _style_body(ws)

@@ -28,9 +28,6 @@ COMMANDS = {
     "consolidate": ("bureau", "consolidate"),
 }
 
-SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: {commands}; "
-               "'juesuan --help' lists them, 'juesuan COMMAND --help' explains one)")
-
 
 class LazyGroup(click.Group):
     """A group whose commands (COMMANDS) are imported on first use, click's documented lazy-loading
@@ -68,8 +65,11 @@ def cli(ctx: click.Context) -> None:
     standard output (not export's xbrl folder). Shell completion (bash):
     eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
     """
-    if ctx.invoked_subcommand is None:
-        click.echo(SHORT_USAGE.format(commands=", ".join(COMMANDS)), err=True)
+    if ctx.invoked_subcommand is None:  # a short usage (cli:short-usage), Chinese unless argv asks otherwise
+        from ..catalogue import render
+        from .usage import asked_lang
+
+        click.echo(render("cli:short-usage", {"commands": list(COMMANDS)}, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
 
 
