@@ -36,7 +36,8 @@ def pdfs(tmp_path_factory):
     draft = inst.with_header(status="draft", preparer="张三", date="2022-08-31")
     files.append(tmp / "export-draft.xlsx")
     assert export_xlsx(draft, files[-1]) == []
-    from juesuan.report_html import render_xlsx, validate_for_report
+    from juesuan.report_html import validate_for_report
+    from juesuan.report_xlsx import render_xlsx
 
     files.append(tmp / "report.xlsx")
     files[-1].write_bytes(render_xlsx([validate_for_report(str(EXAMPLE_XML))]))

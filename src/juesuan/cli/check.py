@@ -66,7 +66,9 @@ def _report_page(paths: list[str], shown: dict, fmt: str, output: str | None, la
         claims = {r.path: rh.claims_of(r, prior_inst) for r in results}
         data = rh.render_html(results, lang, claims).encode("utf-8")
     else:
-        data = rh.render_xlsx(results, lang)
+        from ..report_xlsx import render_xlsx
+
+        data = render_xlsx(results, lang)
     try:
         emit(output or "-", data)
     except OSError as e:

@@ -19,9 +19,10 @@ Extraction depends only on the text, the block title and the catalogue, so it is
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
-import re
+from .figures import BlockClaims, Figure, Part, Sentence
 from .phrases import Binding, Catalogue, Section, norm
 
 _NUM = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)(万元|亿元|元|%|辆|个|人次|人|台（套）|台|套|次|项|年度|年|月|日)?")
@@ -37,99 +38,6 @@ _LEAD = re.compile(r"^\d+、")
 
 AMOUNT_UNITS = {"万元": (Decimal(1), 0), "元": (Decimal("0.0001"), 4), "亿元": (Decimal(10000), -4)}
 COUNT_UNITS = {"辆", "个", "人次", "人", "台（套）", "台", "套", "次", "项"}
-
-
-class Figure:
-    """One stated number: its printed text, value, decimals and what it was read as."""
-
-    __slots__ = ("kind", "text", "value", "decimals", "unit", "label", "start", "sentence", "binding",
-                 "concept", "code", "role", "partial", "base", "base_label", "subject", "sign", "bound", "why",
-                 "change", "figure_no")
-
-    def __init__(self, kind, text, value, decimals, unit, label, start, sentence):
-        self.kind = kind  # amount change share rate growth count year date
-        self.text = text
-        self.value = value
-        self.decimals = decimals
-        self.unit = unit
-        self.label = label
-        self.start = start
-        self.sentence = sentence
-        self.binding: Binding | None = None
-        self.concept: str | None = None
-        self.code: str | None = None
-        self.role = "actual"
-        self.partial = False
-        self.base = None  # share: a Figure, or ("concept", concept) ; growth: the change Figure
-        self.base_label = ""
-        self.subject = None  # (binding, code) the figure is about
-        self.sign = 0  # change/growth: +1 increase, -1 decrease
-        self.bound = False
-        self.why = ""  # why unbound
-        self.change = None
-
-
-class Sentence:
-    __slots__ = ("part", "index", "text", "start", "figures", "template", "direction", "flat", "years",
-                 "dates", "org", "subject", "pair", "total")
-
-    def __init__(self, part, index, text, start):
-        self.part = part
-        self.index = index
-        self.text = text
-        self.start = start  # offset in the part's normalised text
-        self.figures: list[Figure] = []
-        self.template: list[str] = []
-        self.direction: tuple[str, object, dict] | None = None  # (word, subject, pair)
-        self.flat: tuple[object, object] | None = None
-        self.years: list[tuple[int, str]] = []  # (year, "current" | "prior")
-        self.dates: list[tuple[int, int, int, str]] = []
-        self.org = ""
-        self.subject = None
-        self.pair: dict | None = None
-        self.total: Figure | None = None
-
-
-class Part:
-    __slots__ = ("block", "heading", "section", "text", "line", "sentences", "breaks")
-
-    def __init__(self, block, heading, section, text, line, breaks=()):
-        self.block = block
-        self.heading = heading
-        self.section = section
-        self.text = text
-        self.line = line  # line within the block text where the part starts (0-based)
-        self.breaks = breaks  # offsets in `text` where each following source line starts
-        self.sentences: list[Sentence] = []
-
-    def line_of(self, offset: int) -> int:
-        """The line within the block text (0-based) of an offset in the part's text."""
-        n = 0
-        for b in self.breaks:
-            if b > offset:
-                break
-            n += 1
-        return self.line + n
-
-
-class BlockClaims:
-    __slots__ = ("key", "title", "section", "parts", "title_years")
-
-    def __init__(self, key, title, section):
-        self.key = key
-        self.title = title
-        self.section = section
-        self.parts: list[Part] = []
-        self.title_years: list[int] = []
-
-    def figures(self):
-        for p in self.parts:
-            for s in p.sentences:
-                yield from s.figures
-
-    def sentences(self):
-        for p in self.parts:
-            yield from p.sentences
 
 
 def _decimals(text: str) -> int:

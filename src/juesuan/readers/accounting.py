@@ -27,32 +27,41 @@ WHERE_SHOWN = 8  # locations of cells not placed printed in the summary line
 def is_number_token(token: str) -> bool:
     """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0'),
     not a classification code (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
-    if not any(ch.isdecimal() for ch in token) or any("\u3400" <= ch <= "\u9fff" for ch in token):
+    if not _DIGIT_RE.search(token) or _CJK_RE.search(token):
         return False
     if token.isdigit() and (len(token) <= 3 or len(token) in (5, 7)):
         return False
     return True
 
 
-_DIGIT_RE = re.compile(r"\d")
+_DIGIT_RE = re.compile(r"\d")  # a Unicode decimal digit, as str.isdecimal
+_CJK_RE = re.compile("[\u3400-\u9fff]")
 
 
 def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:
     """location -> Counter of the whitespace-separated tokens of its cells: with `keep`, only cells
     holding a digit and the tokens it keeps; with `places`, only cells at those locations."""
-    out: dict = {}
+    # One list per location, counted once at the end. The cells of a line share one Location object,
+    # and a line may hold 200,000 of them: the last location's answers are kept, not hashed again.
+    tokens: dict = {}
+    last, last_in, last_list = None, False, None
     for c in cells:
+        if c.loc is not last:
+            last, last_list = c.loc, None
+            last_in = places is None or last in places
         if keep is not None:
             if not _DIGIT_RE.search(c.text):
                 continue
             toks = [t for t in c.text.split() if keep(t)]
-        elif places is not None and c.loc not in places:
+        elif not last_in:
             continue
         else:
             toks = c.text.split()
         if toks:
-            out.setdefault(c.loc, Counter()).update(toks)
-    return out
+            if last_list is None:
+                last_list = tokens.setdefault(last, [])
+            last_list.extend(toks)
+    return {loc: Counter(toks) for loc, toks in tokens.items()}
 
 
 def account(res: "TableResult", region: Sequence[GridRow]) -> None:
