@@ -51,11 +51,13 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_measured(args: list[str]) -> tuple[float, int, float]:
-    """(wall seconds, peak summed RSS bytes, CPU seconds of the process and its workers) of one run."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+def run_measured(args: list[str], python: str | None = None) -> tuple[float, int, float]:
+    """(wall seconds, peak summed RSS bytes, CPU seconds of the process and its workers) of one run;
+    `python`: another interpreter with its own juesuan (a baseline such as main's venv)."""
+    env = dict(os.environ) if python else dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     t = time.perf_counter()
-    proc = subprocess.Popen([*JUESUAN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    cmd = [python, "-m", "juesuan"] if python else JUESUAN
+    proc = subprocess.Popen([*cmd, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     peak = 0
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)  # rusage includes the reaped worker processes
@@ -79,6 +81,9 @@ def main() -> None:
     ap.add_argument("--reports", type=int, default=10_000)
     ap.add_argument("--xlsx", type=int, default=500)
     ap.add_argument("--keep", default=None, help="make the corpora here and keep them (reused when present)")
+    ap.add_argument("--baseline", default=None, metavar="PYTHON",
+                    help="after each run, the same batch with this interpreter's juesuan (e.g. main's venv): "
+                         "the CPU ratio measured in the same run")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="juesuan-bench-batch-"))
     try:
@@ -94,6 +99,11 @@ def main() -> None:
             runs[jobs].append((wall, peak, cpu))
             print(f"  --jobs {jobs}: {wall:6.2f} s wall, {cpu:6.2f} s CPU ({cpu / a.reports * 1000:.2f} ms/report), "
                   f"peak {peak / 2**20:5.0f} MB  (load average before: {load:.1f} on {os.cpu_count()} CPUs)")
+            if a.baseline:
+                shutil.rmtree(out, ignore_errors=True)
+                bw, bp, bc = run_measured(["batch", str(corpus), "-o", str(out), "--jobs", str(jobs)], a.baseline)
+                print(f"    baseline: {bw:6.2f} s wall, {bc:6.2f} s CPU ({bc / a.reports * 1000:.2f} ms/report), "
+                      f"peak {bp / 2**20:5.0f} MB  (CPU ratio baseline / this {bc / cpu:.2f})")
         (w2, m2, c2), (w1, m1, c1) = min(runs[2]), min(runs[1])
         target = 15 * a.reports / 10_000  # 15 s for 10,000
         ok = "met" if w2 <= target and max(r[1] for r in runs[2]) <= 300 * 2**20 else "MISSED"

@@ -7,7 +7,9 @@
 The instance is generated: the example's header, then function-coded facts of every function-coded
 concept over made-up 7-digit codes (valid for the XSD, unknown to the code list), so every
 (concept, code) is distinct. Prints wall-clock seconds and peak memory (max RSS of the child) per
-command, against the targets; the ratio to the target is the number to watch.
+command, against the targets; the ratio to the target is the number to watch. On a shared machine
+wall time is the machine's: the CPU time (user + system) is printed too, and `--baseline PYTHON` runs
+every command with another juesuan (main's venv) right after, for a ratio measured in the same run.
 """
 
 from __future__ import annotations
@@ -51,20 +53,26 @@ def generate(n: int, path: Path, duplicate: bool = False, varied: bool = False) 
     path.write_text("".join(lines), encoding="utf-8")
 
 
-def run(args: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB of the child, exit status) of one `python -m juesuan ARGS` run."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+def run(args: list[str], python: str | None = None) -> tuple[float, float, int, float]:
+    """(seconds, peak MB of the child, exit status, CPU seconds user + system) of one
+    `python -m juesuan ARGS` run; `python`: another interpreter with its own juesuan (a baseline)."""
+    env = dict(os.environ) if python else dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     t = time.perf_counter()
-    p = subprocess.Popen([sys.executable, "-m", "juesuan", *args], stdout=subprocess.DEVNULL,
+    p = subprocess.Popen([python or sys.executable, "-m", "juesuan", *args], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(p.pid, 0)
-    return time.perf_counter() - t, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return (time.perf_counter() - t, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status),
+            usage.ru_utime + usage.ru_stime)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--facts", default="200000,100000")
     ap.add_argument("--keep", default=None)
+    ap.add_argument("--only", default=None, help="comma-separated commands (validate,diff,export-xlsx)")
+    ap.add_argument("--baseline", default=None, metavar="PYTHON",
+                    help="also run each command with this interpreter's juesuan (e.g. main's venv), right "
+                         "after ours: on a shared machine the CPU ratio measured in the same run is the number")
     a = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     folder = Path(a.keep or tmp.name)
@@ -82,13 +90,20 @@ def main() -> int:
                 "diff": ["diff", str(p), str(p)],
                 "export-xlsx": ["export", str(p), "--format", "xlsx", "-o", str(folder / "large.xlsx")]}
         for label, args in cmds.items():
-            secs, mb, rc = run(args)
+            if a.only and label not in a.only.split(","):
+                continue
+            secs, mb, rc, cpu = run(args)
             limit, mem = TARGETS[label]
             limit *= scale
             met = secs <= limit and (mem is None or mb <= mem)
             ok &= met
-            print(f"  {label:12s} {secs:6.2f} s {mb:7.0f} MB  exit {rc}  target <= {limit:.1f} s"
-                  f"{f', <= {mem} MB' if mem else ''}: {'OK' if met else 'MISSED'} (ratio {secs / limit:.2f})")
+            print(f"  {label:12s} {secs:6.2f} s wall {cpu:6.2f} s CPU {mb:7.0f} MB  exit {rc}  target <= {limit:.1f} s"
+                  f"{f', <= {mem} MB' if mem else ''}: {'OK' if met else 'MISSED'} (ratio {secs / limit:.2f}; "
+                  f"load average {os.getloadavg()[0]:.1f})")
+            if a.baseline:
+                bs, bmb, brc, bcpu = run(args, a.baseline)
+                print(f"  {'  baseline':12s} {bs:6.2f} s wall {bcpu:6.2f} s CPU {bmb:7.0f} MB  exit {brc}  "
+                      f"(CPU ratio baseline / this {bcpu / cpu:.2f}, memory {bmb / mb:.2f})")
     return 0 if ok else 1
 
 

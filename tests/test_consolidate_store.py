@@ -35,6 +35,34 @@ def test_consolidating_the_example_with_itself_doubles_every_amount(tmp_path):
     assert json.loads(res.stdout)["findings"] == []
 
 
+def test_rules_on_a_consolidated_instance_allow_n_units_of_rounding(tmp_path):
+    """Each figure of the sum of n units carries n half-cents of rounding: the example doubled gives the
+    example's own 4 rule findings (T02's 其他收入 errors, amounts doubled), not 13 (9 of them rounding)."""
+    from juesuan.checks import check_instance
+    from juesuan.consolidate import unit_count
+    from juesuan.validate import iter_findings
+
+    def rule_findings(path):
+        return [(f.code, f.table, f.row, f.column, f.values["left"], f.values["right"])
+                for f in iter_findings(path) if f.code.startswith("rule:")]
+
+    dept = tmp_path / "dept.xml"
+    res = run_cli("consolidate", EXAMPLE_XML, EXAMPLE_XML, "-o", dept, "--format", "json")
+    alone, doubled = rule_findings(EXAMPLE_XML), rule_findings(dept)
+    assert len(alone) == 4 and [c[:4] for c in doubled] == [c[:4] for c in alone]
+    assert [(str(Decimal(a[4]) * 2), str(Decimal(a[5]) * 2)) for a in alone] == [(d[4], d[5]) for d in doubled]
+    assert ("rule:T02.hierarchy", "02", "合计", "其他收入", "40.00", "80.00") in doubled
+    # consolidate's own report of the rules on the sum says the same (JSON: the 4, nothing else)
+    assert sorted(f["code"] for f in json.loads(res.stdout)["findings"]) == sorted(a[0] for a in alone)
+    one, two = load_valid_instance(EXAMPLE_XML), load_valid_instance(dept)
+    assert unit_count(one.header) == 1 and unit_count(two.header) == 2
+    # the tolerance is the units': the same sum read as one unit's report has the 9 rounding errors
+    from juesuan.records import replace
+
+    as_one = replace(two, header=replace(two.header, note=""))
+    assert len([f for f in check_instance(as_one)]) == 13
+
+
 def test_check_reports_exactly_the_changed_fact(tmp_path):
     dept = tmp_path / "dept.xml"
     run_cli("consolidate", EXAMPLE_XML, EXAMPLE_XML, "-o", dept)

@@ -164,9 +164,9 @@ def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
 
 
 def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
-    import juesuan.readers.pdfium as engine
+    import juesuan.readers.pdfium_lib as engine
 
-    monkeypatch.setattr(engine, "_RAW", [])  # not initialised yet in this process
+    monkeypatch.setattr(engine, "_API", [])  # not initialised yet in this process
     monkeypatch.setitem(sys.modules, "pypdfium2_raw", None)  # import pypdfium2_raw -> ImportError
     with pytest.raises(UnusableInput) as e:
         convert_file(PUTUO)
@@ -249,11 +249,21 @@ def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     assert not out.exists()
 
 
-def test_stream_check_skips_streams_too_small_to_matter():
-    """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the limit."""
+@pytest.mark.parametrize("inflater", ["isal", "zlib"])
+def test_stream_check_skips_streams_too_small_to_matter(inflater, monkeypatch):
+    """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the
+    limit. Measured with isal (the pdf extra) and, where it is not installed, with zlib: the same verdicts."""
+    from juesuan.readers import pdfium
     from juesuan.readers.pdfium import MAX_STREAM_BYTES, check_streams
 
     from .pdfgen import build_pdf
+
+    if inflater == "isal":
+        _need("isal", "pip install 'juesuan[pdf]'")
+        assert pdfium._inflater()[0].__name__ == "isal.isal_zlib"
+    else:
+        monkeypatch.setitem(sys.modules, "isal", None)  # import isal -> ImportError
+        assert pdfium._inflater()[0] is zlib
 
     small = zlib.compress(b" " * (MAX_STREAM_BYTES + 1), 9)  # ~16 KB, expands past the limit
     assert len(small) * 1032 > MAX_STREAM_BYTES

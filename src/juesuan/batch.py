@@ -235,6 +235,17 @@ def process(job: tuple[str, str, str, bool]) -> dict:
     except Exception as e:  # a bug must not stop the batch: the report says so and the rest go on
         findings = [_finding_dict(_problem("batch:failed", rel, reason=f"{type(e).__name__}: {e}"), rel)]
         rec["status"] = "failed"
+    _tally(rec, findings)
+    doc = {"version": RESULT_VERSION, "file": rel, "sha256": digest, "status": rec["status"], "record": rec,
+           "findings": findings}
+    # an unreadable file has no hash ("") to resume by: it is tried again next time
+    # compact separators keep json on its C encoder (indent= switches to the pure-Python one)
+    _write(json_path, json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n")
+    return rec
+
+
+def _tally(rec: dict, findings: list[dict]) -> None:
+    """A report's record from its findings: counts by severity and by code, the first error, status."""
     codes: dict[str, int] = {}
     sev: dict[str, str] = {}
     for f in findings:
@@ -248,12 +259,6 @@ def process(job: tuple[str, str, str, bool]) -> dict:
     rec["severities"] = dict(sorted(sev.items()))
     if rec["status"] != "failed" and not any(f["code"] in ("batch:unusable",) for f in findings):
         rec["status"] = "invalid" if rec["errors"] else "valid"
-    doc = {"version": RESULT_VERSION, "file": rel, "sha256": digest, "status": rec["status"], "record": rec,
-           "findings": findings}
-    # an unreadable file has no hash ("") to resume by: it is tried again next time
-    # compact separators keep json on its C encoder (indent= switches to the pure-Python one)
-    _write(json_path, json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8") + b"\n")
-    return rec
 
 
 def _problem(code: str, rel: str, **values):

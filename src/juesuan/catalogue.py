@@ -165,16 +165,16 @@ def declare_rules(taxonomy: str, rules) -> None:
 
 
 def _rule(code: str, taxonomy: str | None):
-    from .checks.catalogue import load_rules
+    from .checks.catalogue import rules_by_id
     from .defaults import DEFAULT_TAXONOMY
 
     rid = code.split(":", 1)[1]
     extra = _EXTRA_RULES.get((taxonomy or DEFAULT_TAXONOMY, rid))
     if extra is not None:
         return extra
-    for r in load_rules(taxonomy or DEFAULT_TAXONOMY):
-        if r.id == rid:
-            return r
+    r = rules_by_id(taxonomy or DEFAULT_TAXONOMY).get(rid)
+    if r is not None:
+        return r
     raise TaxonomyError(f"finding code {code!r}: no rule {rid!r} in taxonomy {taxonomy or DEFAULT_TAXONOMY}")
 
 

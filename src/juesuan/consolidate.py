@@ -20,6 +20,16 @@ from .findings import Finding
 from .model import Fact, Header, Instance, Location, format_amount
 
 HALF_CENT = Decimal("0.005")
+UNITS_NOTE = "决算单位构成："  # the note of a consolidated instance: 决算单位构成：A；B；C
+
+
+def unit_count(header: Header) -> int:
+    """How many units a consolidated instance sums (its note lists them), else 1: the table rules
+    allow a sum of n printed figures n half-cents of rounding (juesuan.checks.engine)."""
+    note = header.note
+    if not note.startswith(UNITS_NOTE):
+        return 1
+    return max(1, len([n for n in note[len(UNITS_NOTE):].split("；") if n.strip()]))
 
 
 def _require_same(units: Sequence[Instance]) -> None:
@@ -50,7 +60,7 @@ def consolidate(units: Sequence[Instance], entity: str | None = None, uscc: str 
     _require_same(units)
     h = units[0].header
     names = [u.header.entity for u in units]
-    note = "决算单位构成：" + "；".join(names)
+    note = UNITS_NOTE + "；".join(names)
     header = Header(entity=entity or f"{names[0]}等{len(names)}个单位汇总", fiscal_year=h.fiscal_year,
                     layout=h.layout, taxonomy=h.taxonomy, unit=h.unit,
                     status="final" if all(u.header.status == "final" for u in units) else "draft",

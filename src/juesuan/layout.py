@@ -279,17 +279,52 @@ class Layout:
             return p
         if code is None:
             return None
+        proto = self._group_proto(concept, code)
+        if proto is None:
+            return None
+        p, codes = proto
+        o = p.order
+        return Place(p.layout, p.table, p.table_title, p.section, code,
+                     (codes.name(code) or "") if codes is not None else "", p.column, "", p.column_number,
+                     (o[0], o[1], o[2], code, o[4]), p.block, p.column_key, p.row_index)
+
+    def cell_labels(self, concept: str, code: str | None) -> tuple[str, str, str, str] | None:
+        """(table, section, row, column) of `place(concept, code)`, without building or keeping a
+        Place: what the rule findings of a large instance print for each of their terms."""
+        p = self._fixed.get((concept, code))
+        if p is not None:
+            return p.table, p.section, p.row, p.column
+        if code is None:
+            return None
+        proto = self._group_proto(concept, code)
+        if proto is None:
+            return None
+        p = proto[0]
+        return p.table, p.section, code, p.column
+
+    def _group_proto(self, concept: str, code: str):
+        """(the Place of a group row's cell for `concept` with no code, the code list naming its
+        rows), built once per concept; None when `code` has no row in the group."""
         g = self._groups.get(concept)
         if g is None:
             return None
         t, bi, ri, r = g
         if r.codes == "class" and len(code) != 3:
             return None
-        b = t.blocks[bi]
-        for ck, c in b.row_cells(r).items():
-            if c == concept:
-                return _place_of(self, t, bi, ri, ck, code, code)
-        return None
+        proto = self._group_protos.get(concept)
+        if proto is None:
+            b = t.blocks[bi]
+            ck = next((ck for ck, c in b.row_cells(r).items() if c == concept), None)
+            if ck is None:
+                return None
+            c = self.concept_defs.get(concept)
+            proto = self._group_protos[concept] = (_place_of(self, t, bi, ri, ck, "", None),
+                                                   self.code_lists.get(c.dim) if c is not None else None)
+        return proto
+
+    @functools.cached_property
+    def _group_protos(self) -> dict:
+        return {}
 
     def labels(self, concept: str, code: str | None, lang: str = "zh") -> tuple[str, str, str] | None:
         """(section, row, column) of a fact as the asked language prints them, None when the layout

@@ -9,6 +9,8 @@ dropped, doubled or misplaced.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 
 from .errors import InvalidInstance, UnusableInput
@@ -27,11 +29,27 @@ class Loaded:
         return not self.findings and self.instance is not None
 
 
+@contextlib.contextmanager
+def gc_paused():
+    """No cyclic garbage collection inside: reading a large instance makes a million small objects
+    (facts, locations, amounts) and none of them is garbage, yet each time their number grows by a
+    quarter Python walks all of them (a third of the time of validating 200,000 facts). Nothing made
+    here forms a cycle that must be freed before the end of the block; nested blocks are fine."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def load(path: str | os.PathLike) -> Loaded:
     """Read an instance file. Raises UnusableInput when it is not XML (or not readable) at all."""
     from .xmlio import load_tree
 
-    return from_tree(load_tree(path), str(path))
+    with gc_paused():
+        return from_tree(load_tree(path), str(path))
 
 
 def from_tree(tree, where: str) -> Loaded:

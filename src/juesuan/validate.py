@@ -9,7 +9,7 @@ import os
 from typing import Iterator
 
 from .findings import Finding, Report
-from .loader import load
+from .loader import gc_paused, load
 from .model import Instance
 
 
@@ -23,11 +23,13 @@ def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbos
     yield from loaded.findings
     if loaded.findings or loaded.instance is None:
         return
-    yield from check_present(loaded.instance, prior, verbose)
+    with gc_paused():  # the findings of a large instance: as many objects again (see gc_paused)
+        found = check_present(loaded.instance, prior, verbose)
+    yield from found
 
 
 def check_present(inst: Instance, prior: Instance | None = None, verbose: bool = False,
-                  unreadable: dict | None = None) -> list[Finding]:
+                  unreadable: dict | None = None, keep=None) -> list[Finding]:
     """The table rules over the tables the instance's source contained (`Instance.tables`), then the
     narrative checks (juesuan.narrative) when all tables are there. `unreadable`: convert's
     Conversion.unreadable (source cells that held no amount: the rules needing them say they were
@@ -36,12 +38,21 @@ def check_present(inst: Instance, prior: Instance | None = None, verbose: bool =
     A rule involving an absent table is not run (absent is not blank: a CSV of the 02 表 alone must not
     fail the 01 = 02 rule), and a document that lacks some of its layout's tables says so in one warning.
     What `convert` checks after reading and what `validate` checks on the written XML are the same.
+    `keep(key)`: only the findings whose (code, table, section, row, column) it accepts (the rule
+    findings it refuses are never built: juesuan.checks.check_instance).
     """
+    out = _check_present(inst, prior, verbose, unreadable, keep)
+    if keep is None:
+        return out
+    return [f for f in out if f.code.startswith("rule:") or keep((f.code, f.table, f.section, f.row, f.column))]
+
+
+def _check_present(inst: Instance, prior: Instance | None, verbose: bool, unreadable: dict | None,
+                   keep) -> list[Finding]:
     from .checks import check_instance, rules_for_layout  # noqa: PLC0415 - checks are optional for schema-only callers
 
     if not inst.tables:
-        return list(check_instance(inst, unreadable=unreadable) if unreadable else check_instance(inst)) + \
-            _narrative(inst, prior, verbose)
+        return list(check_instance(inst, unreadable=unreadable, keep=keep)) + _narrative(inst, prior, verbose)
     from .taxonomy import load_taxonomy  # noqa: PLC0415
 
     tax = load_taxonomy(inst.header.taxonomy)
@@ -53,7 +64,7 @@ def check_present(inst: Instance, prior: Instance | None = None, verbose: bool =
                    for c in rule.all_concepts())
 
     rules = tuple(r for r in rules_for_layout(tax.id, lay.id) if inside(r))
-    out = list(check_instance(inst, rules, unreadable=unreadable))
+    out = list(check_instance(inst, rules, unreadable=unreadable, keep=keep))
     missing = [t.id for t in lay.tables if t.id not in present]
     if missing and len(present) > 1:
         out.append(Finding.of("convert:tables-missing", file=inst.source, tables=missing))

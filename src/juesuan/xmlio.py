@@ -18,6 +18,7 @@ from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlo
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
 NS = "urn:juesuan:1.0"
+_PLAIN_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]").fullmatch  # "2001.35": an amount as juesuan writes it
 
 
 _DOCTYPE_RE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
@@ -84,9 +85,8 @@ def parse_xml(data: bytes, where: str = "") -> etree._ElementTree:
     di = tree.docinfo
     if di.doctype or di.internalDTD is not None or di.externalDTD is not None:
         raise UnusableInput.of("input:xml-doctype", where)
-    for node in tree.iter():
-        if isinstance(node, etree._Entity):
-            raise UnusableInput.of("input:xml-entity", where)
+    for _ in tree.iter(etree.Entity):  # filtered in C: no proxy object per element
+        raise UnusableInput.of("input:xml-entity", where)
     return tree
 
 
@@ -120,9 +120,12 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
         raise UnusableInput.of("input:not-an-instance", where, root=root.tag, expected=f"{{{NS}}}report")
     q = lambda n: f"{{{NS}}}{n}"  # noqa: E731
     hdr = root.find(q("header"))
+    kids: dict[str, etree._Element] = {}  # the header's first element of each tag (what find() returns)
+    for el in hdr if hdr is not None else ():
+        if isinstance(el.tag, str):
+            kids.setdefault(el.tag, el)
     # an empty or missing field takes Header's default (a record keeps it as the class attribute)
-    values = {f.attr: (_text(hdr.find(q(f.tag))) if hdr is not None else "") or getattr(Header, f.attr, "")
-              for f in HEADER_FIELDS}
+    values = {f.attr: _text(kids.get(q(f.tag))) or getattr(Header, f.attr, "") for f in HEADER_FIELDS}
     try:
         values["fiscal_year"] = int(values["fiscal_year"])
     except ValueError:
@@ -134,29 +137,54 @@ def instance_from_tree(tree: etree._ElementTree, where: str = "", on_duplicate=N
     if facts_el is not None:
         # A fact's path names it by concept and code (stable when facts are reordered, and readable:
         # /report/facts/IncTotal[@code='210']); computing it is O(1), where tree.getpath() is O(n).
-        # a valid instance's facts are all in NS ("{urn:juesuan:1.0}IncTotal"): slicing the tag is
-        # several times cheaper than etree.QName, which stays for anything else
+        # a valid instance's facts are all in NS ("{urn:juesuan:1.0}IncTotal"): slicing the tag (once
+        # per concept) is several times cheaper than etree.QName, which stays for anything else
         cut = len(NS) + 2
         prefix = f"{{{NS}}}"
+        names: dict[str, str] = {}  # tag -> local name, one string per concept
 
         def local(tag: str) -> str:
-            return tag[cut:] if tag.startswith(prefix) else etree.QName(tag).localname
+            name = names.get(tag)
+            if name is None:
+                name = names[tag] = tag[cut:] if tag.startswith(prefix) else etree.QName(tag).localname
+            return name
 
-        coded = {local(el.tag) for el in facts_el if isinstance(el.tag, str) and el.get("code")}
+        plain = _PLAIN_AMOUNT
+        coded: set[str] = set()
+        uncoded: list[Fact] = []  # facts without code: their path depends on whether the concept has coded ones
+        facts = inst.facts
         for el in facts_el:
-            if not isinstance(el.tag, str):
+            tag = el.tag
+            if not isinstance(tag, str):
                 continue
-            name = local(el.tag)
-            try:
-                value = parse_amount(el.text or "" if len(el) == 0 else fact_text(el))
-            except ValueError:
-                continue  # the XSD reports it
+            name = names.get(tag) or local(tag)
             code = el.get("code")
-            pred = f"[@code='{code}']" if code else ("[not(@code)]" if name in coded else "")
-            xpath = f"/report/facts/{name}{pred}"
-            loc = Location(file=where, line=el.sourceline, xpath=xpath)
-            if inst.add(Fact(name, code or None, value, loc, origin=el.get("src", ""))) is not None and on_duplicate:
-                on_duplicate(el)
+            if code:
+                coded.add(name)
+            text = el.text or "" if len(el) == 0 else fact_text(el)
+            if plain(text):  # what parse_amount returns for it, without its clean-up
+                value = Decimal(text)
+            else:
+                try:
+                    value = parse_amount(text)
+                except ValueError:
+                    continue  # the XSD reports it
+            if code:
+                loc = Location(where, "", "", el.sourceline, f"/report/facts/{name}[@code='{code}']")
+            else:
+                code = None
+                loc = Location(where, "", "", el.sourceline, f"/report/facts/{name}")
+            fact = Fact(name, code, value, loc, 2, el.get("src", ""))
+            if facts.add(fact) is not None:
+                if on_duplicate:
+                    on_duplicate(el)
+            elif code is None:
+                uncoded.append(fact)
+        for f in uncoded:
+            if f.concept in coded:  # /report/facts/IncTotal[not(@code)] beside IncTotal[@code='201']
+                loc = f.location
+                facts.put(Fact(f.concept, None, f.value, Location(where, "", "", loc.line, f"{loc.xpath}[not(@code)]"),
+                               f.decimals, f.origin))
     narr = root.find(q("narrative"))
     if narr is not None:
         for el in narr.findall(q("block")):

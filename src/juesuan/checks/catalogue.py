@@ -196,6 +196,15 @@ def load_rules(taxonomy_id: str = DEFAULT_TAXONOMY) -> tuple[Rule, ...]:
     return parse_rules(data, tax)
 
 
+@functools.lru_cache(maxsize=8)
+def rules_by_id(taxonomy_id: str = DEFAULT_TAXONOMY) -> dict[str, Rule]:
+    """The rule catalogue of a taxonomy version by rule id (the first of an id wins, as a scan would)."""
+    out: dict[str, Rule] = {}
+    for r in load_rules(taxonomy_id):
+        out.setdefault(r.id, r)
+    return out
+
+
 def _placeable(lay: Layout, term: Term, scope: str, concepts: set[str]) -> bool:
     if scope == "plain" or term.code == "":
         return lay.place(term.concept, term.code or None) is not None

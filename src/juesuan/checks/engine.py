@@ -10,14 +10,18 @@ layout (table / section / row / column of the first left-hand term) with the fac
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
+from ..consolidate import unit_count
 from ..findings import Finding
-from ..model import Fact, Instance, Location, Where, format_amount, source_text
+from ..model import Fact, Instance, Location, Where, format_amount
 from ..records import record
 from ..taxonomy import Layout, Taxonomy, load_taxonomy
 from .catalogue import Rule, Term, rules_for_layout
-from .rounding import ZERO, Interval
+from .terms import Terms, message_fields  # noqa: F401 - message_fields: juesuan.catalogue renders with it
+from .rounding import ZERO, Interval, _plain
+
+HALF_CENT = Decimal("0.005")  # half the rounding unit of an amount with 2 decimals
 
 # A bound term: (concept, code or "" for the fact without code, weight)
 Bound = tuple[str, str, int]
@@ -38,22 +42,79 @@ class FactIndex:
     cell there is left out (no rule can speak about it), and the codes reported per concept."""
 
     def __init__(self, inst: Instance, lay: Layout):
-        self.codes: dict[str, dict[str, Fact]] = {}
         self.place = lay.place
-        has_cell = lay.has_cell
-        for f in inst.facts:
-            if has_cell(f.concept, f.code):
-                self.codes.setdefault(f.concept, {})[f.code or ""] = f
+        self.cell = lay.cell_labels
+        self.units = unit_count(inst.header)
+        self._tails: dict[tuple[str, str], tuple] = {}
+        self._codes: dict[str, dict[str, Fact]] | None = None
+        # (concept, code or "") -> fact, for the facts with a cell (the instance's own keys)
+        if len(inst.facts) <= _PLAN_MAX_FACTS:
+            has_cell = _cells(lay)
+        else:  # a large instance's own codes: asked once each
+            test = lay.has_cell
 
-    def lookup(self, key: tuple[str, str]) -> Fact | None:
-        codes = self.codes.get(key[0])
-        return codes.get(key[1]) if codes is not None else None
+            def has_cell(key: tuple[str, str]) -> bool:
+                return test(key[0], key[1] or None)
+        # Facts iterates its facts in the order of its keys: (key, fact) pairs at C speed
+        self.facts: dict[tuple[str, str], Fact] = {
+            k: f for k, f in zip(inst.facts.keys(), inst.facts) if has_cell(k)}
+        self.lookup = self.facts.get
+
+    @property
+    def codes(self) -> dict[str, dict[str, Fact]]:
+        """concept -> {code or "": fact}."""
+        if self._codes is None:
+            self._codes = {}
+            for (concept, code), f in self.facts.items():
+                self._codes.setdefault(concept, {})[code] = f
+        return self._codes
 
     def get(self, concept: str, code: str) -> Fact | None:
-        return self.lookup((concept, code))
+        return self.facts.get((concept, code))
 
     def codes_of(self, concept: str) -> dict[str, Fact]:
         return self.codes.get(concept, {})
+
+    def tail(self, key: tuple[str, str]) -> tuple:
+        """What a rule finding's term says of one (concept, code), built once per fact however many
+        comparisons it is in: (value text or None, table, row, column, source, line)."""
+        t = self._tails.get(key)
+        if t is None:
+            f = self.lookup(key)
+            tp = self.cell(key[0], key[1] or None)
+            t = self._tails[key] = (
+                _fmt(f.value) if f is not None else None,
+                tp[0] if tp else "", tp[2] if tp else key[1], tp[3] if tp else "",
+                f.origin if f is not None else "", f.location.line if f is not None else None)
+        return t
+
+
+_CELLS: dict[tuple[str, str], dict] = {}
+_CELLS_KEPT = 20_000  # keys remembered per layout (a large instance's own codes are not kept)
+
+
+def _cells(lay: Layout):
+    """`lay.has_cell` of an instance's key (concept, code or ""), remembered per layout: a batch asks
+    it of the same few hundred keys in every report."""
+    known = _CELLS.setdefault((lay.taxonomy, lay.id), {})
+    has_cell = lay.has_cell
+
+    def test(key: tuple[str, str]) -> bool:
+        got = known.get(key)
+        if got is None:
+            got = has_cell(key[0], key[1] or None)
+            if len(known) < _CELLS_KEPT:
+                known[key] = got
+        return got
+    return test
+
+
+def _fmt(value: Decimal) -> str:
+    """format_amount, with the common case (exactly two decimals) short-cut: the same text."""
+    s = format(value, "f")
+    if len(s) > 3 and s[-3] == "." and s != "-0.00":
+        return s
+    return format_amount(value)
 
 
 def _bind(t: Term, row: str) -> Bound:
@@ -103,6 +164,37 @@ def _candidates(rule: Rule, idx: FactIndex, tax: Taxonomy) -> Iterator[tuple[tup
             yield tuple(_bind(t, row) for t in rule.left), tuple(_bind(t, row) for t in rule.right), row
 
 
+# The comparisons a rule catalogue stands for depend on which (concept, code) facts an instance has,
+# not on their values: a batch of reports of one layout and the same rows plans them once.
+_PLANS: dict[tuple, tuple] = {}
+_PLAN_MAX_FACTS = 5_000  # larger instances are rarely alike: their key set is not worth keeping
+_PLANS_KEPT = 64
+
+
+def _plan(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy) -> Iterable[tuple]:
+    """(rule, left, right, row code, left keys, right keys) of every candidate comparison, rules in
+    order; the keys ((concept, code), weight) are what `_side` looks up."""
+    cache = len(idx.facts) <= _PLAN_MAX_FACTS
+    if cache:
+        ck = (tuple(map(id, rules)), tax.id, frozenset(idx.facts))
+        got = _PLANS.get(ck)
+        if got is not None:
+            return got[1]
+    plan = ((rule, left, right, code, _keyed(left), _keyed(right))
+            for rule in rules for left, right, code in _candidates(rule, idx, tax))
+    if not cache:
+        return plan  # one at a time: a large instance's comparisons are never all held
+    plan = tuple(plan)
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[ck] = (rules, plan)  # the rules kept alive: their ids are not reused while cached
+    return plan
+
+
+def _keyed(bs: tuple[Bound, ...]) -> tuple:
+    return tuple(((c, k), w) for c, k, w in bs)
+
+
 _HALF: dict[int, Decimal] = {}
 
 
@@ -114,8 +206,8 @@ def _half(decimals: int) -> Decimal:
     return h
 
 
-def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
-    """(Σ weight·value, Σ half-widths, number of reported terms).
+def _side(ks: tuple, get) -> tuple[Decimal, Decimal, int]:
+    """(Σ weight·value, Σ half-widths, number of reported terms) of ((concept, code), weight) terms.
 
     The side's interval is [value - half, value + half]: the interval of a weighted sum of rounding
     intervals is centred on the weighted sum of the values and as wide as the sum of the widths (a
@@ -125,21 +217,27 @@ def _side(bs: tuple[Bound, ...], get) -> tuple[Decimal, Decimal, int]:
     value = ZERO
     half = ZERO
     n = 0
-    for concept, code, w in bs:
-        f = get((concept, code))
+    for key, w in ks:
+        f = get(key)
         if f is not None:
             value += f.value if w == 1 else f.value * w
-            half += _half(f.decimals)
+            d = f.decimals
+            half += HALF_CENT if d == 2 else _half(d)
             n += 1
     return value, half, n
 
 
-def _decide(kind: str, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex):
+def _decide(kind: str, left: tuple, right: tuple, idx: FactIndex, keyed: bool = False):
     """None when the presence rules say the comparison is not checked, else
-    (consistent, left value, left half-width, right value, right half-width)."""
+    (consistent, left value, left half-width, right value, right half-width). `keyed`: the sides
+    are already ((concept, code), weight) terms (`_plan`)."""
     get = idx.lookup
+    if not keyed:
+        left, right = _keyed(left), _keyed(right)
     lv, lh, ln = _side(left, get)
     rv, rh, rn = _side(right, get)
+    if idx.units != 1:  # each figure a sum of n printed ones: n half-units of rounding
+        lh, rh = lh * idx.units, rh * idx.units
     if kind == "sum" or kind == "hierarchy":
         if not rn:  # a total with none of its items reported is not checked
             return None
@@ -170,102 +268,32 @@ def consistent(cmp: Comparison, idx: FactIndex) -> tuple[bool, Decimal, Decimal,
     return ok, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh)
 
 
-def _term_text(t: dict, tax: Taxonomy, primary_table: str, primary_code: str, lang: str) -> str:
-    """'05表 201 一般公共预算财政拨款支出合计 2001.35': table when not the finding's, code when not the
-    finding's row, label (an economic code's own name), value (or 空 / blank)."""
-    from ..catalogue import text
-
-    concept, code = t["concept"], t["code"]
-    parts = []
-    if t["table"] and t["table"] != primary_table:
-        parts.append(text("table", lang, table=t["table"]))
-    if code and code != primary_code:
-        parts.append(code)
-    c = tax.concepts[concept]
-    label = c.label(lang)
-    if c.dim == "economic" and code:  # 06 has one column: name the row (30217 公务接待费)
-        label = tax.economic_codes.name(code, lang) or label
-    parts.append(label)
-    parts.append(t["value"] if t["value"] is not None else text("blank", lang))
-    return " ".join(parts)
-
-
-def _expr(terms: list[dict], tax: Taxonomy, table: str, code: str, lang: str, hide_blank: bool) -> str:
-    out = []
-    for t in terms:
-        if t["value"] is None and hide_blank:
-            continue
-        s = _term_text(t, tax, table, code, lang)
-        if not out:
-            out.append(("-" if t["weight"] < 0 else "") + s)
-        else:
-            out.append(("- " if t["weight"] < 0 else "+ ") + s)
-    return " ".join(out) if out else "0.00"
-
-
-def message_fields(values: dict, lang: str, taxonomy: str | None = None) -> dict:
-    """The fields of a rule's zh/en template ({lhs}, {rhs}, {left_value} …, see rules.toml) from a rule
-    finding's values, in the asked language (juesuan.catalogue.render calls this at output time), and
-    the finding's source appended: {source} of the `report:source` line."""
-    from ..catalogue import text
-
-    tax = load_taxonomy(taxonomy)
-    terms = values["terms"]
-    first = terms[0]  # the first left-hand term: where the finding is placed
-    table, code = first["table"], first["code"]
-    hide_blank = values["kind"] in ("sum", "hierarchy")
-    return {
-        "lhs": _expr([t for t in terms if t["side"] == "left"], tax, table, code, lang, False),
-        "rhs": _expr([t for t in terms if t["side"] == "right"], tax, table, code, lang, hide_blank),
-        "left_value": values["left"],
-        "right_value": values["right"],
-        "diff": values["difference"],
-        "table": table,
-        # the row and column labels as printed; English names the concept instead (its code for a code row)
-        "row": first["row"] if lang != "en" else (code or tax.concepts[first["concept"]].en),
-        "column": first["column"] if lang != "en" else tax.concepts[first["concept"]].en,
-        "code": code or text("total", lang),
-        # the converter's `src` reference ("line 138", "p21 line 13", "02表!D7") as a reader sees it
-        "_source": text("source", lang, source=source_text(values["source"], lang)) if values.get("source") else "",
-    }
-
-
-def _finding(cmp: Comparison, idx: FactIndex, lay: Layout, tax: Taxonomy, inst: Instance,
-             lv: Decimal, rv: Decimal, li: Interval, ri: Interval) -> Finding:
-    rule = cmp.rule
-    concept, code, _ = cmp.left[0]
-    p = idx.place(concept, code or None)
-    table, section, row, column = (p.table, p.section, p.row, p.column) if p else ("", "", code, "")
+def _finding(rule: Rule, left: tuple[Bound, ...], right: tuple[Bound, ...], idx: FactIndex, lay: Layout,
+             tax: Taxonomy, inst: Instance, d: tuple) -> Finding:
+    """The finding of an inconsistent comparison (`d`: what `_decide` returned for it)."""
+    _, lv, lh, rv, rh = d
+    concept, code, _ = left[0]
+    table, section, row, column = idx.cell(concept, code or None) or ("", "", code, "")
     # where the finding points: the first left-hand fact, else the first reported fact
-    facts = [idx.get(c, k) for c, k, _ in cmp.left + cmp.right]
-    anchor = idx.get(concept, code) or next(f for f in facts if f is not None)
-    terms = []
-    for side, bs in (("left", cmp.left), ("right", cmp.right)):
-        for c, k, w in bs:
-            f = idx.get(c, k)
-            tp = idx.place(c, k or None)
-            terms.append({
-                "side": side,
-                "concept": c,
-                "code": k,
-                "weight": w,
-                "value": format_amount(f.value) if f is not None else None,
-                "table": tp.table if tp else "",
-                "row": tp.row if tp else k,
-                "column": tp.column if tp else "",
-                "source": f.origin if f is not None else "",
-                "line": f.location.line if f is not None else None,
-            })
+    lookup = idx.lookup
+    anchor = lookup((concept, code))
+    if anchor is None:
+        anchor = next(f for f in (lookup((c, k)) for c, k, _ in left + right) if f is not None)
+    tail = idx.tail
+    terms = Terms([("left", c, k, w, tail((c, k))) for c, k, w in left] +
+                  [("right", c, k, w, tail((c, k))) for c, k, w in right])
     loc = anchor.location
     if not loc.file and inst.source:
         loc = Location(file=inst.source, line=loc.line, xpath=loc.xpath)
+    origin = anchor.origin
     return Finding.of(
         rule.code, loc, table=table, section=section, row=row, column=column, file=inst.source,
         severity=rule.severity, fact=(tax.id, lay.id, concept, code),
-        rule=rule.id, kind=rule.kind, left=format_amount(lv), right=format_amount(rv),
-        difference=format_amount(lv - rv), left_interval=li.as_strings(), right_interval=ri.as_strings(),
+        rule=rule.id, kind=rule.kind, left=_fmt(lv), right=_fmt(rv),
+        difference=_fmt(lv - rv), left_interval=[_plain(lv - lh), _plain(lv + lh)],
+        right_interval=[_plain(rv - rh), _plain(rv + rh)],
         # the source cell, unless the finding's location is that cell already (a converted workbook)
-        source=anchor.origin if anchor.origin != f"{loc.sheet}!{loc.cell}" else "", terms=terms,
+        source=origin if origin and origin != f"{loc.sheet}!{loc.cell}" else "", terms=terms,
     )
 
 
@@ -291,13 +319,19 @@ def _catalogue_templates(taxonomy_id: str) -> dict[str, tuple[str, str]]:
 
 
 def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
-                   unreadable: dict | None = None) -> Iterator[Finding]:
+                   unreadable: dict | None = None, keep=None) -> Iterator[Finding]:
     """Findings of the taxonomy's rules on an instance (schema-valid: known taxonomy and layout).
 
     `rules` overrides the catalogue (tests, tools); they are evaluated as given, not narrowed.
     `unreadable`: {(concept, code or ""): (Location, table id)} of source cells in a fact's place
     that held no amount (convert's Conversion.unreadable): a comparison needing one is not checked
     (one convert:rule-not-checked warning) instead of reading the cell as blank.
+    `keep(key)`: only the findings whose key (code, table, section, row, column) it accepts are
+    built, in the same order (the diff asks for the keys first and builds only the findings that
+    appeared or disappeared).
+
+    A consolidated instance (juesuan.consolidate: its header lists n units) is checked with n units'
+    rounding: each of its figures is a sum of n printed ones, ± n × 0.005.
     """
     tax = load_taxonomy(inst.header.taxonomy)
     lay = tax.layout(inst.header.layout)
@@ -309,22 +343,35 @@ def check_instance(inst: Instance, rules: tuple[Rule, ...] | None = None,
         known = _catalogue_templates(tax.id)
         declare_rules(tax.id, [r for r in rules if known.get(r.id) != (r.zh, r.en)])
     idx = FactIndex(inst, lay)
+    for item in _failures(rules, idx, tax, inst, unreadable):
+        if isinstance(item, Finding):  # a rule not checked
+            if keep is None or keep((item.code, item.table, item.section, item.row, item.column)):
+                yield item
+            continue
+        rule, left, right, d = item
+        if keep is not None:
+            concept, code, _ = left[0]
+            table, section, row, column = idx.cell(concept, code or None) or ("", "", code, "")
+            if not keep((rule.code, table, section, row, column)):
+                continue
+        yield _finding(rule, left, right, idx, lay, tax, inst, d)
+
+
+def _failures(rules: tuple[Rule, ...], idx: FactIndex, tax: Taxonomy, inst: Instance, unreadable: dict | None):
+    """(rule, left, right, decision) of every inconsistent comparison, and the convert:rule-not-checked
+    finding of a comparison that needs an unreadable cell (once per rule and cell)."""
     said: set = set()  # (rule id, location) already reported not checked
-    for rule in rules:
-        kind = rule.kind
-        for left, right, code in _candidates(rule, idx, tax):
-            if unreadable:
-                hit = _unreadable_term(rule, left, right, code, unreadable)
-                if hit is not None:
-                    loc, tid = hit
-                    if (rule.id, loc) in said:
-                        continue
-                    said.add((rule.id, loc))
-                    yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
-                                     tab=tid, cell=Where(loc))
+    for rule, left, right, code, lk, rk in _plan(rules, idx, tax):
+        if unreadable:
+            hit = _unreadable_term(rule, left, right, code, unreadable)
+            if hit is not None:
+                loc, tid = hit
+                if (rule.id, loc) in said:
                     continue
-            d = _decide(kind, left, right, idx)
-            if d is not None and not d[0]:
-                _, lv, lh, rv, rh = d
-                cmp = Comparison(rule, left, right, code)
-                yield _finding(cmp, idx, lay, tax, inst, lv, rv, Interval(lv - lh, lv + lh), Interval(rv - rh, rv + rh))
+                said.add((rule.id, loc))
+                yield Finding.of("convert:rule-not-checked", loc, table=tid, file=inst.source, rule=rule.id,
+                                 tab=tid, cell=Where(loc))
+                continue
+        d = _decide(rule.kind, lk, rk, idx, True)
+        if d is not None and not d[0]:
+            yield rule, left, right, d

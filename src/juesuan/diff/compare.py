@@ -108,8 +108,9 @@ def compare(
     (tax_old, lo), (tax_new, ln) = _layout(old.header), _layout(new.header)
     oi, ni = old.facts, new.facts  # by (concept, code): the instances' own mappings
     changes: list[Change] = []
-    for key in oi.keys() | ni.keys():
-        o, n = oi.get(*key), ni.get(*key)
+    for key, o, n in _pairs(oi, ni):
+        if o is not None and n is not None and o.value == n.value:
+            continue  # most facts of a draft and its final
         if (o is None and _absent(old, lo, key)) or (n is None and _absent(new, ln, key)):
             continue  # its table was not in that report's source: absent, not blank (res.tables_absent)
         if o is not None and n is not None:
@@ -140,8 +141,9 @@ def compare(
         res.key_totals = [_key_total(old, new, *kt) for kt in KEY_TOTALS]
     if chosen == "draft-final":
         if check is None:
-            from ..validate import check_present as check  # noqa: PLC0415 - optional, loaded on use
-        appeared, disappeared = finding_changes(check(old), check(new))
+            appeared, disappeared = checked_changes(old, new)
+        else:
+            appeared, disappeared = finding_changes(check(old), check(new))
         res.checked = True
         res.findings_appeared, res.findings_disappeared = appeared, disappeared
         # a report read from a workbook has no narrative at all: that is the format, not 13 deleted blocks
@@ -149,6 +151,16 @@ def compare(
             res.narrative_compared = True
             res.narrative = narrative_changes(old, new)
     return res
+
+
+def _pairs(oi, ni) -> Iterator[tuple[tuple[str, str], object, object]]:
+    """(key, old fact or None, new fact or None) over the keys of either instance (the changes are
+    sorted by place afterwards)."""
+    nget = dict(zip(ni.keys(), ni)).get  # Facts iterates its facts in the order of its keys
+    for key, o in zip(oi.keys(), oi):
+        yield key, o, nget(key)
+    for key in ni.keys() - oi.keys():
+        yield key, None, ni[key]
 
 
 def _absent(inst: Instance, lay: Layout, key: tuple[str, str]) -> bool:
@@ -181,9 +193,10 @@ def narrative_changes(old: Instance, new: Instance) -> list[NarrativeChange]:
 
 def compare_files(old_path, new_path, mode: str = "auto", ignore_rounding: bool = False,
                   check: CheckFn | None = None) -> DiffResult:
-    from ..loader import load_valid  # noqa: PLC0415
+    from ..loader import gc_paused, load_valid  # noqa: PLC0415
 
-    return compare(load_valid(old_path), load_valid(new_path), mode, ignore_rounding, check)
+    with gc_paused():  # two large instances and their findings (see gc_paused)
+        return compare(load_valid(old_path), load_valid(new_path), mode, ignore_rounding, check)
 
 
 def _order(ch: Change) -> tuple:
@@ -211,11 +224,15 @@ def _row_changes(old: Instance, new: Instance, po: tuple[Taxonomy, Layout],
     """Classification rows (statement, code) present in one instance and not in the other."""
     def rows(inst: Instance, tax: Taxonomy, lay: Layout, other: Instance, olay: Layout) -> set[tuple[str, str, str]]:
         out = set()
+        kinds: dict[str, tuple[str, str] | None] = {}  # concept -> (statement, dim)
         for f in inst.facts:
-            if f.code and not _absent(other, olay, f.key):
-                c = tax.concepts.get(f.concept)
-                if c is not None:
-                    out.add((c.statement, c.dim, f.code))
+            if f.code and (not other.tables or not _absent(other, olay, f.key)):
+                k = kinds.get(f.concept, False)
+                if k is False:
+                    c = tax.concepts.get(f.concept)
+                    k = kinds[f.concept] = (c.statement, c.dim) if c is not None else None
+                if k is not None:
+                    out.add((*k, f.code))
         return out
 
     ro, rn = rows(old, po[0], po[1], new, pn[1]), rows(new, pn[0], pn[1], old, po[1])
@@ -231,6 +248,25 @@ def _row_changes(old: Instance, new: Instance, po: tuple[Taxonomy, Layout],
 
 def finding_key(f: Finding) -> tuple[str, str, str, str, str]:
     return (f.code, f.table, f.section, f.row, f.column)
+
+
+def checked_changes(old: Instance, new: Instance) -> tuple[list[Finding], list[Finding]]:
+    """`finding_changes` of juesuan.validate.check_present on both instances, building only the
+    findings that appeared or disappeared: first the keys of each side's findings (no rule finding
+    built), then the findings of the keys the other side lacks. A large draft whose findings mostly
+    stay pays for the comparisons, not for rendering tens of thousands of findings twice."""
+    from ..validate import check_present  # noqa: PLC0415 - optional, loaded on use
+
+    def into(keys: set) -> Callable[[tuple], bool]:
+        return lambda key: keys.add(key) or False
+
+    ko: set = set()
+    kn: set = set()
+    check_present(old, keep=into(ko))
+    check_present(new, keep=into(kn))
+    gone, came = ko - kn, kn - ko
+    return finding_changes(check_present(old, keep=gone.__contains__) if gone else [],
+                           check_present(new, keep=came.__contains__) if came else [])
 
 
 def finding_changes(old: Iterable[Finding], new: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

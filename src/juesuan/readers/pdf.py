@@ -87,7 +87,25 @@ def _cell_text(text: str | None) -> str:
 
 
 def _is_title(text: str, layouts) -> bool:
-    return len(text) <= 60 and any(match_title(text, lay) is not None for lay in layouts)
+    """Whether the text is a table title of one of the layouts. A text without 表 is not one of a
+    layout whose every title key has it (match_title's normalisation drops characters, never adds
+    any), so most text lines are told apart without normalising them."""
+    if len(text) > 60:
+        return False
+    plain = "表" not in text
+    return any(not (plain and all("表" in k for k in lay.title_index)) and match_title(text, lay) is not None
+               for lay in layouts)
+
+
+class _Reading:
+    """What reading a document carries from page to page: the column borders of the table being read
+    (its first part), whether a title was just seen, and the stage (1: a table under a title seen, 2:
+    then 第三部分, 3: a later part, which ends what needs reading)."""
+
+    def __init__(self):
+        self.borders: list[float] = []
+        self.titled = False
+        self.stage = 0
 
 
 def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], bool]:
@@ -95,82 +113,131 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
     that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
     text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines)."""
     rows: list[GridRow] = []
-    borders: list[float] = []  # column borders of the table being read (its first part)
     any_text = False
-    stage = 0  # 1: a table under a title seen, 2: then 第三部分; a later part ends what needs reading
-    titled = False
+    state = _Reading()
     for pno in range(1, len(doc) + 1):
-        if stage == 3:
+        if state.stage == 3:
             break  # 第四部分 (名词解释) and later: nothing to read, and parsing pages is the cost
-        sheet = f"p{pno}"
         page = Page(doc, pno - 1)
         words = page_words(page.chars)
         if not words:
             continue
         any_text = True
+        sheet = f"p{pno}"
         tables = find_tables(page.edges, page.chars) if page.edges else []
         lines = _lines(words)
+        spaced = None if tables or page.edges else _layout_rows(page, lines, layouts, file, sheet)
+        if spaced is not None:
+            rows.extend(spaced)
+            continue
         tops = [l[0].top for l in lines]
-
-        def line_no(top: float) -> int:
-            return max(1, bisect.bisect_left(tops, top - 1.0) + 1)
-
-        def inside(w, bbox) -> bool:
-            cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-            return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
-
-        items: list[tuple[float, GridRow]] = []
-        # a page without ruling holding a table title: its layout-spaced lines (no title among its
-        # text lines, as on the pages of 第三部分: no table, and no layout text to build)
-        if not tables and not page.edges and any(_is_title(_join(line), layouts) for line in lines):
-            text = layout_text(page.chars, page.height)
-            raw = [l.rstrip() for l in text.splitlines()]
-            if has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw):
-                for n, l in enumerate(raw, start=1):
-                    loc = Location(file=file, sheet=sheet, line=n)
-                    rows.append(GridRow([Cell(0, l, loc)], loc))
-                continue
-        for line in lines:
-            free = [w for w in line if not any(inside(w, t.bbox) for t in tables)]
-            if free:
-                text = _join(free)
-                loc = Location(file=file, sheet=sheet, line=line_no(line[0].top))
-                row = GridRow([Cell(0, text, loc)], loc)
-                if geometry is not None:
-                    geometry[id(row)] = (free[0].x0, free[-1].x1, free[0].size, page.width)
-                items.append((line[0].top, row))
-        for t in tables:
-            texts = t.extract()
-            xs = sorted({round(c[0], 1) for r in t.rows for c in r.cells if c is not None})
-            titled = any(top < t.bbox[1] and _is_title(r.text(), layouts) for top, r in items)
-            if not borders or titled or not all(any(abs(x - b) <= X_TOL for b in borders) for x in xs):
-                borders = xs
-            for r, tr in zip(t.rows, texts):
-                loc = Location(file=file, sheet=sheet, line=line_no(r.bbox[1]))
-                cells = []
-                for bbox, text in zip(r.cells, tr):
-                    if bbox is None:
-                        continue
-                    col = min(range(len(borders)), key=lambda k: abs(borders[k] - bbox[0]))
-                    span = sum(1 for b in borders if bbox[0] - X_TOL <= b < bbox[2] - X_TOL) or 1
-                    cells.append(Cell(col, _cell_text(text), loc, span))
-                items.append((r.bbox[1], GridRow(cells, loc)))
+        items = _text_items(lines, tables, tops, file, sheet, page.width, geometry)
+        _table_items(tables, items, tops, layouts, state, file, sheet)
         items.sort(key=lambda x: x[0])
         rows.extend(r for _, r in items)
-        for _, r in items:
-            text = r.text()
-            if stage == 0 and len(r.cells) == 1 and _is_title(text, layouts):
-                titled = True
-            elif stage == 0 and titled and len(r.nonempty()) >= 2:
-                stage = 1  # a table under a title (the table of contents has titles only)
-            elif stage == 1 and _PART3_RE.match(text):
-                stage = 2
-            elif stage == 2 and _LATER_RE.match(text):
-                stage = 3
+        _advance(state, items, layouts)
     return rows, any_text
 
 
+def _line_no(tops: list[float], top: float) -> int:
+    return max(1, bisect.bisect_left(tops, top - 1.0) + 1)
+
+
+def _layout_rows(page, lines, layouts, file: str, sheet: str) -> list[GridRow] | None:
+    """A page without ruling holding a table title: its layout-spaced lines (no title among its text
+    lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
+    if not any(_is_title(_join(line), layouts) for line in lines):
+        return None
+    raw = [l.rstrip() for l in layout_text(page.chars, page.height).splitlines()]
+    if not (has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw)):
+        return None
+    out = []
+    for n, l in enumerate(raw, start=1):
+        loc = Location(file=file, sheet=sheet, line=n)
+        out.append(GridRow([Cell(0, l, loc)], loc))
+    return out
+
+
+def _inside(w, bbox) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def _text_items(lines, tables, tops, file: str, sheet: str, width: float, geometry) -> list[tuple[float, GridRow]]:
+    """One single-cell row per text line, of the words outside every table, by the line's top."""
+    items: list[tuple[float, GridRow]] = []
+    boxes = [t.bbox for t in tables]
+    for line in lines:
+        free = [w for w in line if not any(_inside(w, b) for b in boxes)] if boxes else line
+        if free:
+            loc = Location(file=file, sheet=sheet, line=_line_no(tops, line[0].top))
+            row = GridRow([Cell(0, _join(free), loc)], loc)
+            if geometry is not None:
+                geometry[id(row)] = (free[0].x0, free[-1].x1, free[0].size, width)
+            items.append((line[0].top, row))
+    return items
+
+
+def _table_items(tables, items, tops, layouts, state: _Reading, file: str, sheet: str) -> None:
+    """The tables' rows added to `items`: each cell placed at its column among the borders of the
+    table being read (a table under a new title, or whose borders differ, starts a new one)."""
+    for t in tables:
+        texts = t.extract()
+        xs = sorted({round(c[0], 1) for r in t.rows for c in r.cells if c is not None})
+        state.titled = any(top < t.bbox[1] and _is_title(r.text(), layouts) for top, r in items)
+        borders = state.borders
+        if not borders or state.titled or not all(any(abs(x - b) <= X_TOL for b in borders) for x in xs):
+            borders = state.borders = xs
+        for r, tr in zip(t.rows, texts):
+            loc = Location(file=file, sheet=sheet, line=_line_no(tops, r.bbox[1]))
+            cells = [Cell(_nearest(borders, bbox[0]), _cell_text(text), loc, _span(borders, bbox))
+                     for bbox, text in zip(r.cells, tr) if bbox is not None]
+            items.append((r.bbox[1], GridRow(cells, loc)))
+
+
+def _nearest(borders: list[float], x: float) -> int:
+    """The index of the border nearest to x (the first of two as near); borders sorted, distinct."""
+    i = bisect.bisect_left(borders, x)
+    if i == len(borders) or (i > 0 and abs(borders[i - 1] - x) <= abs(borders[i] - x)):
+        return i - 1
+    return i
+
+
+def _span(borders: list[float], bbox) -> int:
+    """How many column borders the cell covers (at least one)."""
+    return (bisect.bisect_left(borders, bbox[2] - X_TOL) - bisect.bisect_left(borders, bbox[0] - X_TOL)) or 1
+
+
+def _advance(state: _Reading, items, layouts) -> None:
+    for _, r in items:
+        text = r.text()
+        if state.stage == 0 and len(r.cells) == 1 and _is_title(text, layouts):
+            state.titled = True
+        elif state.stage == 0 and state.titled and len(r.nonempty()) >= 2:
+            state.stage = 1  # a table under a title (the table of contents has titles only)
+        elif state.stage == 1 and _PART3_RE.match(text):
+            state.stage = 2
+        elif state.stage == 2 and _LATER_RE.match(text):
+            state.stage = 3
+
+
 def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
+    """The PDF's instance and the reader's findings. The cyclic garbage collector is paused while
+    the document is read: reading makes some 100,000 small objects (characters, words, cells, rows)
+    that hold no reference cycles, so reference counting frees them, and the collector's passes over
+    them and over every object imported before would cost a fifth of the conversion's CPU."""
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_pdf(path, layout, entity, year)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _read_pdf(path: Path, layout: str | None, entity: str | None, year: int | None) -> Conversion:
     where = str(path)
     size = path.stat().st_size
     if size == 0:

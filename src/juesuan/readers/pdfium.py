@@ -1,6 +1,6 @@
 """A PDF's pages as characters, words, text lines and ruled tables, read with PDFium (pypdfium2).
 
-pypdfium2 (the `pdf` extra; its ctypes bindings `pypdfium2_raw`) is imported only here, only when a
+pypdfium2 (the `pdf` extra: the PDFium library it ships, bound in readers/pdfium_lib.py) is loaded only when a
 PDF is read. Per page:
 
 - characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
@@ -23,7 +23,9 @@ Before PDFium sees the file, every Flate stream that could expand past the limit
 here in bounded steps (`check_streams`): a content stream or object stream over
 MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with one line (a
 stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
-most 1032:1, so streams too small to reach the limit are not inflated at all. Other filters
+most 1032:1, so streams too small to reach the limit are not inflated at all; those that are (the
+Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB inflated) are inflated with isal (ISA-L's inflate,
+about twice zlib's speed; in the pdf extra) when it is installed, else with zlib. Other filters
 (LZW, run-length) are not measured.
 
 The characters, words and text live in readers/pdfium_text.py, edges and ruled tables in
@@ -38,6 +40,11 @@ import re
 import zlib
 
 from ..errors import UnusableInput
+from .pdfium_lib import (
+    FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO,
+    FS_MATRIX, FS_RECTF, api,
+)
+from .pdfium_lib import api as _pdfium
 from .pdfium_tables import (  # noqa: F401  (re-exported)
     EDGE_MIN, INTERSECT, JOIN, SNAP, Edge, Row, Table, _cells, _compose, _edge, _inside, _intersections, _merge,
     _tables, find_tables,
@@ -90,69 +97,59 @@ def _streams(data: bytes):
         at = data.find(b"stream", at + 6)
 
 
+def _inflater():
+    """isal's zlib (ISA-L: the same inflate, about twice as fast) when installed, else zlib."""
+    try:
+        from isal import isal_zlib
+    except ImportError:
+        return zlib, (zlib.error,)
+    return isal_zlib, (zlib.error, isal_zlib.error)
+
+
 def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
-    d = zlib.decompressobj()
-    inner = zlib.decompressobj() if nested else None
+    z, errors = _inflater()
+    d = z.decompressobj()
+    inner = z.decompressobj() if nested else None
     size = 0
     chunk = raw
     try:
         while True:
             out = d.decompress(chunk, 1 << 20)
+            got = len(out)
             if inner is not None:
                 out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
             size += len(out)
             if size > limit:
                 return size
             chunk = d.unconsumed_tail
-            if not chunk or d.eof:
+            if d.eof or (not chunk and not got):
                 return size
-    except zlib.error:
+    except errors:
         return size  # damaged data: PDFium decodes at most what inflates
-
-
-_RAW: list = []
-
-
-def _raw():
-    """PDFium's C API (pypdfium2's ctypes bindings, `pypdfium2_raw`), the library initialised once.
-    The bindings alone, not pypdfium2's object layer: it is not needed here, and importing it (logging,
-    uuid, platform, ...) would double the start-up cost of the engine."""
-    if _RAW:
-        return _RAW[0]
-    try:
-        import pypdfium2_raw as raw
-    except ImportError:
-        raise UnusableInput.of("input:pdf-extra", command="pip install 'juesuan[pdf]'") from None
-    # idempotent in PDFium: pypdfium2, if imported later, initialises again without effect
-    config = raw.FPDF_LIBRARY_CONFIG(version=2, m_pUserFontPaths=None, m_pIsolate=None, m_v8EmbedderSlot=0)
-    raw.FPDF_InitLibraryWithConfig(ctypes.byref(config))
-    _RAW.append(raw)
-    return raw
 
 
 class Document:
     """A PDF opened by PDFium from bytes (kept alive as long as the document); a context manager."""
 
     def __init__(self, data: bytes, where: str):
-        raw = _raw()
-        self._raw = raw
+        lib = api()
         self._data = data
         self.where = where
-        self.handle = _handles(raw.FPDF_LoadMemDocument64)(data, len(data), None)
+        self.handle = lib.load_doc(data, len(data), None)
         if not self.handle:
-            err = raw.FPDF_GetLastError()
-            if err == raw.FPDF_ERR_PASSWORD:
+            err = lib.last_error()
+            if err == FPDF_ERR_PASSWORD:
                 raise UnusableInput.of("input:pdf-encrypted", where)
-            if err == raw.FPDF_ERR_SECURITY:
+            if err == FPDF_ERR_SECURITY:
                 raise UnusableInput.of("input:pdf-security", where)
             raise UnusableInput.of("input:pdf-damaged", where)
 
     def __len__(self) -> int:
-        return _api(self._raw).page_count(self.handle)
+        return api().page_count(self.handle)
 
     def close(self) -> None:
         if self.handle:
-            _api(self._raw).close_doc(self.handle)
+            api().close_doc(self.handle)
             self.handle = None
 
     def __enter__(self) -> "Document":
@@ -167,30 +164,31 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(data, where)
 
 
+_NONE = object()  # no text object
+
+
 class Page:
     """One page's characters and edges, in top-down page coordinates."""
 
     def __init__(self, doc: Document, index: int):
-        raw = doc._raw
-        self._raw = raw
-        api = _api(raw)
-        page = api.load_page(doc.handle, index)
+        lib = api()
+        page = lib.load_page(doc.handle, index)
         if not page:
             raise UnusableInput.of("input:pdf-page-damaged", doc.where, page=index + 1)
         try:
-            box = raw.FS_RECTF()
+            box = FS_RECTF()
             l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-            if api.media_box(page, l, b, r, t):
+            if lib.media_box(page, l, b, r, t):
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
-                self.box = (0.0, 0.0, api.page_width(page), api.page_height(page))
-            self.rotation = (api.rotation(page) % 4) * 90
+                self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
+            self.rotation = (lib.rotation(page) % 4) * 90
             x0, y0, x1, y1 = self.box
             self.width, self.height = (y1 - y0, x1 - x0) if self.rotation in (90, 270) else (x1 - x0, y1 - y0)
             self.chars = self._chars(page, box)
             self.edges = self._edges(page)
         finally:
-            api.close_page(page)
+            lib.close_page(page)
 
     def _map(self, x: float, y: float) -> tuple[float, float]:
         """PDF user space -> (x from the left, y from the top) of the displayed page."""
@@ -205,8 +203,7 @@ class Page:
         return x - x0, y1 - y
 
     def _chars(self, page, box) -> list[Char]:  # long: hot per-character loop, inline for speed
-        raw = self._raw
-        api = _api(raw)
+        api = _pdfium()
         tp = api.load_text(page)
         if not tp:
             return []
@@ -214,18 +211,22 @@ class Page:
             n = api.count_chars(tp)
             ox, oy = ctypes.c_double(), ctypes.c_double()
             desc = ctypes.c_float()
-            tm = raw.FS_MATRIX()
+            tm = FS_MATRIX()
             per_obj: dict[int | None, tuple[float, float]] = {}
             out = []
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.loose, api.origin
             text_obj, fsize = api.text_obj, api.font_size
             x0, y0, x1, y1 = self.box
             upright = self.rotation == 0
-            codes = None
+            codes, text = None, ""
             if n > 0:  # every character's code in one call, unless a surrogate pair makes them not one per index
                 buf = (ctypes.c_ushort * (n + 1))()
                 if api.get_text(tp, 0, n, buf) == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in buf):
-                    codes = buf
+                    codes, text = buf, bytes(buf)[:2 * n].decode("utf-16-le")
+            # the text object of the characters just read, when upright with one shared baseline: the
+            # next of its characters needs no more than its box (top, bottom and size are the object's)
+            fast, fast_top, fast_bottom, fast_size = _NONE, 0.0, 0.0, 0.0
+            new = tuple.__new__
             for i in range(n):
                 u = codes[i] if codes is not None else get_unicode(tp, i)
                 if u <= 32 or u in (0xFFFE, 0xFFFF):
@@ -234,6 +235,9 @@ class Page:
                 if not loose(tp, i, box):
                     continue
                 obj = text_obj(tp, i)
+                if obj == fast:
+                    out.append(new(Char, (text[i], box.left - x0, box.right - x0, fast_top, fast_bottom, fast_size)))
+                    continue
                 known = per_obj.get(obj)
                 if known is None:  # a text object has one font at one size and one matrix
                     size = fsize(tp, i)  # as set by Tf; the text and graphics matrices scale it
@@ -271,7 +275,10 @@ class Page:
                     continue
                 base = y + d
                 if upright:
-                    out.append(Char(ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size))
+                    out.append(new(Char, (ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size)))
+                    if known[4] == 2 and codes is not None:
+                        base = known[3] + d
+                        fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
                     continue
                 ax, atop = self._map(box.left, base + size)
                 bx, bbot = self._map(box.right, base)
@@ -281,12 +288,11 @@ class Page:
             api.close_text(tp)
 
     def _edges(self, page) -> list[Edge]:
-        raw = self._raw
-        api = _api(raw)
+        api = _pdfium()
         out: list[Edge] = []
-        m = raw.FS_MATRIX()
+        m = FS_MATRIX()
         px, py = ctypes.c_float(), ctypes.c_float()
-        PATH, FORM, MOVETO, LINETO = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM, raw.FPDF_SEGMENT_MOVETO, raw.FPDF_SEGMENT_LINETO
+        PATH, FORM, MOVETO, LINETO = FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM, FPDF_SEGMENT_MOVETO, FPDF_SEGMENT_LINETO
         get_type, get_matrix, count_segs, get_seg = api.obj_type, api.matrix, api.count_segments, api.segment
         seg_point, seg_type, seg_close = api.seg_point, api.seg_type, api.seg_close
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -327,58 +333,5 @@ class Page:
                         _edge(out, p, start)
 
         walk(api.count_objects(page), lambda k: api.page_object(page, k), identity)
+        del walk  # it refers to itself (and so to this page): a cycle that only the collector would free
         return out
-
-
-class _Api:
-    """The PDFium functions the page reader calls per character and per path segment, taking and
-    returning handles as plain ints (see _handles)."""
-
-    def __init__(self, raw):
-        h = _handles
-        self.page_count, self.close_doc = h(raw.FPDF_GetPageCount, ctypes.c_int), h(raw.FPDF_CloseDocument, None)
-        self.load_page, self.close_page = h(raw.FPDF_LoadPage), h(raw.FPDF_ClosePage, None)
-        self.media_box, self.rotation = h(raw.FPDFPage_GetMediaBox, ctypes.c_int), h(raw.FPDFPage_GetRotation, ctypes.c_int)
-        self.page_width, self.page_height = h(raw.FPDF_GetPageWidthF, ctypes.c_float), h(raw.FPDF_GetPageHeightF, ctypes.c_float)
-        self.load_text, self.close_text = h(raw.FPDFText_LoadPage), h(raw.FPDFText_ClosePage, None)
-        self.count_chars = h(raw.FPDFText_CountChars, ctypes.c_int)
-        self.get_text = h(raw.FPDFText_GetText, ctypes.c_int)
-        self.unicode, self.generated = h(raw.FPDFText_GetUnicode, ctypes.c_uint), h(raw.FPDFText_IsGenerated, ctypes.c_int)
-        self.loose, self.origin = h(raw.FPDFText_GetLooseCharBox, ctypes.c_int), h(raw.FPDFText_GetCharOrigin, ctypes.c_int)
-        self.font_size, self.text_obj = h(raw.FPDFText_GetFontSize, ctypes.c_double), h(raw.FPDFText_GetTextObject)
-        self.char_matrix = h(raw.FPDFText_GetMatrix, ctypes.c_int)
-        self.font, self.descent = h(raw.FPDFTextObj_GetFont), h(raw.FPDFFont_GetDescent, ctypes.c_int)
-        self.count_objects, self.page_object = h(raw.FPDFPage_CountObjects, ctypes.c_int), h(raw.FPDFPage_GetObject)
-        self.form_count, self.form_object = h(raw.FPDFFormObj_CountObjects, ctypes.c_int), h(raw.FPDFFormObj_GetObject)
-        self.obj_type, self.matrix = h(raw.FPDFPageObj_GetType, ctypes.c_int), h(raw.FPDFPageObj_GetMatrix, ctypes.c_int)
-        self.count_segments, self.segment = h(raw.FPDFPath_CountSegments, ctypes.c_int), h(raw.FPDFPath_GetPathSegment)
-        self.seg_point, self.seg_type = h(raw.FPDFPathSegment_GetPoint, ctypes.c_int), h(raw.FPDFPathSegment_GetType, ctypes.c_int)
-        self.seg_close = h(raw.FPDFPathSegment_GetClose, ctypes.c_int)
-
-
-_API: list[_Api] = []
-
-
-def _api(raw) -> _Api:
-    if not _API:
-        _API.append(_Api(raw))
-    return _API[0]
-
-
-def _handles(fn, restype=ctypes.c_void_p):
-    """`fn` (a pypdfium2 raw function) taking and returning handles as plain ints (its other
-    argument types kept; `restype` its result type), so no ctypes pointer object is made per call
-    and a handle can be a dict key. Where the calling convention may not be cdecl (32-bit
-    Windows), `fn` itself behind casts."""
-    import sys
-
-    if sys.platform == "win32" and ctypes.sizeof(ctypes.c_void_p) == 4:
-        def call(*a):
-            args = [ctypes.cast(x, t) if isinstance(x, int) and issubclass(t, ctypes._Pointer) else x
-                    for x, t in zip(a, fn.argtypes)]
-            r = fn(*args)
-            return ctypes.cast(r, ctypes.c_void_p).value if restype is ctypes.c_void_p else r
-        return call
-    args = [ctypes.c_void_p if issubclass(t, ctypes._Pointer) and t._type_.__name__.startswith("struct_fpdf")
-            else t for t in fn.argtypes]
-    return ctypes.CFUNCTYPE(restype, *args)(ctypes.cast(fn, ctypes.c_void_p).value)

@@ -54,21 +54,28 @@ class Table:
     def extract(self) -> list[list[str | None]]:
         """Each row's cell texts: the characters whose centre is inside the cell, as lines joined by
         newlines (None for a column the row has no cell in)."""
-        mine = sorted(((c.top + c.bottom) / 2, i, c) for i, c in enumerate(self.chars) if _inside(c, self.bbox))
+        bx0, btop, bx1, bbot = self.bbox
+        mine = []  # (vertical centre, index, char, horizontal centre) of the characters inside the table
+        for i, c in enumerate(self.chars):
+            h, v = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+            if bx0 <= h < bx1 and btop <= v < bbot:
+                mine.append((v, i, c, h))
+        mine.sort(key=itemgetter(0, 1))
         mids = [m[0] for m in mine]
         table = []
         for row in self.rows:
-            lo, hi = bisect.bisect_left(mids, row.bbox[1]), bisect.bisect_left(mids, row.bbox[3])
-            rc = [m[2] for m in sorted(mine[lo:hi], key=itemgetter(1)) if _inside(m[2], row.bbox)]
+            rx0, rtop, rx1, rbot = row.bbox
+            lo, hi = bisect.bisect_left(mids, rtop), bisect.bisect_left(mids, rbot)
+            rc = [m for m in sorted(mine[lo:hi], key=itemgetter(1)) if rx0 <= m[3] < rx1 and rtop <= m[0] < rbot]
             real = [(c[0], k) for k, c in enumerate(row.cells) if c is not None]
             starts = [x for x, _ in real]
             per_cell: list[list[Char]] = [[] for _ in row.cells]
-            for ch in rc:  # the cell whose left border is the last at or before the char's centre
-                h = (ch.x0 + ch.x1) / 2
+            for v, _i, ch, h in rc:  # the cell whose left border is the last at or before the char's centre
                 at = bisect.bisect_right(starts, h) - 1
                 if at >= 0:
                     k = real[at][1]
-                    if _inside(ch, row.cells[k]):
+                    cell = row.cells[k]
+                    if cell[0] <= h < cell[2] and cell[1] <= v < cell[3]:
                         per_cell[k].append(ch)
             texts = [None if cell is None else (plain_text(cc) if cc else "") for cell, cc in zip(row.cells, per_cell)]
             table.append(texts)
@@ -144,10 +151,12 @@ def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
             return True
         return p1[1] == p2[1] and bool(inter[p1][1] & inter[p2][1])
 
+    at_x = {p: j for ps in by_x.values() for j, p in enumerate(ps)}  # each list is sorted: the points
+    at_y = {p: j for ps in by_y.values() for j, p in enumerate(ps)}  # after pt are those greater than pt
     cells = []
     for pt in points:
-        below = [p for p in by_x[pt[0]] if p > pt]
-        right = [p for p in by_y[pt[1]] if p > pt]
+        below = by_x[pt[0]][at_x[pt] + 1:]
+        right = by_y[pt[1]][at_y[pt] + 1:]
         found = None
         for b in below:
             if not connects(pt, b):

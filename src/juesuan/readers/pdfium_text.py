@@ -3,20 +3,23 @@ see its docstring for how characters are read and grouped)."""
 
 from __future__ import annotations
 
+from collections import namedtuple
+from operator import attrgetter
+
 X_TOL = 3.0
 Y_TOL = 3.0
 Y_DENSITY = 13.0
 LAYOUT_DENSITY = 2.0  # points per character position in layout text
 LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
+_TOP, _X0 = attrgetter("top"), attrgetter("x0")
 
 
-class Char:
-    """A printed character: its text and box (points; x from the left, top/bottom from the top)."""
+class Char(namedtuple("_Char", "text x0 x1 top bottom size")):
+    """A printed character: its text and box (points; x from the left, top/bottom from the top).
+    A named tuple: the reader makes one per character, and tuple.__new__(Char, fields) costs a
+    tenth of a class's __init__."""
 
-    __slots__ = ("text", "x0", "x1", "top", "bottom", "size")
-
-    def __init__(self, text: str, x0: float, x1: float, top: float, bottom: float, size: float):
-        self.text, self.x0, self.x1, self.top, self.bottom, self.size = text, x0, x1, top, bottom, size
+    __slots__ = ()
 
     def __repr__(self) -> str:
         return f"Char({self.text!r}, {self.x0:.2f}, {self.x1:.2f}, {self.top:.2f}, {self.bottom:.2f}, {self.size:.1f})"
@@ -53,19 +56,23 @@ def _cluster(items: list, key, tol: float) -> list[list]:
 
 def words(chars: list[Char]) -> list[Word]:
     out: list[Word] = []
-    for line in _cluster(chars, lambda c: c.top, Y_TOL):
-        line.sort(key=lambda c: c.x0)
+    for line in _cluster(chars, _TOP, Y_TOL):
+        line.sort(key=_X0)
         cur: list[Char] = []
+        last = None  # cur[-1]
         for c in line:
             if c.text.isspace():
                 if cur:
                     out.append(_word(cur))
                 cur = []
-            elif cur and (c.x0 < cur[-1].x0 or c.x0 > cur[-1].x1 + X_TOL or abs(c.top - cur[-1].top) > Y_TOL):
+                last = None
+            elif last is not None and (c.x0 < last.x0 or c.x0 > last.x1 + X_TOL or abs(c.top - last.top) > Y_TOL):
                 out.append(_word(cur))
                 cur = [c]
+                last = c
             else:
                 cur.append(c)
+                last = c
         if cur:
             out.append(_word(cur))
     return out
@@ -88,7 +95,7 @@ def _word(cs: list[Char]) -> Word:
 
 def plain_text(chars: list[Char]) -> str:
     """pdfplumber's extract_text() without layout: words, lines of words by top, joined."""
-    lines = _cluster(words(chars), lambda w: w.top, Y_TOL)
+    lines = _cluster(words(chars), _TOP, Y_TOL)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
@@ -106,7 +113,7 @@ def layout_text(chars: list[Char], height: float) -> str:
     hair apart (a right-aligned amount against the next cell's label) stay two columns."""
     out: list[str] = []
     newlines = 0
-    for i, line in enumerate(_cluster(sorted(chars, key=lambda c: c.top), lambda c: c.top, Y_TOL)):
+    for i, line in enumerate(_cluster(sorted(chars, key=_TOP), _TOP, Y_TOL)):
         prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
         out.append("\n" * prepend)
         newlines += prepend

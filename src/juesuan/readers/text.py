@@ -15,16 +15,15 @@ Three shapes of extracted text are read:
 from __future__ import annotations
 
 import bisect
-import csv
-import io
 import re
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import UnusableInput
 from ..model import Location
 from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
-from .spaced import plain_regrid
-from .tabless import Columns, tab_columns
+
+if TYPE_CHECKING:
+    from .tabless import Columns
 
 _GAP_RE = re.compile(r"\S(?:\s?\S)*")  # tokens: runs of text with at most single spaces inside
 
@@ -49,6 +48,9 @@ def csv_rows(text: str, file: str = "", delimiter: str = ",", problems: list | N
     line may end in CR LF, LF or CR alone (old Mac exports), and a CR inside a field is a line break.
     A record csv cannot read (a field over its 131,072-character limit, a NUL) is skipped and its
     (Location, reason) added to `problems`; without `problems` it is UnusableInput (one line)."""
+    import csv
+    import io
+
     rows = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -79,17 +81,26 @@ def has_layout_spacing(lines: Sequence[str]) -> bool:
 def regrid(matcher: TableMatcher, region: list[GridRow], plain_fallback: bool = False, columns: Columns | None = None):
     """A table region of single-cell text lines -> (grid rows, findings, cells not placed): layout-spaced
     lines by layout_grid; other lines by readers/spaced.py when `plain_fallback` (text files), else as
-    they are (PDF pages with ruled tables)."""
+    they are (PDF pages with ruled tables). The plain-text regridding (readers/spaced.py,
+    readers/tabless.py) is imported only when a text file needs it."""
     single = [r for r in region if r.nonempty()]
     one_cell = bool(single) and all(len(r.cells) == 1 for r in single)
     lines = [r.cells[0].text if r.cells else "" for r in region]
     if one_cell and plain_fallback:
+        from .tabless import tab_columns
+
         columns = columns or tab_columns(lines)  # a tab-separated text whose tabs became spaces
         if columns is not None:
+            from .spaced import plain_regrid
+
             return plain_regrid(matcher, region, columns)
     if one_cell and has_layout_spacing(lines):
         return layout_grid(region), [], []
-    return plain_regrid(matcher, region) if plain_fallback else (region, [], [])
+    if not plain_fallback:
+        return region, [], []
+    from .spaced import plain_regrid
+
+    return plain_regrid(matcher, region)
 
 
 def _one(line: str) -> GridRow:
