@@ -186,4 +186,4 @@ def test_every_listed_command_is_the_command_of_its_name():
     assert list(cli.commands) == list(COMMANDS) and len(COMMANDS) == 9
     assert all(isinstance(cmd, click.Command) and cmd.name == name for name, cmd in cli.commands.items())
     res = run_cli()
-    assert res.returncode == 2 and f"(commands: {', '.join(COMMANDS)};" in res.stderr
+    assert res.returncode == 2 and f"（命令：{'、'.join(COMMANDS)}；" in res.stderr

@@ -42,13 +42,16 @@ def test_every_option_of_every_command_is_described(name):
 def test_bare_juesuan_prints_a_short_usage_and_exits_2():
     res = run_cli()
     assert res.returncode == 2 and res.stdout == ""
-    assert res.stderr.count("\n") == 1 and res.stderr.startswith("usage: juesuan COMMAND")
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("用法：juesuan 命令 [参数]")  # Chinese by default
     assert "Usage:" not in res.stderr and "Options" not in res.stderr
     assert all(name in res.stderr for name in cli.commands)  # every command, those added later too
 
 
 def test_usage_errors_are_one_line():
     res = run_cli("export", EXAMPLE_XML)
+    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+    assert "xlsx、xbrl、xbrl-json" in res.stderr and "usage: Usage" not in res.stderr  # Chinese by default
+    res = run_cli("export", EXAMPLE_XML, "--lang", "en")
     assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
     assert "xlsx, xbrl, xbrl-json" in res.stderr and "usage: Usage" not in res.stderr
 

@@ -126,7 +126,9 @@ def test_facts_file_outputs_bom_json_xlsx_and_suffix_check(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "f.xlsx").active
     assert ws.max_row == 123 and ws.freeze_panes == "A2" and ws.cell(2, 10).value == pytest.approx(1960.73)
     res = run_cli("facts", EXAMPLE_XML, "-o", tmp_path / "g.csv", "--format", "xlsx")
-    assert res.returncode == 2 and "suffix" in res.stderr and not (tmp_path / "g.csv").exists()
+    assert res.returncode == 2 and "后缀表示 csv，但 --format 为 xlsx" in res.stderr and not (tmp_path / "g.csv").exists()
+    res = run_cli("facts", EXAMPLE_XML, "-o", tmp_path / "g.csv", "--format", "xlsx", "--lang", "en")
+    assert res.returncode == 2 and "the suffix says csv but --format is xlsx" in res.stderr
     res = run_cli("facts", EXAMPLE_XML, "--format", "xlsx")
     assert res.returncode == 2 and "-o" in res.stderr
 
@@ -137,8 +139,10 @@ def test_facts_stops_at_an_unusable_input_unless_told_to_skip_it(tmp_path):
     out = tmp_path / "f.csv"
     res = run_cli("facts", EXAMPLE_XML, bad, "-o", out)
     assert res.returncode == 2 and not out.exists() and res.stderr.count("\n") == 1
-    res = run_cli("facts", EXAMPLE_XML, bad, "-o", out, "--skip-unusable")
-    assert res.returncode == 0 and "skipped" in res.stderr and str(bad) in res.stderr
+    res = run_cli("facts", EXAMPLE_XML, bad, "-o", out, "--skip-unusable", "--lang", "en")
+    assert res.returncode == 0 and res.stderr == f"juesuan: skipped {bad}: not XML (does not start with '<')\n"
+    res = run_cli("facts", EXAMPLE_XML, bad, "-o", out, "--skip-unusable")  # Chinese by default
+    assert res.returncode == 0 and res.stderr == f"juesuan: 已跳过 {bad}：不是 XML（不以“<”开头）\n"
     assert len(out.read_text("utf-8-sig").splitlines()) == 123
 
 

@@ -68,7 +68,7 @@ def discover(inputs: Iterable[str], exclude: str | None = None) -> tuple[list[tu
         elif any(ch in item for ch in "*?[") and not os.path.exists(item):
             matches = sorted(_glob.glob(item, recursive=True))
             if not matches:
-                raise UnusableInput("no file matches this pattern", item)
+                raise UnusableInput.of("input:no-match", item)
             for m in matches:
                 add(m) if os.path.isdir(m) else found.add(os.path.abspath(m))
         elif item.startswith("@"):

@@ -48,7 +48,7 @@ TEXT_FAMILIES = frozenset({"report", "cli"})  # output lines, not findings: no s
 LATIN_NAMES = frozenset({
     "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "UTF", "GB18030", "GBK", "USCC", "DOCTYPE", "DTD",
     "Excel", "LibreOffice", "WPS", "xlsx", "xlsm", "xls", "txt", "csv", "tsv", "pdf",
-    "juesuan", "lxml", "xmlschema", "Arelle",
+    "juesuan", "lxml", "xmlschema", "Arelle", "Parquet", "DuckDB", "docx", "md",
 })
 
 

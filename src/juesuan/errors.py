@@ -58,7 +58,14 @@ class UnusableInput(JuesuanError):
 
 
 class TaxonomyError(JuesuanError):
-    """The taxonomy files themselves are inconsistent (a bug in taxonomies/, exit code 2)."""
+    """The taxonomy files themselves are inconsistent (a bug in taxonomies/, exit code 2), or a layout
+    or taxonomy asked for that it does not have."""
+
+    def __init__(self, message: str, *, code: str = "", values: dict | None = None):
+        self.message = message
+        self.code = code
+        self.values = values or {}
+        super().__init__(message)
 
 
 class OutputError(JuesuanError):

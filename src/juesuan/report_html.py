@@ -364,7 +364,8 @@ def _article(fi: int, res: FileResult, lang: str, t: dict, claims: dict | None) 
     inst = res.instance
     o = [f'<article class="file" data-file="{e(res.path)}">', *_header_table(res, t)]
     if res.unusable:
-        o.append(f'<p class="invalid">{e(t["unusable"])}: {e(res.unusable)}</p></section></article>')
+        sep = "：" if lang == "zh" else ": "
+        o.append(f'<p class="invalid">{e(t["unusable"])}{sep}{e(res.unusable)}</p></section></article>')
         return o
     o.append(_verdict(res, lang, t))
     own, other = _marks(res)

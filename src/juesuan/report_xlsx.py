@@ -28,7 +28,7 @@ def render_xlsx(results: list[FileResult], lang: str = "zh") -> bytes:
     ws = _findings_sheet(wb, t)
     for res in results:
         if res.unusable:
-            ws.append([res.path, "", "", f"{t['unusable']}: {res.unusable}"])
+            ws.append([res.path, "", "", f"{t['unusable']}{'：' if lang == 'zh' else ': '}{res.unusable}"])
             continue
         _finding_lines(ws, wb, res, where if res is first else None, lang, t)
     _style_body(ws)

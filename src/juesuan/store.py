@@ -54,7 +54,7 @@ def iter_rows(inputs: Iterable[str], layout: str | None = None,
 
     found, _ = discover(inputs)
     if not found:
-        raise UnusableInput("no supported input found", " ".join(inputs))
+        raise UnusableInput.of("input:nothing-found", " ".join(inputs))
     for path, rel in found:
         try:
             inst = load_any(path)
@@ -72,9 +72,11 @@ def format_for(output: str | None, fmt: str | None) -> str:
     --format is an error (``-o facts.csv --format xlsx`` would write a workbook named .csv)."""
     suffix_fmt = SUFFIX_FORMAT.get(os.path.splitext(output)[1].lower()) if output else None
     if fmt and output and suffix_fmt and suffix_fmt != fmt:
-        raise JuesuanError(f"{output}: the suffix says {suffix_fmt} but --format is {fmt}")
+        raise OutputError(f"{output}: the suffix says {suffix_fmt} but --format is {fmt}", code="output:suffix-says",
+                          values={"path": output, "suffix_format": suffix_fmt, "option": "--format", "format": fmt})
     if fmt and output and not suffix_fmt and fmt != "csv":
-        raise JuesuanError(f"{output}: give the file the suffix of its format (.{fmt})")
+        raise OutputError(f"{output}: give the file the suffix of its format (.{fmt})", code="output:suffix-of-format",
+                          values={"path": output, "format": fmt})
     return fmt or suffix_fmt or "csv"
 
 
@@ -165,7 +167,8 @@ def _arrow():
     try:
         import pyarrow as pa
     except ImportError:
-        raise JuesuanError("Parquet and DuckDB need the store extra: pip install 'juesuan[store]'") from None
+        raise OutputError("Parquet and DuckDB need the store extra: pip install 'juesuan[store]'", code="output:store-extra",
+                          values={"extra": "store", "command": "pip install 'juesuan[store]'"}) from None
     return pa
 
 
@@ -208,11 +211,12 @@ def append_duckdb(rows: Iterable[dict], db: str) -> int:
     try:
         import duckdb
     except ImportError:
-        raise JuesuanError("--duckdb needs the store extra: pip install 'juesuan[store]'") from None
+        raise OutputError("--duckdb needs the store extra: pip install 'juesuan[store]'", code="output:option-extra",
+                          values={"option": "--duckdb", "extra": "store", "command": "pip install 'juesuan[store]'"}) from None
     try:
         con = duckdb.connect(db)
     except duckdb.Error as e:
-        raise OutputError(f"cannot open {db}: {e}") from None
+        raise OutputError(f"cannot open {db}: {e}", code="output:cannot-open-db", values={"path": db, "reason": str(e)}) from None
     n = 0
     try:
         con.execute(DUCKDB_DDL)

@@ -140,7 +140,8 @@ class Taxonomy:
             return self.layouts[layout_id]
         except KeyError:
             raise TaxonomyError(
-                f"unknown layout {layout_id!r}; this taxonomy has: {', '.join(sorted(self.layouts))}"
+                f"unknown layout {layout_id!r}; this taxonomy has: {', '.join(sorted(self.layouts))}",
+                code="input:unknown-layout", values={"layout": repr(layout_id), "layouts": sorted(self.layouts)}
             ) from None
 
     def codes_for(self, dim: str) -> CodeList:

@@ -246,7 +246,8 @@ def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
     try:
         tree = instance_to_tree(inst, keep_source)
     except ValueError as e:  # lxml: "All strings must be XML compatible" (a control character)
-        raise UnusableInput(f"cannot write the instance: {e}", inst.source) from None
+        raise UnusableInput(f"cannot write the instance: {e}", inst.source, code="output:instance-characters",
+                            values={"reason": str(e)}) from None
     body = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body + b"\n"
 

@@ -28,9 +28,6 @@ COMMANDS = {
     "consolidate": ("bureau", "consolidate"),
 }
 
-SHORT_USAGE = ("usage: juesuan COMMAND [ARGS]...  (commands: {commands}; "
-               "'juesuan --help' lists them, 'juesuan COMMAND --help' explains one)")
-
 
 class LazyGroup(click.Group):
     """A group whose commands (COMMANDS) are imported on first use, click's documented lazy-loading
@@ -68,8 +65,11 @@ def cli(ctx: click.Context) -> None:
     standard output (not export's xbrl folder). Shell completion (bash):
     eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
     """
-    if ctx.invoked_subcommand is None:
-        click.echo(SHORT_USAGE.format(commands=", ".join(COMMANDS)), err=True)
+    if ctx.invoked_subcommand is None:  # a short usage (cli:short-usage), Chinese unless argv asks otherwise
+        from ..catalogue import render
+        from .usage import asked_lang
+
+        click.echo(render("cli:short-usage", {"commands": list(COMMANDS)}, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
 
 
@@ -77,15 +77,19 @@ def main() -> None:
     """Entry point. Usage errors are one line on stderr with exit 2, like every other bad input."""
     try:
         rv = cli.main(prog_name="juesuan", standalone_mode=False)
-    except click.UsageError as e:
-        cmd = e.ctx.command_path if e.ctx else "juesuan"
-        click.echo(f"juesuan: {_one_line(e.format_message())} (see '{cmd} --help')", err=True)
+    except click.UsageError as e:  # in the language argv asks for (parsing failed)
+        from .usage import asked_lang, usage_line
+
+        click.echo(usage_line(e, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
     except click.ClickException as e:
         click.echo(f"juesuan: {_one_line(e.format_message())}", err=True)
         sys.exit(2)
     except click.Abort:
-        click.echo("juesuan: aborted", err=True)
+        from ..catalogue import render
+        from .usage import asked_lang
+
+        click.echo("juesuan: " + render("cli:aborted", {}, asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
     sys.exit(rv if isinstance(rv, int) else 0)
 

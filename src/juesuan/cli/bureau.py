@@ -141,7 +141,8 @@ def _write_sum(insts: list, output: str, entity: str | None, uscc: str):
               help="text or md (Markdown) for reading and editing, docx a Word document for the accountant.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write (atomically); text and md go to stdout without it, docx needs it.")
-def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> None:
+@LANG
+def draft(instance: str, prior: str | None, fmt: str, output: str | None, lang: str) -> None:
     """Write 第三部分 (情况说明) of INSTANCE from its facts, in the standard wording: every figure and
     percentage computed from the tables (half up to the printed precision), reasons left as
     【请说明原因】 for the unit to fill in (validate flags them until it does)."""
@@ -149,7 +150,7 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> Non
     from ..narrative.draft import draft_docx, draft_text
 
     if fmt == "docx" and not output:
-        fail(CommandError("cli:binary-needs-file", fmt="docx", file="FILE"))
+        fail(CommandError("cli:binary-needs-file", fmt="docx", file="FILE"), lang)
     try:
         inst = load_valid(instance)
         prior_inst = load_valid(prior) if prior else None
@@ -159,9 +160,9 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None) -> Non
 
             atomic_write(output, data)
     except JuesuanError as e:
-        fail(e)
+        fail(e, lang)
     except OSError as e:
-        fail(OutputError.from_os(e, output))
+        fail(OutputError.from_os(e, output), lang)
     if not output:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -25,8 +25,9 @@ from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, Co
               help="Append the rows to table facts of this DuckDB database (created when missing; juesuan[store]).")
 @click.option("--skip-unusable", is_flag=True, help="Skip unusable inputs (one line each on stderr) instead of stopping.")
 @click.option("--layout", default=None, help="Place facts in this layout instead of the instance's own.")
+@LANG
 def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: bool, duckdb_file: str | None,
-          skip_unusable: bool, layout: str | None) -> None:
+          skip_unusable: bool, layout: str | None, lang: str) -> None:
     """One record per fact of every input (instances, or sources to convert; folders, globs and @LIST
     files as for batch): entity, uscc, year, layout, file, table, section, row, column, value, concept,
     code, labels, row name, source cell.
@@ -34,9 +35,12 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
     Exit status: 0 written, 2 an unusable input (nothing written) or usage error.
     """
     from .. import store
+    from ..catalogue import render
+    from .common import error_line
 
     def skipped(path: str, e: JuesuanError) -> None:
-        click.echo(f"juesuan: skipped {e}", err=True)
+        what = error_line(e, lang).removeprefix("juesuan: ")
+        click.echo("juesuan: " + render("cli:skipped", {"what": what}, lang), err=True)
 
     if output == "-":  # stdout
         output = None
@@ -48,7 +52,7 @@ def facts(inputs: tuple[str, ...], fmt: str | None, output: str | None, no_bom: 
         _write_rows(store.iter_rows(inputs, layout, skipped if skip_unusable else None), fmt, output, duckdb_file,
                     bom=not no_bom)
     except JuesuanError as e:
-        fail(e)
+        fail(e, lang)
 
 
 def _write_rows(rows, fmt: str, output: str | None, duckdb_file: str | None, bom: bool) -> None:

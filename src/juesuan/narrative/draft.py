@@ -255,9 +255,10 @@ def draft_docx(inst: Instance, prior: Instance | None = None) -> bytes:
         from docx.oxml.ns import qn
         from docx.shared import Pt
     except ImportError:
-        from ..errors import JuesuanError
+        from ..errors import OutputError
 
-        raise JuesuanError("writing .docx needs python-docx: pip install 'juesuan[docx]'") from None
+        raise OutputError("writing .docx needs python-docx: pip install 'juesuan[docx]'", code="output:docx-extra",
+                          values={"package": "python-docx", "command": "pip install 'juesuan[docx]'"}) from None
     h = inst.header
     doc = docx.Document()
     normal = doc.styles["Normal"]

@@ -23,9 +23,9 @@ def read_narrative(path: str | os.PathLike) -> list[NarrativeBlock]:
 
     where = str(path)
     if not os.path.isfile(where):
-        raise UnusableInput("no such file", where)
+        raise UnusableInput.of("input:missing", where)
     if os.path.getsize(where) > MAX_BYTES:
-        raise UnusableInput("narrative file over 32 MB", where)
+        raise UnusableInput.of("input:narrative-too-large", where, limit=32)
     suffix = os.path.splitext(where)[1].lower()
     if suffix == ".docx":
         lines, numbers = _docx_lines(where)
@@ -38,18 +38,18 @@ def read_narrative(path: str | os.PathLike) -> list[NarrativeBlock]:
             try:
                 text = data.decode("gb18030")
             except UnicodeDecodeError:
-                raise UnusableInput("narrative text is neither UTF-8 nor GB18030", where) from None
+                raise UnusableInput.of("input:narrative-encoding", where) from None
         lines = text.splitlines()
         if suffix in (".md", ".markdown"):
             lines = [_unmark(line) for line in lines]
         numbers = list(range(1, len(lines) + 1))
     else:
-        raise UnusableInput(f"unknown narrative type {suffix or '(no suffix)'}: expected .docx, .txt or .md", where)
+        raise UnusableInput.of("input:narrative-type" if suffix else "input:narrative-no-suffix", where, suffix=suffix)
     if not any(line.strip().startswith("第三部分") for line in lines):
         lines, numbers = ["第三部分", *lines], [numbers[0] if numbers else 1, *numbers]
     blocks = narrative_blocks(lines, where, line_numbers=numbers)
     if not blocks:
-        raise UnusableInput("no numbered narrative headings (一、… 二、…) found", where)
+        raise UnusableInput.of("input:narrative-no-headings", where, example="一、… 二、…")
     if suffix == ".docx":
         blocks = [NarrativeBlock(b.key, b.title, b.text,
                                  Location(file=where, xpath=f"/w:document/w:body/w:p[{b.location.line}]"))
@@ -73,27 +73,27 @@ def _check_zip(where: str) -> None:
         with zipfile.ZipFile(where) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise UnusableInput("not a .docx document (not a readable zip; an old .doc must be saved as .docx)", where) from None
+        raise UnusableInput.of("input:docx-not-zip", where) from None
     if len(infos) > 1000 or "word/document.xml" not in {i.filename for i in infos}:
-        raise UnusableInput("not a Word .docx document (no word/document.xml)", where)
+        raise UnusableInput.of("input:docx-no-document", where, part="word/document.xml")
     total = 0
     for i in infos:
         total += i.file_size
         if i.file_size > 64 * 1024 * 1024 or total > 256 * 1024 * 1024 or (
                 i.file_size > 1024 * 1024 and i.file_size > 100 * max(i.compress_size, 1)):
-            raise UnusableInput(f"part {i.filename} inflates too far: refused as a possible zip bomb", where)
+            raise UnusableInput.of("input:docx-bomb", where, part=i.filename)
 
 
 def _docx_lines(where: str) -> tuple[list[str], list[int]]:
     try:
         import docx  # noqa: PLC0415 - python-docx, optional
     except ImportError:
-        raise UnusableInput("reading .docx needs python-docx: pip install 'juesuan[docx]'", where) from None
+        raise UnusableInput.of("input:docx-extra", where, package="python-docx", command="pip install 'juesuan[docx]'") from None
     _check_zip(where)
     try:
         doc = docx.Document(where)
     except Exception as e:  # noqa: BLE001 - python-docx raises many kinds on a bad package
-        raise UnusableInput(f"not a readable .docx ({type(e).__name__})", where) from None
+        raise UnusableInput.of("input:docx-unreadable", where, error=type(e).__name__) from None
     lines, numbers = [], []
     n = 0
     for p in doc.element.body.iterchildren():

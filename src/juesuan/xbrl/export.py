@@ -32,7 +32,7 @@ def export_xbrl(inst: Instance, outdir: str | os.PathLike, fmt: str = "xbrl") ->
     rep = build_report(inst, tax)
     out = Path(outdir)
     if out.exists() and not out.is_dir():
-        raise UnusableInput("output exists and is not a directory", str(out))
+        raise UnusableInput("output exists and is not a directory", str(out), code="output:not-a-folder")
     out.mkdir(parents=True, exist_ok=True)
     pkg = out / package_zip_name(tax)
     doc = out / (stem + FORMATS[fmt])
