@@ -5,6 +5,7 @@ finish (protection, row heights, print set-up). Moved out of juesuan.excel.templ
 from __future__ import annotations
 
 import itertools
+from copy import copy
 
 from ..taxonomy import Block, Table
 from .sheetplan import _Group, _Spec, cn_ordinal
@@ -76,16 +77,27 @@ class _Writer:
 
     def _input(self, ws, r, c, value=None, *, text=False, amount=True):
         cell = ws.cell(row=r, column=c, value=value)
-        cell.font = self.st.font
-        cell.fill = self.st.input_fill
-        cell.border = self.st.border
-        cell.protection = self.st.unlocked
-        if text:
-            cell.number_format = "@"
-            cell.alignment = self.st.left
-        elif amount:
-            cell.number_format = "#,##0.00"
-            cell.alignment = self.st.right
+        # An export of 200,000 facts writes as many input cells: the first of each kind is styled
+        # attribute by attribute, the rest take a copy of its style ids (`_style`, the idiom openpyxl's
+        # own WorksheetCopy uses), not five style objects each hashed into the workbook's style lists.
+        kind = (text, amount)
+        protos = self.__dict__.setdefault("_input_styles", {})  # per builder: style ids are per workbook
+        proto = protos.get(kind)
+        if proto is not None:
+            cell._style = copy(proto)
+        else:
+            cell.font = self.st.font
+            cell.fill = self.st.input_fill
+            cell.border = self.st.border
+            cell.protection = self.st.unlocked
+            if text:
+                cell.number_format = "@"
+                cell.alignment = self.st.left
+            elif amount:
+                cell.number_format = "#,##0.00"
+                cell.alignment = self.st.right
+            protos[kind] = copy(cell._style)
+        if amount and not text:
             self._amount_cells.append((r, c))
         return cell
 
