@@ -105,3 +105,21 @@ def test_validation_report_says_why_a_file_is_unusable_in_the_asked_language(tmp
     res = validate_for_report(str(bad), lang)
     assert res.unusable == ("不是 XML（不以“<”开头）" if lang == "zh" else "not XML (does not start with '<')")
     assert f'<p class="invalid">{line}</p>' in render_html([res], lang)
+
+
+def test_consolidate_refuses_units_of_different_years(tmp_path):
+    old, new = EXAMPLE_XML.parent / "liling-2020.xml", EXAMPLE_XML
+    _both(["consolidate", old, new, "-o", tmp_path / "d.xml"],
+          f"juesuan: 各单位的年度不同：{old} 为 2020，{new} 为 2021；请按年度分别汇总",
+          f"juesuan: units differ in fiscal year: {old} has 2020, {new} has 2021; consolidate one fiscal year at a time")
+    assert not (tmp_path / "d.xml").exists()
+
+
+def test_batch_summary_gives_an_unknown_type_in_the_asked_language(tmp_path):
+    (tmp_path / "a.doc").write_text("x", encoding="utf-8")
+    for lang, want in (("zh", "无法识别的文件类型 .doc：应为 .xml、.xlsx"), ("en", "unknown input type .doc: expected .xml, .xlsx")):
+        out = tmp_path / f"out-{lang}"
+        res = run_cli("batch", tmp_path / "a.doc", "-o", out, "--lang", lang)
+        assert res.returncode == 1, res.stderr
+        row = (out / "summary.csv").read_text("utf-8-sig").splitlines()[1]
+        assert want in row, row

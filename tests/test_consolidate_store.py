@@ -96,7 +96,7 @@ def test_check_tolerates_rounding_of_n_printed_figures(tmp_path):
 
 
 def test_a_mix_of_years_is_refused_in_one_line(tmp_path):
-    res = run_cli("consolidate", EXAMPLE_XML, EXAMPLES / "liling-2020.xml", "-o", tmp_path / "d.xml")
+    res = run_cli("consolidate", EXAMPLE_XML, EXAMPLES / "liling-2020.xml", "-o", tmp_path / "d.xml", "--lang", "en")
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "fiscal year" in res.stderr
     assert not (tmp_path / "d.xml").exists()
     res = run_cli("consolidate", EXAMPLE_XML)

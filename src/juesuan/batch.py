@@ -77,7 +77,7 @@ def discover(inputs: Iterable[str], exclude: str | None = None) -> tuple[list[tu
                 with open(lst, encoding="utf-8-sig") as fh:
                     lines = [ln.strip() for ln in fh]
             except OSError as e:
-                raise UnusableInput(f"cannot read the list: {e.strerror or e}", lst) from None
+                raise UnusableInput.from_os(e, lst) from None
             base = os.path.dirname(os.path.abspath(lst))
             for ln in lines:
                 if ln and not ln.startswith("#"):
@@ -133,13 +133,13 @@ def _read(path: str) -> bytes:
     try:
         size = os.path.getsize(path)
         if size > MAX_INPUT_BYTES:
-            raise UnusableInput(f"file is {size:,} bytes, more than the {MAX_INPUT_BYTES:,} a report may have", path)
+            raise UnusableInput.of("input:too-large", path, size=size, limit=MAX_INPUT_BYTES)
         with open(path, "rb") as fh:
             return fh.read(MAX_INPUT_BYTES + 1)
     except IsADirectoryError:
-        raise UnusableInput("is a directory", path) from None
+        raise UnusableInput.of("input:directory", path) from None
     except OSError as e:
-        raise UnusableInput(f"cannot read: {e.strerror or e}", path) from None
+        raise UnusableInput.from_os(e, path) from None
 
 
 def _stored(json_path: str, digest: str) -> dict | None:
@@ -167,8 +167,7 @@ def _findings_of(path: str, rel: str, data: bytes, outdir: str):
         found = loaded.findings or check_present(loaded.instance)
         return loaded.instance, found, False
     if suffix not in SOURCE_SUFFIXES:
-        raise UnusableInput(f"unknown input type {suffix or '(no suffix)'}: expected .xml, .xlsx, .xlsm, .pdf, "
-                            ".txt, .csv or .tsv", rel)
+        raise UnusableInput.of("input:batch-unknown-type" if suffix else "input:batch-no-suffix", rel, suffix=suffix)
     from .convert import check_converted, convert_file
     from .records import replace
     from .xmlio import instance_to_bytes

@@ -34,14 +34,14 @@ def unit_count(header: Header) -> int:
 
 def _require_same(units: Sequence[Instance]) -> None:
     if not units:
-        raise UnusableInput("no unit instances to consolidate")
+        raise UnusableInput.of("input:no-units")
     first = units[0]
     for u in units[1:]:
-        for attr, zh in (("fiscal_year", "fiscal year"), ("taxonomy", "taxonomy"), ("layout", "layout"), ("unit", "unit")):
+        for attr in ("fiscal_year", "taxonomy", "layout", "unit"):
             a, b = getattr(first.header, attr), getattr(u.header, attr)
             if a != b:
-                raise UnusableInput(f"units differ in {zh}: {first.source or first.header.entity} has {a}, "
-                                    f"{u.source or u.header.entity} has {b}; consolidate one {zh} at a time")
+                raise UnusableInput.of(f"input:units-differ-{attr.replace('_', '-')}", first=first.source or first.header.entity,
+                                       a=str(a), second=u.source or u.header.entity, b=str(b))
 
 
 def sums(units: Sequence[Instance]) -> dict[tuple[str, str], tuple[Decimal, int]]:
