@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..errors import JuesuanError, OutputError
-from .common import FORMAT_TEXT_JSON, LANG, CommandError, fail
+from .common import FORMAT_TEXT_JSON, LANG, CommandError, fail, produce
 
 
 @click.command()
@@ -151,18 +151,9 @@ def draft(instance: str, prior: str | None, fmt: str, output: str | None, lang: 
 
     if fmt == "docx" and not output:
         fail(CommandError("cli:binary-needs-file", fmt="docx", file="FILE"), lang)
-    try:
+    def work() -> bytes:
         inst = load_valid(instance)
         prior_inst = load_valid(prior) if prior else None
-        data = draft_docx(inst, prior_inst) if fmt == "docx" else draft_text(inst, prior_inst, fmt).encode("utf-8")
-        if output:
-            from ..xmlio import atomic_write
+        return draft_docx(inst, prior_inst) if fmt == "docx" else draft_text(inst, prior_inst, fmt).encode("utf-8")
 
-            atomic_write(output, data)
-    except JuesuanError as e:
-        fail(e, lang)
-    except OSError as e:
-        fail(OutputError.from_os(e, output), lang)
-    if not output:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    produce(work, output, lang)

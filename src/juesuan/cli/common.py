@@ -110,6 +110,22 @@ def emit(output: str, data: bytes) -> None:
     atomic_write(output, data)
 
 
+def produce(work, output: str | None, lang: str) -> None:
+    """The tail of a command that makes bytes: `work()` gives them; they go to OUTPUT (atomically) when
+    one is given, else to stdout. A JuesuanError, or an OSError writing OUTPUT, is one line and exit 2."""
+    try:
+        data = work()
+        if output:
+            emit(output, data)
+    except JuesuanError as e:
+        fail(e, lang)
+    except OSError as e:
+        fail(OutputError.from_os(e, output), lang)
+    if not output:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
 def emit_text(output: str | None, text: str, lang: str) -> None:
     """TEXT and a newline to OUTPUT (atomically; exit 2 when it cannot be written), or to stdout."""
     if output and output != "-":

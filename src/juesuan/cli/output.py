@@ -10,7 +10,7 @@ import click
 from ..defaults import DEFAULT_LAYOUT
 from ..errors import JuesuanError, OutputError
 from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, CommandError, check_suffix,
-                     emit, fail, output_ok, refuse_binary_to_terminal, stdin_file)
+                     emit, fail, output_ok, produce, refuse_binary_to_terminal, stdin_file)
 
 
 @click.command()
@@ -196,19 +196,15 @@ def diff_command(old: str, new: str, fmt: str, output: str | None, mode: str, ig
         refuse_binary_to_terminal(output, lang)
     if old == "-" and new == "-":
         fail(CommandError("cli:stdin-twice"), lang)
-    try:
+    different = []
+
+    def work() -> bytes:
         if output:
             output_ok(output, old, new)
         result = compare_files(stdin_file(old), stdin_file(new), mode=mode, ignore_rounding=ignore_rounding)
         result.old_file, result.new_file = old, new  # `-`, not the temporary file holding stdin
-        data = render(result, fmt, lang)
-        if output:
-            emit(output, data)
-    except JuesuanError as e:
-        fail(e, lang)
-    except OSError as e:
-        fail(OutputError.from_os(e, output), lang)
-    if not output:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    sys.exit(1 if result.different else 0)
+        different.append(result.different)
+        return render(result, fmt, lang)
+
+    produce(work, output, lang)
+    sys.exit(1 if different[0] else 0)
