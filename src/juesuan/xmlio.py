@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .errors import OutputError, UnusableInput
+from .errors import UnusableInput
 from .model import HEADER_FIELDS, Fact, Header, Instance, Location, NarrativeBlock, format_amount, parse_amount
 
 MAX_XML_BYTES = 32 * 1024 * 1024  # a department's instance is a few hundred KB at most
@@ -253,35 +253,15 @@ def instance_to_bytes(inst: Instance, keep_source: bool = True) -> bytes:
 
 
 def atomic_write(path: str | os.PathLike, data: bytes) -> None:
-    """Write bytes to path via a temporary file in the same folder and a rename.
+    """Write bytes to path via a temporary file in the same folder and a rename (juesuan.limits.write_all
+    of one file: a directory, FIFO or device node is never replaced).
 
     A folder that does not exist or cannot be written is an OutputError (one line, exit 2); the
     target is never left half-written and no temporary file stays behind.
     """
-    p = os.fspath(path)
-    d = os.path.dirname(p) or "."
-    from .limits import check_output
+    from .limits import write_all
 
-    check_output(p)  # a directory, FIFO or device node is never replaced
-    try:
-        fd, tmp = _create_temp(d, os.path.basename(p))
-    except OSError as e:
-        raise OutputError.from_os(e, p) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, p)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(e, OSError):
-            raise OutputError.from_os(e, p) from None
-        raise
+    write_all({os.fspath(path): data})
 
 
 def _create_temp(folder: str, name: str) -> tuple[int, str]:
