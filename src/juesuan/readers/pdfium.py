@@ -210,12 +210,13 @@ class Page:
         try:
             n = api.count_chars(tp)
             ox, oy = ctypes.c_double(), ctypes.c_double()
+            tpv, rbox, rx, ry = ctypes.c_void_p(tp), ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
             desc = ctypes.c_float()
             tm = FS_MATRIX()
             per_obj: dict[int | None, tuple[float, float]] = {}
             out = []
-            get_unicode, generated, loose, origin = api.unicode, api.generated, api.loose, api.origin
-            text_obj, fsize = api.text_obj, api.font_size
+            get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
+            text_obj, fsize = api.raw_text_obj, api.font_size
             x0, y0, x1, y1 = self.box
             upright = self.rotation == 0
             codes, text = None, ""
@@ -232,9 +233,9 @@ class Page:
                 if u <= 32 or u in (0xFFFE, 0xFFFF):
                     if u != 32 or generated(tp, i) == 1:
                         continue  # PDFium's own spaces and line breaks, and unmapped glyphs
-                if not loose(tp, i, box):
+                if not loose(tpv, i, rbox):
                     continue
-                obj = text_obj(tp, i)
+                obj = text_obj(tpv, i)
                 if obj == fast:
                     out.append(new(Char, (text[i], box.left - x0, box.right - x0, fast_top, fast_bottom, fast_size)))
                     continue
@@ -257,7 +258,7 @@ class Page:
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
                 # 2 shared, 3 not shared: vertical writing, asked for every character)
                 if seen != 2:
-                    if not origin(tp, i, ox, oy):
+                    if not origin(tpv, i, rx, ry):
                         continue
                     y = oy.value
                     if seen == 0:
@@ -292,30 +293,32 @@ class Page:
         out: list[Edge] = []
         m = FS_MATRIX()
         px, py = ctypes.c_float(), ctypes.c_float()
+        rm, rx, ry = ctypes.byref(m), ctypes.byref(px), ctypes.byref(py)
         PATH, FORM, MOVETO, LINETO = FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM, FPDF_SEGMENT_MOVETO, FPDF_SEGMENT_LINETO
-        get_type, get_matrix, count_segs, get_seg = api.obj_type, api.matrix, api.count_segments, api.segment
-        seg_point, seg_type, seg_close = api.seg_point, api.seg_type, api.seg_close
+        get_type, get_matrix, count_segs, get_seg = api.raw_obj_type, api.raw_matrix, api.raw_count_segments, api.raw_segment
+        seg_point, seg_type, seg_close = api.raw_seg_point, api.raw_seg_type, api.raw_seg_close
+        form_count, form_object = api.raw_form_count, api.raw_form_object
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         plain = self.rotation == 0 and self.box[0] == 0 and self.box[1] == 0
         top = self.box[3]
 
-        def walk(count, get, parent):
+        def walk(count, get, owner, parent):
             for i in range(count):
-                obj = get(i)
+                obj = get(owner, i)
                 kind = get_type(obj)
                 if kind != PATH and kind != FORM:
                     continue
-                mat = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, m) else identity
+                mat = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, rm) else identity
                 full = mat if parent is identity else _compose(mat, parent)
                 if kind == FORM:
-                    walk(api.form_count(obj), lambda k, o=obj: api.form_object(o, k), full)
+                    walk(form_count(obj), form_object, obj, full)
                     continue
                 a, b, c, d, e, f = full
                 simple = plain and b == 0 and c == 0
                 prev = start = None
                 for k in range(count_segs(obj)):
                     seg = get_seg(obj, k)
-                    if not seg_point(seg, px, py):
+                    if not seg_point(seg, rx, ry):
                         continue
                     x, y = px.value, py.value
                     if simple:
@@ -332,6 +335,6 @@ class Page:
                     if start is not None and seg_close(seg):
                         _edge(out, p, start)
 
-        walk(api.count_objects(page), lambda k: api.page_object(page, k), identity)
+        walk(api.count_objects(page), api.raw_page_object, ctypes.c_void_p(page), identity)
         del walk  # it refers to itself (and so to this page): a cycle that only the collector would free
         return out
