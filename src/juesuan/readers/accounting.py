@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..model import source_text
 from ..records import record
-from .cells import Cell, GridRow, is_meta
+from .cells import Cell, GridRow, has_cjk, is_meta
 
 if TYPE_CHECKING:
     from .result import TableResult
@@ -27,7 +27,7 @@ WHERE_SHOWN = 8  # locations of cells not placed printed in the summary line
 def is_number_token(token: str) -> bool:
     """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0'),
     not a classification code (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
-    if not _DIGIT_RE.search(token) or _CJK_RE.search(token):
+    if not _DIGIT_RE.search(token) or has_cjk(token):
         return False
     if token.isdigit() and (len(token) <= 3 or len(token) in (5, 7)):
         return False
@@ -35,7 +35,6 @@ def is_number_token(token: str) -> bool:
 
 
 _DIGIT_RE = re.compile(r"\d")  # a Unicode decimal digit, as str.isdecimal
-_CJK_RE = re.compile("[\u3400-\u9fff]")
 
 
 def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from .pdfium_text import Char, _cluster, plain_text
 
@@ -13,6 +13,7 @@ SNAP = 3.0
 JOIN = 3.0
 EDGE_MIN = 3.0
 INTERSECT = 3.0
+_POS, _LO = attrgetter("pos"), attrgetter("lo")
 
 
 class Edge:
@@ -97,23 +98,22 @@ def find_tables(edges: list[Edge], chars: list[Char]) -> list[Table]:
 
 
 def _merge(edges: list[Edge]) -> list[Edge]:
+    """Edges of each orientation snapped (positions chained within SNAP take their mean), then those
+    at one position joined where they overlap or their gap is at most JOIN; shorter than 1 pt dropped
+    first. The clusters come in ascending position, so each is one position, in that order."""
     out: list[Edge] = []
     for vertical in (True, False):
         group = [e for e in edges if e.vertical == vertical and e.hi - e.lo >= 1]
-        snapped = []
-        for cl in _cluster(group, lambda e: e.pos, SNAP):
-            avg = sum(e.pos for e in cl) / len(cl)
-            snapped.extend(Edge(vertical, avg, e.lo, e.hi) for e in cl)
-        snapped.sort(key=lambda e: e.pos)
-        for _pos, same in itertools.groupby(snapped, key=lambda e: e.pos):
-            joined: list[Edge] = []
-            for e in sorted(same, key=lambda e: e.lo):
-                if joined and e.lo <= joined[-1].hi + JOIN:
-                    if e.hi > joined[-1].hi:
-                        joined[-1] = Edge(vertical, e.pos, joined[-1].lo, e.hi)
+        for cl in _cluster(group, _POS, SNAP):
+            pos = sum(e.pos for e in cl) / len(cl)
+            joined: list[list[float]] = []
+            for e in sorted(cl, key=_LO):
+                if joined and e.lo <= joined[-1][1] + JOIN:
+                    if e.hi > joined[-1][1]:
+                        joined[-1][1] = e.hi
                 else:
-                    joined.append(e)
-            out.extend(joined)
+                    joined.append([e.lo, e.hi])
+            out.extend(Edge(vertical, pos, lo, hi) for lo, hi in joined)
     return out
 
 
@@ -147,9 +147,9 @@ def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
         by_y.setdefault(p[1], []).append(p)
 
     def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and inter[p1][0] & inter[p2][0]:
+        if p1[0] == p2[0] and not inter[p1][0].isdisjoint(inter[p2][0]):
             return True
-        return p1[1] == p2[1] and bool(inter[p1][1] & inter[p2][1])
+        return p1[1] == p2[1] and not inter[p1][1].isdisjoint(inter[p2][1])
 
     at_x = {p: j for ps in by_x.values() for j, p in enumerate(ps)}  # each list is sorted: the points
     at_y = {p: j for ps in by_y.values() for j, p in enumerate(ps)}  # after pt are those greater than pt
@@ -176,27 +176,32 @@ def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
 
 
 def _tables(cells: list[tuple]) -> list[list[tuple]]:
-    """pdfplumber's cells_to_tables: cells grouped while they share a corner; tables of one cell dropped."""
-    remaining = list(cells)
-    corners: set = set()
-    current: list = []
+    """pdfplumber's cells_to_tables: cells grouped while they share a corner (each group the cells
+    reachable from its first through shared corners), tables by their top-left corner; tables of one
+    cell dropped. A table's cells are in the order of `cells` (its rows are sorted apart anyway)."""
+    by_corner: dict[tuple, list[int]] = {}
+    for i, c in enumerate(cells):
+        for corner in ((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3])):
+            by_corner.setdefault(corner, []).append(i)
+    seen = [False] * len(cells)
     tables = []
-    while remaining:
-        before = len(current)
-        for cell in list(remaining):
-            cc = ((cell[0], cell[1]), (cell[0], cell[3]), (cell[2], cell[1]), (cell[2], cell[3]))
-            if not current or any(c in corners for c in cc):
-                corners.update(cc)
-                current.append(cell)
-                remaining.remove(cell)
-        if len(current) == before:
-            tables.append(list(current))
-            corners.clear()
-            current.clear()
-    if current:
-        tables.append(list(current))
+    for first in range(len(cells)):
+        if seen[first]:
+            continue
+        seen[first] = True
+        todo, group = [first], [first]
+        while todo:
+            c = cells[todo.pop()]
+            for corner in ((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3])):
+                for j in by_corner[corner]:
+                    if not seen[j]:
+                        seen[j] = True
+                        todo.append(j)
+                        group.append(j)
+        if len(group) > 1:
+            tables.append([cells[j] for j in sorted(group)])
     tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
-    return [t for t in tables if len(t) > 1]
+    return tables
 
 
 def _compose(m, parent):

@@ -58,23 +58,30 @@ def words(chars: list[Char]) -> list[Word]:
     out: list[Word] = []
     for line in _cluster(chars, _TOP, Y_TOL):
         line.sort(key=_X0)
-        cur: list[Char] = []
-        last = None  # cur[-1]
-        for c in line:
-            if c.text.isspace():
-                if cur:
-                    out.append(_word(cur))
-                cur = []
-                last = None
-            elif last is not None and (c.x0 < last.x0 or c.x0 > last.x1 + X_TOL or abs(c.top - last.top) > Y_TOL):
-                out.append(_word(cur))
-                cur = [c]
-                last = c
-            else:
-                cur.append(c)
-                last = c
-        if cur:
-            out.append(_word(cur))
+        out.extend(_word(cs) for cs in _split(line))
+    return out
+
+
+def _split(line: list[Char]) -> list[list[Char]]:
+    """The characters of one line (sorted by x0) split into words: at white space and at gaps."""
+    out: list[list[Char]] = []
+    cur: list[Char] = []
+    last = None  # cur[-1]
+    for c in line:
+        if c.text.isspace():
+            if cur:
+                out.append(cur)
+            cur = []
+            last = None
+        elif last is not None and (c.x0 < last.x0 or c.x0 > last.x1 + X_TOL or abs(c.top - last.top) > Y_TOL):
+            out.append(cur)
+            cur = [c]
+            last = c
+        else:
+            cur.append(c)
+            last = c
+    if cur:
+        out.append(cur)
     return out
 
 
@@ -94,7 +101,17 @@ def _word(cs: list[Char]) -> Word:
 
 
 def plain_text(chars: list[Char]) -> str:
-    """pdfplumber's extract_text() without layout: words, lines of words by top, joined."""
+    """pdfplumber's extract_text() without layout: words, lines of words by top, joined. Characters
+    whose tops are all within Y_TOL (a table cell's one line) are one line of words: their texts
+    are joined without making the words."""
+    top = bottom = chars[0].top if chars else 0.0
+    for c in chars:
+        if c.top < top:
+            top = c.top
+        elif c.top > bottom:
+            bottom = c.top
+    if bottom - top <= Y_TOL:
+        return " ".join("".join([c.text for c in cs]) for cs in _split(sorted(chars, key=_X0)))
     lines = _cluster(words(chars), _TOP, Y_TOL)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
