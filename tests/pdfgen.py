@@ -83,3 +83,23 @@ def many_pages_pdf(pages: int) -> bytes:
     objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
              b"/Resources << /Font << /F1 4 0 R >> >> >>"] * pages
     return build_pdf(objs)
+
+
+def dense_grid_pdf(lines: int = 600, size: int = 14400) -> bytes:
+    """One page (size x size pt, the largest a PDF page may be) ruled with `lines` + 1 vertical and as
+    many horizontal strokes crossing each other: (lines + 1)² crossings in ~70 bytes a line."""
+    step = (size - 20) / lines
+    parts = [b"BT /F1 12 Tf 72 %d Td (grid) Tj ET" % (size - 20), b"0.1 w"]
+    for i in range(lines + 1):
+        v = 10 + i * step
+        parts.append(b"%.3f 10 m %.3f %d l S" % (v, v, size - 10))
+        parts.append(b"10 %.3f m %d %.3f l S" % (v, size - 10, v))
+    content = b"\n".join(parts)
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>" % (size, size),
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])

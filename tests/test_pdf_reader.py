@@ -24,7 +24,7 @@ from juesuan.taxonomy import load_taxonomy
 from juesuan.xmlio import load_instance
 
 from .conftest import SHARED, run_cli
-from .pdfgen import encrypted_pdf, flate_bomb_pdf, image_only_pdf, many_pages_pdf
+from .pdfgen import dense_grid_pdf, encrypted_pdf, flate_bomb_pdf, image_only_pdf, many_pages_pdf
 
 PUTUO = SHARED / "corpus" / "2024-shanghai-putuo-finance-bureau.pdf"
 
@@ -247,6 +247,46 @@ def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     assert rc == 2 and len(err) == 1 and "expands past 16 MB" in err[0], res.stdout
     assert wall <= 5.0 and peak_kb * 1024 <= 300 * 2**20, (wall, peak_kb)
     assert not out.exists()
+
+
+def test_dense_ruling_is_refused_before_its_crossings_are_tried(tmp_path):
+    """A 40 KB page of 601 x 601 crossing strokes: 361,201 crossings for the table finder, which took
+    8 s and 400 MB (4 M crossings, 134 KB: over a minute, past 3 GB). Counted before they are tried
+    (pdfium.MAX_CROSSINGS), the file is refused in one line, in bounded memory."""
+    need_pdfium()
+    src = tmp_path / "grid.pdf"
+    src.write_bytes(dense_grid_pdf(600))
+    assert src.stat().st_size < 50_000
+    out = tmp_path / "out.xml"
+    code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
+            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    first, *err = res.stdout.splitlines()
+    rc, peak_kb = map(int, first.split())
+    assert rc == 2 and err == [f"juesuan: {src}: 361,201 crossings of ruling lines up to page 1, past the limit of "
+                               "100,000; a report's tables have far fewer"], res.stdout
+    assert peak_kb * 1024 <= 120 * 2**20, peak_kb
+    assert not out.exists()
+    zh = run_cli("convert", src, "-o", out)
+    assert zh.returncode == 2 and zh.stderr.strip().endswith("到第 1 页为止表格线交叉 361,201 处，超过上限 100,000；报告的表格远少于此")
+
+
+@pytest.mark.parametrize("what,limit,page,count", [("objects", 1_000, 8, 1_130), ("chars", 5_000, 15, 5_574),
+                                                    ("crossings", 500, 10, 650)])
+def test_reading_budget_refuses_at_the_page_that_passes_it(monkeypatch, what, limit, page, count):
+    """The budget of a document (objects walked, characters, ruling crossings) is counted page by page;
+    with the limits lowered, the Putuo PDF is refused at the page where the running count passes one.
+    The counts were taken apart from the reader: FPDFPage_CountObjects and FPDFText_CountChars per
+    page, and the crossings by trying every pair of merged edges."""
+    need_pdfium()
+    from juesuan.readers import pdfium
+
+    monkeypatch.setitem(pdfium._LIMITS, what, limit)
+    with pytest.raises(UnusableInput) as e:
+        convert_file(PUTUO)
+    assert e.value.code == f"input:pdf-{what}"
+    assert (e.value.values["page"], e.value.values["count"], e.value.values["limit"]) == (page, count, limit)
 
 
 @pytest.mark.parametrize("inflater", ["isal", "zlib"])

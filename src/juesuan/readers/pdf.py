@@ -124,7 +124,7 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
             continue
         any_text = True
         sheet = f"p{pno}"
-        tables = find_tables(page.edges, page.chars) if page.edges else []
+        tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
         lines = _lines(words)
         spaced = None if tables or page.edges else _layout_rows(page, lines, layouts, file, sheet)
         if spaced is not None:

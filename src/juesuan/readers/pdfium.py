@@ -56,6 +56,14 @@ from .pdfium_text import (  # noqa: F401  (re-exported)
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
+# What reading one document may take, counted page by page (the shared Putuo PDF: 5,384 objects,
+# 10,241 characters, 2,010 crossings in 25 pages). A 16 MB content stream can hold a million tiny
+# strokes, and 500 pages can share it: PDFium parses such a page in a second, but walking its
+# objects would take the reader seconds a page, and a dense grid of n x n lines n² crossings (a
+# 40 KB page of 600 x 600 lines took 8 s and 400 MB).
+MAX_OBJECTS = 500_000  # page objects walked (inside form XObjects too)
+MAX_CHARS = 1_000_000  # characters
+MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
 _DEFLATE_MAX_RATIO = 1032
 _INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
 
@@ -135,6 +143,7 @@ class Document:
         lib = api()
         self._data = data
         self.where = where
+        self.spent = {"objects": 0, "chars": 0, "crossings": 0}
         self.handle = lib.load_doc(data, len(data), None)
         if not self.handle:
             err = lib.last_error()
@@ -146,6 +155,14 @@ class Document:
 
     def __len__(self) -> int:
         return api().page_count(self.handle)
+
+    def spend(self, what: str, n: int, page: int) -> None:
+        """Count n more objects, chars or crossings read at page (1-based); past its limit
+        (MAX_OBJECTS, MAX_CHARS, MAX_CROSSINGS) the file is refused with one line."""
+        total = self.spent[what] = self.spent[what] + n
+        limit = _LIMITS[what]
+        if total > limit:
+            raise UnusableInput.of(f"input:pdf-{what}", self.where, page=page, count=total, limit=limit)
 
     def close(self) -> None:
         if self.handle:
@@ -164,6 +181,7 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(data, where)
 
 
+_LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS}
 _NONE = object()  # no text object
 
 
@@ -185,8 +203,8 @@ class Page:
             self.rotation = (lib.rotation(page) % 4) * 90
             x0, y0, x1, y1 = self.box
             self.width, self.height = (y1 - y0, x1 - x0) if self.rotation in (90, 270) else (x1 - x0, y1 - y0)
-            self.chars = self._chars(page, box)
-            self.edges = self._edges(page)
+            self.chars = self._chars(page, box, doc, index + 1)
+            self.edges = self._edges(page, doc, index + 1)
         finally:
             lib.close_page(page)
 
@@ -202,13 +220,14 @@ class Page:
             return y1 - y, x1 - x
         return x - x0, y1 - y
 
-    def _chars(self, page, box) -> list[Char]:  # long: hot per-character loop, inline for speed
+    def _chars(self, page, box, doc: Document, pno: int) -> list[Char]:  # long: hot per-character loop, inline for speed
         api = _pdfium()
         tp = api.load_text(page)
         if not tp:
             return []
         try:
             n = api.count_chars(tp)
+            doc.spend("chars", max(n, 0), pno)
             ox, oy = ctypes.c_double(), ctypes.c_double()
             tpv, rbox, rx, ry = ctypes.c_void_p(tp), ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
             desc = ctypes.c_float()
@@ -288,7 +307,7 @@ class Page:
         finally:
             api.close_text(tp)
 
-    def _edges(self, page) -> list[Edge]:
+    def _edges(self, page, doc: Document, pno: int) -> list[Edge]:  # long: the walk inlined for speed
         api = _pdfium()
         out: list[Edge] = []
         m = FS_MATRIX()
@@ -303,6 +322,7 @@ class Page:
         top = self.box[3]
 
         def walk(count, get, owner, parent):
+            doc.spend("objects", count, pno)
             for i in range(count):
                 obj = get(owner, i)
                 kind = get_type(obj)

@@ -89,9 +89,12 @@ def _inside(c: Char, bbox) -> bool:
     return bbox[0] <= h < bbox[2] and bbox[1] <= v < bbox[3]
 
 
-def find_tables(edges: list[Edge], chars: list[Char]) -> list[Table]:
-    """Ruled tables from the page's edges (pdfplumber's find_tables, default settings)."""
+def find_tables(edges: list[Edge], chars: list[Char], spend=None) -> list[Table]:
+    """Ruled tables from the page's edges (pdfplumber's find_tables, default settings). `spend`, if
+    given, is called with the number of crossings to try before they are tried (it may refuse)."""
     edges = [e for e in _merge(edges) if e.hi - e.lo >= EDGE_MIN]
+    if spend is not None:
+        spend(crossings(edges))
     inter = _intersections(edges)
     cells = _cells(inter)
     return [Table(t, chars) for t in _tables(cells)]
@@ -115,6 +118,14 @@ def _merge(edges: list[Edge]) -> list[Edge]:
                     joined.append([e.lo, e.hi])
             out.extend(Edge(vertical, pos, lo, hi) for lo, hi in joined)
     return out
+
+
+def crossings(edges: list[Edge]) -> int:
+    """How many (vertical, horizontal) pairs of edges _intersections tries: the horizontal edges
+    within INTERSECT of each vertical edge's extent, counted without trying them."""
+    h_tops = sorted(e.pos for e in edges if not e.vertical)
+    return sum(bisect.bisect_right(h_tops, v.hi + INTERSECT) - bisect.bisect_left(h_tops, v.lo - INTERSECT)
+               for v in edges if v.vertical)
 
 
 def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
