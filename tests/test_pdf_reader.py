@@ -326,7 +326,7 @@ def test_same_grid_rows_as_the_pdfplumber_reader(pdf):
     need_pdfplumber()
     import pdfplumber
 
-    from juesuan.readers.pdf import pdf_rows
+    from juesuan.readers.pdfpages import pdf_rows
     from juesuan.readers.pdfium import open_document
 
     from . import pdfplumber_reader as old

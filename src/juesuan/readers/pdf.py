@@ -1,224 +1,23 @@
-"""A report PDF -> Instance, through the shared table matcher (readers/grid.py).
-
-The pages are read with PDFium (readers/pdfium.py: characters, words, ruled tables; pypdfium2 is
-the `pdf` extra, imported only when a PDF is read). Each page becomes grid rows in reading order
-(top to bottom):
-
-- ruled tables (from the drawn cell borders, found as pdfplumber's find_tables does): one grid
-  row per table row, one cell per table cell with its physical column (the cell's left border among the table's
-  column borders) and its span, so blank cells keep their place and merged header cells cover
-  their columns; text wrapped inside a cell is joined. A table continued on the next page (no
-  title in between) keeps the columns of its first part, matched by the x position of the
-  column borders, so the matcher sees one table; its header repeated there is skipped by the
-  matcher;
-- the other words (cover, titles, units, notes, 第三部分 text): one single-cell row per text
-  line, a line being the words whose vertical extents overlap (so the “ ” of 财政拨款“三公”经费
-  and a year set in another font stay on their line);
-- pages with text but no ruling at all: their layout-spaced lines (readers/pdfium.layout_text),
-  whose columns readers/text.layout_grid recovers from the spacing.
-
-Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
-"p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
-and the 第二部分 title; the unit from the "单位：" lines; 第三部分 becomes narrative blocks, its
-lines wrapped at the right margin joined into paragraphs (`paragraphs`).
+"""A report PDF -> Instance: the file bounded, then its pages read (readers/pdfpages.py).
 
 Before PDFium parses anything the file is bounded: ≤ MAX_PDF_BYTES, a %PDF- header, a %%EOF end
-marker, no compressed stream expanding past the limits of pdfium.check_streams, ≤ MAX_PAGES pages.
+marker, and no compressed stream expanding past the limits of pdfium.check_streams. That check
+inflates the streams big enough to pass a limit (the Putuo PDF's 3.4 MB embedded font: a tenth of
+its conversion), and inflating releases the GIL: so it runs on a second thread while this one
+imports the page reader and the table matcher and loads the taxonomy, and PDFium is given the file
+only once it has passed. On one core the two simply take turns.
 """
 
 from __future__ import annotations
 
-import bisect
-import re
+import threading
 from pathlib import Path
 
 from ..errors import UnusableInput
-from ..model import Instance, Location
-from ..taxonomy import load_taxonomy
-from .base import Conversion, make_header
-from .grid import Cell, GridRow, match_title, read_document, require_tables
-from .pdfium import Page, Word, check_streams, find_tables, layout_text, open_document
-from .pdfium import words as page_words
-from .narrative import narrative_blocks
-from .text import has_layout_spacing, regrid
+from .base import Conversion
+from .pdfium import check_streams
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
-_PART3_RE = re.compile(r"^第三部分")
-_LATER_RE = re.compile(r"^第[四五六]部分")
-MAX_PAGES = 500
-X_TOL = 3.0  # points: the same column border on two pages
-
-
-def _lines(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into text lines: a word joins the line whose first word it overlaps vertically
-    by at least half its height; lines top to bottom, words left to right."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        h = max(w.bottom - w.top, 0.1)
-        for line in reversed(lines[-3:]):
-            ref = line[0]
-            overlap = min(ref.bottom, w.bottom) - max(ref.top, w.top)
-            if overlap >= 0.5 * min(h, ref.bottom - ref.top):
-                line.append(w)
-                break
-        else:
-            lines.append([w])
-    for line in lines:
-        line.sort(key=lambda w: w.x0)
-    return lines
-
-
-def _join(words: list[Word]) -> str:
-    out = ""
-    prev = None
-    for w in words:
-        if prev is not None and w.x0 - prev.x1 > 1.0:
-            out += " "
-        out += w.text
-        prev = w
-    return out
-
-
-def _cell_text(text: str | None) -> str:
-    if not text:
-        return ""
-    parts = [p.strip() for p in text.split("\n") if p.strip()]
-    return "".join(parts) if any(ord(ch) > 0x2e80 for ch in text) else " ".join(parts)
-
-
-def _is_title(text: str, layouts) -> bool:
-    """Whether the text is a table title of one of the layouts. A text without 表 is not one of a
-    layout whose every title key has it (match_title's normalisation drops characters, never adds
-    any), so most text lines are told apart without normalising them."""
-    if len(text) > 60:
-        return False
-    plain = "表" not in text
-    return any(not (plain and all("表" in k for k in lay.title_index)) and match_title(text, lay) is not None
-               for lay in layouts)
-
-
-class _Reading:
-    """What reading a document carries from page to page: the column borders of the table being read
-    (its first part), whether a title was just seen, and the stage (1: a table under a title seen, 2:
-    then 第三部分, 3: a later part, which ends what needs reading)."""
-
-    def __init__(self):
-        self.borders: list[float] = []
-        self.titled = False
-        self.stage = 0
-
-
-def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], bool]:
-    """Grid rows of the whole document, and whether any page had text at all. Pages after the part
-    that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
-    text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines)."""
-    rows: list[GridRow] = []
-    any_text = False
-    state = _Reading()
-    for pno in range(1, len(doc) + 1):
-        if state.stage == 3:
-            break  # 第四部分 (名词解释) and later: nothing to read, and parsing pages is the cost
-        page = Page(doc, pno - 1)
-        words = page_words(page.chars)
-        if not words:
-            continue
-        any_text = True
-        sheet = f"p{pno}"
-        tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
-        lines = _lines(words)
-        spaced = None if tables or page.edges else _layout_rows(page, lines, layouts, file, sheet)
-        if spaced is not None:
-            rows.extend(spaced)
-            continue
-        tops = [l[0].top for l in lines]
-        items = _text_items(lines, tables, tops, file, sheet, page.width, geometry)
-        _table_items(tables, items, tops, layouts, state, file, sheet)
-        items.sort(key=lambda x: x[0])
-        rows.extend(r for _, r in items)
-        _advance(state, items, layouts)
-    return rows, any_text
-
-
-def _line_no(tops: list[float], top: float) -> int:
-    return max(1, bisect.bisect_left(tops, top - 1.0) + 1)
-
-
-def _layout_rows(page, lines, layouts, file: str, sheet: str) -> list[GridRow] | None:
-    """A page without ruling holding a table title: its layout-spaced lines (no title among its text
-    lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
-    if not any(_is_title(_join(line), layouts) for line in lines):
-        return None
-    raw = [l.rstrip() for l in layout_text(page.chars, page.height).splitlines()]
-    if not (has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw)):
-        return None
-    out = []
-    for n, l in enumerate(raw, start=1):
-        loc = Location(file=file, sheet=sheet, line=n)
-        out.append(GridRow([Cell(0, l, loc)], loc))
-    return out
-
-
-def _inside(w, bbox) -> bool:
-    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
-
-
-def _text_items(lines, tables, tops, file: str, sheet: str, width: float, geometry) -> list[tuple[float, GridRow]]:
-    """One single-cell row per text line, of the words outside every table, by the line's top."""
-    items: list[tuple[float, GridRow]] = []
-    boxes = [t.bbox for t in tables]
-    for line in lines:
-        free = [w for w in line if not any(_inside(w, b) for b in boxes)] if boxes else line
-        if free:
-            loc = Location(file=file, sheet=sheet, line=_line_no(tops, line[0].top))
-            row = GridRow([Cell(0, _join(free), loc)], loc)
-            if geometry is not None:
-                geometry[id(row)] = (free[0].x0, free[-1].x1, free[0].size, width)
-            items.append((line[0].top, row))
-    return items
-
-
-def _table_items(tables, items, tops, layouts, state: _Reading, file: str, sheet: str) -> None:
-    """The tables' rows added to `items`: each cell placed at its column among the borders of the
-    table being read (a table under a new title, or whose borders differ, starts a new one)."""
-    for t in tables:
-        texts = t.extract()
-        xs = sorted({round(c[0], 1) for r in t.rows for c in r.cells if c is not None})
-        state.titled = any(top < t.bbox[1] and _is_title(r.text(), layouts) for top, r in items)
-        borders = state.borders
-        if not borders or state.titled or not all(any(abs(x - b) <= X_TOL for b in borders) for x in xs):
-            borders = state.borders = xs
-        for r, tr in zip(t.rows, texts):
-            loc = Location(file=file, sheet=sheet, line=_line_no(tops, r.bbox[1]))
-            cells = [Cell(_nearest(borders, bbox[0]), _cell_text(text), loc, _span(borders, bbox))
-                     for bbox, text in zip(r.cells, tr) if bbox is not None]
-            items.append((r.bbox[1], GridRow(cells, loc)))
-
-
-def _nearest(borders: list[float], x: float) -> int:
-    """The index of the border nearest to x (the first of two as near); borders sorted, distinct."""
-    i = bisect.bisect_left(borders, x)
-    if i == len(borders) or (i > 0 and abs(borders[i - 1] - x) <= abs(borders[i] - x)):
-        return i - 1
-    return i
-
-
-def _span(borders: list[float], bbox) -> int:
-    """How many column borders the cell covers (at least one)."""
-    return (bisect.bisect_left(borders, bbox[2] - X_TOL) - bisect.bisect_left(borders, bbox[0] - X_TOL)) or 1
-
-
-def _advance(state: _Reading, items, layouts) -> None:
-    for _, r in items:
-        text = r.text()
-        if state.stage == 0 and len(r.cells) == 1 and _is_title(text, layouts):
-            state.titled = True
-        elif state.stage == 0 and state.titled and len(r.nonempty()) >= 2:
-            state.stage = 1  # a table under a title (the table of contents has titles only)
-        elif state.stage == 1 and _PART3_RE.match(text):
-            state.stage = 2
-        elif state.stage == 2 and _LATER_RE.match(text):
-            state.stage = 3
 
 
 def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
@@ -239,6 +38,21 @@ def read_pdf(path: Path, layout: str | None = None, entity: str | None = None, y
 
 def _read_pdf(path: Path, layout: str | None, entity: str | None, year: int | None) -> Conversion:
     where = str(path)
+    data = _bounded_bytes(path, where)
+    check = _StreamCheck(data, where)
+    check.start()
+    try:
+        from ..taxonomy import load_taxonomy
+        from .pdfpages import read_pages
+
+        tax = load_taxonomy()
+    finally:
+        check.join()
+    check.raise_refusal()
+    return read_pages(data, where, tax, layout, entity, year)
+
+
+def _bounded_bytes(path: Path, where: str) -> bytes:
     size = path.stat().st_size
     if size == 0:
         raise UnusableInput.of("input:pdf-empty", where)
@@ -250,60 +64,24 @@ def _read_pdf(path: Path, layout: str | None, entity: str | None, year: int | No
         raise UnusableInput.of("input:not-pdf", where)
     if b"%%EOF" not in data[-2048:]:
         raise UnusableInput.of("input:pdf-truncated", where)
-    check_streams(data, where)
-    tax = load_taxonomy()
-    doc = open_document(data, where)
-    try:
-        if len(doc) > MAX_PAGES:
-            raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
-        geometry: dict = {}
-        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
-    finally:
-        doc.close()
-    if not any_text:
-        raise UnusableInput.of("input:pdf-no-text", where)
-    # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
-    # pages without ruled tables hold layout-spaced lines: their columns are recovered
-    found = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
-    require_tables(found.tables, where)
-    header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
-    texts, lines, sheets = paragraphs(rows, geometry)
-    narrative = narrative_blocks(texts, where, lines, sheets)
-    inst = Instance(header, found.facts, narrative, source=where)
-    return Conversion.from_tables(inst, found.findings, found.tables)
+    return data
 
 
-_HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
+class _StreamCheck(threading.Thread):
+    """pdfium.check_streams(data) on a thread of its own; raise_refusal() (after join()) raises what it
+    raised, a refusal (UnusableInput) or anything else, in the reading thread."""
 
+    def __init__(self, data: bytes, where: str):
+        super().__init__(name="juesuan-pdf-stream-check", daemon=True)
+        self.data, self.where = data, where
+        self.raised: BaseException | None = None
 
-def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str]]:
-    """The rows' texts with the lines of a paragraph wrapped at the right margin joined into one
-    (so a sentence reads whole: "一般公共服务支出（类）2106.66万元，占71.73%"): a text line that
-    ends near the page's right text margin (within 4 characters: a figure like 1511.89 is not
-    broken, so ragged lines end short) continues on the next text line of the page when that one
-    starts at the left margin (an indented line opens a paragraph) and is not a heading. Each joined line keeps
-    the location of its first line."""
-    right: dict[str, float] = {}
-    left: dict[str, float] = {}
-    for r in rows:
-        g = geometry.get(id(r))
-        if g and len(r.text()) >= 10:  # margins of the running text, not of page numbers or short notes
-            right[r.loc.sheet] = max(right.get(r.loc.sheet, 0.0), g[1])
-            left[r.loc.sheet] = min(left.get(r.loc.sheet, g[0]), g[0])
-    texts: list[str] = []
-    lines: list[int] = []
-    sheets: list[str] = []
-    prev = None
-    for r in rows:
-        g = geometry.get(id(r))
-        text = r.text()
-        if (g and prev is not None and prev[0] == r.loc.sheet and r.loc.sheet in right
-                and g[0] <= left[r.loc.sheet] + 0.5 * g[2]
-                and prev[1] >= right[r.loc.sheet] - 4 * prev[2] and not _HEADING_RE.match(text.strip())):
-            texts[-1] += text.strip()
-        else:
-            texts.append(text)
-            lines.append(r.loc.line or 0)
-            sheets.append(r.loc.sheet)
-        prev = (r.loc.sheet, g[1], g[2]) if g else None
-    return texts, lines, sheets
+    def run(self) -> None:
+        try:
+            check_streams(self.data, self.where)
+        except BaseException as e:  # noqa: BLE001 - handed to the reading thread, which raises it
+            self.raised = e
+
+    def raise_refusal(self) -> None:
+        if self.raised is not None:
+            raise self.raised
