@@ -157,6 +157,13 @@ def test_an_unusable_input_and_a_missing_folder(tmp_path):
     assert doc["status"] == "unusable" and "DOCTYPE" in doc["findings"][0]["message_en"]
     res = run_cli("batch", tmp_path / "nope", "-o", out)
     assert res.returncode == 1  # a named file that does not exist is one unusable report
+    (tree / "sub" / "other.xml").write_text("<foo/>", encoding="utf-8")  # XML, but no instance: its reason in both languages
+    run_cli("batch", tree / "sub" / "other.xml", "-o", out)
+    doc = json.loads((out / "reports" / "other.xml.json").read_bytes())
+    assert doc["status"] == "unusable"
+    assert doc["findings"][0]["message_zh"].endswith("根元素 foo 不是本分类标准实例的根元素 {urn:juesuan:1.0}report")
+    assert doc["findings"][0]["message_en"].endswith("the root element foo is not {urn:juesuan:1.0}report, the root of "
+                                                     "this taxonomy's instances")
     res = run_cli("batch", tmp_path / "empty-*", "-o", out)
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "Traceback" not in res.stderr
 

@@ -53,3 +53,18 @@ def test_unreachable_scheduler_is_one_line(tmp_path):
     res = run_cli("batch", ROOT / "examples" / "liling-2020.xml", "-o", tmp_path / "o", "--scheduler",
                   "tcp://127.0.0.1:9", timeout=120)
     assert res.returncode == 2 and res.stderr.count("\n") == 1 and "127.0.0.1:9" in res.stderr, res.stderr
+    assert res.stderr.startswith("juesuan: 无法连接调度器 tcp://127.0.0.1:9："), res.stderr  # Chinese by default
+    en = run_cli("batch", ROOT / "examples" / "liling-2020.xml", "-o", tmp_path / "o", "--scheduler",
+                 "tcp://127.0.0.1:9", "--lang", "en", timeout=120)
+    assert en.returncode == 2 and en.stderr.startswith("juesuan: cannot reach the Dask scheduler tcp://127.0.0.1:9: ")
+
+
+def test_without_dask_the_message_names_the_extra(monkeypatch):
+    from juesuan.batch import iter_dask
+    from juesuan.errors import JuesuanError
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(JuesuanError) as e:
+        next(iter_dask([], "tcp://127.0.0.1:9"))
+    assert str(e.value) == "--scheduler needs the dask extra: pip install 'juesuan[dask]'"
+    assert e.value.text("zh") == "--scheduler 需要 dask 扩展：pip install 'juesuan[dask]'"

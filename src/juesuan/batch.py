@@ -162,8 +162,9 @@ def _findings_of(path: str, rel: str, data: bytes, outdir: str):
         from .xmlio import parse_xml
 
         loaded = from_tree(parse_xml(data, rel), rel)  # the one instance loader, on the bytes already read
-        if loaded.instance is None:  # no juesuan instance at all: its schema findings say why
-            raise UnusableInput(loaded.findings[0].text("en") if loaded.findings else "not a juesuan instance", rel)
+        if loaded.instance is None:  # no juesuan instance at all: its first schema finding says why, in both languages
+            first = loaded.findings[0] if loaded.findings else None
+            raise UnusableInput.of(first.code, rel, **first.values) if first else UnusableInput.of("input:no-instance", rel)
         found = loaded.findings or check_present(loaded.instance)
         return loaded.instance, found, False
     if suffix not in SOURCE_SUFFIXES:
@@ -340,17 +341,27 @@ def iter_local(jobs: list, n_jobs: int) -> Iterator[dict]:
         pool.join()
 
 
+def _refusal(code: str, **values) -> JuesuanError:
+    """What stops the batch before any report (exit 2), from the catalogue (messages/batch.toml):
+    str() is the English line, text(lang) the asked language's."""
+    from .catalogue import render
+
+    err = JuesuanError(render(code, values, "en"))
+    err.code, err.values = code, values
+    return err
+
+
 def iter_dask(jobs: list, scheduler: str) -> Iterator[dict]:
     """Records of ``jobs`` computed on a Dask cluster (``tcp://HOST:8786``). The workers must import
     this same juesuan and see the input and output paths (a shared filesystem)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise JuesuanError("--scheduler needs dask.distributed: pip install 'juesuan[dask]'") from None
+        raise _refusal("batch:dask-extra", option="--scheduler", extra="dask", command="pip install 'juesuan[dask]'") from None
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as e:
-        raise JuesuanError(f"cannot reach the Dask scheduler {scheduler}: {e}") from None
+        raise _refusal("batch:dask-unreachable", scheduler=scheduler, reason=str(e)) from None
     try:
         n = max(1, sum(client.nthreads().values()))
         futures = client.map(process_chunk, list(_chunks(jobs, _chunk_size(len(jobs), n))), pure=False)
