@@ -397,3 +397,35 @@ def test_the_catalogue_sums_that_are_calculations(tax):
     assert reasons["T06.personnel-total"] == "pinned"  # 301 + 303: other contexts
     assert reasons["T02.hierarchy"] == "hierarchy" and reasons["X01-04.opening"] == "ge"
     assert all(tax.concepts[r.total].period == tax.concepts[c].period for r in calc for c, _ in r.items)
+
+
+def _one_fact(liling, **changes):
+    from juesuan.model import Instance
+    from juesuan.records import replace
+
+    fact = next(f for f in liling.facts if f.concept == "BasicExp" and f.code == "30101")
+    return Instance(liling.header, [replace(fact, **changes)], source="x.xml")
+
+
+@pytest.mark.parametrize("make,code,zh,en", [
+    (lambda i: i.with_header(layout="2099-x"), "input:unknown-layout", "未知的版式 2099-x",
+     "unknown layout 2099-x"),
+    (lambda i: i.with_header(fiscal_year=1800), "input:xbrl-year", "会计年度 1800 不是年份", "fiscal year 1800 is not a year"),
+    (lambda i: _one_fact(i, concept="NoSuchConcept"), "input:xbrl-unknown-concept", "NoSuchConcept 不是分类标准",
+     "NoSuchConcept is not a concept of taxonomy"),
+    (lambda i: _one_fact(i, code=None), "input:xbrl-needs-code", "BasicExp 需要经济分类科目编码",
+     "BasicExp needs an economic classification code"),
+    (lambda i: _one_fact(i, concept="BasicPersonnelTotal"), "input:xbrl-no-code",
+     "BasicPersonnelTotal 不带分类科目编码（实际为 30101）", "BasicPersonnelTotal takes no classification code (got 30101)"),
+    (lambda i: _one_fact(i, code="99"), "input:xbrl-bad-economic-code", "BasicExp：99 不是经济分类科目编码",
+     "BasicExp: '99' is not an economic classification code"),
+    (lambda i: i.with_header(entity=" ", uscc=None), "input:xbrl-no-entity", "实例既没有单位名称，也没有统一社会信用代码",
+     "the instance has neither an entity name nor a unified social credit code (USCC)"),
+])
+def test_what_xbrl_cannot_carry_is_refused_in_both_languages(liling, make, code, zh, en):
+    """An instance that passed the XSD has none of these; built in memory, each is one refusal whose
+    reason is in the catalogue, Chinese by default."""
+    with pytest.raises(UnusableInput) as e:
+        build_report(make(liling))
+    assert e.value.code == code
+    assert zh in e.value.text("zh") and en in e.value.text("en") and en in str(e.value)

@@ -91,9 +91,9 @@ def build_report(inst: Instance, tax: Taxonomy | None = None) -> XbrlReport:
     h = inst.header
     where = inst.source or ""
     if h.layout not in tax.layouts:
-        raise UnusableInput(f"unknown layout {h.layout!r}", where)
+        raise UnusableInput.of("input:unknown-layout", where, layout=h.layout, layouts=list(tax.layouts))
     if not (1900 < h.fiscal_year < 3000):
-        raise UnusableInput(f"fiscal year {h.fiscal_year!r} is not a year", where)
+        raise UnusableInput.of("input:xbrl-year", where, year=h.fiscal_year)
     scheme, ident = N.entity_identifier(h.entity, h.uscc)
     fy = h.fiscal_year
     start, end = dt.date(fy, 1, 1), dt.date(fy, 12, 31)
@@ -110,17 +110,18 @@ def build_report(inst: Instance, tax: Taxonomy | None = None) -> XbrlReport:
     for f in inst.sorted_facts():
         c = tax.concepts.get(f.concept)
         if c is None:
-            raise UnusableInput(f"{f.concept} is not a concept of taxonomy {tax.id}", where)
+            raise UnusableInput.of("input:xbrl-unknown-concept", where, concept=f.concept, taxonomy=tax.id)
         if f.key in seen:
-            raise UnusableInput(f"{f.concept} {f.code or ''} is reported twice", where)
+            raise UnusableInput.of("input:xbrl-twice", where, concept=f.concept, given=f.code or "")
         seen.add(f.key)
         code = f.code or None
         if c.dim == "economic" and not code:
-            raise UnusableInput(f"{f.concept} needs an economic classification code", where)
+            raise UnusableInput.of("input:xbrl-needs-code", where, concept=f.concept)
         if c.dim == "none" and code:
-            raise UnusableInput(f"{f.concept} takes no classification code (got {code})", where)
-        if code and not (FUNCTION_CODE_RE if c.dim == "function" else ECONOMIC_CODE_RE).match(code):
-            raise UnusableInput(f"{f.concept}: {code!r} is not a {c.dim} classification code", where)
+            raise UnusableInput.of("input:xbrl-no-code", where, concept=f.concept, given=code)
+        kind = "function" if c.dim == "function" else "economic"
+        if code and not (FUNCTION_CODE_RE if kind == "function" else ECONOMIC_CODE_RE).match(code):
+            raise UnusableInput.of(f"input:xbrl-bad-{kind}-code", where, concept=f.concept, given=code)
         if c.period == "instant":
             cid = context(None, opening if balance_time(tax, c.id) == "opening" else closing,
                           c.dim if code else None, code)

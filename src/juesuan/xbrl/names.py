@@ -131,5 +131,5 @@ def entity_identifier(entity: str, uscc: str) -> tuple[str, str]:
         return SCHEME_USCC, uscc.strip().upper()
     norm = re.sub(r"\s+", "", unicodedata.normalize("NFKC", entity or ""))
     if not norm:
-        raise UnusableInput("the instance has neither an entity name nor a 统一社会信用代码")
+        raise UnusableInput.of("input:xbrl-no-entity")
     return SCHEME_NAME, "N" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
