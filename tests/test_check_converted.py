@@ -1,0 +1,44 @@
+"""What `convert` checks after reading (juesuan.convert.check_converted) is what `validate` finds on
+the XML written: the cheaper XSD step it takes for an instance whose facts are unique by construction
+gives the full XSD's findings whenever the instance is invalid, and facts that share a key (which
+Facts.add refuses) are still the XSD's duplicate finding."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from juesuan.convert import check_converted, convert_file
+from juesuan.records import replace
+from juesuan.schema import validate_schema
+from juesuan.xmlio import instance_to_bytes, parse_xml
+
+from .conftest import EXAMPLES
+
+
+def _schema_findings(inst) -> list:
+    return validate_schema(parse_xml(instance_to_bytes(inst), inst.source), inst.source)
+
+
+def _key(findings) -> list:
+    return [(f.code, f.location.line, f.table, f.row, f.column, f.text("zh"), f.text("en")) for f in findings]
+
+
+def test_an_invalid_converted_instance_gets_the_full_xsds_findings():
+    conv = convert_file(EXAMPLES / "liling-2021.xlsx")
+    inst = conv.instance
+    fact = inst.get("BasicExp", "301")
+    inst.facts.put(replace(fact, value=Decimal("1060.201")))  # three decimals: the XSD refuses it
+    inst.header = replace(inst.header, uscc="not-a-code")
+    found = check_converted(conv)
+    assert {f.code for f in found} == {"schema:amount-decimals", "schema:header-value"}, _key(found)
+    assert _key(found) == _key(_schema_findings(inst))
+
+
+def test_a_fact_held_under_a_second_key_is_the_xsds_duplicate():
+    conv = convert_file(EXAMPLES / "liling-2021.xlsx")
+    inst = conv.instance
+    fact = inst.get("BasicExp", "301")
+    inst.facts._by[("BasicExp", "30199")] = fact  # behind Facts.add's back: the XML then holds its key twice
+    found = check_converted(conv)
+    assert [f.code for f in found] == ["schema:duplicate-fact"]
+    assert _key(found) == _key(_schema_findings(inst))
