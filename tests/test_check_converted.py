@@ -42,3 +42,13 @@ def test_a_fact_held_under_a_second_key_is_the_xsds_duplicate():
     found = check_converted(conv)
     assert [f.code for f in found] == ["schema:duplicate-fact"]
     assert _key(found) == _key(_schema_findings(inst))
+
+
+def test_the_cheap_clean_text_test_never_passes_a_character_xml_cannot_hold():
+    from juesuan.limits import _surely_clean, _xml_bad, xml_clean, xml_unsafe
+
+    bad = _xml_bad()
+    wrong = [hex(cp) for cp in range(0x110000) if _surely_clean(chr(cp) + "\n") and bad.search(chr(cp))]
+    assert wrong == []
+    for s in ("收入\n支出\t合计\r", "a\x08b\ud800c\ufffe", "\u3000全角空格", "\x00"):
+        assert xml_clean(s) == bad.subn("", s) and xml_unsafe(s) == len(bad.findall(s))

@@ -102,10 +102,11 @@ def _terms(raw, where: str, concepts: dict) -> tuple[Term, ...]:
 
 
 def _check_template(text: str, where: str) -> None:
-    import string  # noqa: PLC0415 - only when rules.toml is parsed, not when compiled.json is current
+    # string.Formatter().parse is this C parser: importing string would compile its Template pattern
+    from _string import formatter_parser  # noqa: PLC0415
 
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        names = {f for _, f, _, _ in formatter_parser(text) if f is not None}
     except ValueError as e:
         raise TaxonomyError(f"rules.toml: {where}: bad template: {e}") from None
     bad = names - PLACEHOLDERS
