@@ -148,13 +148,12 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
         extra = set(raw) - allowed
         if extra:
             raise TaxonomyError(f"rules.toml: {where}: fields {sorted(extra)} do not belong to kind {kind!r}")
-        rule = Rule(rid, severity, kind, raw["zh"], raw["en"], scope)
         if kind == "sum":
             total = _terms(raw.get("total"), where, tax.concepts)
             items = _terms(raw.get("items"), where, tax.concepts)
             if len(total) != 1 or not items:
                 raise TaxonomyError(f"rules.toml: {where}: a sum needs one total and at least one item")
-            rule = replace(rule, total=total[0], items=items)
+            parts = {"total": total[0], "items": items}
         elif kind == "hierarchy":
             cs = tuple(raw.get("concepts", ()))
             if not cs:
@@ -164,13 +163,14 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
                     raise TaxonomyError(f"rules.toml: {where}: unknown concept {c!r}")
                 if tax.concepts[c].dim == "none":
                     raise TaxonomyError(f"rules.toml: {where}: {c} has no classification code")
-            rule = replace(rule, concepts=cs)
+            parts = {"concepts": cs}
         else:
             left = _terms(raw.get("left"), where, tax.concepts)
             right = _terms(raw.get("right"), where, tax.concepts)
             if not left or not right:
                 raise TaxonomyError(f"rules.toml: {where}: {kind} needs left and right")
-            rule = replace(rule, left=left, right=right)
+            parts = {"left": left, "right": right}
+        rule = Rule(rid, severity, kind, raw["zh"], raw["en"], scope, **parts)  # each rule made once
         terms = ((rule.total,) if rule.total else ()) + rule.items + rule.left + rule.right
         for t in terms:
             dim = tax.concepts[t.concept].dim
