@@ -52,3 +52,14 @@ def test_the_cheap_clean_text_test_never_passes_a_character_xml_cannot_hold():
     assert wrong == []
     for s in ("收入\n支出\t合计\r", "a\x08b\ud800c\ufffe", "\u3000全角空格", "\x00"):
         assert xml_clean(s) == bad.subn("", s) and xml_unsafe(s) == len(bad.findall(s))
+
+
+def test_labels_lose_exactly_the_blanks_a_whitespace_pattern_removes():
+    import re
+
+    from juesuan.labels import normalize_label
+
+    differ = [hex(cp) for cp in range(0x110000)
+              if "".join(f"x{chr(cp)}y".split()) != re.sub(r"\s+", "", f"x{chr(cp)}y")]
+    assert differ == []
+    assert normalize_label(" 一、 一般公共\u3000服务\t支出(类) ") == "一般公共服务支出（类）"
