@@ -4,9 +4,9 @@
 
 Defines the same frozen six-field class (like `model.Fact`: two fields not compared) many times with
 each decorator and prints the mean time to define it and make its first object, then the per-object
-cost of construction, equality, hashing and repr. Start-up is what `record` is for (some thirty classes load on every command), so the
-definition ratio is the number that matters; the per-object ratios show nothing got slower where the
-10,000-fact diff spends its time.
+cost of construction, equality, hashing and repr. Start-up is what `record` is for (some thirty
+classes load on every command), so the definition ratio is the number that matters; the per-object
+ratios show nothing got slower where the 10,000-fact diff spends its time.
 """
 
 from __future__ import annotations
