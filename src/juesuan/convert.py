@@ -82,7 +82,7 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     then run the table rules over the tables the source contained: what `validate` does on the XML
     written (juesuan.loader, juesuan.validate.check_present).
     """
-    from .schema import validate_schema
+    from .schema import validate_schema, validate_unique_facts
     from .validate import check_present
     from .xmlio import instance_to_bytes, parse_xml
 
@@ -90,7 +90,9 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     # an instance without a single fact is an error: a blank template is not a report
     empty = [] if inst.facts else [Finding.of("convert:no-amounts", file=inst.source)]
     tree = parse_xml(instance_to_bytes(inst) if data is None else data, inst.source)
-    found = validate_schema(tree, inst.source)  # the loader's XSD step; the model is `inst` itself
+    # the loader's XSD step (the model is `inst` itself): Facts holds each (concept, code) once, made sure of here
+    unique = len({(f.concept, f.code or "") for f in inst.facts}) == len(inst.facts)
+    found = (validate_unique_facts if unique else validate_schema)(tree, inst.source)
     if found:
         return empty + found
     return empty + check_present(inst, unreadable=conv.unreadable)

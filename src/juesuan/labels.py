@@ -43,7 +43,7 @@ def strip_ordinal(label: str) -> str:
 def normalize_label(label: str) -> str:
     """Label form used for matching: no ordinal, no blanks, ASCII brackets and quotes unified."""
     s = strip_ordinal(label or "")
-    return re.sub(r"\s+", "", s).translate(_LABEL_TRANS)
+    return "".join(s.split()).translate(_LABEL_TRANS)  # split's blanks are re's \s (both str.isspace)
 
 
 _LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})

@@ -190,15 +190,22 @@ def _xml_bad():
     return _XML_BAD
 
 
+def _surely_clean(s: str) -> bool:
+    """True when `s` certainly holds none of those characters, found without the pattern (compiling its
+    large class costs more than a whole header and narrative checked with it): a printable character is
+    no control character, surrogate or non-character (str.isprintable), and tab, LF and CR are allowed."""
+    return s.isprintable() or s.replace("\n", "").replace("\t", "").replace("\r", "").isprintable()
+
+
 def xml_unsafe(s: str) -> int:
     """How many characters of `s` XML 1.0 cannot hold (control characters other than tab, LF and CR;
     lone surrogates; U+FFFE/U+FFFF)."""
-    return len(_xml_bad().findall(s))
+    return 0 if _surely_clean(s) else len(_xml_bad().findall(s))
 
 
 def xml_clean(s: str) -> tuple[str, int]:
     """`s` without the characters XML cannot hold, and how many were removed."""
-    return _xml_bad().subn("", s)
+    return (s, 0) if _surely_clean(s) else _xml_bad().subn("", s)
 
 
 def _create_temp(folder: str, name: str) -> tuple[int, str]:

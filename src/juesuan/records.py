@@ -2,7 +2,8 @@
 
 Every command starts a fresh Python process, so class definition is start-up time. `@dataclass`
 compiles each generated method separately and builds an `inspect.Signature`; `record` compiles only
-`__init__` (it runs once per object, so it should be as fast as the dataclass one); `__eq__`,
+`__init__` (it runs once per object, so it should be as fast as the dataclass one), and only when the
+class's first object is made (a command defines many classes it never instantiates); `__eq__`,
 `__hash__`, `__repr__`, ordering and the frozen guards are closures over `operator.attrgetter`.
 `benchmarks/bench_records.py` measures definition and per-object costs of both. The decorator is
 marked with `typing.dataclass_transform`, so type checkers treat record classes as dataclasses.
@@ -130,7 +131,7 @@ def _key(names: list[str]) -> Callable[[Any], tuple]:
     return attrgetter(*names)
 
 
-def _init_parts(cls: type, fs: list[Field], frozen: bool) -> tuple[str, tuple, dict[str, Any]]:
+def _init_parts(fs: list[Field], frozen: bool, post_init: bool) -> tuple[str, tuple, dict[str, Any]]:
     """(source of __init__ without default values, its default values, the globals its body uses).
 
     Defaults are not part of a function's code (they are attached when the function is made), so the
@@ -153,19 +154,33 @@ def _init_parts(cls: type, fs: list[Field], frozen: bool) -> tuple[str, tuple, d
         body.append(f" _d[{n!r}] = {value}" if frozen else f" self.{n} = {value}")
     if frozen and fs:
         body.insert(0, " _d = self.__dict__")
-    if hasattr(cls, "__post_init__"):  # its own or a (non-record) base class's, as dataclasses
+    if post_init:
         body.append(" self.__post_init__()")
     source = "\n".join([f"def __init__(self, {', '.join(params)}):", *(body or [" pass"])]) + "\n"
     return source, tuple(defaults), ns
 
 
-def _make_init(cls: type, fs: list[Field], frozen: bool) -> Callable:
+def _make_init(fs: list[Field], frozen: bool, post_init: bool) -> Callable:
     """The class's __init__, compiled from source built from its own field names."""
-    source, defaults, ns = _init_parts(cls, fs, frozen)
+    source, defaults, ns = _init_parts(fs, frozen, post_init)
     exec(source, ns)  # noqa: S102 - source built from the class's own field names
     fn = ns["__init__"]
     fn.__defaults__ = defaults or None
     return fn
+
+
+def _first_init(cls: type, fs: list[Field], frozen: bool) -> Callable:
+    """An __init__ that compiles the class's own (_make_init) when the first object is made, puts it
+    on the class in its place and runs it: compiling costs start-up time, and a command defines many
+    record classes it never instantiates."""
+    post_init = hasattr(cls, "__post_init__")  # its own or a (non-record) base class's, as dataclasses
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        fn = _make_init(fs, frozen, post_init)
+        fn.__qualname__ = f"{cls.__qualname__}.__init__"
+        cls.__init__ = fn  # type: ignore[misc]
+        fn(self, *args, **kwargs)
+    return __init__
 
 
 # long: builds each generated method next to the option that asks for it
@@ -179,8 +194,10 @@ def _build(cls: type, frozen: bool, order: bool) -> type:
     methods: dict[str, Callable] = {}
 
     # __init__ is the one method worth compiling: it runs once per object, and a generic one that binds
-    # *args/**kwargs would be several times slower per object. The rest are closures over C getters.
-    methods["__init__"] = _make_init(cls, fs, frozen)
+    # *args/**kwargs would be several times slower per object (it is compiled when the first object is
+    # made: _first_init). The rest are closures over C getters.
+    if "__init__" not in own:
+        methods["__init__"] = _first_init(cls, fs, frozen)
 
     shown = [(f.name, attrgetter(f.name)) for f in fs if f.repr]
 

@@ -9,7 +9,6 @@ import os
 from typing import Iterator
 
 from .findings import Finding, Report
-from .loader import gc_paused, load
 from .model import Instance
 
 
@@ -19,6 +18,8 @@ def iter_findings(path: str | os.PathLike, prior: Instance | None = None, verbos
     After the table rules: the narrative checks when the instance has a narrative (第三部分), and with
     `prior` (last year's instance) the carry-over rules and year-over-year claims
     (juesuan.narrative; `verbose` lists the figures the narrative checks could not bind)."""
+    from .loader import gc_paused, load  # noqa: PLC0415 - convert checks an instance it holds, not a file
+
     loaded = load(path)
     yield from loaded.findings
     if loaded.findings or loaded.instance is None:

@@ -102,10 +102,11 @@ def _terms(raw, where: str, concepts: dict) -> tuple[Term, ...]:
 
 
 def _check_template(text: str, where: str) -> None:
-    import string  # noqa: PLC0415 - only when rules.toml is parsed, not when compiled.json is current
+    # string.Formatter().parse is this C parser: importing string would compile its Template pattern
+    from _string import formatter_parser  # noqa: PLC0415
 
     try:
-        names = {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+        names = {f for _, f, _, _ in formatter_parser(text) if f is not None}
     except ValueError as e:
         raise TaxonomyError(f"rules.toml: {where}: bad template: {e}") from None
     bad = names - PLACEHOLDERS
@@ -147,13 +148,12 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
         extra = set(raw) - allowed
         if extra:
             raise TaxonomyError(f"rules.toml: {where}: fields {sorted(extra)} do not belong to kind {kind!r}")
-        rule = Rule(rid, severity, kind, raw["zh"], raw["en"], scope)
         if kind == "sum":
             total = _terms(raw.get("total"), where, tax.concepts)
             items = _terms(raw.get("items"), where, tax.concepts)
             if len(total) != 1 or not items:
                 raise TaxonomyError(f"rules.toml: {where}: a sum needs one total and at least one item")
-            rule = replace(rule, total=total[0], items=items)
+            parts = {"total": total[0], "items": items}
         elif kind == "hierarchy":
             cs = tuple(raw.get("concepts", ()))
             if not cs:
@@ -163,13 +163,14 @@ def parse_rules(data: dict, tax: Taxonomy) -> tuple[Rule, ...]:
                     raise TaxonomyError(f"rules.toml: {where}: unknown concept {c!r}")
                 if tax.concepts[c].dim == "none":
                     raise TaxonomyError(f"rules.toml: {where}: {c} has no classification code")
-            rule = replace(rule, concepts=cs)
+            parts = {"concepts": cs}
         else:
             left = _terms(raw.get("left"), where, tax.concepts)
             right = _terms(raw.get("right"), where, tax.concepts)
             if not left or not right:
                 raise TaxonomyError(f"rules.toml: {where}: {kind} needs left and right")
-            rule = replace(rule, left=left, right=right)
+            parts = {"left": left, "right": right}
+        rule = Rule(rid, severity, kind, raw["zh"], raw["en"], scope, **parts)  # each rule made once
         terms = ((rule.total,) if rule.total else ()) + rule.items + rule.left + rule.right
         for t in terms:
             dim = tax.concepts[t.concept].dim
