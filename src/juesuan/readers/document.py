@@ -12,11 +12,11 @@ from ..model import Fact, Location
 from ..records import record
 from ..taxonomy import Layout, Table, Taxonomy, title_key
 from .accounting import account, is_number_token
-from .cells import PART_RE, Cell, GridRow, _where, document_unit, is_meta, unit_of
+from .cells import Cell, GridRow, _where, document_unit, is_meta, part_of, unit_of
 from .doctype import DocumentKind, document_kind, refuse_budget
 from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
-from .titles import MARK_RE, content_best, content_scores, match_title, names, title_of_line, variant_candidates
+from .titles import MARK_RE, content_best, content_scores, drop_numbering, match_title, names, title_of_line, variant_candidates
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
@@ -28,7 +28,7 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
         for t in lay.tables:
             for a in t.title_keys[1:]:
                 titles.setdefault(a, 1)
-        score = sum(titles.get(re.sub(r"^[一二三四五六七八九]、", "", l), 0) for l in set(lines))
+        score = sum(titles.get(drop_numbering(l), 0) for l in set(lines))
         if year is not None and lay.years and year in lay.years:
             score += 1
         if score > best_score:
@@ -37,7 +37,6 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
     return best
 
 
-_ANY_PART_RE = re.compile(r"^\s*第([一二三四五])部分")
 MARK_NEAR = 6  # lines between a title and its 公开NN表 mark (or the title repeated under a page header)
 
 
@@ -89,10 +88,10 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
     for i, text in enumerate(texts):
         if i <= skip_to:
             continue
-        m = _ANY_PART_RE.match(text)
-        if m:
-            part = m.group(1)
-        if PART_RE.match(text):
+        n = part_of(text.lstrip())
+        if n:
+            part = n
+        if n in ("三", "四", "五") and not text[:1].isspace():
             parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
             continue
         if not text or len(text) > 120 or len(text) > 60 and "   " in text:
@@ -196,7 +195,7 @@ def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
     return "", (max(set(years), key=years.count) if years else None)
 
 
-_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
+_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>(?!_)[^\s:：][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
 
 
 def entity_from_department_lines(texts: Sequence[str]) -> str:
