@@ -48,7 +48,7 @@ class GridRow:
         return [c for c in self.cells if c.text.strip()]
 
     def text(self) -> str:
-        return " ".join(c.text.strip() for c in self.nonempty())
+        return " ".join([t for t in (c.text.strip() for c in self.cells) if t])
 
     def at(self, col: int) -> Cell | None:
         for c in self.cells:
