@@ -45,7 +45,12 @@ class GridRow:
     loc: Location = field(default_factory=Location)
 
     def nonempty(self) -> list[Cell]:
-        return [c for c in self.cells if c.text.strip()]
+        """The cells with text: made once per row (the matcher asks for them many times; a row's
+        cells are never changed once it is made). The list is shared: do not change it."""
+        cells = self.__dict__.get("_nonempty")
+        if cells is None:
+            cells = self.__dict__["_nonempty"] = [c for c in self.cells if c.text.strip()]
+        return cells
 
     def text(self) -> str:
         return " ".join([t for t in (c.text.strip() for c in self.cells) if t])
