@@ -145,7 +145,7 @@ def _where(loc: Location) -> Where:
 def document_unit(texts: Iterable[str]) -> str:
     """The unit for tables that print no unit line of their own: the document's, when all its unit
     lines agree; 万元 otherwise (the published unit)."""
-    units = {m.group(1) for t in texts for m in [UNIT_RE.search(t.replace(" ", ""))] if m}
+    units = {m.group(1) for t in texts if "位" in t for m in [UNIT_RE.search(t.replace(" ", ""))] if m}
     return units.pop() if len(units) == 1 else "万元"
 
 

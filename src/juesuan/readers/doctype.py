@@ -33,6 +33,8 @@ class DocumentKind:
 
 
 def _title_stage(line: str) -> str:
+    if "表" not in line:
+        return ""  # (a title ends in 表: most lines are done here)
     n = heading_number(line)
     t = _CONTINUED_RE.sub("", line[len(n) + 1:] if n else _PREFIX_RE.sub("", line))
     if not t.endswith("表") or len(t) > _SHORT:

@@ -21,13 +21,18 @@ from .titles import MARK_RE, content_best, content_scores, drop_numbering, match
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
     """Pick the layout whose table titles match the most lines exactly; ties go to the year."""
-    keys = [drop_numbering(k) for k in {title_key(t) for t in texts if t and len(t) < 80}]
-    best, best_score = None, -1
+    scores = []
     for lay in tax.layouts.values():
         titles = {t.title_keys[0]: 2 for t in lay.tables}
         for t in lay.tables:
             for a in t.title_keys[1:]:
                 titles.setdefault(a, 1)
+        scores.append((lay, titles))
+    # a line's key keeps only characters of the line: when every title has 表, only lines with 表 can score
+    mark = "表" if all("表" in k for _, titles in scores for k in titles) else ""
+    keys = [drop_numbering(k) for k in {title_key(t) for t in texts if t and len(t) < 80 and mark in t}]
+    best, best_score = None, -1
+    for lay, titles in scores:
         score = sum(titles.get(k, 0) for k in keys)
         if year is not None and lay.years and year in lay.years:
             score += 1
