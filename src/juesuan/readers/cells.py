@@ -79,7 +79,7 @@ def heading_number(text: str) -> str:
 def has_cjk(text: str) -> bool:
     """Has a CJK ideograph (U+3400–U+9FFF). A loop, not a regex: cells are short, and compiling that
     character class costs 2–3 ms of start-up."""
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+    return not text.isascii() and any("\u3400" <= ch <= "\u9fff" for ch in text)  # (amounts are ASCII)
 
 
 def is_numberish(text: str) -> bool:
