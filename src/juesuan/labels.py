@@ -42,10 +42,12 @@ def strip_ordinal(label: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def normalize_label(label: str) -> str:
     """Label form used for matching: no ordinal, no blanks, ASCII brackets and quotes unified."""
-    s = strip_ordinal(label or "")
-    return "".join(s.split()).translate(_LABEL_TRANS)  # split's blanks are re's \s (both str.isspace)
+    s = "".join(strip_ordinal(label or "").split())  # (split: the whitespace of regex \s, at a tenth of re.sub's cost)
+    # str.translate with a dict costs ~20,000 instructions for a line of CJK: only when a character it maps is there
+    return s.translate(_LABEL_TRANS) if any(ch in s for ch in _LABEL_FROM) else s
 
 
+_LABEL_FROM = "()\u201c\u201d':＂"
 _LABEL_TRANS = str.maketrans({"(": "（", ")": "）", "\u201c": '"', "\u201d": '"', "'": '"', ":": "：", "＂": '"'})
 QUOTES_RE = re.compile(r"[\"“”‘’'「」『』]")
 

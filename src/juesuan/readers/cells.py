@@ -23,9 +23,8 @@ HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科�
                 "支出功能分类科目编码", "功能分类", "经济分类", "类", "款", "项", "收入", "支出", "金额",
                 "决算数", "预算数"}
 # lines inside a table region that are not rows: notes, unit and department lines, page furniture
-META_RE = re.compile(r"^(注[:：\d]|注\s|\d+[.．、]\s*[^\d\s.．]|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
-# where the tables end: the narrative parts
-PART_RE = re.compile(r"^第[三四五]部分")
+# ("[.．]…|、…", not "[.．、]": a class of more than two runs with CJK in it costs ~0.1 ms to compile)
+META_RE = re.compile(r"^(注[:：\d]|注\s|\d+(?:[.．]\s*[^\d\s.．]|、\s*[^\d\s.．])|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
 # the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
 CODE_HEADS = {"类", "款", "项"}
 # header cells that may stand alone on a repeated header line (never a wrapped label's tail)
@@ -46,10 +45,15 @@ class GridRow:
     loc: Location = field(default_factory=Location)
 
     def nonempty(self) -> list[Cell]:
-        return [c for c in self.cells if c.text.strip()]
+        """The cells with text: made once per row (the matcher asks for them many times; a row's
+        cells are never changed once it is made). The list is shared: do not change it."""
+        cells = self.__dict__.get("_nonempty")
+        if cells is None:
+            cells = self.__dict__["_nonempty"] = [c for c in self.cells if c.text.strip()]
+        return cells
 
     def text(self) -> str:
-        return " ".join(c.text.strip() for c in self.nonempty())
+        return " ".join([t for t in (c.text.strip() for c in self.cells) if t])
 
     def at(self, col: int) -> Cell | None:
         for c in self.cells:
@@ -58,10 +62,24 @@ class GridRow:
         return None
 
 
+def part_of(text: str) -> str:
+    """'第三部分…' -> '三': the part a line opens (一 to 五), else "". The tables end at 第三部分 (the
+    narrative). By hand: a regex class of scattered CJK numerals costs ~0.3 ms to compile."""
+    return text[1] if text[:1] == "第" and text[2:4] == "部分" and text[1] in "一二三四五" else ""
+
+
+def heading_number(text: str) -> str:
+    """'十三、…' -> '十三': the Chinese numeral (一 to 十, repeated) before a leading 、, else ""."""
+    j = 0
+    while j < len(text) and text[j] in "一二三四五六七八九十":
+        j += 1
+    return text[:j] if text[j:j + 1] == "、" else ""
+
+
 def has_cjk(text: str) -> bool:
     """Has a CJK ideograph (U+3400–U+9FFF). A loop, not a regex: cells are short, and compiling that
     character class costs 2–3 ms of start-up."""
-    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+    return not text.isascii() and any("\u3400" <= ch <= "\u9fff" for ch in text)  # (amounts are ASCII)
 
 
 def is_numberish(text: str) -> bool:
@@ -127,7 +145,7 @@ def _where(loc: Location) -> Where:
 def document_unit(texts: Iterable[str]) -> str:
     """The unit for tables that print no unit line of their own: the document's, when all its unit
     lines agree; 万元 otherwise (the published unit)."""
-    units = {m.group(1) for t in texts for m in [UNIT_RE.search(t.replace(" ", ""))] if m}
+    units = {m.group(1) for t in texts if "位" in t for m in [UNIT_RE.search(t.replace(" ", ""))] if m}
     return units.pop() if len(units) == 1 else "万元"
 
 

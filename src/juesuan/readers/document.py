@@ -12,23 +12,28 @@ from ..model import Fact, Location
 from ..records import record
 from ..taxonomy import Layout, Table, Taxonomy, title_key
 from .accounting import account, is_number_token
-from .cells import PART_RE, Cell, GridRow, _where, document_unit, is_meta, unit_of
+from .cells import Cell, GridRow, _where, document_unit, is_meta, part_of, unit_of
 from .doctype import DocumentKind, document_kind, refuse_budget
 from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
-from .titles import MARK_RE, content_best, content_scores, match_title, names, title_of_line, variant_candidates
+from .titles import MARK_RE, content_best, content_scores, drop_numbering, match_title, names, title_of_line, variant_candidates
 
 
 def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) -> Layout:
     """Pick the layout whose table titles match the most lines exactly; ties go to the year."""
-    lines = [title_key(t) for t in texts if t and len(t) < 80]
-    best, best_score = None, -1
+    scores = []
     for lay in tax.layouts.values():
         titles = {t.title_keys[0]: 2 for t in lay.tables}
         for t in lay.tables:
             for a in t.title_keys[1:]:
                 titles.setdefault(a, 1)
-        score = sum(titles.get(re.sub(r"^[一二三四五六七八九]、", "", l), 0) for l in set(lines))
+        scores.append((lay, titles))
+    # a line's key keeps only characters of the line: when every title has 表, only lines with 表 can score
+    mark = "表" if all("表" in k for _, titles in scores for k in titles) else ""
+    keys = [drop_numbering(k) for k in {title_key(t) for t in texts if t and len(t) < 80 and mark in t}]
+    best, best_score = None, -1
+    for lay, titles in scores:
+        score = sum(titles.get(k, 0) for k in keys)
         if year is not None and lay.years and year in lay.years:
             score += 1
         if score > best_score:
@@ -37,7 +42,6 @@ def choose_layout(texts: Iterable[str], tax: Taxonomy, year: int | None = None) 
     return best
 
 
-_ANY_PART_RE = re.compile(r"^\s*第([一二三四五])部分")
 MARK_NEAR = 6  # lines between a title and its 公开NN表 mark (or the title repeated under a page header)
 
 
@@ -89,10 +93,10 @@ def _starts(texts: Sequence[str], layout: Layout) -> tuple[list[Start], list[int
     for i, text in enumerate(texts):
         if i <= skip_to:
             continue
-        m = _ANY_PART_RE.match(text)
-        if m:
-            part = m.group(1)
-        if PART_RE.match(text):
+        n = part_of(text.lstrip())
+        if n:
+            part = n
+        if n in ("三", "四", "五") and not text[:1].isspace():
             parts.append(i)  # a region never runs into 第三部分 (the table of contents has one too)
             continue
         if not text or len(text) > 120 or len(text) > 60 and "   " in text:
@@ -136,15 +140,15 @@ def _title_like(text: str) -> bool:
     return len(t) <= 60 and not is_meta(GridRow([Cell(0, t, Location())])) and not any(ch.isdecimal() for ch in t)
 
 
-def find_regions(rows: Sequence[GridRow], layout: Layout) -> list[Region]:
+def find_regions(rows: Sequence[GridRow], layout: Layout, texts: Sequence[str] | None = None) -> list[Region]:
     """Cut a document's rows into regions at table titles, variant titles and lone 公开NN表 marks.
 
     A title broken over two or three lines is joined; a page header printing the title with its
     mark is the title. The same title again right after its own region (the next page of the table)
     continues the region. The 公开NN表 number never names a table. Repeated header rows inside a
-    region are the matcher's business.
+    region are the matcher's business. `texts`: the rows' texts, if the caller has them.
     """
-    texts = [r.text() for r in rows]
+    texts = [r.text() for r in rows] if texts is None else texts
     starts, parts = _starts(texts, layout)
     out: list[Region] = []
     for k, (i, last, t, cands) in enumerate(starts):
@@ -196,7 +200,7 @@ def guess_entity_year(texts: Sequence[str]) -> tuple[str, int | None]:
     return "", (max(set(years), key=years.count) if years else None)
 
 
-_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>[^\s:：_][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
+_DEPT_RE = re.compile(r"部门\s*[:：]\s*(?P<entity>(?!_)[^\s:：][^:：]*?)\s*(?:(?:金额)?单位\s*[:：].*|公开\s*0?\d\s*表.*)?$")
 
 
 def entity_from_department_lines(texts: Sequence[str]) -> str:
@@ -265,17 +269,18 @@ def _continues(reg: Region, prev: Region, layout: Layout) -> bool:
     return prev.table is not None and (best is None or scores.get(prev.table.id, 0.0) >= top - 1e-9)
 
 
-def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout
+def identify_tables(secs: Sequence[Sequence[GridRow]], layout: Layout, texts: Sequence[Sequence[str]] | None = None
                     ) -> tuple[dict[str, list[GridRow]], list[tuple[str, list[GridRow]]], list[Finding]]:
     """The region of each table found (by title, confirmed by content; a variant title decided by
     content), the further copies of a table found in another section, and the findings about regions
     that are not read: a title the content contradicts, a 公开NN表 mark or variant title without a
-    table. Within a section, a title seen again (table of contents) keeps the region with most cells."""
+    table. Within a section, a title seen again (table of contents) keeps the region with most cells.
+    `texts`: each section's rows' texts, if the caller has them."""
     found: dict[str, list[GridRow]] = {}
     dropped: list[tuple[str, list[GridRow]]] = []
     refused: list[Finding] = []
-    for sec in secs:
-        regions = find_regions(sec, layout)
+    for k, sec in enumerate(secs):
+        regions = find_regions(sec, layout, texts[k] if texts is not None else None)
         prev: Region | None = None
         for reg in regions:
             if reg.table is None:
@@ -338,7 +343,8 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     and the cells it could not place.
     """
     secs = list(sections) if sections is not None else [rows]
-    texts = [r.text() for sec in secs for r in sec]
+    sec_texts = [[r.text() for r in sec] for sec in secs]
+    texts = [t for sec in sec_texts for t in sec]
     kind = document_kind(texts)  # 决算 or 预算, 部门 or 单位: decided before any placement
     refuse_budget(kind, next((r.loc.file for sec in secs for r in sec if r.loc.file), ""))
     doc_unit = document_unit(texts)
@@ -346,7 +352,7 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     if not entity:
         entity = entity_from_department_lines(texts)
     lay = layout or choose_layout(texts, tax, year)
-    found, dropped, refused = identify_tables(secs, lay)
+    found, dropped, refused = identify_tables(secs, lay, sec_texts)
     results = []
     for t in lay.tables:
         if t.id not in found:

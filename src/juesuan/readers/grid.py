@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from .accounting import TableAccount, account
 from .cells import (AMOUNT_RE, BLANK_MARKS, CENT, CODE_HEADS, CODE_NAME_RE, CODE_PART_RE, HEADER_WORDS, INT_RE,
-                    LONE_HEADS, META_RE, PART_RE, SPLIT_CODE_RE, UNIT_RE, UNIT_SCALES, Cell, GridRow, cell_code,
+                    LONE_HEADS, META_RE, SPLIT_CODE_RE, UNIT_RE, UNIT_SCALES, Cell, GridRow, cell_code,
                     MAX_AMOUNT, document_unit, has_cjk, is_amount, is_blank, is_meta, is_numberish, read_amount, round_amount,
                     unit_of)
 from .document import (DocumentResult, Regrid, choose_layout, entity_from_department_lines, guess_entity_year,
@@ -32,7 +32,7 @@ from .matcher import TableMatcher
 from .result import TableResult, duplicate_finding, rounding_finding, unplaced_findings
 
 __all__ = ["AMOUNT_RE", "BLANK_MARKS", "CENT", "CODE_HEADS", "CODE_NAME_RE", "CODE_PART_RE", "HEADER_WORDS", "INT_RE",
-           "LONE_HEADS", "MAX_AMOUNT", "META_RE", "PART_RE", "SPLIT_CODE_RE", "UNIT_RE", "UNIT_SCALES", "BlockMap", "Cell",
+           "LONE_HEADS", "MAX_AMOUNT", "META_RE", "SPLIT_CODE_RE", "UNIT_RE", "UNIT_SCALES", "BlockMap", "Cell",
            "DocumentResult", "GridRow", "NoColumns", "Regrid", "TableAccount",
            "TableMatcher", "TableResult", "account", "cell_code", "choose_layout", "document_unit",
            "duplicate_finding", "entity_from_department_lines", "guess_entity_year", "has_cjk", "is_amount",

@@ -3,6 +3,8 @@ holds which layout column (by 栏次 numbers, else by header text, else by posit
 
 from __future__ import annotations
 
+import functools
+
 from ..records import field, record, replace
 from ..taxonomy import FUNCTION_CODE_RE, Block, Table, normalize_label
 from .cells import CODE_HEADS, HEADER_WORDS, INT_RE, GridRow, cell_code, is_amount, is_blank, is_numberish
@@ -50,10 +52,12 @@ class HeaderRecognition:
             return False
         if all(is_blank(c.text) or is_numberish(c.text) for c in rest):
             return True
-        words = self._column_words()
+        words = self._column_words
         return any(is_numberish(c.text) for c in rest) and not any(normalize_label(c.text) in words for c in rest)
 
+    @functools.cached_property
     def _column_words(self) -> set[str]:
+        """Every word a header line of this table may print (once per matcher: asked for each header row)."""
         words = set(HEADER_WORDS) | CODE_HEADS
         for b in self.table.blocks:
             words |= b.column_words | {normalize_label(h) for h in b.header}

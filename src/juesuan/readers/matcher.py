@@ -74,7 +74,7 @@ class TableMatcher(HeaderRecognition, RowMatching):
                 header.append(r)
             else:
                 data.append(r)
-        words = self._column_words()
+        words = self._column_words
         for r in header:
             if self._numbers_row(r):
                 continue

@@ -15,7 +15,6 @@ info finding says so; anything else is refused with one line.
 from __future__ import annotations
 
 import functools
-import re
 from pathlib import Path
 
 from ..errors import UnusableInput
@@ -30,7 +29,6 @@ from .tabless import tab_columns
 from .text import csv_rows, line_rows, regrid, tab_rows
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def decode_text(data: bytes, where: str) -> tuple[str, str]:
@@ -47,9 +45,15 @@ def decode_text(data: bytes, where: str) -> tuple[str, str]:
         except UnicodeDecodeError:
             raise UnusableInput.of("input:not-utf8", where, byte=e.start) from None
         visible = [ch for ch in text if not ch.isspace()]
-        if not visible or len(_CJK_RE.findall(text)) < 0.2 * len(visible):
+        if not visible or _ideographs(text) < 0.2 * len(visible):
             raise UnusableInput.of("input:not-utf8-not-chinese", where, byte=e.start) from None
         return text, "gb18030"
+
+
+def _ideographs(text: str) -> int:
+    """How many CJK ideographs (U+4E00–U+9FFF) the text holds. A loop, not a regex: compiling that
+    character class costs ~3 ms of every text conversion's start-up."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
 
 
 def read_text_file(path: Path, layout: str | None = None, entity: str | None = None, year: int | None = None) -> Conversion:
