@@ -225,6 +225,18 @@ def test_putuo_narrative_reads_whole_sentences(putuo):
     assert "住房保障支出（类）445.69万元，占15.16%；" in b["3.5"].text  # "15.16%" opens a line: no heading
 
 
+def convert_alone(src, out) -> tuple[int, int, list[str]]:
+    """(exit status, peak memory in KB, stderr lines) of `juesuan convert SRC -o OUT --lang en` run from
+    a fresh process of its own, so that the peak memory is the conversion's own."""
+    code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
+            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    first, *err = res.stdout.splitlines()
+    rc, peak_kb = map(int, first.split())
+    return rc, peak_kb, err
+
+
 def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     """Issue 12 defect 16: a ~400 KB file whose content stream inflates to 400 MB ran for minutes at
     400+ MB. Streams are measured in bounded steps before PDFium inflates anything."""
@@ -233,18 +245,12 @@ def test_flate_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     src.write_bytes(flate_bomb_pdf(400))
     assert src.stat().st_size < 450_000
     out = tmp_path / "out.xml"
-    # in a fresh process of its own, so its peak memory is its own
-    code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
-            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
-            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
     import time
 
     start = time.perf_counter()
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    rc, peak_kb, err = convert_alone(src, out)
     wall = time.perf_counter() - start
-    first, *err = res.stdout.splitlines()
-    rc, peak_kb = map(int, first.split())
-    assert rc == 2 and len(err) == 1 and "expands past 16 MB" in err[0], res.stdout
+    assert rc == 2 and len(err) == 1 and "expands past 16 MB" in err[0], err
     assert wall <= 5.0 and peak_kb * 1024 <= 300 * 2**20, (wall, peak_kb)
     assert not out.exists()
 
@@ -258,14 +264,9 @@ def test_dense_ruling_is_refused_before_its_crossings_are_tried(tmp_path):
     src.write_bytes(dense_grid_pdf(600))
     assert src.stat().st_size < 50_000
     out = tmp_path / "out.xml"
-    code = ("import resource, subprocess, sys; r = subprocess.run([sys.executable, '-m', 'juesuan', 'convert', "
-            f"{str(src)!r}, '-o', {str(out)!r}, '--lang', 'en'], capture_output=True, text=True); "
-            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); print(r.stderr, end='')")
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    first, *err = res.stdout.splitlines()
-    rc, peak_kb = map(int, first.split())
+    rc, peak_kb, err = convert_alone(src, out)
     assert rc == 2 and err == [f"juesuan: {src}: 361,201 crossings of ruling lines up to page 1, past the limit of "
-                               "100,000; a report's tables have far fewer"], res.stdout
+                               "100,000; a report's tables have far fewer"], err
     assert peak_kb * 1024 <= 120 * 2**20, peak_kb
     assert not out.exists()
     zh = run_cli("convert", src, "-o", out)
