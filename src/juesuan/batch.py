@@ -341,27 +341,17 @@ def iter_local(jobs: list, n_jobs: int) -> Iterator[dict]:
         pool.join()
 
 
-def _refusal(code: str, **values) -> JuesuanError:
-    """What stops the batch before any report (exit 2), from the catalogue (messages/batch.toml):
-    str() is the English line, text(lang) the asked language's."""
-    from .catalogue import render
-
-    err = JuesuanError(render(code, values, "en"))
-    err.code, err.values = code, values
-    return err
-
-
 def iter_dask(jobs: list, scheduler: str) -> Iterator[dict]:
     """Records of ``jobs`` computed on a Dask cluster (``tcp://HOST:8786``). The workers must import
     this same juesuan and see the input and output paths (a shared filesystem)."""
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise _refusal("batch:dask-extra", option="--scheduler", extra="dask", command="pip install 'juesuan[dask]'") from None
+        raise JuesuanError.declared("batch:dask-extra", option="--scheduler", extra="dask", command="pip install 'juesuan[dask]'") from None
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as e:
-        raise _refusal("batch:dask-unreachable", scheduler=scheduler, reason=str(e)) from None
+        raise JuesuanError.declared("batch:dask-unreachable", scheduler=scheduler, reason=str(e)) from None
     try:
         n = max(1, sum(client.nthreads().values()))
         futures = client.map(process_chunk, list(_chunks(jobs, _chunk_size(len(jobs), n))), pure=False)

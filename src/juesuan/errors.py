@@ -13,6 +13,15 @@ class JuesuanError(Exception):
     code = ""  # a catalogue code, when the reason has a translation
     values: dict = {}
 
+    @classmethod
+    def declared(cls, code: str, **values) -> "JuesuanError":
+        """An error declared in the catalogue: str(err) is its en text, text(lang) the asked language's."""
+        from .catalogue import render
+
+        err = cls(render(code, values, "en"))
+        err.code, err.values = code, values
+        return err
+
     def text(self, lang: str = "zh") -> str:
         """The reason in the asked language (from the catalogue when it has a code, else str(err))."""
         if not self.code:
