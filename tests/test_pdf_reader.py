@@ -290,6 +290,18 @@ def test_reading_budget_refuses_at_the_page_that_passes_it(monkeypatch, what, li
     assert (e.value.values["page"], e.value.values["count"], e.value.values["limit"]) == (page, count, limit)
 
 
+def test_stream_scan_reads_each_body_once():
+    """The stream check's scan: each stream's keyword, body start (after LF or CR LF) and end (the next
+    endstream); the word "stream" inside a body starts no stream, and the scan goes on after it."""
+    from juesuan.readers.pdfium import _streams
+
+    data = (b"%PDF-1.7\n1 0 obj\n<< /Length 16 >>\nstream\nAAA stream\nBBB\nendstream\nendobj\n"
+            b"2 0 obj\n<< /Length 3 >>\nstream\r\nCC\nendstream\nendobj\n3 0 obj\n<< >>\nstream\nDD")
+    found = list(_streams(data))
+    assert [data[s:e] for _, s, e in found] == [b"AAA stream\nBBB\n", b"CC\n", b"DD"]
+    assert [data[a:a + 6] for a, _, _ in found] == [b"stream"] * 3
+
+
 @pytest.mark.parametrize("inflater", ["isal", "zlib"])
 def test_stream_check_skips_streams_too_small_to_matter(inflater, monkeypatch):
     """Deflate expands at most 1032:1: a stream of n bytes is inflated only when 1032 n could pass the
