@@ -290,16 +290,20 @@ def test_reading_budget_refuses_at_the_page_that_passes_it(monkeypatch, what, li
     assert (e.value.values["page"], e.value.values["count"], e.value.values["limit"]) == (page, count, limit)
 
 
-def test_stream_scan_reads_each_body_once():
-    """The stream check's scan: each stream's keyword, body start (after LF or CR LF) and end (the next
-    endstream); the word "stream" inside a body starts no stream, and the scan goes on after it."""
-    from juesuan.readers.pdfium import _streams
+def test_stream_check_finds_a_stream_hidden_inside_a_stored_one():
+    """A Flate stream set inside the body of a stored stream (an xref entry can point into that body,
+    and PDFium then reads it as an object of its own) is measured like any other: the scan looks at
+    every stream keyword, also those inside bodies, not only at the streams the file appears to have.
+    (Skipping each body once it was found saved 0.4 % of the Putuo conversion's instructions: not kept.)"""
+    from juesuan.readers.pdfium import MAX_STREAM_BYTES, check_streams
 
-    data = (b"%PDF-1.7\n1 0 obj\n<< /Length 16 >>\nstream\nAAA stream\nBBB\nendstream\nendobj\n"
-            b"2 0 obj\n<< /Length 3 >>\nstream\r\nCC\nendstream\nendobj\n3 0 obj\n<< >>\nstream\nDD")
-    found = list(_streams(data))
-    assert [data[s:e] for _, s, e in found] == [b"AAA stream\nBBB\n", b"CC\n", b"DD"]
-    assert [data[a:a + 6] for a, _, _ in found] == [b"stream"] * 3
+    from .pdfgen import build_pdf
+
+    bomb = zlib.compress(b" " * (MAX_STREAM_BYTES + 1), 9)
+    hidden = b"9 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb) + bomb + b"\nendstream\nendobj\n"
+    outer = b"<< /Length %d >>\nstream\n" % len(hidden) + hidden + b"\nendstream"
+    with pytest.raises(UnusableInput, match="expands past 16 MB"):
+        check_streams(build_pdf([b"<< /Type /Catalog >>", outer]), "x.pdf")
 
 
 @pytest.mark.parametrize("inflater", ["isal", "zlib"])

@@ -73,7 +73,10 @@ def check_streams(data: bytes, where: str) -> None:
     PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 1 MB steps."""
     view = memoryview(data)
     total = 0
-    for at, start, end in _streams(data):
+    for at in _streams(data):
+        start = at + 7 if data[at + 6] == 10 else at + 8
+        end = data.find(b"endstream", start)
+        end = len(data) if end == -1 else end
         head = data[max(0, at - 400): at]
         head = head[head.rfind(b" obj") + 4:]
         if b"/Filter" not in head:
@@ -93,23 +96,13 @@ def check_streams(data: bytes, where: str) -> None:
 
 
 def _streams(data: bytes):
-    """(offset of the `stream` keyword, body start, body end) of each stream, the end being the next
-    `endstream` (the end of the file when there is none). The search goes on after that end, so no
-    body is scanned twice (the Putuo PDF's embedded font is 3.4 MB); no stream keyword lies inside
-    a body, and an `endstream` set inside one only ends the scan of that body early."""
+    """Offsets of the `stream` keywords that open a stream body (not those of `endstream`)."""
     at = data.find(b"stream")
     while at != -1:
         nxt = data[at + 6: at + 8]
         if data[max(0, at - 3): at] != b"end" and (nxt[:1] == b"\n" or nxt == b"\r\n"):
-            start = at + 7 if nxt[:1] == b"\n" else at + 8
-            end = data.find(b"endstream", start)
-            if end == -1:
-                yield at, start, len(data)
-                return
-            yield at, start, end
-            at = data.find(b"stream", end + 9)
-        else:
-            at = data.find(b"stream", at + 6)
+            yield at
+        at = data.find(b"stream", at + 6)
 
 
 def _inflater():
