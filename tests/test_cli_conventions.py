@@ -47,6 +47,20 @@ def test_bare_juesuan_prints_a_short_usage_and_exits_2():
     assert all(name in res.stderr for name in cli.commands)  # every command, those added later too
 
 
+def test_lang_before_the_command_sets_the_language_of_the_command_and_of_the_bare_usage():
+    """`juesuan --lang en` is the short usage in English (not an unknown option); before a command it is
+    that command's language, and the command's own --lang, given too, decides."""
+    res = run_cli("--lang", "en")
+    assert res.returncode == 2 and res.stdout == "" and res.stderr.count("\n") == 1
+    assert res.stderr.startswith("usage: juesuan COMMAND") and "用法" not in res.stderr
+    res = run_cli("--lang", "en", "validate", EXAMPLE_XML)
+    assert res.returncode == 1 and "INVALID (7 errors" in res.stdout and "无效" not in res.stdout
+    res = run_cli("--lang", "en", "validate", EXAMPLE_XML, "--lang", "zh")
+    assert res.returncode == 1 and "无效（错误 7 个" in res.stdout and "INVALID" not in res.stdout
+    res = run_cli("validate", EXAMPLE_XML)
+    assert "无效（错误 7 个" in res.stdout  # no --lang anywhere: Chinese
+
+
 def test_usage_errors_are_one_line():
     res = run_cli("export", EXAMPLE_XML)
     assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr

@@ -57,19 +57,23 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True,
              no_args_is_help=False)
 @click.version_option(__version__, prog_name="juesuan")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language for the command that follows (as its own --lang, which wins when both are given).")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, lang: str | None) -> None:
     """juesuan (决算): convert, check, compare and export department final-accounts disclosures.
 
     A file argument may be `-` for standard input (once per command) and -o FILE may be `-` for
     standard output (not export's xbrl folder). Shell completion (bash):
     eval "$(_JUESUAN_COMPLETE=bash_source juesuan)" (zsh_source, fish_source for zsh and fish).
     """
-    if ctx.invoked_subcommand is None:  # a short usage (cli:short-usage), Chinese unless argv asks otherwise
+    if lang is not None:  # the default of the command's own --lang (click hands a command its part of default_map)
+        ctx.default_map = {name: {"lang": lang} for name in ctx.command.list_commands(ctx)}
+    if ctx.invoked_subcommand is None:  # a short usage (cli:short-usage), Chinese unless asked otherwise
         from ..catalogue import render
         from .usage import asked_lang
 
-        click.echo(render("cli:short-usage", {"commands": list(COMMANDS)}, asked_lang(sys.argv[1:])), err=True)
+        click.echo(render("cli:short-usage", {"commands": list(COMMANDS)}, lang or asked_lang(sys.argv[1:])), err=True)
         sys.exit(2)
 
 
