@@ -28,6 +28,8 @@ def _commands(group: click.Group, prefix=()):
 def test_every_command_has_help(path, cmd):
     assert cmd.help and len(cmd.help.strip()) > 20
     res = CliRunner().invoke(cli, [*path, "--help"])
+    assert res.exit_code == 0 and "用法：" in res.output  # Chinese by default (tests/test_cli_help.py)
+    res = CliRunner().invoke(cli, [*path, "--help", "--lang", "en"])
     assert res.exit_code == 0 and "Usage:" in res.output
 
 

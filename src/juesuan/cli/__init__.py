@@ -14,6 +14,7 @@ import sys
 import click
 
 from .. import __version__
+from .common import LangHelp
 
 # name -> (module of this package, function): in the order `juesuan` with no command lists them
 COMMANDS = {
@@ -29,7 +30,7 @@ COMMANDS = {
 }
 
 
-class LazyGroup(click.Group):
+class LazyGroup(LangHelp, click.Group):
     """A group whose commands (COMMANDS) are imported on first use, click's documented lazy-loading
     pattern; `commands` still gives every command (loading them all), add_command adds one more."""
 

@@ -7,10 +7,10 @@ import sys
 import click
 
 from ..errors import JuesuanError, OutputError
-from .common import FORMAT_TEXT_JSON, LANG, CommandError, fail, produce
+from .common import FORMAT_TEXT_JSON, LANG, Command, CommandError, fail, produce
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Folder for the results: reports/ mirrors the input tree; summary.* at the top.")
@@ -74,7 +74,7 @@ def batch_summary(counts: dict, outdir: str, fmt: str, lang: str) -> str:
     return render("cli:batch-summary", {**values, "failed": failed, "summary": f"{outdir}/summary.html"}, lang)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("units", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Department instance XML to write (the sum of the units).")
@@ -133,7 +133,7 @@ def _write_sum(insts: list, output: str, entity: str | None, uscc: str):
     return dept, list(check_instance(dept))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("instance", type=click.Path(dir_okay=False))
 @click.option("--prior", type=click.Path(dir_okay=False), default=None,
               help="Last year's instance: adds the year-over-year sentences (与上年相比…).")

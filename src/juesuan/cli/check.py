@@ -7,11 +7,11 @@ import sys
 import click
 
 from ..errors import JuesuanError, OutputError
-from .common import (FORMAT_TEXT_JSON, LANG, REPORT_SUFFIXES, STATUS, CommandError, as_shown, check_suffix,
+from .common import (FORMAT_TEXT_JSON, LANG, REPORT_SUFFIXES, STATUS, Command, CommandError, as_shown, check_suffix,
                      emit, emit_text, error_line, fail, output_ok, refuse_binary_to_terminal, renamed, stdin_file)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",
               show_default=True, help="text for people, json for machines (with per-file results), html a "
@@ -112,7 +112,7 @@ def _file_result(report, path: str, unusable: dict) -> dict:
             "unusable": unusable.get(path, ""), "counts": counts, "findings": mine}
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Instance XML to write; `-` writes it to stdout (the summary then goes to stderr).")

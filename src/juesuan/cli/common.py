@@ -1,5 +1,11 @@
-"""What the commands share: the --lang option, `-` for stdin/stdout, output suffixes, atomic output,
-and the one-line error on stderr with exit 2."""
+"""What the commands share: the --lang option and the language a command line asks for (its --help
+in that language: LangHelp), `-` for stdin/stdout, output suffixes, atomic output, and the one-line
+error on stderr with exit 2.
+
+`--help` is an eager option: click shows the help while it parses, before `--lang` (which may come
+after it) has a value. So LangHelp reads the language from the arguments themselves when they are
+parsed (`given_lang`), else from the default the group's own `--lang` gave the command, else zh; the
+Chinese help is rendered by cli/help.py from cli/help_zh.toml, the English one is click's own."""
 
 from __future__ import annotations
 
@@ -14,6 +20,43 @@ FORMAT_TEXT_JSON = click.Choice(["text", "json"])
 STATUS = click.Choice(["draft", "final"])
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
                     help="Language of messages and labels.")
+
+def asked_lang(argv: list[str]) -> str:
+    """The language argv asks for: the last `--lang X` / `--lang=X` with X zh or en; default zh."""
+    return given_lang(argv) or "zh"
+
+
+def given_lang(argv: list[str]) -> str | None:
+    """The last `--lang X` / `--lang=X` of argv with X zh or en (before a `--`), or None."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") \
+            else None
+        if value in ("zh", "en"):
+            lang = value
+    return lang
+
+
+class LangHelp:
+    """A click command or group (mixed in before it) whose --help is in the asked language."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["juesuan.help-lang"] = given_lang(args) or ctx.lookup_default("lang") or "zh"
+        return super().parse_args(ctx, args)  # type: ignore[misc]
+
+    def get_help(self, ctx: click.Context) -> str:
+        if ctx.meta.get("juesuan.help-lang", "zh") == "zh":
+            from .help import zh_help
+
+            return zh_help(self, ctx)  # type: ignore[arg-type]
+        return super().get_help(ctx)  # type: ignore[misc]
+
+
+class Command(LangHelp, click.Command):
+    """A juesuan command (`@click.command(cls=Command)`)."""
+
 
 # ---- `-` for stdin/stdout, output suffixes that must match the format
 KNOWN_SUFFIXES = (".xml", ".xlsx", ".xlsm", ".json", ".html", ".htm", ".csv", ".txt", ".pdf", ".tsv", ".zip")

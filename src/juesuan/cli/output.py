@@ -9,11 +9,11 @@ import click
 
 from ..defaults import DEFAULT_LAYOUT
 from ..errors import JuesuanError, OutputError
-from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, CommandError, check_suffix,
+from .common import (FORMAT_TEXT_JSON, KNOWN_SUFFIXES, LANG, REPORT_SUFFIXES, Command, CommandError, check_suffix,
                      emit, fail, output_ok, produce, refuse_binary_to_terminal, stdin_file)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "xlsx", "parquet"]), default=None,
               help="csv (default), json, xlsx or parquet (parquet needs juesuan[store]); with -o, "
@@ -71,7 +71,7 @@ def _write_rows(rows, fmt: str, output: str | None, duckdb_file: str | None, bom
         click.echo(store.to_text(rows, fmt), nl=False)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--layout", default=DEFAULT_LAYOUT, show_default=True, help="Layout id (2021-hunan, 2024-shanghai).")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="Workbook to write (.xlsx); `-` writes it to stdout.")
@@ -109,7 +109,7 @@ def template(layout: str, output: str, fmt: str, lang: str) -> None:
 EXPORT_FORMATS = ("xlsx", "xbrl", "xbrl-json")  # one branch per format in `_export` below
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("instance", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True,
               help="xlsx: the filled template workbook; xbrl: XBRL 2.1 instance + taxonomy package; "
@@ -167,7 +167,7 @@ def _export(instance: str, fmt: str, output: str, layout: str | None) -> tuple[l
     return [output], [replace(f, file=instance) for f in found]
 
 
-@click.command("diff")
+@click.command("diff", cls=Command)
 @click.argument("old", type=click.Path(dir_okay=False, allow_dash=True))
 @click.argument("new", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html", "xlsx"]), default="text",

@@ -16,19 +16,7 @@ import re
 import click
 
 from ..catalogue import render
-
-
-def asked_lang(argv: list[str]) -> str:
-    """The language argv asks for: the last `--lang X` / `--lang=X` with X zh or en; default zh."""
-    lang = "zh"
-    for i, arg in enumerate(argv):
-        if arg == "--":
-            break
-        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[7:] if arg.startswith("--lang=") \
-            else None
-        if value in ("zh", "en"):
-            lang = value
-    return lang
+from .common import asked_lang  # noqa: F401  (re-exported: the CLI and its tests take it from here)
 
 
 def usage_line(err: click.UsageError, lang: str) -> str:
