@@ -136,3 +136,28 @@ def test_wrapping_keeps_every_character_and_the_rules_of_chinese_line_breaking(p
             assert line[0] not in "，。、）", lines
         if i < len(lines) - 1:
             assert line[-1] != "（", lines
+
+
+def test_a_command_or_option_the_file_does_not_know_keeps_click_s_english_help():
+    """A command added by other code (add_command) and a new option without its Chinese text: no
+    traceback, their English texts (the test above fails for an untranslated option of juesuan's own)."""
+    from juesuan.cli.common import Command
+
+    @click.command("extra", cls=Command)
+    @click.option("--depth", type=int, help="How deep to look.")
+    def extra(depth):
+        """Something other code added."""
+
+    cli.add_command(extra)
+    try:
+        out = _help("extra", "--help")
+        assert out.startswith("Usage: juesuan extra [OPTIONS]") and "How deep to look." in out
+        convert = cli.commands["convert"]
+        convert.params.append(click.Option(["--new-thing"], help="A new option."))
+        try:
+            out = _help("convert", "--help")
+            assert out.startswith("用法：juesuan convert") and "--new-thing 文本" in out and "A new option." in out
+        finally:
+            convert.params.pop()
+    finally:
+        cli._added.pop("extra")

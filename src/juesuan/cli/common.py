@@ -50,7 +50,9 @@ class LangHelp:
         if ctx.meta.get("juesuan.help-lang", "zh") == "zh":
             from .help import zh_help
 
-            return zh_help(self, ctx)  # type: ignore[arg-type]
+            text = zh_help(self, ctx)  # type: ignore[arg-type]
+            if text is not None:
+                return text
         return super().get_help(ctx)  # type: ignore[misc]
 
 
