@@ -124,7 +124,7 @@ _PIECES = st.sampled_from(["表", "样", "数据项", "，", "。", "）", "（"
 @given(st.lists(_PIECES, max_size=60), st.integers(min_value=12, max_value=60))
 def test_wrapping_keeps_every_character_and_the_rules_of_chinese_line_breaking(pieces, width):
     text = "".join(pieces)
-    assume(not re.search("[，。、）]{3}", text))  # Chinese has at most two closing marks in a row (“）。”)
+    assume(not re.search("[，。、）]{3}", text.replace(" ", "")))  # Chinese has at most two closing marks in a row (“）。”)
     lines = _wrap(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost, nothing added
     for i, line in enumerate(lines):
