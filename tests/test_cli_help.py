@@ -152,6 +152,7 @@ def test_a_command_or_option_the_file_does_not_know_keeps_click_s_english_help()
     try:
         out = _help("extra", "--help")
         assert out.startswith("Usage: juesuan extra [OPTIONS]") and "How deep to look." in out
+        assert "\n  extra        Something other code added." in _help("--help")  # listed, in its English
         convert = cli.commands["convert"]
         convert.params.append(click.Option(["--new-thing"], help="A new option."))
         try:

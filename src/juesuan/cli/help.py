@@ -52,11 +52,18 @@ def zh_help(cmd: click.Command, ctx: click.Context) -> str | None:
     rows = [_option_row(p, ctx, own, zh) for p in cmd.get_params(ctx) if isinstance(p, click.Option) and not p.hidden]
     lines += ["", zh["words"]["options"], *_columns(rows)]
     if isinstance(cmd, click.Group):
-        names = [name for name in cmd.list_commands(ctx) if name in zh]
+        names = cmd.list_commands(ctx)
         room = WIDTH - 6 - max((len(n) for n in names), default=0)
-        subs = [(name, _summary(zh[name]["help"], room), "") for name in names]
+        subs = [(name, _summary(zh[name]["help"], room) if name in zh else _english_summary(cmd, ctx, name, room), "")
+                for name in names]
         lines += ["", zh["words"]["commands"], *_columns(subs)]
     return "\n".join(lines)
+
+
+def _english_summary(group: click.Group, ctx: click.Context, name: str, room: int) -> str:
+    """The line of a command the file does not know (added by other code): click's own."""
+    sub = group.get_command(ctx, name)
+    return sub.get_short_help_str(room) if sub is not None else ""
 
 
 def _key(ctx: click.Context) -> str:
@@ -64,7 +71,7 @@ def _key(ctx: click.Context) -> str:
 
 
 def _placeholders(text: str) -> str:
-    """The usage line's and the options' placeholders in Chinese (a code span's letters untouched)."""
+    """The placeholders of a usage line or an option (FILE, [OPTIONS], INTEGER RANGE) in Chinese."""
     names = texts()["metavars"]
     for phrase in (k for k in names if " " in k):  # "INTEGER RANGE" before its words
         text = text.replace(phrase, names[phrase])
