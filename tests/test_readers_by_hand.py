@@ -54,3 +54,22 @@ def test_rewritten_regexes_equal_the_old_ones():
         assert _span(_DEPT_RE.search(s)) == _span(OLD_DEPT.search(s)), s
         n = heading_number(s)
         assert (s[len(n) + 1:] if n else doctype._PREFIX_RE.sub("", s)) == OLD_PREFIX.sub("", s), s
+
+
+def test_a_page_footer_set_out_in_columns_is_page_furniture_not_a_table_row():
+    """A report printed without rulings (LibreOffice's footer "第 8 页，共 9 页" read as layout columns)
+    gives its footer split over cells: the whole row is the page phrase, so it is furniture, like the
+    one-cell footer; a row that only starts so, or holds an amount, stays a row."""
+    from juesuan.model import Location
+    from juesuan.readers.cells import Cell, GridRow, is_meta
+
+    def row(*texts):
+        loc = Location(file="x.pdf", sheet="p8", line=44)
+        return GridRow([Cell(i, t, loc) for i, t in enumerate(texts)], loc)
+
+    assert is_meta(row("第 8", "页，共 9", "页"))
+    assert is_meta(row("第 8", "", "页"))
+    assert is_meta(row("第 8 页，共 9 页"))  # one cell: META_RE, as before
+    assert not is_meta(row("第 8", "页，共 9", "页", "20.00"))
+    assert not is_meta(row("1", "/", "2"))  # a row number, a blank mark, an amount
+    assert not is_meta(row("第一部分", "20.00"))

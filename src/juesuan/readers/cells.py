@@ -25,6 +25,7 @@ HEADER_WORDS = {"项目", "栏次", "行次", "科目名称", "功能分类科�
 # lines inside a table region that are not rows: notes, unit and department lines, page furniture
 # ("[.．]…|、…", not "[.．、]": a class of more than two runs with CJK in it costs ~0.1 ms to compile)
 META_RE = re.compile(r"^(注[:：\d]|注\s|\d+(?:[.．]\s*[^\d\s.．]|、\s*[^\d\s.．])|说明[:：]|[（(]若|单位[:：]|部门[:：]|金额单位|公开\s*0?\d\s*表|_+\s*单位|第\s*\d+\s*页|\d+\s*/\s*\d+$)")
+PAGE_RE = re.compile(r"第\d+页(?:[，,]?共\d+页)?")  # a page footer's whole text, blanks removed
 # the 类 / 款 / 项 heads of split code columns; in some PDFs they share a grid row with 合计
 CODE_HEADS = {"类", "款", "项"}
 # header cells that may stand alone on a repeated header line (never a wrapped label's tail)
@@ -90,7 +91,13 @@ def is_numberish(text: str) -> bool:
 
 def is_meta(row: GridRow) -> bool:
     cells = row.nonempty()
-    return bool(cells) and bool(META_RE.match(cells[0].text.strip()))
+    if not cells:
+        return False
+    if META_RE.match(cells[0].text.strip()):
+        return True
+    # a page footer set out in columns ("第 8 | 页，共 9 | 页" from a report printed without rulings):
+    # the whole row is the page-number phrase, so no amount of a table row is ever taken for it
+    return len(cells) > 1 and bool(PAGE_RE.fullmatch("".join("".join(c.text.split()) for c in cells)))
 
 
 def is_amount(text: str) -> bool:
