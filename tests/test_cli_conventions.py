@@ -173,6 +173,16 @@ def test_convert_says_each_location_once(tmp_path):
     res = run_cli("convert", EXAMPLE_XLSX, "-o", tmp_path / "x.xml")
     line = next(ln for ln in res.stdout.splitlines() if "收入决算表!C10" in ln)
     assert line.count("收入决算表!C10") == 1 and "（来源：" not in line
+    # a reader's own finding, whose message opens with its place, on a text file's line: said once there
+    # too (the JSON message keeps the place: it stands alone)
+    plain = ROOT / "tests" / "fixtures" / "liling-2021-plain.txt"
+    for lang, place in (("zh", "第 139 行"), ("en", "line 139")):
+        res = run_cli("convert", plain, "-o", tmp_path / "p.xml", "--lang", lang)
+        line = next(ln for ln in res.stdout.splitlines() if "[convert:ambiguous-columns]" in ln and place in ln)
+        assert line.count(place) == 1, line
+    res = run_cli("convert", plain, "-o", tmp_path / "p.xml", "--format", "json")
+    messages = [f["message"] for f in json.loads(res.stdout)["findings"] if f["code"] == "convert:ambiguous-columns"]
+    assert messages[0].startswith("第 139 行：02 表")
 
 
 def test_shell_completion_is_documented():

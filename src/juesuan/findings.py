@@ -12,7 +12,7 @@ import json
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from .model import Location
+from .model import Location, Where
 from .records import field, record
 
 SEVERITIES = ("error", "warning", "info")
@@ -96,6 +96,18 @@ class Finding:
         }
 
 
+def _unplaced(f: Finding, lang: str) -> str:
+    """F's text for a report line, which opens with F's location: without the same place said again
+    at its start ("第 139 行：…" of a reader's finding, whose {where} is its own location)."""
+    msg = f.text(lang)
+    w = f.values.get("where")
+    if isinstance(w, Where) and w.loc == f.location and f.location != Location():
+        head = w.text(lang) + ("：" if lang == "zh" else ": ")
+        if msg.startswith(head):
+            return msg[len(head):]
+    return msg
+
+
 def _why(v, lang: str) -> str:
     """Why a file is unusable: an error's text in the asked language ("" = its raw message, for json)."""
     if hasattr(v, "text") and lang:
@@ -165,7 +177,7 @@ class Report:
                 where = f.location.text(lang) if f.location != Location() else path
                 place = f.where(lang)
                 label = sev.get(f.severity, f.severity)
-                lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{f.text(lang)}")
+                lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{_unplaced(f, lang)}")
             n_err = sum(1 for f in mine if f.severity == "error")
             n_warn = sum(1 for f in mine if f.severity == "warning")
             lines.append(text("invalid" if n_err else "valid", lang, path=path, errors=n_err, warnings=n_warn,
