@@ -176,10 +176,14 @@ def test_convert_says_each_location_once(tmp_path):
     # a reader's own finding, whose message opens with its place, on a text file's line: said once there
     # too (the JSON message keeps the place: it stands alone)
     plain = ROOT / "tests" / "fixtures" / "liling-2021-plain.txt"
-    for lang, place in (("zh", "第 139 行"), ("en", "line 139")):
+    # and its table, which the message names, is not named before it as well
+    for lang, place, table in (("zh", "第 139 行", "02 表"), ("en", "line 139", "table 02")):
         res = run_cli("convert", plain, "-o", tmp_path / "p.xml", "--lang", lang)
-        line = next(ln for ln in res.stdout.splitlines() if "[convert:ambiguous-columns]" in ln and place in ln)
-        assert line.count(place) == 1, line
+        lines = [ln for ln in res.stdout.splitlines() if place in ln]
+        line = next(ln for ln in lines if "[convert:ambiguous-columns]" in ln)
+        assert line.count(place) == 1 and line.count(table) == 1 and "02表" not in line, line
+        unplaced = [ln for ln in lines if "[convert:cell-not-placed]" in ln]
+        assert unplaced and all(ln.count(table) == 1 and "02表" not in ln for ln in unplaced), unplaced
     res = run_cli("convert", plain, "-o", tmp_path / "p.xml", "--format", "json")
     messages = [f["message"] for f in json.loads(res.stdout)["findings"] if f["code"] == "convert:ambiguous-columns"]
     assert messages[0].startswith("第 139 行：02 表")

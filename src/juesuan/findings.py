@@ -68,10 +68,11 @@ class Finding:
                 return got
         return self.section, self.row, self.column
 
-    def where(self, lang: str = "zh") -> str:
-        """'02表 210 本年收入合计' / 'table 02 210 Total income for the year'."""
+    def where(self, lang: str = "zh", table: bool = True) -> str:
+        """'02表 210 本年收入合计' / 'table 02 210 Total income for the year' (without the table when
+        `table` is false)."""
         parts = []
-        if self.table:
+        if self.table and table:
             from .catalogue import text
 
             parts.append(text("table", lang, table=self.table))
@@ -106,6 +107,15 @@ def _unplaced(f: Finding, lang: str) -> str:
         if msg.startswith(head):
             return msg[len(head):]
     return msg
+
+
+def _names_own_table(f: Finding, lang: str) -> bool:
+    """Whether F's message names F's own table ("02 表中的“1960.73”未能对应到任何行列", a reader's
+    finding): its report line then does not say "02表" before it as well."""
+    from .catalogue import fields
+
+    return bool(f.table) and f.values.get("table_id") == f.table and "table_id" in fields(
+        f.code, lang, f.fact[0] if f.fact else None)
 
 
 def _why(v, lang: str) -> str:
@@ -175,7 +185,7 @@ class Report:
             mine = [f for f in self.findings if f.file == path]
             for f in mine:
                 where = f.location.text(lang) if f.location != Location() else path
-                place = f.where(lang)
+                place = f.where(lang, table=not _names_own_table(f, lang))
                 label = sev.get(f.severity, f.severity)
                 lines.append(f"{where}: {label} [{f.code}] {place + ': ' if place else ''}{_unplaced(f, lang)}")
             n_err = sum(1 for f in mine if f.severity == "error")
