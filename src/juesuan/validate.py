@@ -42,10 +42,22 @@ def check_present(inst: Instance, prior: Instance | None = None, verbose: bool =
     `keep(key)`: only the findings whose (code, table, section, row, column) it accepts (the rule
     findings it refuses are never built: juesuan.checks.check_instance).
     """
-    out = _check_present(inst, prior, verbose, unreadable, keep)
+    out = _header(inst) + _check_present(inst, prior, verbose, unreadable, keep)
     if keep is None:
         return out
     return [f for f in out if f.code.startswith("rule:") or keep((f.code, f.table, f.section, f.row, f.column))]
+
+
+def _header(inst: Instance) -> list[Finding]:
+    """What the XSD cannot check in the header: the USCC's check character (its shape is the XSD's)."""
+    from .model import Location, uscc_check_char
+
+    uscc = inst.header.uscc
+    expected = uscc_check_char(uscc) if uscc else None
+    if expected is None or expected == uscc[17]:
+        return []
+    return [Finding.of("instance:uscc-check", Location(file=inst.source), file=inst.source, value=uscc,
+                       expected=expected, got=uscc[17])]
 
 
 def _check_present(inst: Instance, prior: Instance | None, verbose: bool, unreadable: dict | None,
