@@ -9,7 +9,8 @@ prints it, neither about its content:
   over the row below, where no reader can tell it from that row's text);
 - `borders=False` removes every cell border and cell shading (shaded cells print as filled
   rectangles, which are ruling too): pages with no drawn lines at all, for the reader's path for
-  pages without ruled tables.
+  pages without ruled tables; `borders="horizontal"` keeps only the cells' top and bottom borders
+  (no shading): rules between the rows and none between the columns, so no ruled cells either.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def _east_asian(text: str) -> float:
     return sum(2.0 if ord(ch) > 0x2E80 else 1.0 for ch in text)
 
 
-def print_ready(src: Path, dst: Path, borders: bool = True) -> Path:
-    """A copy of the workbook `src` with wrapped rows tall enough (and, without `borders`, no cell borders)."""
+def print_ready(src: Path, dst: Path, borders: bool | str = True) -> Path:
+    """A copy of the workbook `src` with wrapped rows tall enough (and, without `borders`, no cell
+    borders; with "horizontal", only their top and bottom ones)."""
     import openpyxl
     from openpyxl.styles import Border, PatternFill
     from openpyxl.utils import get_column_letter
@@ -68,20 +70,21 @@ def print_ready(src: Path, dst: Path, borders: bool = True) -> Path:
                 r = row[0].row
                 height = ws.row_dimensions[r].height or 15.0
                 ws.row_dimensions[r].height = max(height, 15.0 * need)
-            if not borders:
+            if borders is not True:
                 for c in row:
-                    c.border = Border()
+                    c.border = Border(top=c.border.top, bottom=c.border.bottom) if borders == "horizontal" else Border()
                     c.fill = PatternFill()
     wb.save(dst)
     return dst
 
 
-def render(workbooks: list[tuple[Path, bool]], out_dir: Path, exe: str | None = None) -> list[Path]:
+def render(workbooks: list[tuple[Path, bool | str]], out_dir: Path, exe: str | None = None) -> list[Path]:
     """Each (workbook, borders) printed to a PDF in `out_dir` by one LibreOffice run (its own
     profile in out_dir, so parallel runs do not share one)."""
     exe = exe or need_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
-    ready = [print_ready(w, out_dir / (w.stem + ("-ruled" if b else "-unruled") + ".xlsx"), b) for w, b in workbooks]
+    suffix = {True: "-ruled", False: "-unruled", "horizontal": "-horizontal"}
+    ready = [print_ready(w, out_dir / (w.stem + suffix[b] + ".xlsx"), b) for w, b in workbooks]
     res = subprocess.run([exe, "--headless", f"-env:UserInstallation=file://{out_dir.resolve()}/lo-profile",
                           "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, ready)],
                          capture_output=True, text=True, timeout=600)
@@ -90,7 +93,7 @@ def render(workbooks: list[tuple[Path, bool]], out_dir: Path, exe: str | None = 
     return pdfs
 
 
-def export_and_render(instances: list[tuple[Path, bool]], out_dir: Path) -> list[Path]:
+def export_and_render(instances: list[tuple[Path, bool | str]], out_dir: Path) -> list[Path]:
     """Each (instance XML, borders): `juesuan export INSTANCE --format xlsx`, then printed by LibreOffice."""
     from juesuan.excel import export_xlsx
     from juesuan.xmlio import load_instance

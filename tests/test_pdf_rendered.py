@@ -7,7 +7,8 @@ instance, exported through the same template path.
 Printed with cell borders, the pages are ruled tables: the facts come back exactly, with the
 findings the instance itself has (the example's four real 02 errors). Printed without borders or
 shading, the pages take the layout-spaced path (no ruling at all): what is placed is right, and
-every amount is a fact or a finding naming its line, never a guess.
+every amount is a fact or a finding naming its line, never a guess. Printed with the rules between
+the rows only (no ruled cells), the pages take the same path, with the same facts.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def rendered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rendered")
     shanghai = tmp / "shanghai-2024.xml"
     save_instance(build("2024-shanghai", putuo_facts()), shanghai)
-    pdfs = export_and_render([(LILING, True), (shanghai, True), (LILING, False)], tmp)
-    return {"hunan": (LILING, pdfs[0]), "shanghai": (shanghai, pdfs[1]), "hunan-unruled": (LILING, pdfs[2])}
+    pdfs = export_and_render([(LILING, True), (shanghai, True), (LILING, False), (LILING, "horizontal")], tmp)
+    return {"hunan": (LILING, pdfs[0]), "shanghai": (shanghai, pdfs[1]), "hunan-unruled": (LILING, pdfs[2]),
+            "hunan-horizontal": (LILING, pdfs[3])}
 
 
 @pytest.mark.parametrize("name", ["hunan", "shanghai"])
@@ -69,8 +71,9 @@ def test_ruled_rendered_pdf_same_as_the_pdfplumber_reader(rendered):
             [(f.concept, f.code, f.value, f.origin) for f in old.instance.facts], name
 
 
-def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered):
-    xml, pdf = rendered["hunan-unruled"]
+@pytest.mark.parametrize("name", ["hunan-unruled", "hunan-horizontal"])
+def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered, name):
+    xml, pdf = rendered[name]
     want = load_instance(xml)
     conv = convert_file(pdf, entity=want.header.entity, year=want.header.fiscal_year)
     got = conv.instance.fact_set()
@@ -106,3 +109,13 @@ def test_pages_stored_sideways_and_shown_upright(rendered, tmp_path):
     conv = convert_file(turned, entity=want.header.entity, year=want.header.fiscal_year)
     assert conv.instance.fact_set() == want.fact_set()
     assert conv.findings == []
+
+
+def test_rules_between_rows_only_read_as_no_ruling(rendered):
+    """A page whose ruling forms no cells (here rules between the rows and none between the columns)
+    is read from its layout spacing as a page without ruling is, not as lines of running text."""
+    xml, unruled = rendered["hunan-unruled"]
+    h = load_instance(xml).header
+    ruled_rows = convert_file(rendered["hunan-horizontal"][1], entity=h.entity, year=h.fiscal_year)
+    bare = convert_file(unruled, entity=h.entity, year=h.fiscal_year)
+    assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 71

@@ -15,8 +15,10 @@ the `pdf` extra, imported only when a PDF is read). Each page becomes grid rows 
 - the other words (cover, titles, units, notes, 第三部分 text): one single-cell row per text
   line, a line being the words whose vertical extents overlap (so the “ ” of 财政拨款“三公”经费
   and a year set in another font stay on their line);
-- pages with text but no ruling at all: their layout-spaced lines (readers/pdfium.layout_text),
-  whose columns readers/text.layout_grid recovers from the spacing.
+- pages with text and a table title but no ruled table: their layout-spaced lines
+  (readers/pdfium.layout_text), whose columns readers/text.layout_grid recovers from the spacing.
+  That is a page without ruling, and also one whose ruling forms no cells: rules between the rows
+  only, or lines drawn slightly off the axes (which are not edges).
 
 Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
 "p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
@@ -125,7 +127,7 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
         sheet = f"p{pno}"
         tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
         lines = _lines(words)
-        spaced = None if tables or page.edges else _layout_rows(page, lines, layouts, file, sheet)
+        spaced = None if tables else _layout_rows(page, lines, layouts, file, sheet)
         if spaced is not None:
             rows.extend(spaced)
             continue
@@ -143,8 +145,8 @@ def _line_no(tops: list[float], top: float) -> int:
 
 
 def _layout_rows(page, lines, layouts, file: str, sheet: str) -> list[GridRow] | None:
-    """A page without ruling holding a table title: its layout-spaced lines (no title among its text
-    lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
+    """A page without a ruled table holding a table title: its layout-spaced lines (no title among its
+    text lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
     if not any(_is_title(_join(line), layouts) for line in lines):
         return None
     raw = [l.rstrip() for l in layout_text(page.chars, page.height).splitlines()]
