@@ -63,3 +63,21 @@ def test_labels_lose_exactly_the_blanks_a_whitespace_pattern_removes():
               if "".join(f"x{chr(cp)}y".split()) != re.sub(r"\s+", "", f"x{chr(cp)}y")]
     assert differ == []
     assert normalize_label(" 一、 一般公共\u3000服务\t支出(类) ") == "一般公共服务支出（类）"
+
+
+def test_schema_findings_of_a_conversion_name_the_xml_written(tmp_path):
+    """Their lines are the written XML's, so their location is that file's, as validate reports it;
+    the finding itself stays the source's (the report lists it under the file converted)."""
+    from .conftest import run_cli
+
+    conv = convert_file(EXAMPLES / "liling-2021.xlsx")
+    conv.instance.header = replace(conv.instance.header, uscc="not-a-code")
+    found = [f for f in check_converted(conv, None, "out.xml") if f.code.startswith("schema:")]
+    assert found and all(f.location.file == "out.xml" and f.location.line and f.file == conv.instance.source
+                         for f in found)
+    out = tmp_path / "x.xml"
+    conv_line = next(ln for ln in run_cli("convert", EXAMPLES / "liling-2021.xlsx", "-o", out, "--uscc", "9133")
+                     .stdout.splitlines() if "schema:header-value" in ln)
+    val_line = next(ln for ln in run_cli("validate", out).stdout.splitlines() if "schema:header-value" in ln)
+    assert conv_line.startswith(f"{out} 第 5 行 /report/header/uscc: 错误 [schema:header-value]")
+    assert conv_line == val_line

@@ -177,8 +177,9 @@ def _findings_of(path: str, rel: str, data: bytes, outdir: str):
     inst = conv.instance
     inst.source = rel
     xml = instance_to_bytes(inst)
-    found = [replace(f, file=rel) for f in [*conv.findings, *check_converted(conv, xml)]]
-    _write(out_paths(outdir, rel)[1], xml)
+    written = out_paths(outdir, rel)[1]
+    found = [replace(f, file=rel) for f in [*conv.findings, *check_converted(conv, xml, str(written))]]
+    _write(written, xml)
     return inst, found, True
 
 

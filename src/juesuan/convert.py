@@ -77,10 +77,12 @@ def _xml_safe(conv: Conversion) -> Conversion:
     return conv
 
 
-def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding]:
+def check_converted(conv: Conversion, data: bytes | None = None, xml_file: str | None = None) -> list[Finding]:
     """Schema-validate the serialized instance (`data`: its bytes, when the caller has them to write),
     then run the table rules over the tables the source contained: what `validate` does on the XML
-    written (juesuan.loader, juesuan.validate.check_present).
+    written (juesuan.loader, juesuan.validate.check_present). `xml_file`: where `data` is written; the
+    schema findings' locations name it, for their lines are the XML's, not the source's (the findings
+    stay the source's: Finding.file).
     """
     from .schema import validate_schema, validate_unique_facts
     from .validate import check_present
@@ -94,5 +96,9 @@ def check_converted(conv: Conversion, data: bytes | None = None) -> list[Finding
     unique = len({(f.concept, f.code or "") for f in inst.facts}) == len(inst.facts)
     found = (validate_unique_facts if unique else validate_schema)(tree, inst.source)
     if found:
+        if xml_file is not None:
+            from .records import replace
+
+            found = [replace(f, location=replace(f.location, file=xml_file)) for f in found]
         return empty + found
     return empty + check_present(inst, unreadable=conv.unreadable)

@@ -168,7 +168,7 @@ def _convert(file: str, output: str, lang: str, narrative: str | None, header: d
         xml = instance_to_bytes(conv.instance)  # serialized once: validated, then written
         report = Report(files=[shown])
         report.extend(replace(renamed(f, path, shown), file=shown)
-                      for f in [*conv.findings, *check_converted(conv, xml)])
+                      for f in [*conv.findings, *check_converted(conv, xml, output)])
         emit(output, xml)
     except JuesuanError as e:
         fail(e, lang)
