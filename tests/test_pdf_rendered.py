@@ -7,8 +7,9 @@ instance, exported through the same template path.
 Printed with cell borders, the pages are ruled tables: the facts come back exactly, with the
 findings the instance itself has (the example's four real 02 errors). Printed without borders or
 shading, the pages take the layout-spaced path (no ruling at all): what is placed is right, and
-every amount is a fact or a finding naming its line, never a guess. Printed with the rules between
-the rows only (no ruled cells), the pages take the same path, with the same facts.
+every amount is a fact or a finding naming its line, never a guess (the 2024-shanghai example comes
+back whole, 98 of the 2021-hunan one's 122 facts). Printed with the rules between the rows only (no
+ruled cells), the pages take the same path, with the same facts.
 """
 
 from __future__ import annotations
@@ -37,9 +38,10 @@ def rendered(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rendered")
     shanghai = tmp / "shanghai-2024.xml"
     save_instance(build("2024-shanghai", putuo_facts()), shanghai)
-    pdfs = export_and_render([(LILING, True), (shanghai, True), (LILING, False), (LILING, "horizontal")], tmp)
+    pdfs = export_and_render([(LILING, True), (shanghai, True), (LILING, False), (LILING, "horizontal"),
+                              (shanghai, False)], tmp)
     return {"hunan": (LILING, pdfs[0]), "shanghai": (shanghai, pdfs[1]), "hunan-unruled": (LILING, pdfs[2]),
-            "hunan-horizontal": (LILING, pdfs[3])}
+            "hunan-horizontal": (LILING, pdfs[3]), "shanghai-unruled": (shanghai, pdfs[4])}
 
 
 @pytest.mark.parametrize("name", ["hunan", "shanghai"])
@@ -71,14 +73,16 @@ def test_ruled_rendered_pdf_same_as_the_pdfplumber_reader(rendered):
             [(f.concept, f.code, f.value, f.origin) for f in old.instance.facts], name
 
 
-@pytest.mark.parametrize("name", ["hunan-unruled", "hunan-horizontal"])
-def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered, name):
+@pytest.mark.parametrize("name, least", [("hunan-unruled", 98), ("hunan-horizontal", 98), ("shanghai-unruled", 195)])
+def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered, name, least):
     xml, pdf = rendered[name]
     want = load_instance(xml)
     conv = convert_file(pdf, entity=want.header.entity, year=want.header.fiscal_year)
     got = conv.instance.fact_set()
     assert got <= want.fact_set()  # never a wrong placement
-    assert len(got) >= 71
+    # the columns found where the tokens are printed, not where the layout text puts them (which
+    # gave the hunan prints 74 facts and misplaced amounts of the shanghai print: 94 read, some wrong)
+    assert len(got) >= least
     # every example amount that was not placed is in a finding naming its page and line
     reported = " ".join(f.text() for f in conv.findings if f.code.startswith("convert:"))
     assert all(f.location.sheet.startswith("p") and f.location.line for f in conv.findings
@@ -118,4 +122,4 @@ def test_rules_between_rows_only_read_as_no_ruling(rendered):
     h = load_instance(xml).header
     ruled_rows = convert_file(rendered["hunan-horizontal"][1], entity=h.entity, year=h.fiscal_year)
     bare = convert_file(unruled, entity=h.entity, year=h.fiscal_year)
-    assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 71
+    assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 98

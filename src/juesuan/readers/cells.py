@@ -44,6 +44,9 @@ class Cell:
 class GridRow:
     cells: list[Cell]
     loc: Location = field(default_factory=Location)
+    # a PDF page's layout-spaced line: its tokens as (start, end, text) in half-points from the page's
+    # left edge, where they are printed (readers/text.layout_grid finds its columns by them)
+    tokens: tuple | None = None
 
     def nonempty(self) -> list[Cell]:
         """The cells with text: made once per row (the matcher asks for them many times; a row's

@@ -116,7 +116,7 @@ def plain_text(chars: list[Char]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
-def layout_text(chars: list[Char], height: float) -> str:
+def layout_text(chars: list[Char], height: float, extents: dict | None = None) -> str:
     """The page as layout-spaced text (columns kept apart by runs of spaces, as
     readers/text.layout_grid reads them), from its characters.
 
@@ -127,7 +127,13 @@ def layout_text(chars: list[Char], height: float) -> str:
     space); any other token starts a column: it is placed at x / 2 pt, and at least two spaces after
     the text before it. At 2 pt per position no printed character is narrower than the positions it
     takes, so a column's text never runs into the next column's start, and two printed cells a
-    hair apart (a right-aligned amount against the next cell's label) stay two columns."""
+    hair apart (a right-aligned amount against the next cell's label) stay two columns.
+
+    `extents`, if given, gets each text line's tokens where they are printed: line index (0-based,
+    as in the text) -> [x0, x1, text] per token, in points. A position in the text stands for 2 pt
+    whatever a character's width, so a CJK label (10 pt a character) takes a fifth of its printed
+    width there, and a header centred over its column lands beyond the column's text; the extents
+    keep both where they are."""
     out: list[str] = []
     newlines = 0
     for i, line in enumerate(_cluster(sorted(chars, key=_TOP), _TOP, Y_TOL)):
@@ -138,6 +144,7 @@ def layout_text(chars: list[Char], height: float) -> str:
         text = ""
         prev: Char | None = None
         spaced = False
+        toks: list[list] = []  # [x0, x1, text] of the line's tokens, in points
         for c in line:
             if c.text.isspace():
                 spaced = True
@@ -145,12 +152,19 @@ def layout_text(chars: list[Char], height: float) -> str:
             if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0):
                 if spaced and c.x0 - prev.x1 < c.size:
                     text += " "
+                    toks[-1][2] += " "
                 else:
                     text += " " * max(2, round(c.x0 / LAYOUT_DENSITY) - len(text))
+                    toks.append([c.x0, c.x1, ""])
             elif prev is None:
                 text = " " * round(c.x0 / LAYOUT_DENSITY)
+                toks.append([c.x0, c.x1, ""])
             text += c.text
+            toks[-1][1] = max(toks[-1][1], c.x1)
+            toks[-1][2] += c.text
             prev = c
             spaced = False
         out.append(text)
+        if extents is not None:
+            extents[newlines] = toks
     return "".join(out)

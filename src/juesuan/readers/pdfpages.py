@@ -16,9 +16,10 @@ the `pdf` extra, imported only when a PDF is read). Each page becomes grid rows 
   line, a line being the words whose vertical extents overlap (so the “ ” of 财政拨款“三公”经费
   and a year set in another font stay on their line);
 - pages with text and a table title but no ruled table: their layout-spaced lines
-  (readers/pdfium.layout_text), whose columns readers/text.layout_grid recovers from the spacing.
-  That is a page without ruling, and also one whose ruling forms no cells: rules between the rows
-  only, or lines drawn slightly off the axes (which are not edges).
+  (readers/pdfium.layout_text), each with its tokens where they are printed (GridRow.tokens), by
+  which readers/text.layout_grid finds the columns. That is a page without ruling, and also one
+  whose ruling forms no cells: rules between the rows only, or lines drawn slightly off the axes
+  (which are not edges).
 
 Locations are `Location(file, sheet="p<page>", line=<line on that page, top to bottom>)`, printed
 "p12 line 7". The layout comes from the table titles and the year; entity and year from the cover
@@ -149,13 +150,15 @@ def _layout_rows(page, lines, layouts, file: str, sheet: str) -> list[GridRow] |
     text lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
     if not any(_is_title(_join(line), layouts) for line in lines):
         return None
-    raw = [l.rstrip() for l in layout_text(page.chars, page.height).splitlines()]
+    extents: dict[int, list] = {}
+    raw = [l.rstrip() for l in layout_text(page.chars, page.height, extents).splitlines()]
     if not (has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw)):
         return None
     out = []
     for n, l in enumerate(raw, start=1):
         loc = Location(file=file, sheet=sheet, line=n)
-        out.append(GridRow([Cell(0, l, loc)], loc))
+        toks = tuple((round(2 * x0), max(round(2 * x0) + 1, round(2 * x1)), t) for x0, x1, t in extents.get(n - 1, ()))
+        out.append(GridRow([Cell(0, l, loc)], loc, toks or None))
     return out
 
 

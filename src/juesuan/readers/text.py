@@ -115,17 +115,23 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
     """Grid rows from layout-spaced lines (single-cell rows holding the raw line).
 
     Columns are the runs of character positions used by the data lines (lines with an amount),
-    separated by gutters of two or more blank positions. Header tokens lying in a gutter wider than
+    separated by gutters of two or more blank positions. A row with `tokens` (a PDF page's line)
+    gives them as printed, in half-points: a right-aligned column's amounts then end together and a
+    label takes its printed width; its non-data lines (titles, notes, footers under the table, which
+    print across columns) do not make columns. Header tokens lying in a gutter wider than
     themselves (columns that are blank in every data row) make columns of their own; a header token
     spanning several columns gets that span, so group headers cover their columns. Time is linear in
     the text (intervals are looked up by bisection), so a huge line of amounts is read in one pass.
     """
     lines = [r.cells[0].text if r.cells else "" for r in rows]
     body = [i for i, l in enumerate(lines) if l.strip() and not is_meta(_one(l))]
-    toks = {i: _tokens(lines[i]) for i in body}
+    toks = {i: rows[i].tokens or _tokens(lines[i]) for i in body}
     data = [i for i in body if any(is_amount(t) and "." in t for _, _, t in toks[i])]
     first_data = (data or body or [0])[0]
-    spans = _data_spans([toks[i] for i in body if i >= first_data], max((len(lines[i]) for i in body), default=0))
+    is_data = set(data)
+    # printed places (a PDF's lines): a note or footer line under the table spans its columns there
+    used = [i for i in body if i >= first_data and (rows[i].tokens is None or i in is_data)]
+    spans = _data_spans([toks[i] for i in used], max((b for i in body for _, b, _ in toks[i]), default=0))
     head = [toks[i] for i in body if i < first_data]
     spans = _with_header_columns(spans, head)
     starts = [s[0] for s in spans]
@@ -133,7 +139,7 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
     for r, line in zip(rows, lines):
         loc = r.cells[0].loc if r.cells else r.loc
         cells: dict[int, Cell] = {}
-        for a, b, t in _tokens(line):
+        for a, b, t in r.tokens or _tokens(line):
             hit = _overlapping(spans, starts, a, b)
             col = hit.start if hit else _nearest(starts, a)
             prev = cells.get(col)
