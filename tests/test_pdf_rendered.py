@@ -123,3 +123,24 @@ def test_rules_between_rows_only_read_as_no_ruling(rendered):
     ruled_rows = convert_file(rendered["hunan-horizontal"][1], entity=h.entity, year=h.fiscal_year)
     bare = convert_file(unruled, entity=h.entity, year=h.fiscal_year)
     assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 98
+
+
+def test_printed_places_make_the_columns_and_a_note_across_them_does_not():
+    """layout_grid over a PDF page's lines (GridRow.tokens, half-points): the amounts of a right-aligned
+    column end together, so they are one column whatever their lengths; a note printed across the
+    columns under the table (no amount; not a 注： line, which is left out of every table) does not
+    join them into one."""
+    from juesuan.readers.cells import Cell, GridRow
+    from juesuan.readers.text import layout_grid
+
+    def row(n, *toks):
+        return GridRow([Cell(0, "  ".join(t for _, _, t in toks), None)], None, toks)
+
+    rows = [row(1, (0, 40, "项目"), (300, 380, "本年收入"), (500, 580, "财政拨款")),
+            row(2, (0, 120, "一般公共服务支出"), (312, 380, "2,112.86"), (528, 580, "10.00")),
+            row(3, (0, 80, "行政运行"), (336, 380, "5.00"), (500, 580, "1,511.89")),
+            row(4, (0, 600, "本单位无政府性基金收入，也没有使用政府性基金安排的支出，故本表无其他数据。"))]
+    grid = layout_grid(rows)
+    assert [[(c.col, c.text) for c in r.cells] for r in grid[1:3]] == [
+        [(0, "一般公共服务支出"), (1, "2,112.86"), (2, "10.00")], [(0, "行政运行"), (1, "5.00"), (2, "1,511.89")]]
+    assert [c.col for c in grid[0].cells] == [0, 1, 2]

@@ -26,8 +26,10 @@ def test_published_codes_have_their_check_character():
 
 
 def test_a_code_of_the_wrong_shape_has_no_check_character():
-    # I, O, S, V and Z are not in the code's alphabet; the shape is the XSD's to report
-    for code in ("", "91440300708461136", "9144030070846113I6", "91440300708461136TX", "91A40300708461136T"):
+    # I, O, S, V and Z are not in the code's alphabet; the shape is the XSD's to report (\u0663, ٣, is
+    # a digit to the regex \d, not to the XSD's [0-9])
+    for code in ("", "91440300708461136", "9144030070846113I6", "91440300708461136TX", "91A40300708461136T",
+                 "914403007084611\n36T", "91440300708461136T\n", "9144\u0663300708461136T"):
         assert uscc_check_char(code) is None, code
 
 

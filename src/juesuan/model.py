@@ -15,8 +15,12 @@ from .records import field, record, replace
 
 STATUSES = ("draft", "final")
 UNIT = "万元"
-USCC_RE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")  # the XSD's pattern (schema.py)
+USCC_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")  # the XSD's pattern (schema.py)
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015's 31 characters and their values 0-30
+_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# patterns used only when a location is rendered or read back (re compiles them at first use)
+_PAGE = r"p(\d+)"  # a PDF page as a Location's sheet
+_SRC_LINE, _SRC_CELL, _SRC_PAGE = r"line (\d+)", r"(?:(.+)!)?(\$?[A-Z]{1,3}\$?\d+)", r"(.+) line (\d+)"  # Location.source
 
 
 def uscc_check_char(uscc: str) -> str | None:
@@ -24,14 +28,10 @@ def uscc_check_char(uscc: str) -> str | None:
     the character whose value is minus the sum of each character's value times 3**(i-1), mod 31
     (the standard's weights 1, 3, 9, 27, 19, … are 3**(i-1) mod 31). None when `uscc` does not have
     the code's shape (the XSD's pattern reports that)."""
-    if not USCC_RE.match(uscc):
+    if not USCC_RE.fullmatch(uscc):
         return None
     total = sum(USCC_CHARS.index(c) * pow(3, i, 31) for i, c in enumerate(uscc[:17]))
     return USCC_CHARS[-total % 31]
-_AMOUNT_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-# patterns used only when a location is rendered or read back (re compiles them at first use)
-_PAGE = r"p(\d+)"  # a PDF page as a Location's sheet
-_SRC_LINE, _SRC_CELL, _SRC_PAGE = r"line (\d+)", r"(?:(.+)!)?(\$?[A-Z]{1,3}\$?\d+)", r"(.+) line (\d+)"  # Location.source
 
 
 @record(frozen=True, order=True)
