@@ -8,7 +8,7 @@ Printed with cell borders, the pages are ruled tables: the facts come back exact
 findings the instance itself has (the example's four real 02 errors). Printed without borders or
 shading, the pages take the layout-spaced path (no ruling at all): what is placed is right, and
 every amount is a fact or a finding naming its line, never a guess (the 2024-shanghai example comes
-back whole, 98 of the 2021-hunan one's 122 facts). Printed with the rules between the rows only (no
+back whole, 115 of the 2021-hunan one's 122 facts). Printed with the rules between the rows only (no
 ruled cells), the pages take the same path, with the same facts.
 """
 
@@ -73,7 +73,7 @@ def test_ruled_rendered_pdf_same_as_the_pdfplumber_reader(rendered):
             [(f.concept, f.code, f.value, f.origin) for f in old.instance.facts], name
 
 
-@pytest.mark.parametrize("name, least", [("hunan-unruled", 98), ("hunan-horizontal", 98), ("shanghai-unruled", 195)])
+@pytest.mark.parametrize("name, least", [("hunan-unruled", 115), ("hunan-horizontal", 115), ("shanghai-unruled", 195)])
 def test_unruled_rendered_pdf_places_only_right_amounts_and_reports_the_rest(rendered, name, least):
     xml, pdf = rendered[name]
     want = load_instance(xml)
@@ -122,7 +122,7 @@ def test_rules_between_rows_only_read_as_no_ruling(rendered):
     h = load_instance(xml).header
     ruled_rows = convert_file(rendered["hunan-horizontal"][1], entity=h.entity, year=h.fiscal_year)
     bare = convert_file(unruled, entity=h.entity, year=h.fiscal_year)
-    assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 98
+    assert ruled_rows.instance.fact_set() == bare.instance.fact_set() and len(bare.instance.facts) >= 115
 
 
 def test_printed_places_make_the_columns_and_a_note_across_them_does_not():
@@ -144,3 +144,44 @@ def test_printed_places_make_the_columns_and_a_note_across_them_does_not():
     assert [[(c.col, c.text) for c in r.cells] for r in grid[1:3]] == [
         [(0, "一般公共服务支出"), (1, "2,112.86"), (2, "10.00")], [(0, "行政运行"), (1, "5.00"), (2, "1,511.89")]]
     assert [c.col for c in grid[0].cells] == [0, 1, 2]
+
+
+def test_a_centred_column_number_over_short_right_aligned_amounts_is_their_column():
+    """The last column of 02 表 printed without borders: its amounts (20.00) are right-aligned and do not
+    reach its 栏次 number (7), centred under 其他收入; the header covers that one data column, so the
+    number is its column's, not a column of its own with the amounts' column left unnamed."""
+    from juesuan.readers.cells import Cell, GridRow
+    from juesuan.readers.text import layout_grid
+
+    def row(*toks):
+        return GridRow([Cell(0, "  ".join(t for _, _, t in toks), None)], None, toks)
+
+    grid = layout_grid([row((0, 40, "项目"), (300, 380, "本年收入合计"), (500, 580, "其他收入")),
+                        row((0, 40, "栏次"), (334, 346, "1"), (534, 546, "7")),
+                        row((0, 40, "合计"), (312, 380, "1,980.73"), (560, 580, "20.00")),
+                        row((0, 60, "201"), (312, 380, "1,974.84"), (560, 580, "20.00"))])
+    cols = [{c.text: c.col for c in r.cells} for r in grid]
+    assert cols[1]["7"] == cols[2]["20.00"] == cols[0]["其他收入"] and cols[1]["1"] == cols[2]["1,980.73"]
+
+
+def test_a_header_centred_over_short_labels_is_their_column_and_never_an_amounts():
+    """The right block of 01 表 printed without borders: 项目 is centred over labels that end well
+    before it, so it heads the label column on its left. A header in the gap right of an amount
+    column (07 表's 因公出国（境）费, blank in every row, after the 合计 amount) stays its own column:
+    joining it would put the 合计 amount under it."""
+    from juesuan.readers.cells import Cell, GridRow
+    from juesuan.readers.text import layout_grid
+
+    def row(*toks):
+        return GridRow([Cell(0, "  ".join(t for _, _, t in toks), None)], None, toks)
+
+    grid = layout_grid([row((200, 240, "项目"), (600, 640, "行次"), (800, 860, "决算数")),
+                        row((0, 180, "一、一般公共服务支出"), (610, 630, "14"), (790, 860, "2,027.27")),
+                        row((0, 100, "二、外交支出"), (610, 630, "15"))])
+    cols = [{c.text: c.col for c in r.cells} for r in grid]
+    assert cols[0]["项目"] == cols[1]["一、一般公共服务支出"] == cols[2]["二、外交支出"]
+    assert cols[0]["决算数"] == cols[1]["2,027.27"] and cols[0]["行次"] == cols[1]["14"]
+    grid = layout_grid([row((100, 140, "合计"), (300, 420, "因公出国（境）费"), (900, 980, "公务接待费")),
+                        row((150, 190, "5.00"), (940, 980, "5.00"))])
+    heads = {c.text: c.col for c in grid[0].cells}
+    assert grid[1].cells[0].text == "5.00" and grid[1].cells[0].col != heads["因公出国（境）费"]

@@ -133,7 +133,8 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
     used = [i for i in body if i >= first_data and (rows[i].tokens is None or i in is_data)]
     spans = _data_spans([toks[i] for i in used], max((b for i in body for _, b, _ in toks[i]), default=0))
     head = [toks[i] for i in body if i < first_data]
-    spans = _with_header_columns(spans, head)
+    labels = _label_spans(spans, [toks[i] for i in used]) if any(rows[i].tokens for i in body) else None
+    spans = _with_header_columns(spans, head, labels)
     starts = [s[0] for s in spans]
     out = []
     for r, line in zip(rows, lines):
@@ -150,6 +151,7 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
 
 
 Span = list[int]  # [start, end) of a column, in character positions
+HEADER_LINES = 12  # lines above a table's first amount that _join_under_headers reads (a header has 2-6)
 
 
 def _data_spans(data_tokens: list[list[tuple[int, int, str]]], width: int) -> list[Span]:
@@ -190,10 +192,25 @@ def _nearest(starts: Sequence[int], a: int) -> int:
     return min(cands, key=lambda j: (abs(starts[j] - a), j))
 
 
-def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]]]) -> list[Span]:
+def _label_spans(spans: list[Span], data_tokens: list[list[tuple[int, int, str]]]) -> set[int]:
+    """The indexes of the spans whose data-line tokens are all words (row labels): no amount, code
+    or 行次 number among them."""
+    starts = [s[0] for s in spans]
+    numeric, words = set(), set()
+    for toks in data_tokens:
+        for a, b, t in toks:
+            (numeric if t.replace(",", "").replace(".", "").lstrip("-").isdigit() else words).update(
+                _overlapping(spans, starts, a, b))
+    return words - numeric
+
+
+def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]]],
+                         labels: set[int] | None = None) -> list[Span]:
     """Add the header tokens lying in gutters (columns blank in every data row) as columns; a data
     column and a header-only column next to it that no header line tells apart are one column
-    (amounts right-aligned under a narrow 栏次 number or a left-aligned label)."""
+    (amounts right-aligned under a narrow 栏次 number or a left-aligned label). With `labels` (the
+    label columns, when the tokens are where a PDF prints them) a header centred over its column
+    also finds it where the column's text does not reach it (_join_under_headers)."""
     width = max([s[1] for s in spans] + [b for toks in head for _, b, _ in toks] + [0])
     taken = bytearray(width + 1)
     for a, b in spans:
@@ -229,6 +246,8 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
             alive[k] = False
             e = extra[k]
             d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
+    if labels is not None:
+        _join_under_headers(spans, extra, order, alive, heads, labels)
     merged: list[Span] = []
     for s in sorted(spans + [e for k, e in enumerate(extra) if alive[k]]):
         if merged and s[0] < merged[-1][1]:
@@ -236,6 +255,47 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
         else:
             merged.append(list(s))
     return merged
+
+
+def _join_under_headers(spans: list[Span], extra: list[Span], order: list[int], alive: list[bool], heads,
+                        labels: set[int]) -> None:
+    """Printed places: a live header-only column (extra) that no header line tells apart from a data
+    column (span) joins it when
+    - a header token covers both, and no other data column (其他收入 over its short amounts,
+      right-aligned, and its 栏次 number 7, centred, which the amounts do not reach); or
+    - the data column is a label column just left of it, and it lies in the left half of the gap
+      to the next data column (项目 centred over short left-aligned labels). Only a label column:
+      a header right of an amount column is as often the next, blank column's.
+    A column's header has a few lines and covers a number or two below it: a token over more than
+    two header-only columns, or a header of more than HEADER_LINES lines, is left as it is (so the
+    work stays linear in the tokens whatever the text)."""
+    if len(heads) > HEADER_LINES:
+        return
+    d_starts = [d[0] for d in spans]
+    ex_starts = [extra[k][0] for k in order]
+    for _, toks in heads:
+        for a, b, _ in toks:
+            over = _overlapping(spans, d_starts, a, b)
+            lo, hi = max(0, bisect.bisect_left(ex_starts, a) - 1), bisect.bisect_left(ex_starts, b)
+            if len(over) != 1 or hi - lo > 3:
+                continue
+            d = spans[over.start]
+            for j in range(lo, hi):
+                k = order[j]
+                e = extra[k]
+                if alive[k] and e[1] > a and e[0] < b and not _told_apart(heads, d, e):
+                    alive[k] = False
+                    d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
+                    d_starts[over.start] = d[0]
+    for k in order:
+        e = extra[k]
+        i = bisect.bisect_right(d_starts, e[0]) - 1
+        if not alive[k] or i not in labels or i + 1 == len(spans) or spans[i][1] > e[0]:
+            continue
+        d, right = spans[i], spans[i + 1][0]
+        if e[1] <= right and e[0] - d[1] < (right - d[1]) / 2 and not _told_apart(heads, d, e):
+            alive[k] = False
+            d[1] = max(d[1], e[1])
 
 
 def _told_apart(heads: list[tuple[list[int], list[tuple[int, int, str]]]], x: Span, y: Span) -> bool:
