@@ -287,13 +287,14 @@ def _join_under_headers(spans: list[Span], extra: list[Span], order: list[int], 
                     alive[k] = False
                     d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
                     d_starts[over.start] = d[0]
+    ends = {i: spans[i][1] for i in labels}  # the labels' own ends: the left half of the gap they leave
     for k in order:
         e = extra[k]
         i = bisect.bisect_right(d_starts, e[0]) - 1
         if not alive[k] or i not in labels or i + 1 == len(spans) or spans[i][1] > e[0]:
             continue
         d, right = spans[i], spans[i + 1][0]
-        if e[1] <= right and e[0] - d[1] < (right - d[1]) / 2 and not _told_apart(heads, d, e):
+        if e[1] <= right and e[0] - ends[i] < (right - ends[i]) / 2 and not _told_apart(heads, d, e):
             alive[k] = False
             d[1] = max(d[1], e[1])
 
