@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Sequence
 
 from ..errors import UnusableInput
 from ..model import Location
-from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta
+from .grid import Cell, GridRow, TableMatcher, is_amount, is_meta, is_numberish
 
 if TYPE_CHECKING:
     from .tabless import Columns
@@ -199,7 +199,7 @@ def _label_spans(spans: list[Span], data_tokens: list[list[tuple[int, int, str]]
     numeric, words = set(), set()
     for toks in data_tokens:
         for a, b, t in toks:
-            (numeric if t.replace(",", "").replace(".", "").lstrip("-").isdigit() else words).update(
+            (numeric if is_numberish(t) else words).update(
                 _overlapping(spans, starts, a, b))
     return words - numeric
 
