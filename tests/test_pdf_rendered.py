@@ -185,3 +185,38 @@ def test_a_header_centred_over_short_labels_is_their_column_and_never_an_amounts
                         row((150, 190, "5.00"), (940, 980, "5.00"))])
     heads = {c.text: c.col for c in grid[0].cells}
     assert grid[1].cells[0].text == "5.00" and grid[1].cells[0].col != heads["因公出国（境）费"]
+
+
+def test_a_small_print_keeps_each_amount_apart_from_the_next_cells_label(rendered, tmp_path):
+    """The 2024-shanghai print without borders, drawn at 0.6 of its size: an amount and the label of
+    the next cell are under 1 pt apart ("6.20" and "八、社会保障和就业支出"), and were one token, so
+    the amount was neither a fact nor a finding. They are two now: what is placed is right, and every
+    amount not placed is reported."""
+    from .rendered import scaled_copy
+
+    xml, pdf = rendered["shanghai-unruled"]
+    want = load_instance(xml)
+    conv = convert_file(scaled_copy(pdf, tmp_path / "small.pdf"), entity=want.header.entity,
+                        year=want.header.fiscal_year)
+    got = conv.instance.fact_set()
+    assert got <= want.fact_set() and len(got) >= 170
+    reported = " ".join(f.text() for f in conv.findings if f.code.startswith("convert:"))
+    placed = {(f.concept, f.code) for f in conv.instance.facts}
+    lost = [f for f in want.facts if (f.concept, f.code) not in placed and f.value != 0
+            and f"{f.value:,.2f}" not in reported and f"{f.value}" not in reported]
+    assert lost == []
+
+
+def test_a_digit_and_a_cjk_character_a_gap_apart_are_two_tokens():
+    from juesuan.readers.pdfium_text import Char, layout_text
+
+    def chars(text, x, size, step):
+        return [Char(ch, x + k * step, x + k * step + step, 100.0, 100.0 + size, size) for k, ch in enumerate(text)]
+
+    line = chars("6.20", 150.0, 4.7, 2.7) + chars("八、支出", 150.0 + 4 * 2.7 + 0.99, 4.7, 4.7)
+    ext: dict = {}
+    layout_text(line, 842.0, ext)
+    assert [t for _, _, t in ext[8]] == ["6.20", "八、支出"]
+    ext = {}
+    layout_text(chars("2021", 150.0, 9.0, 5.0) + chars("年度", 170.0, 9.0, 9.0), 842.0, ext)  # glyphs touching
+    assert [t for _, _, t in ext[8]] == ["2021年度"]

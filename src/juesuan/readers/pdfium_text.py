@@ -116,6 +116,17 @@ def plain_text(chars: list[Char]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
+def _cell_break(prev: Char, c: Char) -> bool:
+    """A digit and a CJK character side by side with a gap (over a tenth of the font size) between
+    them: two cells a hair apart, such as a right-aligned amount and the next cell's label in a
+    small print ("6.20" and "八、社会保障和就业支出" 1 pt apart at 4.7 pt), not one word ("2021年"
+    prints its glyphs touching)."""
+    if c.x0 - prev.x1 <= 0.1 * c.size:
+        return False
+    a, b = prev.text, c.text
+    return (a.isdigit() and "\u3400" <= b <= "\u9fff") or ("\u3400" <= a <= "\u9fff" and b.isdigit())
+
+
 def layout_text(chars: list[Char], height: float, extents: dict | None = None) -> str:
     """The page as layout-spaced text (columns kept apart by runs of spaces, as
     readers/text.layout_grid reads them), from its characters.
@@ -149,7 +160,7 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None) -
             if c.text.isspace():
                 spaced = True
                 continue
-            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0):
+            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0 or _cell_break(prev, c)):
                 if spaced and c.x0 - prev.x1 < c.size:
                     text += " "
                     toks[-1][2] += " "
