@@ -10,7 +10,7 @@ import unicodedata
 import click
 import pytest
 from click.testing import CliRunner
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from juesuan.catalogue import LATIN_NAMES
@@ -122,9 +122,11 @@ _PIECES = st.sampled_from(["表", "样", "数据项", "，", "。", "）", "（"
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PIECES, max_size=60), st.integers(min_value=12, max_value=60))
+@example([" ", "（", "（", "--lang", "--lang"], 12)  # only a space before the marks: it made an empty first line
 def test_wrapping_keeps_every_character_and_the_rules_of_chinese_line_breaking(pieces, width):
     text = "".join(pieces)
-    assume(not re.search("[，。、）]{3}", text.replace(" ", "")))  # Chinese has at most two closing marks in a row (“）。”)
+    # Chinese has at most two closing marks in a row (“）。”), and two opening ones (“（《”)
+    assume(not re.search("[，。、）]{3}|（{3}", text.replace(" ", "")))
     lines = _wrap(text, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost, nothing added
     for i, line in enumerate(lines):

@@ -176,8 +176,8 @@ def _wrap(text: str, width: int) -> list[str]:
                 carry.insert(0, cur.pop())
             while len(cur) > 1 and (cur[-1] in _NO_LINE_END or cur[-1].isspace()):
                 carry.insert(0, cur.pop())
-            if len(cur) == 1 and (cur[0] in _NO_LINE_END or tok in _NO_LINE_START):
-                cur += [*carry, tok]  # nothing to move down with: the line runs over (a hanging mark)
+            if len(cur) == 1 and (cur[0] in _NO_LINE_END or tok in _NO_LINE_START) or not "".join(cur).strip():
+                cur += [*carry, tok]  # nothing to move down with (or only spaces): the line runs over
                 continue
             lines.append("".join(cur).rstrip())
             cur = [t for t in carry if not t.isspace()]
