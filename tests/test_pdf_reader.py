@@ -356,3 +356,60 @@ def test_same_grid_rows_as_the_pdfplumber_reader(pdf):
         old_rows, _ = old.pdf_rows(p, str(pdf), layouts)
     assert len(new_rows) > 250
     assert key(new_rows) == key(old_rows)
+
+
+def _one_page(content: bytes, extra: bytes = b"", box: bytes = b"[0 0 595 842]") -> bytes:
+    from .pdfgen import build_pdf
+
+    return build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox " + box + b" " + extra
+        + b" /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+
+PORTRAIT, LANDSCAPE = b"[0 0 595 842]", b"[0 0 842 595]"
+
+
+@pytest.mark.parametrize("cm, box, extra, turned", [
+    (b"1 0 0 1 0 0", PORTRAIT, b"", 0),  # upright
+    (b"0 1 -1 0 842 0", LANDSCAPE, b"", 90),  # running up the page, no /Rotate: read turned a quarter clockwise
+    (b"-1 0 0 -1 595 842", PORTRAIT, b"", 180),  # upside down
+    (b"0 -1 1 0 0 595", LANDSCAPE, b"", 270),  # running down the page
+    (b"1 0 0 1 0 0", PORTRAIT, b"/Rotate 90", 0),  # upright text that /Rotate shows sideways: read as drawn
+    (b"0 1 -1 0 842 0", LANDSCAPE, b"/Rotate 90", 90),  # drawn turned, shown upright by /Rotate (as scanned)
+])
+def test_a_page_is_read_the_way_most_of_its_text_stands(cm, box, extra, turned):
+    """The page is turned, as /Rotate would turn it, so that most of its characters stand upright:
+    each line then reads left to right on one baseline, whatever the content matrix or /Rotate."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Document, Page
+
+    lines = b"".join(b"BT /F1 10 Tf 1 0 0 1 300 %d Tm (201 Services 1,234.56) Tj ET " % (400 + 20 * i)
+                     for i in range(3))
+    with Document(_one_page(b"q %s cm %s Q" % (cm, lines), extra, box), "x.pdf") as doc:
+        page = Page(doc, 0)
+    assert page.rotation == turned
+    assert (page.width, page.height) == (595, 842)
+    rows = {}
+    for c in page.chars:
+        rows.setdefault(round(c.top), []).append(c)
+    assert sorted(len(r) for r in rows.values()) == [len("201 Services 1,234.56")] * 3
+    for r in rows.values():
+        assert all(a.x1 <= b.x0 + 0.01 for a, b in zip(r, r[1:]))  # in reading order, left to right
+        assert "".join(c.text for c in r) == "201 Services 1,234.56"
+
+
+def test_a_sideways_note_does_not_turn_an_upright_page():
+    """A few characters drawn turned (a note up the margin) leave the page as it is: only most of its
+    characters turn it."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Document, Page
+
+    body = b"".join(b"BT /F1 10 Tf 1 0 0 1 100 %d Tm (201 Services 1,234.56) Tj ET " % (700 - 20 * i) for i in range(5))
+    note = b"BT /F1 8 Tf 0 1 -1 0 30 300 Tm (Printed 2024-06-30 by the finance office) Tj ET "
+    with Document(_one_page(body + note), "x.pdf") as doc:
+        page = Page(doc, 0)
+    assert page.rotation == 0
+    assert sum(c.text == "S" for c in page.chars if 100 <= c.x0 <= 300) == 5

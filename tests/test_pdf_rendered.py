@@ -115,6 +115,22 @@ def test_pages_stored_sideways_and_shown_upright(rendered, tmp_path):
     assert conv.findings == []
 
 
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_pages_drawn_sideways_or_upside_down_are_read_as_their_text_runs(rendered, tmp_path, turn):
+    """Content turned a quarter or a half turn with no /Rotate to turn it back (a viewer shows the text
+    running up or down the page, or upside down): the page is read turned so that most of its
+    characters stand upright, and the tables come back the same (they used to give "no table found")."""
+    from .rendered import sideways_copy
+
+    for name in ("hunan", "shanghai"):
+        xml, pdf = rendered[name]
+        turned = sideways_copy(pdf, tmp_path / f"{name}-{turn}.pdf", turn)
+        want = load_instance(xml)
+        conv = convert_file(turned, entity=want.header.entity, year=want.header.fiscal_year)
+        assert conv.instance.fact_set() == want.fact_set(), name
+        assert conv.findings == []
+
+
 def test_rules_between_rows_only_read_as_no_ruling(rendered):
     """A page whose ruling forms no cells (here rules between the rows and none between the columns)
     is read from its layout spacing as a page without ruling is, not as lines of running text."""

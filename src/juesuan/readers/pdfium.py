@@ -6,7 +6,10 @@ PDF is read. Per page:
 - characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
   displayed page, /Rotate applied): x0/x1 from PDFium's glyph box, the vertical extent from the
   baseline, the font's descent and the font size (the box pdfminer gives, so text assembles the
-  same way); text set rotated or mirrored takes PDFium's glyph box as it is;
+  same way); text set rotated or mirrored takes PDFium's glyph box as it is; where most of a page's
+  characters are drawn a quarter or a half turn against the page as /Rotate shows it (a landscape
+  sheet drawn sideways on a portrait page with no /Rotate, upside-down content, or upright text that
+  /Rotate turns), the page is read turned so that they stand upright;
   characters PDFium generates itself (spaces and line breaks it infers) are left out;
 - words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
   over 3 pt (pdfplumber's `extract_words` defaults);
@@ -185,6 +188,17 @@ _LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSING
 _NONE = object()  # no text object
 
 
+def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
+    """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), within a
+    thousandth of its scale; None when it is skewed, mirrored or turned some other way."""
+    tol = 1e-3 * (abs(a) + abs(b) + abs(c) + abs(d))
+    if abs(b) <= tol and abs(c) <= tol:
+        return 0 if a > 0 and d > 0 else 180 if a < 0 and d < 0 else None
+    if abs(a) <= tol and abs(d) <= tol:
+        return 90 if b > 0 and c < 0 else 270 if b < 0 and c > 0 else None
+    return None
+
+
 class Page:
     """One page's characters and edges, in top-down page coordinates."""
 
@@ -200,13 +214,24 @@ class Page:
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
-            self.rotation = (lib.rotation(page) % 4) * 90
-            x0, y0, x1, y1 = self.box
-            self.width, self.height = (y1 - y0, x1 - x0) if self.rotation in (90, 270) else (x1 - x0, y1 - y0)
-            self.chars = self._chars(page, box, doc, index + 1)
+            self._turn((lib.rotation(page) % 4) * 90)
+            turns: dict[int, int] = {}
+            self.chars = self._chars(page, box, doc, index + 1, turns)
+            # most characters drawn turned against the page as shown (sideways content with no /Rotate to
+            # turn it back, or upside down): the page is read turned the way they stand upright
+            turn, most = max(turns.items(), key=lambda kv: (kv[1], -kv[0]), default=(0, 0))
+            if turn != self.rotation and 2 * most > len(self.chars):
+                self._turn(turn)
+                self.chars = self._chars(page, box, doc, index + 1, {})
             self.edges = self._edges(page, doc, index + 1)
         finally:
             lib.close_page(page)
+
+    def _turn(self, rotation: int) -> None:
+        """Show the page turned clockwise by rotation (0, 90, 180 or 270), as /Rotate does."""
+        self.rotation = rotation
+        x0, y0, x1, y1 = self.box
+        self.width, self.height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
     def _map(self, x: float, y: float) -> tuple[float, float]:
         """PDF user space -> (x from the left, y from the top) of the displayed page."""
@@ -220,7 +245,10 @@ class Page:
             return y1 - y, x1 - x
         return x - x0, y1 - y
 
-    def _chars(self, page, box, doc: Document, pno: int) -> list[Char]:  # long: hot per-character loop, inline for speed
+    def _chars(self, page, box, doc: Document, pno: int, turns: dict[int, int]) -> list[Char]:  # long: hot loop, inline
+        """The page's characters as shown. turns counts characters by the quarter turn they are drawn at
+        in user space (0 upright, 90 counter-clockwise, ...): enough to tell whether one turn holds most
+        of the page's characters (those of an upright page's fast path, skewed or mirrored, are not counted)."""
         api = _pdfium()
         tp = api.load_text(page)
         if not tp:
@@ -261,18 +289,19 @@ class Page:
                 known = per_obj.get(obj)
                 if known is None:  # a text object has one font at one size and one matrix
                     size = fsize(tp, i)  # as set by Tf; the text and graphics matrices scale it
-                    level = True
+                    level, turn = True, 0
                     if api.char_matrix(tp, i, tm):
                         size *= math.hypot(tm.c, tm.d) or 1.0
                         level = abs(tm.b) < 1e-6 and abs(tm.c) < 1e-6 and tm.a > 0 and tm.d > 0  # upright
+                        turn = 0 if level else _quarter_turn(tm.a, tm.b, tm.c, tm.d)
                     d = 0.0
                     font = api.font(obj) if obj else None
                     if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = [size, d, level, 0.0, 0]
-                size, d, level, y, seen = known
+                    known = per_obj[obj] = [size, d, level, 0.0, 0, turn]
+                size, d, level, y, seen, turn = known
                 # the baseline: a text object's characters share it in horizontal writing; it is asked
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
                 # 2 shared, 3 not shared: vertical writing, asked for every character)
@@ -288,6 +317,8 @@ class Page:
                     ch = chr(u)
                 except ValueError:
                     continue
+                if turn is not None:
+                    turns[turn] = turns.get(turn, 0) + 1
                 if not level:  # rotated or mirrored text: PDFium's box, turned to the displayed page
                     ax, atop = self._map(box.left, box.top)
                     bx, bbot = self._map(box.right, box.bottom)
