@@ -39,7 +39,6 @@ def test_rules_on_a_consolidated_instance_allow_n_units_of_rounding(tmp_path):
     """Each figure of the sum of n units carries n half-cents of rounding: the example doubled gives the
     example's own 4 rule findings (T02's 其他收入 errors, amounts doubled), not 13 (9 of them rounding)."""
     from juesuan.checks import check_instance
-    from juesuan.consolidate import unit_count
     from juesuan.validate import iter_findings
 
     def rule_findings(path):
@@ -55,7 +54,7 @@ def test_rules_on_a_consolidated_instance_allow_n_units_of_rounding(tmp_path):
     # consolidate's own report of the rules on the sum says the same (JSON: the 4, nothing else)
     assert sorted(f["code"] for f in json.loads(res.stdout)["findings"]) == sorted(a[0] for a in alone)
     one, two = load_valid_instance(EXAMPLE_XML), load_valid_instance(dept)
-    assert unit_count(one.header) == 1 and unit_count(two.header) == 2
+    assert one.header.unit_count() == 1 and two.header.unit_count() == 2
     # the tolerance is the units': the same sum read as one unit's report has the 9 rounding errors
     from juesuan.records import replace
 

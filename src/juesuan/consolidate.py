@@ -17,19 +17,9 @@ from typing import Sequence
 
 from .errors import UnusableInput
 from .findings import Finding
-from .model import Fact, Header, Instance, Location, format_amount
+from .model import UNITS_NOTE, Fact, Header, Instance, Location, format_amount
 
 HALF_CENT = Decimal("0.005")
-UNITS_NOTE = "决算单位构成："  # the note of a consolidated instance: 决算单位构成：A；B；C
-
-
-def unit_count(header: Header) -> int:
-    """How many units a consolidated instance sums (its note lists them), else 1: the table rules
-    allow a sum of n printed figures n half-cents of rounding (juesuan.checks.engine)."""
-    note = header.note
-    if not note.startswith(UNITS_NOTE):
-        return 1
-    return max(1, len([n for n in note[len(UNITS_NOTE):].split("；") if n.strip()]))
 
 
 def _require_same(units: Sequence[Instance]) -> None:

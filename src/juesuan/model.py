@@ -192,6 +192,9 @@ class NarrativeBlock:
     location: Location = field(default_factory=Location, compare=False)
 
 
+UNITS_NOTE = "决算单位构成："  # the note of a consolidated instance: 决算单位构成：A；B；C
+
+
 @record(frozen=True)
 class Header:
     entity: str
@@ -204,6 +207,14 @@ class Header:
     preparer: str = ""
     date: str = ""
     note: str = ""
+
+    def unit_count(self) -> int:
+        """How many units a consolidated instance sums (juesuan.consolidate lists them in its note:
+        决算单位构成：A；B；C), else 1: the table rules allow a sum of n printed figures n half-cents of
+        rounding (juesuan.checks.engine)."""
+        if not self.note.startswith(UNITS_NOTE):
+            return 1
+        return max(1, len([n for n in self.note[len(UNITS_NOTE):].split("；") if n.strip()]))
 
 
 @record(frozen=True)

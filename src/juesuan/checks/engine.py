@@ -12,7 +12,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from ..consolidate import unit_count
 from ..findings import Finding
 from ..model import Fact, Instance, Location, Where, format_amount
 from ..records import record
@@ -44,7 +43,7 @@ class FactIndex:
     def __init__(self, inst: Instance, lay: Layout):
         self.place = lay.place
         self.cell = lay.cell_labels
-        self.units = unit_count(inst.header)
+        self.units = inst.header.unit_count()
         self._tails: dict[tuple[str, str], tuple] = {}
         self._codes: dict[str, dict[str, Fact]] | None = None
         # (concept, code or "") -> fact, for the facts with a cell (the instance's own keys)
