@@ -413,3 +413,20 @@ def test_a_sideways_note_does_not_turn_an_upright_page():
         page = Page(doc, 0)
     assert page.rotation == 0
     assert sum(c.text == "S" for c in page.chars if 100 <= c.x0 <= 300) == 5
+
+
+def test_fonts_without_a_unicode_map_are_said_so(tmp_path):
+    """A PDF whose fonts map their glyphs to no characters (no /ToUnicode, as some print drivers write
+    them: here the Putuo PDF with its six ToUnicode maps taken away) reads as other characters,
+    '!"#$ %!"&': not "no table found" but one line saying why, with what the text layer reads."""
+    need_pdfium()
+    src = tmp_path / "garbled.pdf"
+    data = PUTUO.read_bytes()
+    assert data.count(b"/ToUnicode") == 6
+    src.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    out = tmp_path / "out.xml"
+    for lang, says in (("zh", "PDF 的文字层里没有一个汉字（读到的是“!\"#$ %!\"&"),
+                       ("en", "the PDF's text layer holds not one Chinese character (it reads “!\"#$ %!\"&")):
+        res = run_cli("convert", src, "-o", out, "--lang", lang)
+        assert res.returncode == 2 and not out.exists()
+        assert res.stderr.count("\n") == 1 and says in res.stderr, res.stderr

@@ -110,12 +110,14 @@ class _Reading:
         self.stage = 0
 
 
-def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], bool]:
-    """Grid rows of the whole document, and whether any page had text at all. Pages after the part
+def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], str | None]:
+    """Grid rows of the whole document, and what its text layer is: None when no page has text, ""
+    when it has text but not one Chinese character (what fonts without a Unicode map give: their
+    glyphs come out as other characters), else "zh". Pages after the part
     that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
     text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines)."""
     rows: list[GridRow] = []
-    any_text = False
+    layer: str | None = None
     state = _Reading()
     for pno in range(1, len(doc) + 1):
         if state.stage == 3:
@@ -124,7 +126,8 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
         words = page_words(page.chars)
         if not words:
             continue
-        any_text = True
+        if layer != "zh":
+            layer = "zh" if any("\u4e00" <= c.text <= "\u9fff" for c in page.chars) else ""
         sheet = f"p{pno}"
         tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
         lines = _lines(words)
@@ -138,7 +141,15 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
         items.sort(key=lambda x: x[0])
         rows.extend(r for _, r in items)
         _advance(state, items, layouts)
-    return rows, any_text
+    return rows, layer
+
+
+def _garbled(rows: list[GridRow]) -> bool:
+    """Text without one Chinese character that is not words either: under half of its first 2,000
+    characters (not spaces) are ASCII letters or digits. Glyphs of fonts without a Unicode map come
+    out as their glyph numbers' characters (Putuo's: '!"#$ %!"& #$' ()'), mostly marks."""
+    text = [ch for r in rows[:200] for c in r.cells for ch in c.text if not ch.isspace()][:2000]
+    return 2 * sum(ch.isascii() and ch.isalnum() for ch in text) < len(text)
 
 
 def _line_no(tops: list[float], top: float) -> int:
@@ -233,14 +244,17 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         if len(doc) > MAX_PAGES:
             raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
         geometry: dict = {}
-        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
+        rows, layer = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
     finally:
         doc.close()
-    if not any_text:
+    if layer is None:
         raise UnusableInput.of("input:pdf-no-text", where)
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     # pages without ruled tables hold layout-spaced lines: their columns are recovered
     found = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
+    if not found.tables and not layer and _garbled(rows):
+        sample = "".join(ch for r in rows[:50] for c in r.cells for ch in c.text if ch.isprintable())[:16]  # one line
+        raise UnusableInput.of("input:pdf-no-unicode", where, sample=sample)
     require_tables(found.tables, where)
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
     texts, lines, sheets = paragraphs(rows, geometry)
