@@ -151,6 +151,7 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
 
 
 Span = list[int]  # [start, end) of a column, in character positions
+NEAR_LEFT = 24  # printed places: how far (half-points: 12 pt) left of an amount column its header may end
 HEADER_LINES = 12  # lines above a table's first amount that _join_under_headers reads (a header has 2-6)
 
 
@@ -207,8 +208,9 @@ def _label_spans(spans: list[Span], data_tokens: list[list[tuple[int, int, str]]
 def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]]],
                          labels: set[int] | None = None) -> list[Span]:
     """Add the header tokens lying in gutters (columns blank in every data row) as columns; a data
-    column and a header-only column next to it that no header line tells apart are one column
-    (amounts right-aligned under a narrow 栏次 number or a left-aligned label). With `labels` (the
+    column and a header-only column next to it (within 6 positions, 3 pt on printed places; with
+    `labels`, up to NEAR_LEFT on an amount column's left) that no header line tells apart are one
+    column (amounts right-aligned under a narrow 栏次 number or a left-aligned label). With `labels` (the
     label columns, when the tokens are where a PDF prints them) a header centred over its column
     also finds it where the column's text does not reach it (_join_under_headers)."""
     width = max([s[1] for s in spans] + [b for toks in head for _, b, _ in toks] + [0])
@@ -225,7 +227,11 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
     ex_starts = [extra[k][0] for k in order]
     alive = [True] * len(extra)
     heads = [([a for a, _, _ in toks], toks) for toks in head]
-    for d in spans:
+    for i, d in enumerate(spans):
+        # printed places: an amount column's header, centred in the cell whose amounts are right-aligned,
+        # ends up to NEAR_LEFT left of short ones (06 表's 决算数 over 39.04: 5 pt; 07 表's 合计 over
+        # 5.00: 9 pt); a header as near on their right is the next cell's, so that side stays at 3 pt
+        left = NEAR_LEFT if labels is not None and i not in labels else 6
         lo = max(0, bisect.bisect_left(ex_starts, d[0]) - 1)
         near = []
         for j in range(lo, len(order)):
@@ -233,9 +239,9 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
             e = extra[k]
             if e[0] - d[1] > 6:
                 break
-            if alive[k] and max(e[0] - d[1], d[0] - e[1]) <= 6 and not _told_apart(heads, d, e):
+            if alive[k] and e[0] - d[1] <= 6 and d[0] - e[1] <= left and not _told_apart(heads, d, e):
                 near.append(k)
-        while lo > 0 and d[0] - extra[order[lo - 1]][1] <= 6:  # wide extras ending close to d
+        while lo > 0 and d[0] - extra[order[lo - 1]][1] <= left:  # wide extras ending close to d
             lo -= 1
             k = order[lo]
             e = extra[k]
