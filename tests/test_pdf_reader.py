@@ -390,6 +390,10 @@ def test_a_page_is_read_the_way_most_of_its_text_stands(cm, box, extra, turned):
                      for i in range(3))
     with Document(_one_page(b"q %s cm %s Q" % (cm, lines), extra, box), "x.pdf") as doc:
         page = Page(doc, 0)
+        spent = doc.spent["chars"]
+    with Document(_one_page(lines), "x.pdf") as doc:
+        Page(doc, 0)
+        assert spent == doc.spent["chars"]  # a page read again turned spends its characters once
     assert page.rotation == turned
     assert (page.width, page.height) == (595, 842)
     rows = {}
@@ -417,16 +421,62 @@ def test_a_sideways_note_does_not_turn_an_upright_page():
 
 def test_fonts_without_a_unicode_map_are_said_so(tmp_path):
     """A PDF whose fonts map their glyphs to no characters (no /ToUnicode, as some print drivers write
-    them: here the Putuo PDF with its six ToUnicode maps taken away) reads as other characters,
-    '!"#$ %!"&': not "no table found" but one line saying why, with what the text layer reads."""
+    them: here the Putuo PDF with its six ToUnicode maps taken away, or only its two CJK fonts' maps,
+    so its digits still read) reads as other characters, '!"#$ % !" &': not "no table found" but one
+    line saying why, with what the text layer reads."""
     need_pdfium()
-    src = tmp_path / "garbled.pdf"
     data = PUTUO.read_bytes()
     assert data.count(b"/ToUnicode") == 6
-    src.write_bytes(data.replace(b"/ToUnicode", b"/ToUnicodX"))
+    every = data.replace(b"/ToUnicode", b"/ToUnicodX")
+    cjk = data.replace(b"/ToUnicode 10 0 R", b"/ToUnicodX 10 0 R").replace(b"/ToUnicode 31 0 R", b"/ToUnicodX 31 0 R")
+    assert cjk.count(b"/ToUnicode") == 4
     out = tmp_path / "out.xml"
-    for lang, says in (("zh", "PDF 的文字层里没有一个汉字（读到的是“!\"#$ %!\"&"),
-                       ("en", "the PDF's text layer holds not one Chinese character (it reads “!\"#$ %!\"&")):
-        res = run_cli("convert", src, "-o", out, "--lang", lang)
-        assert res.returncode == 2 and not out.exists()
-        assert res.stderr.count("\n") == 1 and says in res.stderr, res.stderr
+    for name, pdf, reads in (("every", every, '“!"#$ % !" &'), ("cjk", cjk, "“2024 2024 !")):
+        src = tmp_path / f"{name}.pdf"
+        src.write_bytes(pdf)
+        for lang, says in (("zh", "PDF 的文字层里几乎没有汉字（读到的是" + reads),
+                           ("en", "the PDF's text layer holds hardly a Chinese character (it reads " + reads)):
+            res = run_cli("convert", src, "-o", out, "--lang", lang)
+            assert res.returncode == 2 and not out.exists()
+            assert res.stderr.count("\n") == 1 and says in res.stderr, res.stderr
+
+
+def test_text_that_is_words_or_page_numbers_is_not_called_garbled(tmp_path):
+    """Latin words, or a scan whose only text is its page numbers ("- 1 -"), are no report: "no table
+    found", not the unmapped-fonts line (too few marks to tell; letters are words)."""
+    need_pdfium()
+    for name, line in (("words", b"Annual report of the district finance bureau, with tables " * 4),
+                       ("numbers", b"- 1 -")):
+        src = tmp_path / f"{name}.pdf"
+        src.write_bytes(_one_page(b"BT /F1 8 Tf 1 0 0 1 20 400 Tm (%s) Tj ET" % line))
+        res = run_cli("convert", src, "-o", tmp_path / "out.xml", "--lang", "en")
+        assert res.returncode == 2 and "no table of the" in res.stderr, res.stderr
+
+
+def test_characters_not_upright_as_the_page_is_shown_are_set_aside():
+    """A number drawn a quarter turn on an upright page (or skewed, or mirrored) is not read into the
+    page's lines, where its glyph boxes would make wrong words and amounts: it goes to Page.aside. A
+    page whose text is all at an angle has no characters read."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Document, Page
+
+    upright = b"".join(b"BT /F1 10 Tf 1 0 0 1 100 %d Tm (201 Services 1,234.56) Tj ET " % (700 - 20 * i) for i in range(5))
+    for matrix in (b"0 1 -1 0", b"1 0.02 -0.02 1", b"-1 0 0 1"):  # turned, skewed 1.1 degrees, mirrored
+        turned = b"BT /F1 10 Tf %s 400 300 Tm (9,876.54) Tj ET " % matrix
+        with Document(_one_page(upright + turned), "x.pdf") as doc:
+            page = Page(doc, 0)
+        assert page.rotation == 0 and "".join(page.aside) == "9,876.54", matrix
+        assert "".join(c.text for c in page.chars).count("1,234.56") == 5 and "9" not in [c.text for c in page.chars]
+    with Document(_one_page(upright.replace(b"1 0 0 1 100", b"1 0.02 -0.02 1 100")), "x.pdf") as doc:
+        page = Page(doc, 0)
+    assert page.chars == [] and len(page.aside) == 5 * len("201 Services 1,234.56")
+
+
+def test_a_pdf_whose_text_is_all_at_an_angle_is_said_so(tmp_path):
+    need_pdfium()
+    src = tmp_path / "skewed.pdf"
+    src.write_bytes(_one_page(b"BT /F1 10 Tf 1 0.02 -0.02 1 100 700 Tm (201 Services 1,234.56) Tj ET"))
+    res = run_cli("convert", src, "-o", tmp_path / "out.xml", "--lang", "en")
+    assert res.returncode == 2 and res.stderr.count("\n") == 1
+    assert "all the PDF's text is set at an angle, turned or mirrored (21 characters, such as “201 Services 1,2”)" \
+        in res.stderr, res.stderr

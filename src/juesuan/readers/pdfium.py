@@ -189,8 +189,9 @@ _NONE = object()  # no text object
 
 
 def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
-    """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), within a
-    thousandth of its scale; None when it is skewed, mirrored or turned some other way."""
+    """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), its off
+    entries within a thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
+    turned some other way."""
     tol = 1e-3 * (abs(a) + abs(b) + abs(c) + abs(d))
     if abs(b) <= tol and abs(c) <= tol:
         return 0 if a > 0 and d > 0 else 180 if a < 0 and d < 0 else None
@@ -216,13 +217,15 @@ class Page:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
             self._turn((lib.rotation(page) % 4) * 90)
             turns: dict[int, int] = {}
+            self.aside: list[str] = []  # characters not upright as the page is shown: not read
             self.chars = self._chars(page, box, doc, index + 1, turns)
             # most characters drawn turned against the page as shown (sideways content with no /Rotate to
             # turn it back, or upside down): the page is read turned the way they stand upright
             turn, most = max(turns.items(), key=lambda kv: (kv[1], -kv[0]), default=(0, 0))
-            if turn != self.rotation and 2 * most > len(self.chars):
+            if turn != self.rotation and 2 * most > len(self.chars) + len(self.aside):
                 self._turn(turn)
-                self.chars = self._chars(page, box, doc, index + 1, {})
+                self.aside = []
+                self.chars = self._chars(page, box, None, index + 1, {})  # the same characters: not spent again
             self.edges = self._edges(page, doc, index + 1)
         finally:
             lib.close_page(page)
@@ -245,17 +248,22 @@ class Page:
             return y1 - y, x1 - x
         return x - x0, y1 - y
 
-    def _chars(self, page, box, doc: Document, pno: int, turns: dict[int, int]) -> list[Char]:  # long: hot loop, inline
-        """The page's characters as shown. turns counts characters by the quarter turn they are drawn at
-        in user space (0 upright, 90 counter-clockwise, ...): enough to tell whether one turn holds most
-        of the page's characters (those of an upright page's fast path, skewed or mirrored, are not counted)."""
+    def _chars(self, page, box, doc: Document | None, pno: int, turns: dict[int, int]) -> list[Char]:  # long: hot loop
+        """The page's characters that stand upright as it is shown (drawn at the quarter turn of its
+        rotation, within a thousandth): x0/x1 from PDFium's glyph box, top and bottom from the baseline,
+        the font's descent and size. The others (turned otherwise, skewed or mirrored) go to self.aside:
+        mixed into the lines they would give wrong words and numbers. turns counts characters by the
+        quarter turn they are drawn at (0 upright in user space, 90 counter-clockwise, ...): enough to
+        tell whether one turn holds most of the page's characters (those of an upright page's fast
+        path, and text skewed or mirrored, are not counted)."""
         api = _pdfium()
         tp = api.load_text(page)
         if not tp:
             return []
         try:
             n = api.count_chars(tp)
-            doc.spend("chars", max(n, 0), pno)
+            if doc is not None:
+                doc.spend("chars", max(n, 0), pno)
             ox, oy = ctypes.c_double(), ctypes.c_double()
             tpv, rbox, rx, ry = ctypes.c_void_p(tp), ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
             desc = ctypes.c_float()
@@ -265,7 +273,8 @@ class Page:
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
             text_obj, fsize = api.raw_text_obj, api.font_size
             x0, y0, x1, y1 = self.box
-            upright = self.rotation == 0
+            rotation, aside = self.rotation, self.aside
+            upright = rotation == 0
             codes, text = None, ""
             if n > 0:  # every character's code in one call, unless a surrogate pair makes them not one per index
                 buf = (ctypes.c_ushort * (n + 1))()
@@ -289,51 +298,52 @@ class Page:
                 known = per_obj.get(obj)
                 if known is None:  # a text object has one font at one size and one matrix
                     size = fsize(tp, i)  # as set by Tf; the text and graphics matrices scale it
-                    level, turn = True, 0
+                    turn = 0
                     if api.char_matrix(tp, i, tm):
                         size *= math.hypot(tm.c, tm.d) or 1.0
-                        level = abs(tm.b) < 1e-6 and abs(tm.c) < 1e-6 and tm.a > 0 and tm.d > 0  # upright
-                        turn = 0 if level else _quarter_turn(tm.a, tm.b, tm.c, tm.d)
+                        turn = _quarter_turn(tm.a, tm.b, tm.c, tm.d)
                     d = 0.0
                     font = api.font(obj) if obj else None
                     if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = [size, d, level, 0.0, 0, turn]
-                size, d, level, y, seen, turn = known
+                    known = per_obj[obj] = [size, d, 0.0, 0, turn]
+                size, d, y, seen, turn = known
                 # the baseline: a text object's characters share it in horizontal writing; it is asked
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
-                # 2 shared, 3 not shared: vertical writing, asked for every character)
-                if seen != 2:
+                # 2 shared, 3 not shared: vertical writing, asked for every character). Text a quarter
+                # turn round runs along user y: its baseline is the origin's x, asked for every character
+                if seen != 2 or turn == 90 or turn == 270:
                     if not origin(tpv, i, rx, ry):
                         continue
                     y = oy.value
                     if seen == 0:
-                        known[3], known[4] = y, 1
+                        known[2], known[3] = y, 1
                     elif seen == 1:
-                        known[4] = 2 if abs(y - known[3]) <= 1e-4 else 3
+                        known[3] = 2 if abs(y - known[2]) <= 1e-4 else 3
                 try:
                     ch = chr(u)
                 except ValueError:
                     continue
                 if turn is not None:
                     turns[turn] = turns.get(turn, 0) + 1
-                if not level:  # rotated or mirrored text: PDFium's box, turned to the displayed page
-                    ax, atop = self._map(box.left, box.top)
-                    bx, bbot = self._map(box.right, box.bottom)
-                    out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
+                if turn != rotation:  # not upright as shown (turned otherwise, skewed or mirrored)
+                    aside.append(ch)
                     continue
-                base = y + d
                 if upright:
+                    base = y + d
                     out.append(new(Char, (ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size)))
-                    if known[4] == 2 and codes is not None:
-                        base = known[3] + d
+                    if known[3] == 2 and codes is not None:
+                        base = known[2] + d
                         fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
                     continue
-                ax, atop = self._map(box.left, base + size)
-                bx, bbot = self._map(box.right, base)
-                out.append(Char(ch, min(ax, bx), max(ax, bx), min(atop, bbot), max(atop, bbot), size))
+                # upright on a turned page: along the line PDFium's box, across it the baseline (PDFium's
+                # box of a turned glyph can be twice its height: Putuo's 12 pt digits are 22 pt tall)
+                ax = self._map(box.left, box.top)[0]
+                bx = self._map(box.right, box.bottom)[0]
+                bottom = self._map(ox.value, y)[1] - d
+                out.append(Char(ch, min(ax, bx), max(ax, bx), bottom - size, bottom, size))
             return out
         finally:
             api.close_text(tp)

@@ -37,6 +37,7 @@ import bisect
 import re
 
 from ..errors import UnusableInput
+from ..findings import Finding
 from ..model import Instance, Location
 from .base import Conversion, make_header
 from .grid import Cell, GridRow, match_title, read_document, require_tables
@@ -110,24 +111,26 @@ class _Reading:
         self.stage = 0
 
 
-def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[list[GridRow], str | None]:
-    """Grid rows of the whole document, and what its text layer is: None when no page has text, ""
-    when it has text but not one Chinese character (what fonts without a Unicode map give: their
-    glyphs come out as other characters), else "zh". Pages after the part
+def pdf_rows(doc, file: str, layouts, geometry: dict | None = None,
+             aside: list | None = None) -> tuple[list[GridRow], bool]:
+    """Grid rows of the whole document, and whether any page had text at all. Pages after the part
     that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
-    text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines)."""
+    text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines);
+    `aside`, if given, (page, characters) of each page whose characters not upright as the page is
+    shown were set aside (readers/pdfium.Page.aside)."""
     rows: list[GridRow] = []
-    layer: str | None = None
+    any_text = False
     state = _Reading()
     for pno in range(1, len(doc) + 1):
         if state.stage == 3:
             break  # 第四部分 (名词解释) and later: nothing to read, and parsing pages is the cost
         page = Page(doc, pno - 1)
+        if page.aside and aside is not None:
+            aside.append((pno, page.aside))
         words = page_words(page.chars)
         if not words:
             continue
-        if layer != "zh":
-            layer = "zh" if any("\u4e00" <= c.text <= "\u9fff" for c in page.chars) else ""
+        any_text = True
         sheet = f"p{pno}"
         tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
         lines = _lines(words)
@@ -141,15 +144,29 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None) -> tuple[lis
         items.sort(key=lambda x: x[0])
         rows.extend(r for _, r in items)
         _advance(state, items, layouts)
-    return rows, layer
+    return rows, any_text
 
 
 def _garbled(rows: list[GridRow]) -> bool:
-    """Text without one Chinese character that is not words either: under half of its first 2,000
-    characters (not spaces) are ASCII letters or digits. Glyphs of fonts without a Unicode map come
-    out as their glyph numbers' characters (Putuo's: '!"#$ %!"& #$' ()'), mostly marks."""
-    text = [ch for r in rows[:200] for c in r.cells for ch in c.text if not ch.isspace()][:2000]
-    return 2 * sum(ch.isascii() and ch.isalnum() for ch in text) < len(text)
+    """Text that is neither Chinese nor words: of its first 4,000 characters that are not spaces or
+    digits (at least 100 of them), under a tenth are Chinese and under half ASCII letters. Glyphs of
+    fonts without a Unicode map come out as their glyph numbers' characters, mostly marks (Putuo's:
+    '!"#$ %!"& #$' ()'); digits are left out, for a font of digits may keep its map."""
+    text = [ch for r in rows[:400] for c in r.cells for ch in c.text if not (ch.isspace() or ch.isdigit())][:4000]
+    cjk = sum("\u3400" <= ch <= "\u9fff" for ch in text)
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return len(text) >= 100 and 10 * cjk < len(text) and 2 * letters < len(text)
+
+
+def _sample(chars, n: int = 16) -> str:
+    """The first n printable characters (one line: no line or paragraph separators)."""
+    out = []
+    for ch in chars:
+        if ch.isprintable():
+            out.append(ch)
+            if len(out) == n:
+                break
+    return "".join(out)
 
 
 def _line_no(tops: list[float], top: float) -> int:
@@ -244,18 +261,26 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         if len(doc) > MAX_PAGES:
             raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
         geometry: dict = {}
-        rows, layer = pdf_rows(doc, where, list(tax.layouts.values()), geometry)
+        aside: list = []
+        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry, aside)
     finally:
         doc.close()
-    if layer is None:
+    if not any_text:
+        if aside:  # text there is, but all of it at an angle, turned or mirrored against the rest
+            raise UnusableInput.of("input:pdf-text-aside", where, n=sum(len(a) for _, a in aside),
+                                   sample=_sample(ch for _, a in aside for ch in a))
         raise UnusableInput.of("input:pdf-no-text", where)
     # each table's own 单位 line decides its unit (the summary line says when it is not 万元)
     # pages without ruled tables hold layout-spaced lines: their columns are recovered
     found = read_document(rows, tax, tax.layout(layout) if layout else None, regrid=regrid)
-    if not found.tables and not layer and _garbled(rows):
-        sample = "".join(ch for r in rows[:50] for c in r.cells for ch in c.text if ch.isprintable())[:16]  # one line
-        raise UnusableInput.of("input:pdf-no-unicode", where, sample=sample)
+    if not found.tables and _garbled(rows):
+        raise UnusableInput.of("input:pdf-no-unicode", where,
+                               sample=_sample(ch for r in rows[:50] for c in r.cells for ch in c.text + " "))
     require_tables(found.tables, where)
+    for pno, chars in aside:  # numbers among them would be lost: said, with the page
+        if any(ch.isdigit() for ch in chars):
+            found.findings.append(Finding.of("convert:pdf-text-aside", Location(file=where), page=pno,
+                                             n=len(chars), sample=_sample(chars)))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
     texts, lines, sheets = paragraphs(rows, geometry)
     narrative = narrative_blocks(texts, where, lines, sheets)
