@@ -206,7 +206,8 @@ def test_a_header_centred_over_short_labels_is_their_column_and_never_an_amounts
 def test_a_header_centred_left_of_short_right_aligned_amounts_is_their_column():
     """A header centred in its cell can end up to 12 pt left of the short amounts right-aligned in the
     same cell (06 表's third 决算数 over 39.04 and 1.36, 5 pt away; 07 表's 合计 over 5.00): it heads
-    them. A header as near on their right is the next cell's (a blank column's) and stays apart."""
+    them. A header on their right, however near, is the next cell's (a blank column's) and stays
+    apart: in 07 表 printed at 0.6, 因公出国（境）费 starts 1 pt right of the 合计 amounts."""
     from juesuan.readers.cells import Cell, GridRow
     from juesuan.readers.text import layout_grid
 
@@ -219,6 +220,17 @@ def test_a_header_centred_left_of_short_right_aligned_amounts_is_their_column():
     cols = [{c.text: c.col for c in r.cells} for r in grid]
     assert cols[0]["决算数"] == cols[1]["39.04"] == cols[2]["1.36"]
     assert cols[0]["公务接待费"] != cols[1]["39.04"] and cols[0]["科目名称"] == cols[1]["资本性支出"]
+    grid = layout_grid([row((0, 60, "项目"), (330, 350, "合计"), (404, 500, "因公出国（境）费")),
+                        row((0, 60, "金额"), (370, 402, "5.00"))])
+    cols = [{c.text: c.col for c in r.cells} for r in grid]
+    assert cols[0]["合计"] == cols[1]["5.00"] != cols[0]["因公出国（境）费"]
+    # an amount column whose own header is over it reaches no further: the header of a blank column,
+    # on a line of its own 9 pt left of the amounts, stays that column's (else 其他收入's 20.00 would be
+    # 附属单位上缴收入's, and every row sum would still hold)
+    grid = layout_grid([row((0, 60, "项目"), (1560, 1628, "其他收入")), row((1420, 1560, "附属单位上缴收入")),
+                        row((0, 60, "合计"), (1578, 1620, "20.00")), row((0, 60, "201"), (1578, 1620, "20.00"))])
+    cols = [{c.text: c.col for c in r.cells} for r in grid]
+    assert cols[0]["其他收入"] == cols[2]["20.00"] != cols[1]["附属单位上缴收入"]
 
 
 def test_a_small_print_keeps_each_amount_apart_from_the_next_cells_label(rendered, tmp_path):
@@ -260,3 +272,7 @@ def test_a_digit_and_a_digit_or_cjk_character_a_gap_apart_are_two_tokens():
     ext = {}
     layout_text(chars("1,980.73", 150.0, 9.0, 5.0), 842.0, ext)  # a number's glyphs touching
     assert [t for _, _, t in ext[8]] == ["1,980.73"]
+    spaced = [Char(ch, 150.0 + 4.8 * k, 154.0 + 4.8 * k, 100.0, 107.0, 7.0) for k, ch in enumerate("2010601")]
+    ext = {}
+    layout_text(spaced, 842.0, ext)  # letter-spaced (0.8 pt between glyphs at 7 pt): one code, not seven
+    assert [t for _, _, t in ext[8]] == ["2010601"]

@@ -151,7 +151,7 @@ def layout_grid(rows: Sequence[GridRow]) -> list[GridRow]:
 
 
 Span = list[int]  # [start, end) of a column, in character positions
-NEAR_LEFT = 24  # printed places: how far (half-points: 12 pt) left of an amount column its header may end
+NEAR_LEFT = 24  # printed places: how far (half-points: 12 pt) left of its amounts an unheaded column's header may end
 HEADER_LINES = 12  # lines above a table's first amount that _join_under_headers reads (a header has 2-6)
 
 
@@ -208,11 +208,10 @@ def _label_spans(spans: list[Span], data_tokens: list[list[tuple[int, int, str]]
 def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]]],
                          labels: set[int] | None = None) -> list[Span]:
     """Add the header tokens lying in gutters (columns blank in every data row) as columns; a data
-    column and a header-only column next to it (within 6 positions, 3 pt on printed places; with
-    `labels`, up to NEAR_LEFT on an amount column's left) that no header line tells apart are one
-    column (amounts right-aligned under a narrow 栏次 number or a left-aligned label). With `labels` (the
-    label columns, when the tokens are where a PDF prints them) a header centred over its column
-    also finds it where the column's text does not reach it (_join_under_headers)."""
+    column and a header-only column next to it that no header line tells apart are one column
+    (amounts right-aligned under a narrow 栏次 number or a left-aligned label: _join_next_to). With
+    `labels` (the label columns, when the tokens are where a PDF prints them) a header centred over
+    its column also finds it where the column's text does not reach it (_join_under_headers)."""
     width = max([s[1] for s in spans] + [b for toks in head for _, b, _ in toks] + [0])
     taken = bytearray(width + 1)
     for a, b in spans:
@@ -224,22 +223,44 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
                 extra.append([a, b])
                 taken[a:b] = b"\x01" * (b - a)
     order = sorted(range(len(extra)), key=lambda k: extra[k][0])  # extras are disjoint: sorted by start
-    ex_starts = [extra[k][0] for k in order]
     alive = [True] * len(extra)
     heads = [([a for a, _, _ in toks], toks) for toks in head]
+    _join_next_to(spans, extra, order, alive, heads, labels)
+    if labels is not None:
+        _join_under_headers(spans, extra, order, alive, heads, labels)
+    merged: list[Span] = []
+    for s in sorted(spans + [e for k, e in enumerate(extra) if alive[k]]):
+        if merged and s[0] < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], s[1])
+        else:
+            merged.append(list(s))
+    return merged
+
+
+def _join_next_to(spans: list[Span], extra: list[Span], order: list[int], alive: list[bool], heads,
+                  labels: set[int] | None) -> None:
+    """Each data column (span) takes the nearest live header-only column (extra) next to it that no
+    header line tells apart from it: within 6 positions (3 pt on printed places). With `labels`
+    (printed places), a column that is no label column (amounts, codes, 行次) takes none on its
+    right, where a header is the next cell's however near (07 表 printed at 0.6: 1 pt), and, when no
+    header token is over it, one ending up to NEAR_LEFT on its left: its header, centred in the cell
+    whose amounts are right-aligned, ends that far left of short ones (06 表's 决算数 over 39.04:
+    5 pt; 07 表's 合计 over 5.00: 9 pt). A column with a header of its own over it has a blank
+    column's header that near."""
+    ex_starts = [extra[k][0] for k in order]
+    starts = [d[0] for d in spans]
+    headed = {i for _, toks in heads for a, b, _ in toks for i in _overlapping(spans, starts, a, b)}
     for i, d in enumerate(spans):
-        # printed places: an amount column's header, centred in the cell whose amounts are right-aligned,
-        # ends up to NEAR_LEFT left of short ones (06 表's 决算数 over 39.04: 5 pt; 07 表's 合计 over
-        # 5.00: 9 pt); a header as near on their right is the next cell's, so that side stays at 3 pt
-        left = NEAR_LEFT if labels is not None and i not in labels else 6
+        amounts = labels is not None and i not in labels
+        left, right = (NEAR_LEFT if i not in headed else 6, 0) if amounts else (6, 6)
         lo = max(0, bisect.bisect_left(ex_starts, d[0]) - 1)
         near = []
         for j in range(lo, len(order)):
             k = order[j]
             e = extra[k]
-            if e[0] - d[1] > 6:
+            if e[0] - d[1] > right:
                 break
-            if alive[k] and e[0] - d[1] <= 6 and d[0] - e[1] <= left and not _told_apart(heads, d, e):
+            if alive[k] and e[0] - d[1] <= right and d[0] - e[1] <= left and not _told_apart(heads, d, e):
                 near.append(k)
         while lo > 0 and d[0] - extra[order[lo - 1]][1] <= left:  # wide extras ending close to d
             lo -= 1
@@ -252,15 +273,6 @@ def _with_header_columns(spans: list[Span], head: list[list[tuple[int, int, str]
             alive[k] = False
             e = extra[k]
             d[0], d[1] = min(e[0], d[0]), max(e[1], d[1])
-    if labels is not None:
-        _join_under_headers(spans, extra, order, alive, heads, labels)
-    merged: list[Span] = []
-    for s in sorted(spans + [e for k, e in enumerate(extra) if alive[k]]):
-        if merged and s[0] < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], s[1])
-        else:
-            merged.append(list(s))
-    return merged
 
 
 def _join_under_headers(spans: list[Span], extra: list[Span], order: list[int], alive: list[bool], heads,
