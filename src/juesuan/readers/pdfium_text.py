@@ -116,16 +116,20 @@ def plain_text(chars: list[Char]) -> str:
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
 
-def _cell_break(prev: Char, c: Char) -> bool:
-    """A digit followed by a digit or a CJK character, or a CJK character by a digit, with a gap (over
-    a tenth of the font size) between them: two cells a hair apart, such as a right-aligned amount and
-    the next cell's label or code in a small print ("6.20" and "八、社会保障和就业支出" 1 pt apart at
-    4.7 pt, "2,082.85" and "302" 0.9 pt apart at 4.3 pt), not one word: the glyphs of a number, and
-    of "2021年", print touching (gaps of at most a hundredth of the size in every print tried)."""
+def _cell_break(prev: Char, c: Char, token: str) -> bool:
+    """Two cells a hair apart (a gap over a tenth of the font size) in a small print, such as a
+    right-aligned amount and the next cell's label or code: a digit and a CJK character side by side
+    ("6.20" and "八、社会保障和就业支出" 1 pt apart at 4.7 pt), or an amount's two decimals (`token`,
+    the text so far, ends in .dd) and a digit ("2,082.85" and "302" 0.9 pt apart at 4.3 pt). Not one
+    word: "2021年" prints its glyphs touching, and so does a number (gaps of at most a hundredth of
+    the size in every print tried); a number set letter-spaced stays whole, for only an amount's
+    decimals end it."""
     if c.x0 - prev.x1 <= 0.1 * c.size:
         return False
     a, b = prev.text, c.text
-    return (a.isdigit() and (b.isdigit() or "\u3400" <= b <= "\u9fff")) or ("\u3400" <= a <= "\u9fff" and b.isdigit())
+    if a.isdigit():
+        return "\u3400" <= b <= "\u9fff" or (b.isdigit() and len(token) > 3 and token[-3] == "." and token[-2].isdigit())
+    return "\u3400" <= a <= "\u9fff" and b.isdigit()
 
 
 def layout_text(chars: list[Char], height: float, extents: dict | None = None) -> str:
@@ -161,7 +165,7 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None) -
             if c.text.isspace():
                 spaced = True
                 continue
-            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0 or _cell_break(prev, c)):
+            if prev is not None and (spaced or c.x0 > prev.x1 + LAYOUT_GAP or c.x0 < prev.x0 or _cell_break(prev, c, toks[-1][2])):
                 if spaced and c.x0 - prev.x1 < c.size:
                     text += " "
                     toks[-1][2] += " "
