@@ -103,3 +103,38 @@ def dense_grid_pdf(lines: int = 600, size: int = 14400) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ])
+
+
+def turned_pages(data: bytes, turn: int, pages=None, matrix: bytes = b"") -> bytes:
+    """The PDF `data` with the content of its pages (0-based indexes in `pages`, else all) drawn
+    turned `turn` degrees counter-clockwise (90, 180 or 270) and no /Rotate to turn it back (the
+    MediaBox swapped for a quarter turn), as a print driver writes a landscape sheet on a portrait
+    page; with turn 0, drawn through `matrix` ("a b c d e f") instead. A content stream holding the turning `cm` is put before each page's own, appended before
+    the cross-reference table (whose offsets then no longer hold: PDFium rebuilds it)."""
+    import re
+
+    next_id = max(int(x) for x in re.findall(rb"(\d+) 0 obj", data)) + 1
+    out, added, shift, index = data, b"", 0, -1
+    for m in re.finditer(rb"\d+ 0 obj\s*(<<.*?)endobj", data, re.S):
+        body = m.group(1)
+        if not re.search(rb"/Type\s*/Page(?![s\w])", body):
+            continue
+        index += 1
+        if pages is not None and index not in pages:
+            continue
+        box = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", body)
+        x0, y0, x1, y1 = (float(v) for v in box.groups())
+        w, h = x1 - x0, y1 - y0
+        cm = {0: matrix + b" cm\n", 90: b"0 1 -1 0 %g 0 cm\n" % h, 180: b"-1 0 0 -1 %g %g cm\n" % (w, h),
+              270: b"0 -1 1 0 0 %g cm\n" % w}[turn]
+        added += b"%d 0 obj\n<</Length %d>>\nstream\n" % (next_id, len(cm)) + cm + b"\nendstream\nendobj\n"
+        contents = re.search(rb"/Contents\s*(\[[^\]]*\]|\d+ 0 R)", body)
+        refs = contents.group(1).strip(b"[]")
+        new = body.replace(contents.group(0), b"/Contents[%d 0 R %s]" % (next_id, refs))
+        new = new.replace(box.group(0), b"/MediaBox[0 0 %g %g]" % ((h, w) if turn in (90, 270) else (w, h)))
+        next_id += 1
+        out = out[:m.start(1) + shift] + new + out[m.end(1) + shift:]
+        shift += len(new) - len(body)
+    assert index >= 0, "no page object found"
+    at = out.rindex(b"\nxref") + 1 if b"\nxref" in out else len(out)
+    return out[:at] + added + out[at:]
