@@ -511,3 +511,25 @@ def test_putuo_drawn_a_hair_skewed_gives_no_wrong_amount(tmp_path):
     want = convert_file(PUTUO).instance.fact_set()
     got = convert_file(src, entity="上海市普陀区财政局", year=2024).instance.fact_set()
     assert got <= want and len(got) >= 128
+
+
+def test_a_page_with_amounts_set_aside_says_so(monkeypatch):
+    """Amounts among a page's characters set aside (not upright as the page is read) would be lost: the
+    conversion has a warning naming the page, in zh and en. A date stamp at an angle (no amount) is
+    not reported."""
+    need_pdfium()
+    import juesuan.readers.pdfpages as pages
+
+    real = pages.Page
+
+    def page(doc, index):
+        p = real(doc, index)
+        p.aside = list({5: "9,876.54 合计", 6: "2024-06-30 打印"}.get(index, ""))
+        return p
+
+    monkeypatch.setattr(pages, "Page", page)
+    found = [f for f in convert_file(PUTUO).findings if f.code == "convert:pdf-text-aside"]
+    assert [(f.severity, f.values["page"], f.values["n"]) for f in found] == [("warning", 6, 11)]
+    assert found[0].text() == "第 6 页有 11 个字符与页面上其余文字方向不同（倾斜、旋转或镜像），未读取，其中有金额：“9,876.54 合计”"
+    assert found[0].text("en") == ("page 6: 11 characters set at another angle than the page's text (turned, skewed or "
+                                   "mirrored) not read, amounts among them: “9,876.54 合计”")

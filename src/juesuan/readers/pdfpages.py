@@ -158,6 +158,9 @@ def _garbled(rows: list[GridRow]) -> bool:
     return len(text) >= 100 and 10 * cjk < len(text) and 2 * letters < len(text)
 
 
+_AMOUNT_RE = re.compile(r"\d\.\d\d")  # an amount's decimals, as a table prints every amount
+
+
 def _sample(chars, n: int = 16) -> str:
     """The first n printable characters (one line: no line or paragraph separators)."""
     out = []
@@ -277,8 +280,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         raise UnusableInput.of("input:pdf-no-unicode", where,
                                sample=_sample(ch for r in rows[:50] for c in r.cells for ch in c.text + " "))
     require_tables(found.tables, where)
-    for pno, chars in aside:  # numbers among them would be lost: said, with the page
-        if any(ch.isdigit() for ch in chars):
+    for pno, chars in aside:  # amounts among them would be lost: said, with the page (not a date stamp)
+        if _AMOUNT_RE.search("".join(chars)):
             found.findings.append(Finding.of("convert:pdf-text-aside", Location(file=where), page=pno,
                                              n=len(chars), sample=_sample(chars)))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
