@@ -6,10 +6,12 @@ PDF is read. Per page:
 - characters with their box in page coordinates (x from the left, `top`/`bottom` from the top of the
   displayed page, /Rotate applied): x0/x1 from PDFium's glyph box, the vertical extent from the
   baseline, the font's descent and the font size (the box pdfminer gives, so text assembles the
-  same way); text set rotated or mirrored takes PDFium's glyph box as it is; where most of a page's
-  characters are drawn a quarter or a half turn against the page as /Rotate shows it (a landscape
-  sheet drawn sideways on a portrait page with no /Rotate, upside-down content, or upright text that
-  /Rotate turns), the page is read turned so that they stand upright;
+  same way). Where most of a page's characters are drawn a quarter or a half turn against the page
+  as /Rotate shows it (a landscape sheet drawn sideways on a portrait page with no /Rotate,
+  upside-down content, or upright text that /Rotate turns), the page is read turned so that they
+  stand upright, their boxes taken the same way along their baselines. Characters that then do not
+  stand upright (turned otherwise, skewed by more than a thousandth, or mirrored) are set aside
+  (Page.aside), not read into lines where their boxes would make wrong words and amounts;
   characters PDFium generates itself (spaces and line breaks it infers) are left out;
 - words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
   over 3 pt (pdfplumber's `extract_words` defaults);
@@ -268,7 +270,7 @@ class Page:
             tpv, rbox, rx, ry = ctypes.c_void_p(tp), ctypes.byref(box), ctypes.byref(ox), ctypes.byref(oy)
             desc = ctypes.c_float()
             tm = FS_MATRIX()
-            per_obj: dict[int | None, tuple[float, float]] = {}
+            per_obj: dict[int | None, list] = {}  # text object -> [size, descent, baseline y, seen, turn]
             out = []
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
             text_obj, fsize = api.raw_text_obj, api.font_size
