@@ -138,51 +138,11 @@ def rotated_copy(pdf: Path, dst: Path) -> Path:
     return dst
 
 
-def sideways_copy(pdf: Path, dst: Path, turn: int = 90) -> Path:
-    """The LibreOffice PDF `pdf` with every page's content turned `turn` degrees counter-clockwise
-    (90, 180 or 270) and no /Rotate to turn it back, as some print drivers write a landscape sheet on
-    a portrait page: a viewer shows the text running up the page (90), upside down (180) or down it
-    (270). The MediaBox is swapped for a quarter turn; the turning stream is put before each page's
-    own (appended as in rotated_copy)."""
-    import re
-
-    data = pdf.read_bytes()
-    next_id = max(int(x) for x in re.findall(rb"\n(\d+) 0 obj", data)) + 1
-    streams: dict[tuple[bytes, bytes], int] = {}  # page size -> the turning stream for pages of that size
-
-    def turned(m: re.Match) -> bytes:
-        d = m.group(0)
-        box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", d)
-        w, h = box.group(1), box.group(2)
-        sid = streams.setdefault((w, h), next_id + len(streams))
-        if turn != 180:
-            d = d.replace(box.group(0), b"/MediaBox[0 0 %s %s]" % (h, w))
-        return re.sub(rb"/Contents (\d+) 0 R", rb"/Contents[%d 0 R \1 0 R]" % sid, d)
-
-    out = re.sub(rb"<</Type/Page/[^>]*>>", turned, data)
-    assert streams and b"/Rotate" not in out
-    objs = b""
-    for (w, h), sid in streams.items():
-        content = {90: b"0 1 -1 0 %s 0 cm\n" % h, 180: b"-1 0 0 -1 %s %s cm\n" % (w, h),
-                   270: b"0 -1 1 0 0 %s cm\n" % w}[turn]
-        objs += b"%d 0 obj\n<</Length %d>>\nstream\n" % (sid, len(content)) + content + b"\nendstream\nendobj\n"
-    at = out.rindex(b"\nxref") + 1
-    dst.write_bytes(out[:at] + objs + out[at:])
-    return dst
-
-
 def scaled_copy(pdf: Path, dst: Path, factor: float = 0.6) -> Path:
     """The LibreOffice PDF `pdf` with every page's content drawn at `factor` of its size (a report
     printed small: its 7.8 pt text at 4.7 pt, the gaps between cells under 1 pt), through a
-    `factor 0 0 factor 20 30 cm` stream put before each page's own (appended as in rotated_copy)."""
-    import re
+    `factor 0 0 factor 20 30 cm` stream put before each page's own (tests/pdfgen.turned_pages)."""
+    from .pdfgen import turned_pages
 
-    data = pdf.read_bytes()
-    sid = max(int(x) for x in re.findall(rb"\n(\d+) 0 obj", data)) + 1
-    out, n = re.subn(rb"(<</Type/Page/[^>]*?)/Contents (\d+) 0 R", rb"\1/Contents[%d 0 R \2 0 R]" % sid, data)
-    assert n
-    content = b"%g 0 0 %g 20 30 cm\n" % (factor, factor)
-    at = out.rindex(b"\nxref") + 1
-    obj = b"%d 0 obj\n<</Length %d>>\nstream\n" % (sid, len(content)) + content + b"\nendstream\nendobj\n"
-    dst.write_bytes(out[:at] + obj + out[at:])
+    dst.write_bytes(turned_pages(pdf.read_bytes(), 0, matrix=b"%g 0 0 %g 20 30" % (factor, factor)))
     return dst

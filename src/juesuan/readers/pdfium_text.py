@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import namedtuple
 from operator import attrgetter
 
+from .cells import has_cjk
+
 X_TOL = 3.0
 Y_TOL = 3.0
 Y_DENSITY = 13.0
@@ -128,8 +130,8 @@ def _cell_break(prev: Char, c: Char, token: str) -> bool:
         return False
     a, b = prev.text, c.text
     if a.isdigit():
-        return "\u3400" <= b <= "\u9fff" or (b.isdigit() and len(token) > 3 and token[-3] == "." and token[-2].isdigit())
-    return "\u3400" <= a <= "\u9fff" and b.isdigit()
+        return has_cjk(b) or (b.isdigit() and len(token) > 3 and token[-3] == "." and token[-2].isdigit())
+    return b.isdigit() and has_cjk(a)
 
 
 def layout_text(chars: list[Char], height: float, extents: dict | None = None) -> str:

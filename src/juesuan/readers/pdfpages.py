@@ -40,6 +40,7 @@ from ..errors import UnusableInput
 from ..findings import Finding
 from ..model import Instance, Location
 from .base import Conversion, make_header
+from .cells import has_cjk
 from .grid import Cell, GridRow, match_title, read_document, require_tables
 from .pdfium import Page, Word, find_tables, layout_text, open_document
 from .pdfium import words as page_words
@@ -153,7 +154,7 @@ def _garbled(rows: list[GridRow]) -> bool:
     fonts without a Unicode map come out as their glyph numbers' characters, mostly marks (Putuo's:
     '!"#$ %!"& #$' ()'); digits are left out, for a font of digits may keep its map."""
     text = [ch for r in rows[:400] for c in r.cells for ch in c.text if not (ch.isspace() or ch.isdigit())][:4000]
-    cjk = sum("\u3400" <= ch <= "\u9fff" for ch in text)
+    cjk = sum(map(has_cjk, text))
     letters = sum(ch.isascii() and ch.isalpha() for ch in text)
     return len(text) >= 100 and 10 * cjk < len(text) and 2 * letters < len(text)
 
