@@ -335,6 +335,31 @@ def test_stream_check_skips_streams_too_small_to_matter(inflater, monkeypatch):
     check_streams(build_pdf([b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(ok) + ok + b"\nendstream"]), "x.pdf")
 
 
+@pytest.mark.parametrize("inflater", ["isal", "zlib"])
+def test_stream_check_measures_exactly_what_inflates(inflater, monkeypatch):
+    """The measured size is the inflated size, in steps of 64 KB of input and output: for a stream
+    whose input spans many steps (incompressible), one that expands far past a step, one cut short
+    (what inflates before the damage), two Flate filters in a row, and one past the limit (a size over it)."""
+    import random
+
+    from juesuan.readers import pdfium
+
+    if inflater == "isal":
+        _need("isal", "pip install 'juesuan[pdf]'")
+    else:
+        monkeypatch.setitem(sys.modules, "isal", None)
+    noise = random.Random(15).randbytes(300_000)
+    spaces = b" " * 5_000_001
+    cut = zlib.compress(noise + spaces, 6)[:200_000]
+    cases = [(zlib.compress(noise), False, 300_000), (zlib.compress(spaces, 9), False, 5_000_001),
+             (cut, False, len(zlib.decompressobj().decompress(cut))),
+             (zlib.compress(zlib.compress(spaces, 9)), True, 5_000_001)]
+    for data, nested, size in cases:
+        assert pdfium._inflated_size(memoryview(data), 16 * 2**20, nested) == size
+    assert pdfium._inflated_size(memoryview(cases[1][0]), 1_000_000, False) in range(1_000_001, 1_000_001 + 2**16)
+    assert pdfium._inflated_size(memoryview(cases[3][0]), 1_000_000, True) == 1_000_001
+
+
 @pytest.mark.parametrize("pdf", [PUTUO, SHARED / "corpus" / "2024-shanghai-template.pdf"], ids=["putuo", "template"])
 def test_same_grid_rows_as_the_pdfplumber_reader(pdf):
     """What the table matcher is given, row by row: page, line, and each cell's column, text and span.

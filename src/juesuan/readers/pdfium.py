@@ -25,7 +25,7 @@ PDF is read. Per page:
   y / 13 pt lines.
 
 Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
-here in bounded steps (`check_streams`): a content stream or object stream over
+here in bounded 64 KB steps (`check_streams`): a content stream or object stream over
 MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with one line (a
 stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
 most 1032:1, so streams too small to reach the limit are not inflated at all; those that are (the
@@ -70,12 +70,13 @@ MAX_OBJECTS = 500_000  # page objects walked (inside form XObjects too)
 MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
 _DEFLATE_MAX_RATIO = 1032
+_STEP = 1 << 16  # input and output per inflate step
 _INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
 
 
 def check_streams(data: bytes, where: str) -> None:
     """Refuse a PDF with a Flate stream that expands past the limits (a decompression bomb), before
-    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 1 MB steps."""
+    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 64 KB steps."""
     view = memoryview(data)
     total = 0
     for at in _streams(data):
@@ -120,14 +121,20 @@ def _inflater():
 
 
 def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
+    """The stream's inflated size, or the first size over limit: fed 64 KB of input at a time (zlib
+    copies what a step leaves unconsumed) for at most 64 KB of output a step (buffers that small
+    are reused, not mapped afresh each step)."""
     z, errors = _inflater()
     d = z.decompressobj()
     inner = z.decompressobj() if nested else None
     size = 0
-    chunk = raw
+    pos, end = 0, len(raw)
+    chunk = raw[:0]
     try:
         while True:
-            out = d.decompress(chunk, 1 << 20)
+            if not chunk and pos < end:
+                chunk, pos = raw[pos:pos + _STEP], pos + _STEP
+            out = d.decompress(chunk, _STEP)
             got = len(out)
             if inner is not None:
                 out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
@@ -135,7 +142,7 @@ def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
             if size > limit:
                 return size
             chunk = d.unconsumed_tail
-            if d.eof or (not chunk and not got):
+            if d.eof or (not chunk and pos >= end and not got):
                 return size
     except errors:
         return size  # damaged data: PDFium decodes at most what inflates
@@ -278,10 +285,17 @@ class Page:
             rotation, aside = self.rotation, self.aside
             upright = rotation == 0
             codes, text = None, ""
-            if n > 0:  # every character's code in one call, unless a surrogate pair makes them not one per index
+            if n > 0:  # every character's code in one call, unless a surrogate makes them not one per index
                 buf = (ctypes.c_ushort * (n + 1))()
-                if api.get_text(tp, 0, n, buf) == n + 1 and not any(0xD800 <= v <= 0xDFFF for v in buf):
-                    codes, text = buf, bytes(buf)[:2 * n].decode("utf-16-le")
+                if api.get_text(tp, 0, n, buf) == n + 1:
+                    try:  # a pair decodes to one character (fewer than n), a lone surrogate not at all
+                        text = bytes(buf)[:2 * n].decode("utf-16-le")
+                    except UnicodeDecodeError:
+                        text = ""
+                    if len(text) == n:
+                        codes = buf
+                    else:
+                        text = ""
             # the text object of the characters just read, when upright with one shared baseline: the
             # next of its characters needs no more than its box (top, bottom and size are the object's)
             fast, fast_top, fast_bottom, fast_size = _NONE, 0.0, 0.0, 0.0
