@@ -132,6 +132,28 @@ def test_pages_drawn_sideways_or_upside_down_are_read_as_their_text_runs(rendere
         assert conv.findings == []
 
 
+@pytest.mark.parametrize("name, degrees", [("hunan-unruled", 1.5), ("shanghai-unruled", -2.0), ("hunan", 0.7)])
+def test_prints_lying_askew_are_read_deskewed(rendered, tmp_path, name, degrees):
+    """A print drawn a degree or two off true, as the OCR text of a scan that lies askew (without
+    ruling) or a page printed off true (ruled): the page is read turned back by its text's angle, and
+    gives the same facts and findings as the print lying straight (it was refused: all text at an angle)."""
+    import math
+
+    from .pdfgen import turned_pages
+
+    xml, pdf = rendered[name]
+    t = math.radians(degrees)
+    askew = tmp_path / "askew.pdf"
+    askew.write_bytes(turned_pages(pdf.read_bytes(), 0, matrix=b"%.9f %.9f %.9f %.9f 0 0" % (
+        math.cos(t), math.sin(t), -math.sin(t), math.cos(t))))
+    h = load_instance(xml).header
+    straight = convert_file(pdf, entity=h.entity, year=h.fiscal_year)
+    conv = convert_file(askew, entity=h.entity, year=h.fiscal_year)
+    assert len(straight.instance.facts) in (118, 122, 195)
+    assert conv.instance.fact_set() == straight.instance.fact_set()
+    assert [f.code for f in conv.findings] == [f.code for f in straight.findings]
+
+
 def test_rules_between_rows_only_read_as_no_ruling(rendered):
     """A page whose ruling forms no cells (here rules between the rows and none between the columns)
     is read from its layout spacing as a page without ruling is, not as lines of running text."""

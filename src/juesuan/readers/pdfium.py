@@ -9,13 +9,17 @@ PDF is read. Per page:
   same way). Where most of a page's characters are drawn a quarter or a half turn against the page
   as /Rotate shows it (a landscape sheet drawn sideways on a portrait page with no /Rotate,
   upside-down content, or upright text that /Rotate turns), the page is read turned so that they
-  stand upright, their boxes taken the same way along their baselines. Characters that then do not
-  stand upright (turned otherwise, skewed by more than a thousandth, or mirrored) are set aside
-  (Page.aside), not read into lines where their boxes would make wrong words and amounts;
+  stand upright, their boxes taken the same way along their baselines. Where most are drawn a few
+  degrees (at most MAX_SKEW) off a quarter turn, as the OCR text over a scan that lies askew or a
+  page printed off true, the page is read deskewed: characters and ruling turned back about the
+  page's centre by the characters' median angle (Page.skew). Characters that then do not stand
+  upright (turned otherwise, skewed by more than a thousandth, or SKEW_TOL off a deskewed page's
+  angle, or mirrored) are set aside (Page.aside), not read into lines where their boxes would make
+  wrong words and amounts;
   characters PDFium generates itself (spaces and line breaks it infers) are left out;
 - words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
   over 3 pt (pdfplumber's `extract_words` defaults);
-- ruled tables from the page's path objects: every axis-parallel straight segment (lines and the
+- ruled tables from the page's path objects: every axis-parallel straight segment (within ALIGN; lines and the
   sides of rectangles, also inside form XObjects) is an edge; edges are snapped (within 3 pt) and
   joined (gaps up to 3 pt), those shorter than 3 pt dropped, cells are the smallest rectangles
   whose four corners are intersections connected by edges, and tables are cells sharing corners
@@ -69,6 +73,8 @@ MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
 MAX_OBJECTS = 500_000  # page objects walked (inside form XObjects too)
 MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
+MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
+SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
 _DEFLATE_MAX_RATIO = 1032
 _STEP = 1 << 16  # input and output per inflate step
 _INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
@@ -197,6 +203,19 @@ _LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSING
 _NONE = object()  # no text object
 
 
+def _skew(a: float, b: float, c: float, d: float) -> tuple[int, float] | None:
+    """(quarter turn, degrees past it): a text matrix turned within MAX_SKEW of a quarter turn (as an
+    OCR layer over a scan that lies askew is drawn), neither mirrored nor sheared; None otherwise."""
+    if a * d - b * c <= 0:
+        return None  # mirrored (or flat)
+    along = math.degrees(math.atan2(b, a))
+    if abs((math.degrees(math.atan2(d, c)) - 90 - along + 180) % 360 - 180) > 1:
+        return None  # sheared: the glyphs' upright is not square to their baseline
+    quarter = round(along / 90) * 90
+    past = along - quarter
+    return (quarter % 360, past) if abs(past) <= MAX_SKEW else None
+
+
 def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
     """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), its off
     entries within a thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
@@ -210,7 +229,10 @@ def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
 
 
 class Page:
-    """One page's characters and edges, in top-down page coordinates."""
+    """One page's characters and edges, in top-down page coordinates of the page as read: turned by
+    `rotation` (0, 90, 180 or 270, clockwise as /Rotate turns) and, if `skew` is not 0, turned back
+    by `skew` degrees first (counter-clockwise: the angle its text was drawn at past that turn).
+    `aside`: the characters not read (not upright on the page as read)."""
 
     def __init__(self, doc: Document, index: int):
         lib = api()
@@ -225,16 +247,26 @@ class Page:
             else:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
             self._turn((lib.rotation(page) % 4) * 90)
+            self._tilt(0.0)
             turns: dict[int, int] = {}
+            skews: dict[int, list[float]] = {}
             self.aside: list[str] = []  # characters not upright as the page is shown: not read
-            self.chars = self._chars(page, box, doc, index + 1, turns)
+            self.chars = self._chars(page, box, doc, index + 1, turns, skews)
             # most characters drawn turned against the page as shown (sideways content with no /Rotate to
-            # turn it back, or upside down): the page is read turned the way they stand upright
+            # turn it back, or upside down): the page is read turned the way they stand upright; most
+            # drawn a few degrees askew (the OCR layer of a scan): read turned back by their median angle
+            total = len(self.chars) + len(self.aside)
             turn, most = max(turns.items(), key=lambda kv: (kv[1], -kv[0]), default=(0, 0))
-            if turn != self.rotation and 2 * most > len(self.chars) + len(self.aside):
+            quarter, past = max(skews.items(), key=lambda kv: (len(kv[1]), -kv[0]), default=(0, []))
+            again = 2 * len(past) > total or turn != self.rotation and 2 * most > total
+            if 2 * len(past) > total:
+                self._turn(quarter)
+                self._tilt(sorted(past)[len(past) // 2])
+            elif again:
                 self._turn(turn)
+            if again:
                 self.aside = []
-                self.chars = self._chars(page, box, None, index + 1, {})  # the same characters: not spent again
+                self.chars = self._chars(page, box, None, index + 1, {}, {})  # the same characters: not spent again
             self.edges = self._edges(page, doc, index + 1)
         finally:
             lib.close_page(page)
@@ -245,9 +277,18 @@ class Page:
         x0, y0, x1, y1 = self.box
         self.width, self.height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
+    def _tilt(self, degrees: float) -> None:
+        """Read the page deskewed: turned back by `degrees` (counter-clockwise) about its centre."""
+        self.skew = degrees
+        self._cos, self._sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
+
     def _map(self, x: float, y: float) -> tuple[float, float]:
-        """PDF user space -> (x from the left, y from the top) of the displayed page."""
+        """PDF user space -> (x from the left, y from the top) of the displayed page (deskewed: turned
+        back by self.skew degrees about the page's centre first)."""
         x0, y0, x1, y1 = self.box
+        if self.skew:
+            cx, cy, cos, sin = (x0 + x1) / 2, (y0 + y1) / 2, self._cos, self._sin
+            x, y = cx + (x - cx) * cos + (y - cy) * sin, cy - (x - cx) * sin + (y - cy) * cos
         r = self.rotation
         if r == 90:
             return y - y0, x - x0
@@ -257,14 +298,17 @@ class Page:
             return y1 - y, x1 - x
         return x - x0, y1 - y
 
-    def _chars(self, page, box, doc: Document | None, pno: int, turns: dict[int, int]) -> list[Char]:  # long: hot loop
+    def _chars(self, page, box, doc: Document | None, pno: int, turns: dict[int, int],  # long: hot loop
+               skews: dict[int, list[float]]) -> list[Char]:
         """The page's characters that stand upright as it is shown (drawn at the quarter turn of its
         rotation, within a thousandth): x0/x1 from PDFium's glyph box, top and bottom from the baseline,
-        the font's descent and size. The others (turned otherwise, skewed or mirrored) go to self.aside:
-        mixed into the lines they would give wrong words and numbers. turns counts characters by the
-        quarter turn they are drawn at (0 upright in user space, 90 counter-clockwise, ...): enough to
-        tell whether one turn holds most of the page's characters (those of an upright page's fast
-        path, and text skewed or mirrored, are not counted)."""
+        the font's descent and size; on a deskewed page (self.skew), those drawn within SKEW_TOL of its
+        angle, their boxes turned back with it. The others (turned otherwise, skewed or mirrored) go to
+        self.aside: mixed into the lines they would give wrong words and numbers. turns counts
+        characters by the quarter turn they are drawn at (0 upright in user space, 90 counter-clockwise,
+        ...), skews the angles past it of those drawn askew (within MAX_SKEW), per quarter turn: enough
+        to tell whether one turn, or one skew, holds most of the page's characters (those of an upright
+        page's fast path, and text mirrored or sheared, are not counted)."""
         api = _pdfium()
         tp = api.load_text(page)
         if not tp:
@@ -282,8 +326,11 @@ class Page:
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
             text_obj, fsize = api.raw_text_obj, api.font_size
             x0, y0, x1, y1 = self.box
-            rotation, aside = self.rotation, self.aside
-            upright = rotation == 0
+            rotation, aside, skew = self.rotation, self.aside, self.skew
+            upright = rotation == 0 and not skew
+            if skew:  # a rotated glyph's box is W = w cos + h sin wide and H = w sin + h cos tall: w from both
+                cos, sin = self._cos, abs(self._sin)
+                cos2 = cos * cos - sin * sin
             codes, text = None, ""
             if n > 0:  # every character's code in one call, unless a surrogate makes them not one per index
                 buf = (ctypes.c_ushort * (n + 1))()
@@ -314,23 +361,28 @@ class Page:
                 known = per_obj.get(obj)
                 if known is None:  # a text object has one font at one size and one matrix
                     size = fsize(tp, i)  # as set by Tf; the text and graphics matrices scale it
-                    turn = 0
+                    turn, tilt = 0, None
                     if api.char_matrix(tp, i, tm):
                         size *= math.hypot(tm.c, tm.d) or 1.0
                         turn = _quarter_turn(tm.a, tm.b, tm.c, tm.d)
+                        if turn is None or skew:  # askew: counted, or read when at the page's skew
+                            tilt = _skew(tm.a, tm.b, tm.c, tm.d)
+                            if skew:
+                                ok = tilt is not None and tilt[0] == rotation and abs(tilt[1] - skew) <= SKEW_TOL
+                                turn, tilt = (rotation if ok else None), None
                     d = 0.0
                     font = api.font(obj) if obj else None
                     if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = [size, d, 0.0, 0, turn]
-                size, d, y, seen, turn = known
+                    known = per_obj[obj] = [size, d, 0.0, 0, turn, tilt]
+                size, d, y, seen, turn, tilt = known
                 # the baseline: a text object's characters share it in horizontal writing; it is asked
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
                 # 2 shared, 3 not shared: vertical writing, asked for every character). Text a quarter
                 # turn round runs along user y: its baseline is the origin's x, asked for every character
-                if seen != 2 or turn == 90 or turn == 270:
+                if seen != 2 or turn == 90 or turn == 270 or skew:
                     if not origin(tpv, i, rx, ry):
                         continue
                     y = oy.value
@@ -344,6 +396,8 @@ class Page:
                     continue
                 if turn is not None:
                     turns[turn] = turns.get(turn, 0) + 1
+                elif tilt is not None:
+                    skews.setdefault(tilt[0], []).append(tilt[1])
                 if turn != rotation:  # not upright as shown (turned otherwise, skewed or mirrored)
                     aside.append(ch)
                     continue
@@ -353,6 +407,15 @@ class Page:
                     if known[3] == 2 and codes is not None:
                         base = known[2] + d
                         fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
+                    continue
+                if skew:  # deskewed: along the line the width inside PDFium's box about its centre
+                    mid = self._map((box.left + box.right) / 2, (box.top + box.bottom) / 2)[0]
+                    w, h = box.right - box.left, abs(box.top - box.bottom)
+                    if rotation == 90 or rotation == 270:
+                        w, h = h, w
+                    half = max((w * cos - h * sin) / cos2, 0.0) / 2
+                    bottom = self._map(ox.value, y)[1] - d
+                    out.append(Char(ch, mid - half, mid + half, bottom - size, bottom, size))
                     continue
                 # upright on a turned page: along the line PDFium's box, across it the baseline (PDFium's
                 # box of a turned glyph can be twice its height: Putuo's 12 pt digits are 22 pt tall)
@@ -375,7 +438,7 @@ class Page:
         seg_point, seg_type, seg_close = api.raw_seg_point, api.raw_seg_type, api.raw_seg_close
         form_count, form_object = api.raw_form_count, api.raw_form_object
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-        plain = self.rotation == 0 and self.box[0] == 0 and self.box[1] == 0
+        plain = self.rotation == 0 and not self.skew and self.box[0] == 0 and self.box[1] == 0
         top = self.box[3]
 
         def walk(count, get, owner, parent):

@@ -13,6 +13,7 @@ SNAP = 3.0
 JOIN = 3.0
 EDGE_MIN = 3.0
 INTERSECT = 3.0
+ALIGN = 2e-3  # slope a segment may have and still be a vertical or horizontal edge (0.11 degrees)
 _POS, _LO = attrgetter("pos"), attrgetter("lo")
 
 
@@ -222,7 +223,10 @@ def _compose(m, parent):
 
 
 def _edge(out: list[Edge], p, q) -> None:
-    if abs(p[0] - q[0]) < 1e-6:
-        out.append(Edge(True, p[0], min(p[1], q[1]), max(p[1], q[1])))
-    elif abs(p[1] - q[1]) < 1e-6:
-        out.append(Edge(False, p[1], min(p[0], q[0]), max(p[0], q[0])))
+    """The segment p-q as an edge when it is vertical or horizontal: within ALIGN of it (a page drawn a
+    hair askew, or read deskewed) at its mean position; a slanted segment is none."""
+    dx, dy = abs(p[0] - q[0]), abs(p[1] - q[1])
+    if dx <= ALIGN * dy or dx < 1e-6:
+        out.append(Edge(True, p[0] if dx < 1e-6 else (p[0] + q[0]) / 2, min(p[1], q[1]), max(p[1], q[1])))
+    elif dy <= ALIGN * dx or dy < 1e-6:
+        out.append(Edge(False, p[1] if dy < 1e-6 else (p[1] + q[1]) / 2, min(p[0], q[0]), max(p[0], q[0])))
