@@ -448,8 +448,8 @@ def test_a_sideways_note_does_not_turn_an_upright_page():
 def test_fonts_without_a_unicode_map_are_said_so(tmp_path):
     """A PDF whose fonts map their glyphs to no characters (no /ToUnicode, as some print drivers write
     them: here the Putuo PDF with its six ToUnicode maps taken away, or only its two CJK fonts' maps,
-    so its digits still read) reads as other characters, '!"#$ % !" &': not "no table found" but one
-    line saying why, with what the text layer reads."""
+    so its digits still read): PDFium gives their glyph numbers ('!"#$ % !" &'), read as U+FFFD. Not
+    "no table found" but one line saying why, with what the text layer reads."""
     need_pdfium()
     data = PUTUO.read_bytes()
     assert data.count(b"/ToUnicode") == 6
@@ -457,7 +457,7 @@ def test_fonts_without_a_unicode_map_are_said_so(tmp_path):
     cjk = data.replace(b"/ToUnicode 10 0 R", b"/ToUnicodX 10 0 R").replace(b"/ToUnicode 31 0 R", b"/ToUnicodX 31 0 R")
     assert cjk.count(b"/ToUnicode") == 4
     out = tmp_path / "out.xml"
-    for name, pdf, reads in (("every", every, '“!"#$ % !" &'), ("cjk", cjk, "“2024 2024 !")):
+    for name, pdf, reads in (("every", every, "“" + "\ufffd" * 9 + " "), ("cjk", cjk, "“" + "\ufffd" * 9 + " 2024\ufffd")):
         src = tmp_path / f"{name}.pdf"
         src.write_bytes(pdf)
         for lang, says in (("zh", "PDF 的文字层里几乎没有汉字（读到的是" + reads),
@@ -465,6 +465,44 @@ def test_fonts_without_a_unicode_map_are_said_so(tmp_path):
             res = run_cli("convert", src, "-o", out, "--lang", lang)
             assert res.returncode == 2 and not out.exists()
             assert res.stderr.count("\n") == 1 and says in res.stderr, res.stderr
+
+
+def test_glyphs_mapped_to_no_character_are_read_as_replacement_characters(tmp_path):
+    """PDFium gives a glyph whose font has no Unicode map its glyph number. With the Putuo PDF's Times
+    New Roman map (its digits) taken away, the amounts came out as codes under 32, which were dropped
+    without a word (0 facts, and "the tables are empty (a blank template?)"). Every such glyph (PDFium's
+    FPDFText_HasUnicodeMapError) is now read in its place as U+FFFD: exactly the 2,048 digits, points,
+    commas and marks of that font, each page with them has a warning saying how many, and each amount
+    made of them is a not-an-amount error naming its line, as a mistyped amount is."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Document, Page
+
+    data = PUTUO.read_bytes()
+    digits = data.replace(b"/ToUnicode 40 0 R", b"/ToUnicodX 40 0 R")
+    lost, per_page = "", {}
+    with Document(data, "a.pdf") as a, Document(digits, "b.pdf") as b:
+        for i in range(len(a)):
+            read, unmapped = Page(a, i), Page(b, i)
+            assert read.unmapped == 0 and len(read.chars) == len(unmapped.chars)
+            changed = [(x, y) for x, y in zip(read.chars, unmapped.chars) if x != y]
+            assert all(y.text == "\ufffd" and (x.x0, x.top) == (y.x0, y.top) for x, y in changed)
+            lost += "".join(x.text for x, _ in changed)
+            if unmapped.unmapped:
+                per_page[i + 1] = unmapped.unmapped
+                assert unmapped.unmapped == len(changed)
+    assert len(lost) == 2048 and set(lost) == set("0123456789.,%:“”")
+    src = tmp_path / "digits.pdf"
+    src.write_bytes(digits)
+    conv = convert_file(src)
+    found = [f for f in conv.findings if f.code == "convert:pdf-unmapped"]
+    assert {f.values["page"]: f.values["n"] for f in found} == per_page and {f.severity for f in found} == {"warning"}
+    assert found[0].text() == (f"第 {found[0].values['page']} 页有 {found[0].values['n']} 个字形没有对应的字符"
+                               "（字体缺少到字符的映射），读作“\ufffd”，其中可能有金额")
+    assert conv.instance.facts == []  # and each of the 195 amounts is a finding naming its page and line
+    said = {(f.location.sheet, f.location.line) for f in conv.findings
+            if f.code in ("convert:not-an-amount", "convert:cell-not-placed") and "\ufffd" in f.values["text"]}
+    assert {(f.location.sheet, f.location.line) for f in convert_file(PUTUO).instance.facts} <= said
+    assert not any(f.code == "convert:pdf-unmapped" for f in convert_file(PUTUO).findings)
 
 
 def test_text_that_is_words_or_page_numbers_is_not_called_garbled(tmp_path):

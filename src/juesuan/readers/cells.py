@@ -87,9 +87,10 @@ def has_cjk(text: str) -> bool:
 
 
 def is_numberish(text: str) -> bool:
-    """Meant as a number, if perhaps mistyped: has a digit and no Chinese ('7.0O', '1,9x0', '20')."""
+    """Meant as a number, if perhaps mistyped or unreadable: has a digit, or a glyph its font maps to
+    no character (read as U+FFFD), and no Chinese ('7.0O', '1,9x0', '20', '�,��.��')."""
     t = text.strip()
-    return any(ch.isdecimal() for ch in t) and not has_cjk(t)
+    return any(ch.isdecimal() or ch == "\ufffd" for ch in t) and not has_cjk(t)
 
 
 def is_meta(row: GridRow) -> bool:

@@ -16,7 +16,9 @@ PDF is read. Per page:
   upright (turned otherwise, skewed by more than a thousandth, or SKEW_TOL off a deskewed page's
   angle, or mirrored) are set aside (Page.aside), not read into lines where their boxes would make
   wrong words and amounts;
-  characters PDFium generates itself (spaces and line breaks it infers) are left out;
+  characters PDFium generates itself (spaces and line breaks it infers) are left out; glyphs whose
+  font maps them to no character (PDFium gives their glyph numbers) are read as U+FFFD, so that a
+  cell of them is no amount (counted: Page.unmapped);
 - words: characters of one line (tops within 3 pt) left to right, split at white space and at gaps
   over 3 pt (pdfplumber's `extract_words` defaults);
 - ruled tables from the page's path objects: every axis-parallel straight segment (within ALIGN; lines and the
@@ -232,7 +234,8 @@ class Page:
     """One page's characters and edges, in top-down page coordinates of the page as read: turned by
     `rotation` (0, 90, 180 or 270, clockwise as /Rotate turns) and, if `skew` is not 0, turned back
     by `skew` degrees first (counter-clockwise: the angle its text was drawn at past that turn).
-    `aside`: the characters not read (not upright on the page as read)."""
+    `aside`: the characters not read (not upright on the page as read); `unmapped`: how many glyphs
+    were read as U+FFFD, for their fonts map them to no character."""
 
     def __init__(self, doc: Document, index: int):
         lib = api()
@@ -251,6 +254,7 @@ class Page:
             turns: dict[int, int] = {}
             skews: dict[int, list[float]] = {}
             self.aside: list[str] = []  # characters not upright as the page is shown: not read
+            self.unmapped = 0  # glyphs mapped to no character (fonts without a Unicode map): read as U+FFFD
             self.chars = self._chars(page, box, doc, index + 1, turns, skews)
             # most characters drawn turned against the page as shown (sideways content with no /Rotate to
             # turn it back, or upside down): the page is read turned the way they stand upright; most
@@ -324,7 +328,7 @@ class Page:
             per_obj: dict[int | None, list] = {}  # text object -> [size, descent, baseline y, seen, turn]
             out = []
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
-            text_obj, fsize = api.raw_text_obj, api.font_size
+            text_obj, fsize, map_error = api.raw_text_obj, api.font_size, api.raw_map_error
             x0, y0, x1, y1 = self.box
             rotation, aside, skew = self.rotation, self.aside, self.skew
             upright = rotation == 0 and not skew
@@ -346,16 +350,19 @@ class Page:
             # the text object of the characters just read, when upright with one shared baseline: the
             # next of its characters needs no more than its box (top, bottom and size are the object's)
             fast, fast_top, fast_bottom, fast_size = _NONE, 0.0, 0.0, 0.0
+            unmapped = 0
             new = tuple.__new__
             for i in range(n):
                 u = codes[i] if codes is not None else get_unicode(tp, i)
                 if u <= 32 or u in (0xFFFE, 0xFFFF):
-                    if u != 32 or generated(tp, i) == 1:
-                        continue  # PDFium's own spaces and line breaks, and unmapped glyphs
+                    if generated(tp, i) == 1:
+                        continue  # PDFium's own spaces and line breaks
+                    if u != 32:
+                        u = 0xFFFD  # a glyph its font maps to no character: its glyph number came out
                 if not loose(tpv, i, rbox):
                     continue
                 obj = text_obj(tpv, i)
-                if obj == fast:
+                if obj == fast and u != 0xFFFD:
                     out.append(new(Char, (text[i], box.left - x0, box.right - x0, fast_top, fast_bottom, fast_size)))
                     continue
                 known = per_obj.get(obj)
@@ -370,14 +377,17 @@ class Page:
                             if skew:
                                 ok = tilt is not None and tilt[0] == rotation and abs(tilt[1] - skew) <= SKEW_TOL
                                 turn, tilt = (rotation if ok else None), None
+                    # a font without a Unicode map: PDFium gives the glyph numbers, which read as
+                    # marks and wrong digits ('!"#$', '7'), so each of its glyphs is read as U+FFFD
+                    bad = map_error(tpv, i) == 1
                     d = 0.0
                     font = api.font(obj) if obj else None
                     if font and api.descent(font, size, desc):
                         # PDFium falls back to the font program's metrics where the descriptor
                         # says Descent 0, sometimes with a positive value: pdfminer takes 0
                         d = min(desc.value, 0.0)
-                    known = per_obj[obj] = [size, d, 0.0, 0, turn, tilt]
-                size, d, y, seen, turn, tilt = known
+                    known = per_obj[obj] = [size, d, 0.0, 0, turn, tilt, bad]
+                size, d, y, seen, turn, tilt, bad = known
                 # the baseline: a text object's characters share it in horizontal writing; it is asked
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
                 # 2 shared, 3 not shared: vertical writing, asked for every character). Text a quarter
@@ -390,10 +400,13 @@ class Page:
                         known[2], known[3] = y, 1
                     elif seen == 1:
                         known[3] = 2 if abs(y - known[2]) <= 1e-4 else 3
-                try:
-                    ch = chr(u)
-                except ValueError:
-                    continue
+                if bad or u == 0xFFFD:
+                    ch, unmapped = "\ufffd", unmapped + 1
+                else:
+                    try:
+                        ch = chr(u)
+                    except ValueError:
+                        continue
                 if turn is not None:
                     turns[turn] = turns.get(turn, 0) + 1
                 elif tilt is not None:
@@ -404,7 +417,7 @@ class Page:
                 if upright:
                     base = y + d
                     out.append(new(Char, (ch, box.left - x0, box.right - x0, y1 - base - size, y1 - base, size)))
-                    if known[3] == 2 and codes is not None:
+                    if known[3] == 2 and codes is not None and not bad:
                         base = known[2] + d
                         fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
                     continue
@@ -423,6 +436,7 @@ class Page:
                 bx = self._map(box.right, box.bottom)[0]
                 bottom = self._map(ox.value, y)[1] - d
                 out.append(Char(ch, min(ax, bx), max(ax, bx), bottom - size, bottom, size))
+            self.unmapped = unmapped
             return out
         finally:
             api.close_text(tp)

@@ -95,6 +95,7 @@ _RAW = {
     "raw_loose": ("FPDFText_GetLooseCharBox", c_int),  # (text page, index, byref(FS_RECTF))
     "raw_origin": ("FPDFText_GetCharOrigin", c_int),  # (text page, index, byref(c_double) x 2)
     "raw_text_obj": ("FPDFText_GetTextObject", c_void_p),  # (text page, index) -> int: a dict key
+    "raw_map_error": ("FPDFText_HasUnicodeMapError", c_int),  # (text page, index)
     "raw_page_object": ("FPDFPage_GetObject", Handle),  # (page, index)
     "raw_form_count": ("FPDFFormObj_CountObjects", c_int),  # (form object)
     "raw_form_object": ("FPDFFormObj_GetObject", Handle),  # (form object, index)

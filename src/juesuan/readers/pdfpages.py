@@ -112,13 +112,14 @@ class _Reading:
         self.stage = 0
 
 
-def pdf_rows(doc, file: str, layouts, geometry: dict | None = None,
-             aside: list | None = None) -> tuple[list[GridRow], bool]:
+def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list | None = None,
+             unmapped: list | None = None) -> tuple[list[GridRow], bool]:
     """Grid rows of the whole document, and whether any page had text at all. Pages after the part
     that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
     text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines);
     `aside`, if given, (page, characters) of each page whose characters not upright as the page is
-    shown were set aside (readers/pdfium.Page.aside)."""
+    shown were set aside (readers/pdfium.Page.aside); `unmapped`, if given, (page, count) of each page
+    with glyphs mapped to no character (Page.unmapped)."""
     rows: list[GridRow] = []
     any_text = False
     state = _Reading()
@@ -128,6 +129,8 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None,
         page = Page(doc, pno - 1)
         if page.aside and aside is not None:
             aside.append((pno, page.aside))
+        if page.unmapped and unmapped is not None:
+            unmapped.append((pno, page.unmapped))
         words = page_words(page.chars)
         if not words:
             continue
@@ -266,7 +269,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
             raise UnusableInput.of("input:pdf-pages", where, pages=len(doc))
         geometry: dict = {}
         aside: list = []
-        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry, aside)
+        unmapped: list = []
+        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry, aside, unmapped)
     finally:
         doc.close()
     if not any_text:
@@ -285,6 +289,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         if _AMOUNT_RE.search("".join(chars)):
             found.findings.append(Finding.of("convert:pdf-text-aside", Location(file=where), page=pno,
                                              n=len(chars), sample=_sample(chars)))
+    for pno, n in unmapped:  # read as U+FFFD: amounts among them are lost, said with the page
+        found.findings.append(Finding.of("convert:pdf-unmapped", Location(file=where), page=pno, n=n))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
     texts, lines, sheets = paragraphs(rows, geometry)
     narrative = narrative_blocks(texts, where, lines, sheets)

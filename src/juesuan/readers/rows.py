@@ -28,7 +28,9 @@ class RowMatching:
         out = []
         for r in data:
             texts = [normalize_label(c.text) for c in r.nonempty()]
-            if texts and not any(is_amount(c.text) and "." in c.text for c in r.nonempty()):
+            # never a row with an amount, or with glyphs that could be one (read as U+FFFD: a font
+            # without a Unicode map, whose cells a header zone may also hold)
+            if texts and not any(is_amount(c.text) and "." in c.text or "\ufffd" in c.text for c in r.nonempty()):
                 if self._numbers_row(r) and len(texts) >= 3:
                     continue
                 if len(texts) >= 2 and all(t in known for t in texts):
