@@ -363,10 +363,10 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
         lost: list[Cell] = []
         if regrid is not None:
             region, lost_findings, lost = regrid(matcher, region)
-        res = matcher.read(region)
+        res = matcher.read([r for r in region if not _page_header(r, lay)])
         res.findings[:0] = lost_findings
         res.unplaced.extend(lost)
-        account(res, found[t.id])
+        account(res, [r for r in found[t.id] if not _page_header(r, lay)])
         results.append(res)
     facts = [f for r in results for f in r.facts]
     findings = [f for r in results for f in r.findings]
@@ -378,6 +378,15 @@ def read_document(rows: Sequence[GridRow], tax: Taxonomy, layout: Layout | None 
     findings.extend(refused)
     findings.extend(unplaced_findings(results))
     return DocumentResult(lay, results, facts, findings, entity, year, kind)
+
+
+def _page_header(row: GridRow, layout: Layout) -> bool:
+    """A page header inside a region: a table's title with the entity, its 公开NN表 mark or the year
+    (titles.title_of_line), as a sheet's printed header shows on every page. A layout-spaced one stays
+    in the region above it for its positions (_starts), but it is no row of the table: its entity,
+    title and year are neither amounts nor labels to report."""
+    text = row.text()
+    return "表" in text and len(row.nonempty()) <= 12 and title_of_line(text, layout) is not None
 
 
 def require_tables(tables: list, where: str, sheets: bool = False) -> list:
