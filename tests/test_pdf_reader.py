@@ -505,6 +505,19 @@ def test_glyphs_mapped_to_no_character_are_read_as_replacement_characters(tmp_pa
     assert not any(f.code == "convert:pdf-unmapped" for f in convert_file(PUTUO).findings)
 
 
+def test_a_title_whose_quotes_are_unreadable_still_names_its_table(tmp_path):
+    """With the Putuo PDF's Arial map taken away, the quotes of 财政拨款“三公”经费支出决算表 read as
+    U+FFFD: the title still names table 07 (quotes and unreadable glyphs are dropped from a title's
+    key, as displaced quotes always were), so its two 0.95 are read, not reported as not placed."""
+    need_pdfium()
+    src = tmp_path / "arial.pdf"
+    src.write_bytes(PUTUO.read_bytes().replace(b"/ToUnicode 77 0 R", b"/ToUnicodX 77 0 R"))
+    conv = convert_file(src)
+    got = {(f.concept, f.value) for f in conv.instance.facts if f.concept.startswith("ThreeBudget")}
+    assert ("ThreeBudgetTotal", Decimal("0.95")) in got and ("ThreeBudgetReception", Decimal("0.95")) in got
+    assert any(f.code == "convert:pdf-unmapped" and f.values["page"] == 18 for f in conv.findings)
+
+
 def test_text_that_is_words_or_page_numbers_is_not_called_garbled(tmp_path):
     """Latin words, or a scan whose only text is its page numbers ("- 1 -"), are no report: "no table
     found", not the unmapped-fonts line (too few marks to tell; letters are words)."""
@@ -549,6 +562,23 @@ def test_characters_not_upright_as_the_page_is_shown_are_set_aside():
         with Document(_one_page(upright.replace(b"1 0 0 1 100", matrix + b" 100")), "x.pdf") as doc:
             page = Page(doc, 0)
         assert page.chars == [] and len(page.aside) == 5 * len("201 Services 1,234.56"), matrix
+
+
+def test_skew_of_a_text_matrix():
+    """_skew: the quarter turn and the degrees past it, for text turned within MAX_SKEW of a quarter
+    turn; None for text mirrored, sheared, turned further, or with a matrix past float range (whose
+    angle is no number: round() of it would raise)."""
+    from juesuan.readers.pdfium import _skew
+
+    t = math.radians(2)
+    c, s = math.cos(t), math.sin(t)
+    assert _skew(c, s, -s, c) == (0, pytest.approx(2)) and _skew(-s, c, -c, -s) == (90, pytest.approx(2))
+    assert _skew(c, -s, s, c) == (0, pytest.approx(-2)) and _skew(-c, s, -s, -c) == (180, pytest.approx(-2))
+    assert _skew(-c, -s, -s, c) is None  # mirrored
+    assert _skew(1, 0, 0.2, 1) is None  # sheared 11 degrees
+    assert _skew(0.866, 0.5, -0.5, 0.866) is None  # 30 degrees
+    inf, nan = float("inf"), float("nan")
+    assert _skew(nan, 0, 0, 1) is None and _skew(inf, 0, 0, 1) is None and _skew(1e308, 1e308, -1e308, 1e308) is None
 
 
 def test_an_ocr_layer_askew_is_read_deskewed():

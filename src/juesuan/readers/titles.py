@@ -39,12 +39,15 @@ def _ordinal_tail(key: str) -> int:
 
 
 def line_key(text: str) -> str:
-    """A line as a title key: normalised, quotes dropped (PDF text often drops or displaces “ ”),
-    without a 公开NN表 mark, a year printed with the title ("…决算表（公开08表） 2021 年度决算") or a
-    leading 一、 numbering."""
+    """A line as a title key: normalised, quotes dropped (PDF text often drops or displaces “ ”) and
+    so are up to two glyphs read as U+FFFD (a font without a Unicode map: the quotes of “三公” in
+    the Putuo PDF; more make no title, such as a row of unreadable amounts above a title), without a
+    公开NN表 mark, a year printed with the title ("…决算表（公开08表） 2021 年度决算") or a leading 一、
+    numbering."""
     t = _TITLE_MARK_RE.sub("", text.strip())
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", t))
-    return QUOTES_RE.sub("", drop_numbering(n))
+    key = QUOTES_RE.sub("", drop_numbering(n))
+    return key.replace("\ufffd", "") if key.count("\ufffd") <= 2 else key
 
 
 def match_title(text: str, layout: Layout) -> Table | None:
