@@ -208,8 +208,8 @@ _NONE = object()  # no text object
 def _skew(a: float, b: float, c: float, d: float) -> tuple[int, float] | None:
     """(quarter turn, degrees past it): a text matrix turned within MAX_SKEW of a quarter turn (as an
     OCR layer over a scan that lies askew is drawn), neither mirrored nor sheared; None otherwise."""
-    if a * d - b * c <= 0:
-        return None  # mirrored (or flat)
+    if not a * d - b * c > 0 or not math.isfinite(a * d - b * c):
+        return None  # mirrored, flat, or not a number (a matrix past float range)
     along = math.degrees(math.atan2(b, a))
     if abs((math.degrees(math.atan2(d, c)) - 90 - along + 180) % 360 - 180) > 1:
         return None  # sheared: the glyphs' upright is not square to their baseline
