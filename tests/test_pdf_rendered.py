@@ -161,7 +161,9 @@ def test_the_printed_page_header_is_no_row_of_the_table_above(rendered, name):
     positions, and was read as a row of it: per page a row-not-matched or cell-not-placed warning, and
     for 07 not-an-amount errors ('2021 年度决算'), 34 findings on the hunan print and 22 on the shanghai
     one. Now it is a page header: the prints have the findings of the ruled print (the example's four
-    real 02 errors), and none names the header's entity, title or year."""
+    real 02 errors), and none names the header's entity, title or year. (The last two were hunan 06's
+    对民间非营利组织和群众性自治组织补贴, a label centred on two lines beside its one-line row, so printed
+    half above and half below it: joined now, rows.join_split_rows.)"""
     xml, pdf = rendered[name]
     ruled_xml, ruled = rendered["shanghai" if name.startswith("shanghai") else "hunan"]
     h = load_instance(xml).header
@@ -169,7 +171,7 @@ def test_the_printed_page_header_is_no_row_of_the_table_above(rendered, name):
     want = convert_file(ruled, entity=h.entity, year=h.fiscal_year)
     assert [f.code for f in conv.findings if f.severity == "error"] == [f.code for f in want.findings if f.severity == "error"]
     assert not any(h.entity in f.text() or "年度决算" in f.text() or "公开0" in f.text() for f in conv.findings)
-    assert len(conv.findings) <= len(want.findings) + 2  # hunan 06: a label wrapped over two lines
+    assert [f.code for f in conv.findings] == [f.code for f in want.findings]
 
 
 def test_rules_between_rows_only_read_as_no_ruling(rendered):

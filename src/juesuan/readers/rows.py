@@ -81,9 +81,10 @@ class RowMatching:
         return GridRow([by_col[k] for k in sorted(by_col)], a.loc)
 
     def join_split_rows(self, maps: list[BlockMap], data: list[GridRow]) -> list[GridRow]:
-        """Rows that extraction broke over lines: a label wrapped onto the next line, or the amounts
-        printed on the line below their label. Joined only when the joined label is a layout row (or
-        the code's own name), so no text is ever absorbed silently."""
+        """Rows that extraction broke over lines: a label wrapped onto the next line (or round its row:
+        a two-line label centred beside a one-line row prints half above and half below it), or the
+        amounts printed on the line below their label. Joined only when the joined label is a layout
+        row (or the code's own name), so no text is ever absorbed silently."""
         rows = list(data)
         status = [self._label_status(maps, r) for r in rows]
         i = 0
@@ -107,6 +108,14 @@ class RowMatching:
                         break
                 if joined:
                     continue
+                if i + 2 < len(rows):  # a label wrapped round its row (centred: half above, half below)
+                    first = self._merge(rows[i], rows[i + 1])
+                    merged = self._merge(first, rows[i + 2]) if first is not None else None
+                    st = self._label_status(maps, merged) if merged is not None else None
+                    if st is not None and st[3]:
+                        rows[i:i + 3] = [merged]
+                        status[i:i + 3] = [st]
+                        continue
             if has_labels and matched and not has_amounts and i + 1 < len(rows):
                 nh, na = status[i + 1][:2]
                 if na and not nh:  # the amounts sit on the line below their label
