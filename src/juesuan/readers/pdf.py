@@ -1,7 +1,7 @@
 """A report PDF -> Instance: the file bounded, then its pages read (readers/pdfpages.py).
 
 Before PDFium parses anything the file is bounded: ≤ MAX_PDF_BYTES, a %PDF- header, a %%EOF end
-marker, and no compressed stream expanding past the limits of pdfium.check_streams.
+marker, and no compressed stream expanding past the limits of pdfium_streams.check_streams.
 
 (Running that check on a second thread while the page reader's modules load, as inflating releases
 the GIL, was tried: in 30 paired runs of the Putuo PDF it gained nothing measurable, so it is not done.)
@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import UnusableInput
 from ..taxonomy import load_taxonomy
 from .base import Conversion
-from .pdfium import check_streams
+from .pdfium_streams import check_streams
 from .pdfpages import read_pages
 
 MAX_PDF_BYTES = 100 * 1024 * 1024

@@ -13,7 +13,7 @@ PDF is read. Per page:
   degrees (at most MAX_SKEW) off a quarter turn, as the OCR text over a scan that lies askew or a
   page printed off true, the page is read deskewed: characters and ruling turned back about the
   page's centre by the characters' median angle (Page.skew). Characters that then do not stand
-  upright (turned otherwise, skewed by more than a thousandth, or SKEW_TOL off a deskewed page's
+  upright (turned otherwise, skewed by more than a ten-thousandth, or SKEW_TOL off a deskewed page's
   angle, or mirrored) are set aside (Page.aside), not read into lines where their boxes would make
   wrong words and amounts;
   characters PDFium generates itself (spaces and line breaks it infers) are left out; glyphs whose
@@ -30,25 +30,15 @@ PDF is read. Per page:
   spaces, at x / 2 pt (so no printed text overflows into the next column's positions) and
   y / 13 pt lines.
 
-Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
-here in bounded 64 KB steps (`check_streams`): a content stream or object stream over
-MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with one line (a
-stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
-most 1032:1, so streams too small to reach the limit are not inflated at all; those that are (the
-Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB inflated) are inflated with isal (ISA-L's inflate,
-about twice zlib's speed; in the pdf extra) when it is installed, else with zlib. Other filters
-(LZW, run-length) are not measured.
-
 The characters, words and text live in readers/pdfium_text.py, edges and ruled tables in
-readers/pdfium_tables.py; their names are importable from here.
+readers/pdfium_tables.py, the check of compressed streams PDFium is not yet given
+(`check_streams`) in readers/pdfium_streams.py; their names are importable from here.
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
-import re
-import zlib
 
 from ..errors import UnusableInput
 from .pdfium_lib import (
@@ -56,6 +46,9 @@ from .pdfium_lib import (
     FS_MATRIX, FS_RECTF, api,
 )
 from .pdfium_lib import api as _pdfium
+from .pdfium_streams import (  # noqa: F401  (re-exported)
+    MAX_FONT_BYTES, MAX_INFLATED_BYTES, MAX_STREAM_BYTES, _inflated_size, _inflater, _streams, check_streams,
+)
 from .pdfium_tables import (  # noqa: F401  (re-exported)
     EDGE_MIN, INTERSECT, JOIN, SNAP, Edge, Row, Table, _cells, _compose, _edge, _inside, _intersections, _merge,
     _tables, find_tables,
@@ -64,9 +57,6 @@ from .pdfium_text import (  # noqa: F401  (re-exported)
     LAYOUT_DENSITY, LAYOUT_GAP, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, _word, layout_text, plain_text, words,
 )
 
-MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
-MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
-MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
 # What reading one document may take, counted page by page (the shared Putuo PDF: 5,384 objects,
 # 10,241 characters, 2,010 crossings in 25 pages). A 16 MB content stream can hold a million tiny
 # strokes, and 500 pages can share it: PDFium parses such a page in a second, but walking its
@@ -77,83 +67,6 @@ MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
 MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
 SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
-_DEFLATE_MAX_RATIO = 1032
-_STEP = 1 << 16  # input and output per inflate step
-_INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
-
-
-def check_streams(data: bytes, where: str) -> None:
-    """Refuse a PDF with a Flate stream that expands past the limits (a decompression bomb), before
-    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 64 KB steps."""
-    view = memoryview(data)
-    total = 0
-    for at in _streams(data):
-        start = at + 7 if data[at + 6] == 10 else at + 8
-        end = data.find(b"endstream", start)
-        end = len(data) if end == -1 else end
-        head = data[max(0, at - 400): at]
-        head = head[head.rfind(b" obj") + 4:]
-        if b"/Filter" not in head:
-            continue  # stored as it is: it cannot expand
-        if b"Flate" not in head and not _INDIRECT_FILTER.search(head):
-            continue  # another filter (DCT, LZW, ...): not measured here
-        binary = any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile", b"OpenType", b"Type1C",
-                                         b"CIDFontType0C", b"/Image"))
-        limit = MAX_FONT_BYTES if binary else MAX_STREAM_BYTES
-        nested = head.count(b"Flate") > 1
-        if not nested and (end - start) * _DEFLATE_MAX_RATIO <= limit:
-            continue
-        size = _inflated_size(view[start:end], limit, nested)
-        total += size
-        if size > limit or total > MAX_INFLATED_BYTES:
-            raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=min(limit, MAX_INFLATED_BYTES) // 2**20)
-
-
-def _streams(data: bytes):
-    """Offsets of the `stream` keywords that open a stream body (not those of `endstream`)."""
-    at = data.find(b"stream")
-    while at != -1:
-        nxt = data[at + 6: at + 8]
-        if data[max(0, at - 3): at] != b"end" and (nxt[:1] == b"\n" or nxt == b"\r\n"):
-            yield at
-        at = data.find(b"stream", at + 6)
-
-
-def _inflater():
-    """isal's zlib (ISA-L: the same inflate, about twice as fast) when installed, else zlib."""
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        return zlib, (zlib.error,)
-    return isal_zlib, (zlib.error, isal_zlib.error)
-
-
-def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
-    """The stream's inflated size, or the first size over limit: fed 64 KB of input at a time (zlib
-    copies what a step leaves unconsumed) for at most 64 KB of output a step (buffers that small
-    are reused, not mapped afresh each step)."""
-    z, errors = _inflater()
-    d = z.decompressobj()
-    inner = z.decompressobj() if nested else None
-    size = 0
-    pos, end = 0, len(raw)
-    chunk = raw[:0]
-    try:
-        while True:
-            if not chunk and pos < end:
-                chunk, pos = raw[pos:pos + _STEP], pos + _STEP
-            out = d.decompress(chunk, _STEP)
-            got = len(out)
-            if inner is not None:
-                out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
-            size += len(out)
-            if size > limit:
-                return size
-            chunk = d.unconsumed_tail
-            if d.eof or (not chunk and pos >= end and not got):
-                return size
-    except errors:
-        return size  # damaged data: PDFium decodes at most what inflates
 
 
 class Document:
@@ -215,14 +128,14 @@ def _skew(a: float, b: float, c: float, d: float) -> tuple[int, float] | None:
         return None  # sheared: the glyphs' upright is not square to their baseline
     quarter = round(along / 90) * 90
     past = along - quarter
-    return (quarter % 360, past) if abs(past) <= MAX_SKEW else None
+    return (quarter % 360, past) if abs(past) <= MAX_SKEW + 1e-4 else None  # (10.0 in float32 comes out a hair over)
 
 
 def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
     """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), its off
-    entries within a thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
+    entries within a ten-thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
     turned some other way."""
-    tol = 1e-3 * (abs(a) + abs(b) + abs(c) + abs(d))
+    tol = 1e-4 * (abs(a) + abs(b) + abs(c) + abs(d))
     if abs(b) <= tol and abs(c) <= tol:
         return 0 if a > 0 and d > 0 else 180 if a < 0 and d < 0 else None
     if abs(a) <= tol and abs(d) <= tol:
@@ -233,7 +146,8 @@ def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
 class Page:
     """One page's characters and edges, in top-down page coordinates of the page as read: turned by
     `rotation` (0, 90, 180 or 270, clockwise as /Rotate turns) and, if `skew` is not 0, turned back
-    by `skew` degrees first (counter-clockwise: the angle its text was drawn at past that turn).
+    by `skew` degrees first (counter-clockwise: the angle its text was drawn at past that turn);
+    `tilted`: read deskewed, every character within SKEW_TOL of `skew` (which may be 0).
     `aside`: the characters not read (not upright on the page as read); `unmapped`: how many glyphs
     were read as U+FFFD, for their fonts map them to no character."""
 
@@ -250,30 +164,42 @@ class Page:
             else:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
             self._turn((lib.rotation(page) % 4) * 90)
-            self._tilt(0.0)
+            self._tilt(0.0, False)
             turns: dict[int, int] = {}
             skews: dict[int, list[float]] = {}
             self.aside: list[str] = []  # characters not upright as the page is shown: not read
             self.unmapped = 0  # glyphs mapped to no character (fonts without a Unicode map): read as U+FFFD
             self.chars = self._chars(page, box, doc, index + 1, turns, skews)
-            # most characters drawn turned against the page as shown (sideways content with no /Rotate to
-            # turn it back, or upside down): the page is read turned the way they stand upright; most
-            # drawn a few degrees askew (the OCR layer of a scan): read turned back by their median angle
-            total = len(self.chars) + len(self.aside)
-            turn, most = max(turns.items(), key=lambda kv: (kv[1], -kv[0]), default=(0, 0))
-            quarter, past = max(skews.items(), key=lambda kv: (len(kv[1]), -kv[0]), default=(0, []))
-            again = 2 * len(past) > total or turn != self.rotation and 2 * most > total
-            if 2 * len(past) > total:
-                self._turn(quarter)
-                self._tilt(sorted(past)[len(past) // 2])
-            elif again:
-                self._turn(turn)
-            if again:
+            if self._settle(turns, skews, len(self.chars) + len(self.aside)):
                 self.aside = []
                 self.chars = self._chars(page, box, None, index + 1, {}, {})  # the same characters: not spent again
             self.edges = self._edges(page, doc, index + 1)
         finally:
             lib.close_page(page)
+
+    def _settle(self, turns: dict[int, int], skews: dict[int, list[float]], total: int) -> bool:
+        """How the page is read, from how its characters stand (turns: characters per quarter turn,
+        drawn square to it; skews: the degrees past it of those drawn askew); True when it is to be
+        read again so. Most characters around one quarter turn (square or askew within MAX_SKEW):
+        the page is read at that turn (sideways content with no /Rotate to turn it back, or upside
+        down), and, when a tenth of them or more are askew (the OCR layer of a scan that lies askew,
+        each line at its own angle; a page printed off true), deskewed by their median angle (those
+        square counting 0), reading every character within SKEW_TOL of it. total: the characters
+        read and set aside (those mirrored or sheared too)."""
+        around = {q: turns.get(q, 0) + len(skews.get(q, ())) for q in {*turns, *skews}}
+        quarter, most = max(around.items(), key=lambda kv: (kv[1], kv[0] == self.rotation, -kv[0]), default=(0, 0))
+        if 2 * most <= total:
+            return False
+        past = skews.get(quarter, [])
+        if 10 * len(past) >= most:
+            angles = sorted(past + [0.0] * turns.get(quarter, 0))
+            self._turn(quarter)
+            self._tilt(angles[len(angles) // 2], True)
+            return True
+        if quarter != self.rotation:
+            self._turn(quarter)
+            return True
+        return False
 
     def _turn(self, rotation: int) -> None:
         """Show the page turned clockwise by rotation (0, 90, 180 or 270), as /Rotate does."""
@@ -281,9 +207,10 @@ class Page:
         x0, y0, x1, y1 = self.box
         self.width, self.height = (y1 - y0, x1 - x0) if rotation in (90, 270) else (x1 - x0, y1 - y0)
 
-    def _tilt(self, degrees: float) -> None:
-        """Read the page deskewed: turned back by `degrees` (counter-clockwise) about its centre."""
-        self.skew = degrees
+    def _tilt(self, degrees: float, tilted: bool) -> None:
+        """Read the page deskewed (tilted): turned back by `degrees` (counter-clockwise) about its
+        centre, reading the characters drawn within SKEW_TOL of that angle."""
+        self.skew, self.tilted = degrees, tilted
         self._cos, self._sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
 
     def _map(self, x: float, y: float) -> tuple[float, float]:
@@ -305,7 +232,7 @@ class Page:
     def _chars(self, page, box, doc: Document | None, pno: int, turns: dict[int, int],  # long: hot loop
                skews: dict[int, list[float]]) -> list[Char]:
         """The page's characters that stand upright as it is shown (drawn at the quarter turn of its
-        rotation, within a thousandth): x0/x1 from PDFium's glyph box, top and bottom from the baseline,
+        rotation, within a ten-thousandth): x0/x1 from PDFium's glyph box, top and bottom from the baseline,
         the font's descent and size; on a deskewed page (self.skew), those drawn within SKEW_TOL of its
         angle, their boxes turned back with it. The others (turned otherwise, skewed or mirrored) go to
         self.aside: mixed into the lines they would give wrong words and numbers. turns counts
@@ -330,9 +257,9 @@ class Page:
             get_unicode, generated, loose, origin = api.unicode, api.generated, api.raw_loose, api.raw_origin
             text_obj, fsize, map_error = api.raw_text_obj, api.font_size, api.raw_map_error
             x0, y0, x1, y1 = self.box
-            rotation, aside, skew = self.rotation, self.aside, self.skew
-            upright = rotation == 0 and not skew
-            if skew:  # a rotated glyph's box is W = w cos + h sin wide and H = w sin + h cos tall: w from both
+            rotation, aside, skew, tilted = self.rotation, self.aside, self.skew, self.tilted
+            upright = rotation == 0 and not tilted
+            if tilted:  # a rotated glyph's box is W = w cos + h sin wide and H = w sin + h cos tall: w from both
                 cos, sin = self._cos, abs(self._sin)
                 cos2 = cos * cos - sin * sin
             codes, text = None, ""
@@ -372,9 +299,9 @@ class Page:
                     if api.char_matrix(tp, i, tm):
                         size *= math.hypot(tm.c, tm.d) or 1.0
                         turn = _quarter_turn(tm.a, tm.b, tm.c, tm.d)
-                        if turn is None or skew:  # askew: counted, or read when at the page's skew
+                        if turn is None or tilted:  # askew: counted, or read when at the page's skew
                             tilt = _skew(tm.a, tm.b, tm.c, tm.d)
-                            if skew:
+                            if tilted:
                                 ok = tilt is not None and tilt[0] == rotation and abs(tilt[1] - skew) <= SKEW_TOL
                                 turn, tilt = (rotation if ok else None), None
                     # a font without a Unicode map: PDFium gives the glyph numbers, which read as
@@ -392,7 +319,7 @@ class Page:
                 # for the first two and, when they agree, taken for the rest (seen: 0 none yet, 1 one,
                 # 2 shared, 3 not shared: vertical writing, asked for every character). Text a quarter
                 # turn round runs along user y: its baseline is the origin's x, asked for every character
-                if seen != 2 or turn == 90 or turn == 270 or skew:
+                if seen != 2 or turn == 90 or turn == 270 or tilted:
                     if not origin(tpv, i, rx, ry):
                         continue
                     y = oy.value
@@ -421,7 +348,7 @@ class Page:
                         base = known[2] + d
                         fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
                     continue
-                if skew:  # deskewed: along the line the width inside PDFium's box about its centre
+                if tilted:  # deskewed: along the line the width inside PDFium's box about its centre
                     mid = self._map((box.left + box.right) / 2, (box.top + box.bottom) / 2)[0]
                     w, h = box.right - box.left, abs(box.top - box.bottom)
                     if rotation == 90 or rotation == 270:

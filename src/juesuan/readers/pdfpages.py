@@ -27,7 +27,7 @@ and the 第二部分 title; the unit from the "单位：" lines; 第三部分 be
 lines wrapped at the right margin joined into paragraphs (`paragraphs`).
 
 Before PDFium parses anything readers/pdf.py has bounded the file (its size, a %PDF- header, a
-%%EOF end marker, no compressed stream expanding past the limits of pdfium.check_streams); here the
+%%EOF end marker, no compressed stream expanding past the limits of pdfium_streams.check_streams); here the
 document may have ≤ MAX_PAGES pages, and pdfium.Document.spend bounds what its pages hold.
 """
 
