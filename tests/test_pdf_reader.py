@@ -505,6 +505,40 @@ def test_glyphs_mapped_to_no_character_are_read_as_replacement_characters(tmp_pa
     assert not any(f.code == "convert:pdf-unmapped" for f in convert_file(PUTUO).findings)
 
 
+def test_unreadable_glyphs_never_make_a_code_and_are_counted_as_numbers():
+    """A code whose next part is unreadable ('201 06 0\ufffd', a partial Unicode map) is no code: read as
+    20106 it put 20107's 449.52 for IncTotal 20106 (2,112.86); a token of unreadable glyphs counts as a
+    number (accounting), so the layout path reports it per line like any amount not placed."""
+    from juesuan.model import Location
+    from juesuan.readers.accounting import is_number_token
+    from juesuan.readers.cells import Cell
+    from juesuan.readers.rows import RowMatching
+
+    cells = [Cell(i, t, Location()) for i, t in enumerate(["201", "06", "0\ufffd", "一般公共服务"])]
+    assert RowMatching._code_cells(cells) == (None, [])
+    assert RowMatching._code_cells([cells[0], cells[1], Cell(2, "01", Location())])[0] == "2010601"
+    assert is_number_token("\ufffd,\ufffd\ufffd.\ufffd\ufffd") and is_number_token("\ufffd\ufffd")
+    assert not is_number_token("一般\ufffd") and not is_number_token("201")
+
+
+def test_a_page_header_holds_no_amount():
+    """A row naming a table's title with its mark or the year is a page header (document._page_header),
+    unless it holds an amount: ('支出决算表', '公开03表', '2,033.15') is a row of amounts, and dropping it
+    as a header lost them without a word."""
+    from juesuan.model import Location
+    from juesuan.readers.cells import Cell, GridRow
+    from juesuan.readers.document import _page_header
+
+    lay = load_taxonomy().layout("2021-hunan")
+
+    def row(*texts):
+        return GridRow([Cell(i, t, Location()) for i, t in enumerate(texts)])
+
+    assert _page_header(row("醴陵市网格化管理服务中心", "收入决算表（公开02表）", "2021 年度决算"), lay)
+    assert not _page_header(row("支出决算表", "公开03表", "2,033.15", "1,838.83"), lay)
+    assert not _page_header(row("2021", "收入决算表", "1,234.00"), lay)
+
+
 def test_a_title_whose_quotes_are_unreadable_still_names_its_table(tmp_path):
     """With the Putuo PDF's Arial map taken away, the quotes of 财政拨款“三公”经费支出决算表 read as
     U+FFFD: the title still names table 07 (quotes and unreadable glyphs are dropped from a title's
@@ -581,15 +615,19 @@ def test_skew_of_a_text_matrix():
     assert _skew(nan, 0, 0, 1) is None and _skew(inf, 0, 0, 1) is None and _skew(1e308, 1e308, -1e308, 1e308) is None
 
 
-def test_an_ocr_layer_askew_is_read_deskewed():
-    """The text layer OCR puts over a scan that lies askew: every line drawn at its own angle near the
-    page's (here 2 degrees, each line up to 0.3 off), along the skewed page. The page is read turned
-    back by the median angle: each line is one line again, left to right, in order; a line 0.8 degrees
-    off the rest (past SKEW_TOL) is set aside, not read into the others."""
+@pytest.mark.parametrize("degrees", [2, 0])
+def test_an_ocr_layer_askew_is_read_deskewed(degrees):
+    """The text layer OCR puts over a scan that lies askew (or straight): every line drawn at its own
+    angle near the page's (here 2 or 0 degrees, each line up to 0.3 off), along the page. The page is
+    read turned back by the median angle (lines drawn square counting 0): each line is one line
+    again, left to right, in order; a line 0.8 degrees off the rest (past SKEW_TOL) is set aside, not
+    read into the others. Around 0, the lines within a thousandth of square were read upright and the
+    others set aside (Putuo so jittered by 0.2 lost every fact); lines all 0.11 degrees off fell
+    between reading upright and deskewing."""
     need_pdfium()
     from juesuan.readers.pdfium import Document, Page
 
-    page_turn = math.radians(2)
+    page_turn = math.radians(degrees)
 
     def line(i, off):
         t = page_turn + math.radians(off)
@@ -601,7 +639,7 @@ def test_an_ocr_layer_askew_is_read_deskewed():
     offs = [0.3, -0.2, 0.1, 0.0, -0.3, 0.2, 0.8]
     with Document(_one_page(b"".join(line(i, off) for i, off in enumerate(offs))), "x.pdf") as doc:
         page = Page(doc, 0)
-    assert abs(page.skew - 2) <= 0.15  # the median line: 2.1
+    assert page.tilted and abs(page.skew - degrees) <= 0.15  # the median line: 0.1 off
     rows: dict[int, list] = {}
     for c in page.chars:
         rows.setdefault(round(c.top / 20), []).append(c)
@@ -662,12 +700,12 @@ def test_a_ruled_table_drawn_askew_point_by_point_is_read_deskewed():
     assert table.extract() == [["201", "1,234.56"], ["20101", "34.50"]]
 
 
-@pytest.mark.parametrize("matrix", [b"1 0.00001 0 1 0 0", 1.0, -2.5, 91.0, 8.0])
+@pytest.mark.parametrize("matrix", [b"1 0.00001 0 1 0 0", 0.11, 1.0, -2.5, 91.0, 8.0, 10.0])
 def test_putuo_drawn_askew_reads_the_same(tmp_path, matrix):
     """The Putuo PDF drawn askew, as a scan lies or a page is printed off true. Skewed by 1e-5
-    (invisible: the text within a thousandth of upright, read from its baselines; ruling within ALIGN of
-    straight), or turned 1, -2.5, 91 or 8 degrees (text and ruling read deskewed, turned back by the
-    text's angle), it gives its 195 facts exactly. At 1e-5 it once put 1,503.52 for ExpBasic's
+    (invisible: the text within a ten-thousandth of upright, read from its baselines; ruling within
+    ALIGN of straight), or turned 0.11, 1, -2.5, 91, 8 or 10 degrees (text and ruling read deskewed,
+    turned back by the text's angle), it gives its 195 facts exactly. At 1e-5 it once put 1,503.52 for ExpBasic's
     2,336.91 (PDFium's boxes of skewed glyphs), then read only 128 (ruling off straight was none);
     turned a degree, it was refused (all text at an angle)."""
     need_pdfium()

@@ -25,8 +25,9 @@ WHERE_SHOWN = 8  # locations of cells not placed printed in the summary line
 
 
 def is_number_token(token: str) -> bool:
-    """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0'),
-    not a classification code (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
+    """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0', or
+    unreadable: glyphs of a font without a Unicode map, read as U+FFFD), not a classification code
+    (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
     if not _DIGIT_RE.search(token) or has_cjk(token):
         return False
     if token.isdigit() and (len(token) <= 3 or len(token) in (5, 7)):
@@ -34,7 +35,7 @@ def is_number_token(token: str) -> bool:
     return True
 
 
-_DIGIT_RE = re.compile(r"\d")  # a Unicode decimal digit, as str.isdecimal
+_DIGIT_RE = re.compile("[\\d\ufffd]")  # a Unicode decimal digit (as str.isdecimal), or a glyph read as U+FFFD
 
 
 def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:

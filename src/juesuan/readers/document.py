@@ -12,7 +12,7 @@ from ..model import Fact, Location
 from ..records import record
 from ..taxonomy import Layout, Table, Taxonomy, title_key
 from .accounting import account, is_number_token
-from .cells import Cell, GridRow, _where, document_unit, is_meta, part_of, unit_of
+from .cells import Cell, GridRow, _where, document_unit, is_amount, is_meta, part_of, unit_of
 from .doctype import DocumentKind, document_kind, refuse_budget
 from .matcher import TableMatcher
 from .result import TableResult, unplaced_findings
@@ -384,9 +384,10 @@ def _page_header(row: GridRow, layout: Layout) -> bool:
     """A page header inside a region: a table's title with the entity, its 公开NN表 mark or the year
     (titles.title_of_line), as a sheet's printed header shows on every page. A layout-spaced one stays
     in the region above it for its positions (_starts), but it is no row of the table: its entity,
-    title and year are neither amounts nor labels to report."""
+    title and year are neither amounts nor labels to report. A row with an amount is never one."""
     text = row.text()
-    return "表" in text and len(row.nonempty()) <= 12 and title_of_line(text, layout) is not None
+    return ("表" in text and len(row.nonempty()) <= 12 and not any(is_amount(c.text) and "." in c.text for c in row.nonempty())
+            and title_of_line(text, layout) is not None)
 
 
 def require_tables(tables: list, where: str, sheets: bool = False) -> list:
