@@ -510,15 +510,20 @@ def test_unreadable_glyphs_never_make_a_code_and_are_counted_as_numbers():
     20106 it put 20107's 449.52 for IncTotal 20106 (2,112.86); a token of unreadable glyphs counts as a
     number (accounting), so the layout path reports it per line like any amount not placed."""
     from juesuan.model import Location
-    from juesuan.readers.accounting import is_number_token
+    from juesuan.readers.accounting import _held, is_number_token
     from juesuan.readers.cells import Cell
     from juesuan.readers.rows import RowMatching
 
     cells = [Cell(i, t, Location()) for i, t in enumerate(["201", "06", "0\ufffd", "一般公共服务"])]
     assert RowMatching._code_cells(cells) == (None, [])
     assert RowMatching._code_cells([cells[0], cells[1], Cell(2, "01", Location())])[0] == "2010601"
-    assert is_number_token("\ufffd,\ufffd\ufffd.\ufffd\ufffd") and is_number_token("\ufffd\ufffd")
-    assert not is_number_token("一般\ufffd") and not is_number_token("201")
+    named = [cells[0], cells[1], Cell(2, "人大事\ufffd", Location())]  # the name unreadable in part: the code holds
+    assert RowMatching._code_cells(named)[0] == "20106"
+    unnamed = [cells[0], Cell(1, "\ufffd" * 8, Location())]  # a name all unreadable beside its code
+    assert RowMatching._code_cells(unnamed)[0] == "201"
+    assert _held("\ufffd,\ufffd\ufffd.\ufffd\ufffd") and _held("\ufffd\ufffd") and _held("2,033.15")
+    assert not _held("一般\ufffd") and not _held("201")
+    assert not is_number_token("\ufffd\ufffd")  # no weight where numbers tell regions apart
 
 
 def test_a_page_header_holds_no_amount():

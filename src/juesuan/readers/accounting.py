@@ -25,9 +25,8 @@ WHERE_SHOWN = 8  # locations of cells not placed printed in the summary line
 
 
 def is_number_token(token: str) -> bool:
-    """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0', or
-    unreadable: glyphs of a font without a Unicode map, read as U+FFFD), not a classification code
-    (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
+    """A whitespace-free token meant as a number (an amount, perhaps mistyped: '7.0O', '1,9x0'), not
+    a classification code (3/5/7 digits), a code part or a 行次/栏次 number (≤ 3 digits)."""
     if not _DIGIT_RE.search(token) or has_cjk(token):
         return False
     if token.isdigit() and (len(token) <= 3 or len(token) in (5, 7)):
@@ -35,7 +34,14 @@ def is_number_token(token: str) -> bool:
     return True
 
 
-_DIGIT_RE = re.compile("[\\d\ufffd]")  # a Unicode decimal digit (as str.isdecimal), or a glyph read as U+FFFD
+_DIGIT_RE = re.compile(r"\d")  # a Unicode decimal digit, as str.isdecimal
+_HELD_RE = re.compile("[\\d\ufffd]")  # ... or a glyph read as U+FFFD (a font without a Unicode map)
+
+
+def _held(token: str) -> bool:
+    """A token a table's accounting answers for: a number token, or one of unreadable glyphs (U+FFFD)
+    that may be an amount. (Not counted where numbers weigh regions against each other.)"""
+    return is_number_token(token) or "\ufffd" in token and not has_cjk(token)
 
 
 def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:
@@ -50,7 +56,7 @@ def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:
             last, last_list = c.loc, None
             last_in = places is None or last in places
         if keep is not None:
-            if not _DIGIT_RE.search(c.text):
+            if not _HELD_RE.search(c.text):
                 continue
             toks = [t for t in c.text.split() if keep(t)]
         elif not last_in:
@@ -67,7 +73,7 @@ def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:
 def account(res: "TableResult", region: Sequence[GridRow]) -> None:
     """Report every number token of `region` that is neither placed nor reported (in place: the lost
     cells join `res.unplaced`); then `res.account()` adds up."""
-    seen = _by_place((c for r in region if not is_meta(r) for c in r.cells), is_number_token)
+    seen = _by_place((c for r in region if not is_meta(r) for c in r.cells), _held)
     if not seen:
         return
     done = _by_place([*res.placed, *res.unplaced, *res.bad], places=seen)

@@ -187,8 +187,8 @@ class RowMatching:
             if CODE_PART_RE.match(t) and (not parts and len(t) == 3 or parts and len(t) == 2):
                 parts.append(c)
                 continue
-            if parts and "\ufffd" in t:
-                return None, []  # the next part is unreadable (a font without a Unicode map): no code
+            if parts and len(t) == 2 and "\ufffd" in t and all(ch.isdecimal() or ch == "\ufffd" for ch in t):
+                return None, []  # the next code part is unreadable (a font without a Unicode map): no code
             break
         if len(parts) >= 2:
             return "".join(c.text.strip() for c in parts), list(parts)
