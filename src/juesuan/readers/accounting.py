@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..model import source_text
 from ..records import record
-from .cells import Cell, GridRow, has_cjk, is_meta
+from .cells import UNREADABLE, Cell, GridRow, has_cjk, is_meta
 
 if TYPE_CHECKING:
     from .result import TableResult
@@ -35,13 +35,13 @@ def is_number_token(token: str) -> bool:
 
 
 _DIGIT_RE = re.compile(r"\d")  # a Unicode decimal digit, as str.isdecimal
-_HELD_RE = re.compile("[\\d\ufffd]")  # ... or a glyph read as U+FFFD (a font without a Unicode map)
+_HELD_RE = re.compile(r"[\d" + UNREADABLE + "]")  # ... or a glyph read as UNREADABLE (a font without a Unicode map)
 
 
 def _held(token: str) -> bool:
     """A token a table's accounting answers for: a number token, or one of unreadable glyphs (U+FFFD)
     that may be an amount. (Not counted where numbers weigh regions against each other.)"""
-    return is_number_token(token) or "\ufffd" in token and not has_cjk(token)
+    return is_number_token(token) or UNREADABLE in token and not has_cjk(token)
 
 
 def _by_place(cells: Iterable[Cell], keep=None, places=None) -> dict:

@@ -86,11 +86,14 @@ def has_cjk(text: str) -> bool:
     return not text.isascii() and any("\u3400" <= ch <= "\u9fff" for ch in text)  # (amounts are ASCII)
 
 
+UNREADABLE = "\ufffd"  # a glyph its font maps to no character, as readers/pdfium reads it (U+FFFD)
+
+
 def is_numberish(text: str) -> bool:
     """Meant as a number, if perhaps mistyped or unreadable: has a digit, or a glyph its font maps to
     no character (read as U+FFFD), and no Chinese ('7.0O', '1,9x0', '20', '�,��.��')."""
     t = text.strip()
-    return any(ch.isdecimal() or ch == "\ufffd" for ch in t) and not has_cjk(t)
+    return any(ch.isdecimal() or ch == UNREADABLE for ch in t) and not has_cjk(t)
 
 
 def is_meta(row: GridRow) -> bool:

@@ -41,13 +41,14 @@ import ctypes
 import math
 
 from ..errors import UnusableInput
+from .cells import UNREADABLE
 from .pdfium_lib import (
     FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO,
     FS_MATRIX, FS_RECTF, api,
 )
 from .pdfium_lib import api as _pdfium
 from .pdfium_streams import (  # noqa: F401  (re-exported)
-    MAX_FONT_BYTES, MAX_INFLATED_BYTES, MAX_STREAM_BYTES, _inflated_size, _inflater, _streams, check_streams,
+    MAX_FONT_BYTES, MAX_INFLATED_BYTES, MAX_STREAM_BYTES, _inflated_size, _inflater, check_streams,
 )
 from .pdfium_tables import (  # noqa: F401  (re-exported)
     EDGE_MIN, INTERSECT, JOIN, SNAP, Edge, Row, Table, _cells, _compose, _edge, _inside, _intersections, _merge,
@@ -328,7 +329,7 @@ class Page:
                     elif seen == 1:
                         known[3] = 2 if abs(y - known[2]) <= 1e-4 else 3
                 if bad or u == 0xFFFD:
-                    ch, unmapped = "\ufffd", unmapped + 1
+                    ch, unmapped = UNREADABLE, unmapped + 1
                 else:
                     try:
                         ch = chr(u)

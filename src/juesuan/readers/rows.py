@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from ..taxonomy import QUOTES_RE, Table, normalize_label
-from .cells import CODE_HEADS, CODE_PART_RE, HEADER_WORDS, INT_RE, LONE_HEADS, Cell, GridRow, cell_code, is_amount
+from .cells import (CODE_HEADS, CODE_PART_RE, HEADER_WORDS, INT_RE, LONE_HEADS, UNREADABLE, Cell, GridRow, cell_code,
+                    is_amount)
 from .header import BlockMap
 
 
@@ -30,7 +31,7 @@ class RowMatching:
             texts = [normalize_label(c.text) for c in r.nonempty()]
             # never a row with an amount, or with glyphs that could be one (read as U+FFFD: a font
             # without a Unicode map, whose cells a header zone may also hold)
-            if texts and not any(is_amount(c.text) and "." in c.text or "\ufffd" in c.text for c in r.nonempty()):
+            if texts and not any(is_amount(c.text) and "." in c.text or UNREADABLE in c.text for c in r.nonempty()):
                 if self._numbers_row(r) and len(texts) >= 3:
                     continue
                 if len(texts) >= 2 and all(t in known for t in texts):
@@ -187,7 +188,7 @@ class RowMatching:
             if CODE_PART_RE.match(t) and (not parts and len(t) == 3 or parts and len(t) == 2):
                 parts.append(c)
                 continue
-            if parts and len(t) == 2 and "\ufffd" in t and all(ch.isdecimal() or ch == "\ufffd" for ch in t):
+            if parts and len(t) == 2 and UNREADABLE in t and all(ch.isdecimal() or ch == UNREADABLE for ch in t):
                 return None, []  # the next code part is unreadable (a font without a Unicode map): no code
             break
         if len(parts) >= 2:

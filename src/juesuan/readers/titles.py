@@ -18,7 +18,7 @@ from typing import Sequence
 
 from ..labels import QUOTES_RE, normalize_label
 from ..taxonomy import Layout, Table
-from .cells import GridRow, has_cjk
+from .cells import UNREADABLE, GridRow, has_cjk
 
 MARK_RE = re.compile(r"[（(]?公开\s*\d{1,2}\s*表[)）]?")
 _TITLE_MARK_RE = re.compile(r"\s*[（(]?公开\s*\d+\s*表[)）]?|\s+\d{4}\s*年度?(?:决算)?$")
@@ -47,7 +47,7 @@ def line_key(text: str) -> str:
     t = _TITLE_MARK_RE.sub("", text.strip())
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", t))
     key = QUOTES_RE.sub("", drop_numbering(n))
-    return key.replace("\ufffd", "") if key.count("\ufffd") <= 2 else key
+    return key.replace(UNREADABLE, "") if key.count(UNREADABLE) <= 2 else key
 
 
 def match_title(text: str, layout: Layout) -> Table | None:
