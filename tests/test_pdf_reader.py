@@ -555,6 +555,12 @@ def test_a_title_whose_quotes_are_unreadable_still_names_its_table(tmp_path):
     got = {(f.concept, f.value) for f in conv.instance.facts if f.concept.startswith("ThreeBudget")}
     assert ("ThreeBudgetTotal", Decimal("0.95")) in got and ("ThreeBudgetReception", Decimal("0.95")) in got
     assert any(f.code == "convert:pdf-unmapped" and f.values["page"] == 18 for f in conv.findings)
+    from juesuan.readers.titles import match_title  # never for more glyphs than the title has quotes:
+
+    lay = load_taxonomy().layout("2024-shanghai")
+    assert match_title("财政拨款\ufffd三公\ufffd经费支出决算表", lay).id == "07"
+    assert match_title("一般公共预算财政拨款\ufffd\ufffd支出决算表", lay) is None  # 06's 基本 unreadable: not 05
+    assert match_title("\ufffd" * 4 + "政府性基金预算财政拨款收入支出决算表", lay) is None
 
 
 def test_text_that_is_words_or_page_numbers_is_not_called_garbled(tmp_path):

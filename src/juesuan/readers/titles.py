@@ -39,21 +39,28 @@ def _ordinal_tail(key: str) -> int:
 
 
 def line_key(text: str) -> str:
-    """A line as a title key: normalised, quotes dropped (PDF text often drops or displaces “ ”) and
-    so are up to two glyphs read as U+FFFD (a font without a Unicode map: the quotes of “三公” in
-    the Putuo PDF; more make no title, such as a row of unreadable amounts above a title), without a
-    公开NN表 mark, a year printed with the title ("…决算表（公开08表） 2021 年度决算") or a leading 一、
-    numbering."""
+    """A line as a title key: normalised, quotes dropped (PDF text often drops or displaces “ ”),
+    without a 公开NN表 mark, a year printed with the title ("…决算表（公开08表） 2021 年度决算") or a
+    leading 一、 numbering."""
     t = _TITLE_MARK_RE.sub("", text.strip())
     n = normalize_label(re.sub(r"^(\d{4}\s*年度?)?", "", t))
-    key = QUOTES_RE.sub("", drop_numbering(n))
-    return key.replace(UNREADABLE, "") if key.count(UNREADABLE) <= 2 else key
+    return QUOTES_RE.sub("", drop_numbering(n))
 
 
 def match_title(text: str, layout: Layout) -> Table | None:
     """The table whose title (or alias) this text is, exactly after normalisation (line_key), or
-    None; the number never decides the table."""
-    return layout.title_index.get(line_key(text))
+    None; the number never decides the table. Glyphs read as UNREADABLE (a font without a Unicode
+    map) may stand for the title's quotes, which the key drops anyway: the Putuo PDF's Arial-less
+    财政拨款�三公�经费支出决算表 is 07. Never for more glyphs than the title prints quotes, so
+    that 一般公共预算财政拨款��支出决算表 (06's 基本 unreadable) is not 05, nor a row of unreadable
+    amounts joined with the next line a title."""
+    key = line_key(text)
+    hit = layout.title_index.get(key)
+    if hit is None and UNREADABLE in key:
+        hit = layout.title_index.get(key.replace(UNREADABLE, ""))
+        if hit is not None and key.count(UNREADABLE) > max(len(QUOTES_RE.findall(t)) for t in (hit.title, *hit.aliases)):
+            hit = None
+    return hit
 
 
 def _collapse(text: str) -> str:
