@@ -55,7 +55,7 @@ from .pdfium_tables import (  # noqa: F401  (re-exported)
     _tables, find_tables,
 )
 from .pdfium_text import (  # noqa: F401  (re-exported)
-    LAYOUT_DENSITY, LAYOUT_GAP, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, _word, layout_text, plain_text, words,
+    LAYOUT_DENSITY, LAYOUT_GAP, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, layout_text, plain_text, words,
 )
 
 # What reading one document may take, counted page by page (the shared Putuo PDF: 5,384 objects,

@@ -59,7 +59,8 @@ class Table:
         bx0, btop, bx1, bbot = self.bbox
         mine = []  # (vertical centre, index, char, horizontal centre) of the characters inside the table
         for i, c in enumerate(self.chars):
-            h, v = (c.x0 + c.x1) / 2, (c.top + c.bottom) / 2
+            _, x0, x1, top, bottom, _ = c
+            h, v = (x0 + x1) / 2, (top + bottom) / 2
             if bx0 <= h < bx1 and btop <= v < bbot:
                 mine.append((v, i, c, h))
         mine.sort(key=itemgetter(0, 1))
@@ -150,40 +151,38 @@ def _intersections(edges: list[Edge]) -> dict[tuple, tuple[set, set]]:
 
 def _cells(inter: dict[tuple, tuple[set, set]]) -> list[tuple]:
     """pdfplumber's intersections_to_cells: from each intersection (sorted), the first cell
-    down-and-right whose four corners are connected by edges."""
+    down-and-right whose four corners are connected by edges. Two intersections on one vertical
+    line are connected when a vertical edge passes through both (their sets of vertical edges
+    meet), two on one horizontal line likewise; pdfplumber's test of both is written out here
+    for the one that applies to each pair (the point below shares x, the point to the right y)."""
     points = sorted(inter)
     by_x: dict[float, list] = {}
     by_y: dict[float, list] = {}
     for p in points:
         by_x.setdefault(p[0], []).append(p)
         by_y.setdefault(p[1], []).append(p)
-
-    def connects(p1, p2) -> bool:
-        if p1[0] == p2[0] and not inter[p1][0].isdisjoint(inter[p2][0]):
-            return True
-        return p1[1] == p2[1] and not inter[p1][1].isdisjoint(inter[p2][1])
-
     at_x = {p: j for ps in by_x.values() for j, p in enumerate(ps)}  # each list is sorted: the points
     at_y = {p: j for ps in by_y.values() for j, p in enumerate(ps)}  # after pt are those greater than pt
     cells = []
     for pt in points:
-        below = by_x[pt[0]][at_x[pt] + 1:]
-        right = by_y[pt[1]][at_y[pt] + 1:]
-        found = None
-        for b in below:
-            if not connects(pt, b):
+        x, y = pt
+        down, across = inter[pt]
+        right = by_y[y][at_y[pt] + 1:]
+        for b in by_x[x][at_x[pt] + 1:]:
+            b_down, b_across = inter[b]
+            if down.isdisjoint(b_down):
                 continue
             for r in right:
-                if not connects(pt, r):
+                r_down, r_across = inter[r]
+                if across.isdisjoint(r_across):
                     continue
-                br = (r[0], b[1])
-                if br in inter and connects(br, r) and connects(br, b):
-                    found = (pt[0], pt[1], br[0], br[1])
+                corner = inter.get((r[0], b[1]))
+                if corner is not None and not corner[0].isdisjoint(r_down) and not corner[1].isdisjoint(b_across):
+                    cells.append((x, y, r[0], b[1]))
                     break
-            if found:
-                break
-        if found:
-            cells.append(found)
+            else:
+                continue
+            break
     return cells
 
 
@@ -191,9 +190,10 @@ def _tables(cells: list[tuple]) -> list[list[tuple]]:
     """pdfplumber's cells_to_tables: cells grouped while they share a corner (each group the cells
     reachable from its first through shared corners), tables by their top-left corner; tables of one
     cell dropped. A table's cells are in the order of `cells` (its rows are sorted apart anyway)."""
+    corners = [((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3])) for c in cells]
     by_corner: dict[tuple, list[int]] = {}
-    for i, c in enumerate(cells):
-        for corner in ((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3])):
+    for i, cs in enumerate(corners):
+        for corner in cs:
             by_corner.setdefault(corner, []).append(i)
     seen = [False] * len(cells)
     tables = []
@@ -203,8 +203,7 @@ def _tables(cells: list[tuple]) -> list[list[tuple]]:
         seen[first] = True
         todo, group = [first], [first]
         while todo:
-            c = cells[todo.pop()]
-            for corner in ((c[0], c[1]), (c[0], c[3]), (c[2], c[1]), (c[2], c[3])):
+            for corner in corners[todo.pop()]:
                 for j in by_corner[corner]:
                     if not seen[j]:
                         seen[j] = True

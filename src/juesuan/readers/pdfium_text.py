@@ -60,46 +60,42 @@ def words(chars: list[Char]) -> list[Word]:
     out: list[Word] = []
     for line in _cluster(chars, _TOP, Y_TOL):
         line.sort(key=_X0)
-        out.extend(_word(cs) for cs in _split(line))
+        _line_words(line, out)
     return out
 
 
-def _split(line: list[Char]) -> list[list[Char]]:
-    """The characters of one line (sorted by x0) split into words: at white space and at gaps."""
-    out: list[list[Char]] = []
-    cur: list[Char] = []
-    last = None  # cur[-1]
+def _line_words(line: list[Char], out: list) -> None:  # long: the reader's hottest loop, kept in one piece
+    """The words of one line of characters (sorted by x0), appended to `out`: the line split at white
+    space and at gaps (a character starting before the previous one, more than X_TOL past its end,
+    or with its top more than Y_TOL off), each word's text joined, its box around its characters
+    (x0 its first's: they are sorted by x0) and its size its first character's."""
+    new = tuple.__new__
+    parts: list[str] = []
+    x0 = x1 = top = bottom = size = lx0 = lx1 = ltop = 0.0
     for c in line:
-        if c.text.isspace():
-            if cur:
-                out.append(cur)
-            cur = []
-            last = None
-        elif last is not None and (c.x0 < last.x0 or c.x0 > last.x1 + X_TOL or abs(c.top - last.top) > Y_TOL):
-            out.append(cur)
-            cur = [c]
-            last = c
+        text, cx0, cx1, ctop, cbottom, csize = c
+        if text.isspace():
+            if parts:
+                out.append(new(Word, ("".join(parts), x0, x1, top, bottom, size)))
+                parts = []
+            continue
+        if parts and (cx0 < lx0 or cx0 > lx1 + X_TOL or abs(ctop - ltop) > Y_TOL):
+            out.append(new(Word, ("".join(parts), x0, x1, top, bottom, size)))
+            parts = []
+        if parts:
+            parts.append(text)
+            if cx1 > x1:
+                x1 = cx1
+            if ctop < top:
+                top = ctop
+            if cbottom > bottom:
+                bottom = cbottom
         else:
-            cur.append(c)
-            last = c
-    if cur:
-        out.append(cur)
-    return out
-
-
-def _word(cs: list[Char]) -> Word:
-    first = cs[0]
-    if len(cs) == 1:
-        return Word(first.text, first.x0, first.x1, first.top, first.bottom, first.size)
-    x1, top, bottom = first.x1, first.top, first.bottom
-    for c in cs:  # x0 is the first's: the characters are sorted by x0
-        if c.x1 > x1:
-            x1 = c.x1
-        if c.top < top:
-            top = c.top
-        if c.bottom > bottom:
-            bottom = c.bottom
-    return Word("".join([c.text for c in cs]), first.x0, x1, top, bottom, first.size)
+            parts = [text]
+            x0, x1, top, bottom, size = cx0, cx1, ctop, cbottom, csize
+        lx0, lx1, ltop = cx0, cx1, ctop
+    if parts:
+        out.append(new(Word, ("".join(parts), x0, x1, top, bottom, size)))
 
 
 def plain_text(chars: list[Char]) -> str:
@@ -113,7 +109,9 @@ def plain_text(chars: list[Char]) -> str:
         elif c.top > bottom:
             bottom = c.top
     if bottom - top <= Y_TOL:
-        return " ".join("".join([c.text for c in cs]) for cs in _split(sorted(chars, key=_X0)))
+        line: list[Word] = []
+        _line_words(sorted(chars, key=_X0), line)
+        return " ".join([w[0] for w in line])
     lines = _cluster(words(chars), _TOP, Y_TOL)
     return "\n".join(" ".join(w.text for w in line) for line in lines)
 
