@@ -564,11 +564,12 @@ def test_a_title_whose_quotes_are_unreadable_still_names_its_table(tmp_path):
 
 
 def test_text_that_is_words_or_page_numbers_is_not_called_garbled(tmp_path):
-    """Latin words, or a scan whose only text is its page numbers ("- 1 -"), are no report: "no table
-    found", not the unmapped-fonts line (too few marks to tell; letters are words)."""
+    """Latin words, a scan whose only text is its page numbers ("- 1 -"), or a page of amounts alone
+    are no report: "no table found", not the unmapped-fonts line (too few marks to tell; letters are
+    words; the separators, signs and per cent signs of numbers are no marks of garbled text)."""
     need_pdfium()
     for name, line in (("words", b"Annual report of the district finance bureau, with tables " * 4),
-                       ("numbers", b"- 1 -")):
+                       ("numbers", b"- 1 -"), ("amounts", b"1,234.56 -7.00 +12.5% 2,106.66 " * 30)):
         src = tmp_path / f"{name}.pdf"
         src.write_bytes(_one_page(b"BT /F1 8 Tf 1 0 0 1 20 400 Tm (%s) Tj ET" % line))
         res = run_cli("convert", src, "-o", tmp_path / "out.xml", "--lang", "en")

@@ -153,16 +153,20 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list 
 
 def _garbled(rows: list[GridRow]) -> bool:
     """Text that is neither Chinese nor words: of its first 4,000 characters that are not spaces or
-    digits (at least 100 of them), under a tenth are Chinese and under half ASCII letters. Glyphs of
+    numbers (at least 100 of them), under a tenth are Chinese and under half ASCII letters. Glyphs of
     fonts without a Unicode map come out as their glyph numbers' characters, mostly marks (Putuo's:
-    '!"#$ %!"& #$' ()'); digits are left out, for a font of digits may keep its map."""
-    text = [ch for r in rows[:400] for c in r.cells for ch in c.text if not (ch.isspace() or ch.isdigit())][:4000]
+    '!"#$ %!"& #$' ()'); numbers (digits with their separators, sign and per cent: '-1,234.56',
+    '12.5%') are left out, for a font of digits may keep its map, and a page of amounts alone is
+    no garbled text."""
+    text = [ch for r in rows[:400] for c in r.cells for ch in _NUMBER_RE.sub("", c.text)
+            if not (ch.isspace() or ch.isdigit())][:4000]
     cjk = sum(map(has_cjk, text))
     letters = sum(ch.isascii() and ch.isalpha() for ch in text)
     return len(text) >= 100 and 10 * cjk < len(text) and 2 * letters < len(text)
 
 
 _AMOUNT_RE = re.compile(r"\d\.\d\d")  # an amount's decimals, as a table prints every amount
+_NUMBER_RE = re.compile(r"[-+]?\d[\d,.]*%?")  # a number as printed, which _garbled leaves out
 
 
 def _sample(chars, n: int = 16) -> str:
