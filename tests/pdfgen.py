@@ -47,9 +47,54 @@ def encrypted_pdf() -> bytes:
     ], trailer_extra=b"/Encrypt 5 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>] ")
 
 
-def flate_bomb_pdf(megabytes: int = 400) -> bytes:
-    """One page whose content stream is `megabytes` MB of spaces, Flate-compressed to about 1 KB per MB
-    (a 400 MB stream is a ~400 KB file). Built from full-flush blocks, so only three are compressed."""
+_PAD = bytes.fromhex("28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a")  # the standard padding
+_ID = bytes.fromhex("0123456789abcdef0123456789abcdef")
+
+
+def _rc4(key: bytes, data: bytes) -> bytes:
+    s = list(range(256))
+    j = 0
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) % 256
+        s[i], s[j] = s[j], s[i]
+    out = bytearray()
+    i = j = 0
+    for byte in data:
+        i = (i + 1) % 256
+        j = (j + s[i]) % 256
+        s[i], s[j] = s[j], s[i]
+        out.append(byte ^ s[(s[i] + s[j]) % 256])
+    return bytes(out)
+
+
+def owner_locked_pdf(objects: list[bytes]) -> bytes:
+    """build_pdf(objects) encrypted as a published report restricting printing or copying is: with an
+    owner password and an empty user password (any reader opens it without asking), the standard
+    security handler at revision 2 (RC4, 40-bit key; PDF 32000-1, 7.6.3.3 algorithms 2 to 4). Each
+    object's stream data is encrypted with its object key (the objects given hold no strings outside
+    streams); an object whose body has no stream is left as it is."""
+    import hashlib
+    import struct
+
+    perms = -44  # no printing at full quality, no copying, no changes
+    o = _rc4(hashlib.md5(_PAD + b"owner").digest()[:5], _PAD)  # algorithm 3: owner password "owner"
+    key = hashlib.md5(_PAD + o + struct.pack("<i", perms) + _ID).digest()[:5]  # algorithm 2: empty user password
+    u = _rc4(key, _PAD)  # algorithm 4
+    locked = []
+    for num, body in enumerate(objects, start=1):
+        head, sep, rest = body.partition(b"stream\n")
+        if sep:
+            data, _, tail = rest.rpartition(b"\nendstream")
+            obj_key = hashlib.md5(key + struct.pack("<i", num)[:3] + b"\0\0").digest()[:10]
+            body = head + sep + _rc4(obj_key, data) + b"\nendstream" + tail
+        locked.append(body)
+    n = len(locked) + 1
+    locked.append(b"<< /Filter /Standard /V 1 /R 2 /O <%s> /U <%s> /P %d >>" % (o.hex().encode(), u.hex().encode(), perms))
+    return build_pdf(locked, trailer_extra=b"/Encrypt %d 0 R /ID [<%s> <%s>] " % (n, _ID.hex().encode(), _ID.hex().encode()))
+
+
+def flate_bomb_objects(megabytes: int = 400) -> list[bytes]:
+    """The objects of flate_bomb_pdf."""
     import zlib
 
     import struct
@@ -62,12 +107,18 @@ def flate_bomb_pdf(megabytes: int = 400) -> bytes:
     for _ in range(megabytes):
         check = zlib.adler32(chunk, check)
     body = b"\x78\xda" + first + same * (megabytes - 2) + c.compress(chunk) + c.flush() + struct.pack(">I", check)
-    return build_pdf([
+    return [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
-    ])
+    ]
+
+
+def flate_bomb_pdf(megabytes: int = 400) -> bytes:
+    """One page whose content stream is `megabytes` MB of spaces, Flate-compressed to about 1 KB per MB
+    (a 400 MB stream is a ~400 KB file). Built from full-flush blocks, so only three are compressed."""
+    return build_pdf(flate_bomb_objects(megabytes))
 
 
 def many_pages_pdf(pages: int) -> bytes:

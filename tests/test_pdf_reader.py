@@ -25,7 +25,10 @@ from juesuan.taxonomy import load_taxonomy
 from juesuan.xmlio import load_instance
 
 from .conftest import SHARED, run_cli
-from .pdfgen import dense_grid_pdf, encrypted_pdf, flate_bomb_pdf, image_only_pdf, many_pages_pdf
+from .pdfgen import (
+    build_pdf, dense_grid_pdf, encrypted_pdf, flate_bomb_objects, flate_bomb_pdf, image_only_pdf, many_pages_pdf,
+    owner_locked_pdf,
+)
 
 PUTUO = SHARED / "corpus" / "2024-shanghai-putuo-finance-bureau.pdf"
 
@@ -149,6 +152,8 @@ def test_cli_convert_pdf(tmp_path):
     ("text.pdf", lambda: "收入支出决算总表".encode(), "not a PDF"),
     ("garbled.pdf", lambda: PUTUO.read_bytes()[:3000] + bytes(range(256)) * 40 + b"\n%%EOF\n", "damaged or truncated"),
     ("pages.pdf", lambda: many_pages_pdf(600), "600 pages; a report has far fewer"),
+    ("bomb-locked.pdf", lambda: owner_locked_pdf(flate_bomb_objects(40)), "decrypted, expands past 16 MB"),
+    ("objstm-locked.pdf", lambda: owner_locked_pdf(_objects_with_objstm()), "cannot be measured before it is decrypted"),
 ])
 def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
     need_pdfium()
@@ -162,6 +167,57 @@ def test_unusable_pdfs_exit_2_with_one_line(tmp_path, name, make, expect):
     assert not out.exists()
     zh = run_cli("convert", src, "-o", out)  # by default the same line in Chinese
     assert zh.returncode == 2 and len(zh.stderr.strip().splitlines()) == 1 and expect not in zh.stderr
+
+
+def _page_objects(content: bytes) -> list[bytes]:
+    """The objects of a one-page PDF showing `content` in Helvetica (as _one_page builds)."""
+    return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+
+
+def _objects_with_objstm() -> list[bytes]:
+    """A one-page PDF's objects and an object stream of 20 KB compressed (past what may go unmeasured:
+    16 MB / 1032), holding nothing PDFium needs."""
+    import random
+
+    packed = zlib.compress(random.Random(3).randbytes(20_000))
+    return _page_objects(b"BT /F1 10 Tf 1 0 0 1 100 700 Tm (x) Tj ET") + [
+        b"<< /Type /ObjStm /N 1 /First 4 /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed
+        + b"\nendstream"]
+
+
+def test_an_owner_locked_pdf_is_read_with_its_streams_measured_decrypted(monkeypatch):
+    """A report encrypted with an owner password only (printing or copying restricted; any reader opens
+    it) reads as the same document unlocked. Its streams are encrypted in the file, so the stream check
+    made before PDFium sees it inflates none of them: they are measured in the copy PDFium saves without
+    the encryption (before, a 2 MB locked bomb took PDFium 20 s and 3 GB). An object stream, which
+    PDFium inflates to open the file at all, is measured before: locked and too big to go unmeasured,
+    it refuses the file; the same unlocked is measured and passes."""
+    need_pdfium()
+    from juesuan.readers import pdfium
+    from juesuan.readers.pdfium import Page, check_streams, open_document
+
+    content = b"BT /F1 10 Tf 1 0 0 1 100 700 Tm (201 Services 1,234.56) Tj ET"
+    locked = owner_locked_pdf(_page_objects(content))
+    assert b"Services" not in locked  # encrypted in the file
+    for data in (locked, build_pdf(_page_objects(content))):
+        with open_document(data, "x.pdf") as doc:
+            assert "".join(c.text for c in Page(doc, 0).chars) == "201 Services 1,234.56"
+    bomb = owner_locked_pdf(flate_bomb_objects(40))
+    check_streams(bomb, "x.pdf")  # encrypted: nothing inflates here
+    with pytest.raises(UnusableInput) as e:
+        open_document(bomb, "x.pdf")
+    assert e.value.code == "input:pdf-bomb-decrypted"
+    check_streams(build_pdf(_objects_with_objstm()), "x.pdf")
+    with pytest.raises(UnusableInput) as e:
+        check_streams(owner_locked_pdf(_objects_with_objstm()), "x.pdf")
+    assert e.value.code == "input:pdf-encrypted-objstm"
+    monkeypatch.setattr(pdfium, "MAX_DECRYPTED_BYTES", 2**20)  # the copy is bounded as it is written
+    with pytest.raises(UnusableInput) as e:
+        open_document(owner_locked_pdf(flate_bomb_objects(1200)), "x.pdf")
+    assert e.value.code == "input:pdf-decrypted-too-large"
 
 
 def test_without_pypdfium2_the_message_names_the_extra(monkeypatch, tmp_path):
@@ -340,7 +396,8 @@ def test_stream_check_skips_streams_too_small_to_matter(inflater, monkeypatch):
 def test_stream_check_measures_exactly_what_inflates(inflater, monkeypatch):
     """The measured size is the inflated size, in steps of 64 KB of input and output: for a stream
     whose input spans many steps (incompressible), one that expands far past a step, one cut short
-    (what inflates before the damage), two Flate filters in a row, and one past the limit (a size over it)."""
+    (what inflates before the damage), two Flate filters in a row, and one past the limit (a size over
+    it); and whether it inflated to its end (not the one cut short, nor one past the limit)."""
     import random
 
     from juesuan.readers import pdfium
@@ -356,9 +413,10 @@ def test_stream_check_measures_exactly_what_inflates(inflater, monkeypatch):
              (cut, False, len(zlib.decompressobj().decompress(cut))),
              (zlib.compress(zlib.compress(spaces, 9)), True, 5_000_001)]
     for data, nested, size in cases:
-        assert pdfium._inflated_size(memoryview(data), 16 * 2**20, nested) == size
-    assert pdfium._inflated_size(memoryview(cases[1][0]), 1_000_000, False) in range(1_000_001, 1_000_001 + 2**16)
-    assert pdfium._inflated_size(memoryview(cases[3][0]), 1_000_000, True) == 1_000_001
+        assert pdfium._inflated_size(memoryview(data), 16 * 2**20, nested) == (size, data is not cut)
+    size, whole = pdfium._inflated_size(memoryview(cases[1][0]), 1_000_000, False)
+    assert size in range(1_000_001, 1_000_001 + 2**16) and not whole
+    assert pdfium._inflated_size(memoryview(cases[3][0]), 1_000_000, True) == (1_000_001, False)
 
 
 @pytest.mark.parametrize("pdf", [PUTUO, SHARED / "corpus" / "2024-shanghai-template.pdf"], ids=["putuo", "template"])

@@ -30,6 +30,9 @@ PDF is read. Per page:
   spaces, at x / 2 pt (so no printed text overflows into the next column's positions) and
   y / 13 pt lines.
 
+A document encrypted with an owner password only is read from the copy PDFium saves of it without
+its encryption, once that copy's streams are measured (`open_document`).
+
 The characters, words and text live in readers/pdfium_text.py, edges and ruled tables in
 readers/pdfium_tables.py, the check of compressed streams PDFium is not yet given
 (`check_streams`) in readers/pdfium_streams.py; their names are importable from here.
@@ -43,8 +46,8 @@ import math
 from ..errors import UnusableInput
 from .cells import UNREADABLE
 from .pdfium_lib import (
-    FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO,
-    FS_MATRIX, FS_RECTF, api,
+    FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_REMOVE_SECURITY, FPDF_SEGMENT_LINETO,
+    FPDF_SEGMENT_MOVETO, FS_MATRIX, FS_RECTF, WRITE_BLOCK, FileWrite, api,
 )
 from .pdfium_lib import api as _pdfium
 from .pdfium_streams import (  # noqa: F401  (re-exported)
@@ -68,6 +71,7 @@ MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
 MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
 SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
+MAX_DECRYPTED_BYTES = 256 * 1024 * 1024  # the copy of an encrypted document PDFium saves without its encryption
 
 
 class Document:
@@ -98,6 +102,26 @@ class Document:
         if total > limit:
             raise UnusableInput.of(f"input:pdf-{what}", self.where, page=page, count=total, limit=limit)
 
+    def decrypted(self, limit: int) -> bytes:
+        """The document as PDFium saves it without its encryption (FPDF_SaveAsCopy): its bytes, or
+        a one-line refusal when the copy would be over `limit` bytes or PDFium cannot save it."""
+        out = bytearray()
+        over = []
+
+        def write(_this, data, size: int) -> int:
+            if len(out) + size > limit:
+                over.append(size)
+                return 0  # PDFium stops saving: refused below
+            out.extend(ctypes.string_at(data, size))
+            return 1
+
+        sink = FileWrite(1, WRITE_BLOCK(write))
+        if not api().save_copy(self.handle, ctypes.byref(sink), FPDF_REMOVE_SECURITY):
+            if over:
+                raise UnusableInput.of("input:pdf-decrypted-too-large", self.where, limit=limit // 2**20)
+            raise UnusableInput.of("input:pdf-damaged", self.where)
+        return bytes(out)
+
     def close(self) -> None:
         if self.handle:
             api().close_doc(self.handle)
@@ -111,8 +135,24 @@ class Document:
 
 
 def open_document(data: bytes, where: str) -> Document:
-    """The PDFium document of these bytes; one-line UnusableInput when PDFium cannot open it."""
-    return Document(data, where)
+    """The PDFium document of these bytes; one-line UnusableInput when PDFium cannot open it.
+
+    A document encrypted without a user password (an owner password only, as restricts copying or
+    editing a published report) opens, but its streams are encrypted in the file, so the stream check
+    made before PDFium was given it (check_streams) could inflate none of them. Such a document is
+    read from the copy PDFium saves of it without its encryption (its streams still compressed: no
+    stream is inflated to save it), once check_streams has measured that copy's streams. The object
+    streams PDFium inflates to open and save the document are measured before (check_streams refuses
+    an encrypted one it cannot measure)."""
+    doc = Document(data, where)
+    if api().security_revision(doc.handle) < 0:
+        return doc
+    try:
+        plain = doc.decrypted(MAX_DECRYPTED_BYTES)
+    finally:
+        doc.close()
+    check_streams(plain, where, decrypted=True)
+    return Document(plain, where)
 
 
 _LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS}

@@ -23,6 +23,7 @@ FPDF_PAGEOBJ_PATH = 2
 FPDF_PAGEOBJ_FORM = 5
 FPDF_SEGMENT_LINETO = 0
 FPDF_SEGMENT_MOVETO = 2
+FPDF_REMOVE_SECURITY = 3  # FPDF_SaveAsCopy: write the document without its encryption
 
 
 class FS_RECTF(ctypes.Structure):
@@ -31,6 +32,14 @@ class FS_RECTF(ctypes.Structure):
 
 class FS_MATRIX(ctypes.Structure):
     _fields_ = [(k, c_float) for k in "abcdef"]
+
+
+class FileWrite(ctypes.Structure):
+    """FPDF_FILEWRITE (fpdf_save.h): version 1 and the WriteBlock callback FPDF_SaveAsCopy writes through."""
+
+
+WRITE_BLOCK = ctypes.CFUNCTYPE(c_int, POINTER(FileWrite), c_void_p, c_ulong)  # (this, data, size) -> 1 ok, 0 stop
+FileWrite._fields_ = [("version", c_int), ("WriteBlock", WRITE_BLOCK)]
 
 
 class _Config(ctypes.Structure):  # FPDF_LIBRARY_CONFIG (fpdfview.h); version 2 reads the first four
@@ -46,6 +55,8 @@ _FUNCTIONS = {
     "last_error": ("FPDF_GetLastError", c_ulong, ()),
     "page_count": ("FPDF_GetPageCount", c_int, (H,)),
     "close_doc": ("FPDF_CloseDocument", None, (H,)),
+    "security_revision": ("FPDF_GetSecurityHandlerRevision", c_int, (H,)),  # -1: not encrypted
+    "save_copy": ("FPDF_SaveAsCopy", c_int, (H, POINTER(FileWrite), c_ulong)),
     "load_page": ("FPDF_LoadPage", H, (H, c_int)),
     "close_page": ("FPDF_ClosePage", None, (H,)),
     "media_box": ("FPDFPage_GetMediaBox", c_int, (H, F, F, F, F)),

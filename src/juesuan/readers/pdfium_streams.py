@@ -26,11 +26,18 @@ _STEP = 1 << 16  # input and output per inflate step
 _INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
 
 
-def check_streams(data: bytes, where: str) -> None:
+def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
     """Refuse a PDF with a Flate stream that expands past the limits (a decompression bomb), before
-    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 64 KB steps."""
+    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 64 KB steps.
+
+    In an encrypted file (one naming an /Encrypt dictionary) the streams are encrypted and do not
+    inflate here: pdfium.open_document measures them in the copy PDFium saves without its encryption.
+    But PDFium inflates object streams to open and save the document at all, so an object stream
+    big enough to pass the limit that does not inflate to its end here (encrypted) refuses the file.
+    `decrypted`: data is that copy, whose offsets are not the file's (a bomb is refused without one)."""
     view = memoryview(data)
     total = 0
+    encrypted = b"/Encrypt" in data
     for at in _streams(data):
         start = at + 7 if data[at + 6] == 10 else at + 8
         end = data.find(b"endstream", start)
@@ -47,10 +54,15 @@ def check_streams(data: bytes, where: str) -> None:
         nested = head.count(b"Flate") > 1
         if not nested and (end - start) * _DEFLATE_MAX_RATIO <= limit:
             continue
-        size = _inflated_size(view[start:end], limit, nested)
+        size, whole = _inflated_size(view[start:end], limit, nested)
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
-            raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=min(limit, MAX_INFLATED_BYTES) // 2**20)
+            mb = min(limit, MAX_INFLATED_BYTES) // 2**20
+            if decrypted:
+                raise UnusableInput.of("input:pdf-bomb-decrypted", where, limit=mb)
+            raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=mb)
+        if encrypted and not whole and b"/ObjStm" in head:
+            raise UnusableInput.of("input:pdf-encrypted-objstm", where, offset=at)
 
 
 def _streams(data: bytes):
@@ -72,10 +84,11 @@ def _inflater():
     return isal_zlib, (zlib.error, isal_zlib.error)
 
 
-def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
-    """The stream's inflated size, or the first size over limit: fed 64 KB of input at a time (zlib
-    copies what a step leaves unconsumed) for at most 64 KB of output a step (buffers that small
-    are reused, not mapped afresh each step)."""
+def _inflated_size(raw: memoryview, limit: int, nested: bool) -> tuple[int, bool]:
+    """The stream's inflated size, or the first size over limit, and whether it inflated to its end
+    (False: damaged or encrypted data, of which PDFium decodes at most what inflates here): fed 64 KB
+    of input at a time (zlib copies what a step leaves unconsumed) for at most 64 KB of output a step
+    (buffers that small are reused, not mapped afresh each step)."""
     z, errors = _inflater()
     d = z.decompressobj()
     inner = z.decompressobj() if nested else None
@@ -92,9 +105,9 @@ def _inflated_size(raw: memoryview, limit: int, nested: bool) -> int:
                 out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
             size += len(out)
             if size > limit:
-                return size
+                return size, False
             chunk = d.unconsumed_tail
             if d.eof or (not chunk and pos >= end and not got):
-                return size
+                return size, d.eof
     except errors:
-        return size  # damaged data: PDFium decodes at most what inflates
+        return size, False  # damaged (or encrypted) data: PDFium decodes at most what inflates
