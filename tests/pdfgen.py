@@ -189,3 +189,96 @@ def turned_pages(data: bytes, turn: int, pages=None, matrix: bytes = b"") -> byt
     assert index >= 0, "no page object found"
     at = out.rindex(b"\nxref") + 1 if b"\nxref" in out else len(out)
     return out[:at] + added + out[at:]
+
+
+def lzw(data: bytes) -> bytes:
+    """data LZW-encoded as PDF's LZWDecode reads it (9- to 12-bit codes, most significant bit first,
+    EarlyChange 1, a clear code first and when the table is full, the end-of-data code last)."""
+    out = bytearray()
+    acc = bits = 0
+    width = 9
+
+    def emit(code: int) -> None:
+        nonlocal acc, bits
+        acc, bits = (acc << width) | code, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+        acc &= (1 << bits) - 1
+
+    table = {bytes([i]): i for i in range(256)}
+    emit(256)
+    word = b""
+    for byte in data:
+        grown = word + bytes([byte])
+        if grown in table:
+            word = grown
+            continue
+        emit(table[word])
+        table[grown] = len(table) + 2  # 256 and 257 are the clear and end codes
+        if len(table) + 2 >= 1 << width:  # the decoder, an entry behind, widens one code early (EarlyChange 1)
+            if width == 12:
+                emit(256)
+                table, width = {bytes([i]): i for i in range(256)}, 9
+            else:
+                width += 1
+        word = bytes([byte])
+    if word:
+        emit(table[word])
+    emit(257)
+    if bits:
+        out.append((acc << (8 - bits)) & 0xFF)
+    return bytes(out)
+
+
+def lzw_bomb(megabytes: int) -> bytes:
+    """LZWDecode data of `megabytes` MB of spaces in about 1.5 bytes per 1,900 of them: after each
+    clear code a space, then each code the entry made just before (one space longer than the last),
+    until the table is full. The codes are packed at the widths the decoder reads them at."""
+    codes, total = [], 0
+    while total < megabytes << 20:
+        codes += [256, 32]
+        total, length, code = total + 1, 1, 258
+        while code < 4094 and total < megabytes << 20:
+            codes.append(code)
+            length, code = length + 1, code + 1
+            total += length
+    codes.append(257)
+    out = bytearray()
+    acc = bits = 0
+    width, entries, started = 9, 258, False
+    for code in codes:
+        acc, bits = (acc << width) | code, bits + width
+        while bits >= 8:
+            bits -= 8
+            out.append((acc >> bits) & 0xFF)
+        acc &= (1 << bits) - 1
+        if code == 256:
+            width, entries, started = 9, 258, False
+            continue
+        entries += started
+        started = True
+        if entries + 1 >= 1 << width and width < 12:
+            width += 1
+    if bits:
+        out.append((acc << (8 - bits)) & 0xFF)
+    return bytes(out)
+
+
+def flate_bomb_hiding_endstream(megabytes: int = 40) -> bytes:
+    """Zlib data of `megabytes` MB of spaces whose first block is stored and spells `endstream`:
+    data cut at the first `endstream` inflates to a few bytes, the whole (its /Length) to the bomb."""
+    import struct
+    import zlib
+
+    payload = b"  endstream  "
+    chunk = b" " * (1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    blocks = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    same = c.compress(chunk) + c.flush(zlib.Z_FULL_FLUSH)
+    check = zlib.adler32(payload)
+    for _ in range(megabytes):
+        check = zlib.adler32(chunk, check)
+    stored = b"\x00" + struct.pack("<HH", len(payload), len(payload) ^ 0xFFFF) + payload  # BFINAL 0, BTYPE 00
+    return (b"\x78\x01" + stored + blocks + same * (megabytes - 2) + c.compress(chunk) + c.flush()
+            + struct.pack(">I", check))

@@ -17,6 +17,8 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from juesuan.convert import convert_file
 from juesuan.errors import UnusableInput
@@ -814,3 +816,100 @@ def test_a_page_with_amounts_set_aside_says_so(monkeypatch):
     assert found[0].text() == "第 6 页有 11 个字符与页面上其余文字方向不同（倾斜、旋转或镜像），未读取，其中有金额：“9,876.54 合计”"
     assert found[0].text("en") == ("page 6: 11 characters set at another angle than the page's text (turned, skewed or "
                                    "mirrored) not read, amounts among them: “9,876.54 合计”")
+
+
+def _bomb_stream(filters: bytes, body: bytes, pad: bytes = b"") -> bytes:
+    """flate_bomb_objects(40) with its content stream's dictionary and data replaced."""
+    objects = flate_bomb_objects(40)
+    objects[3] = b"<< /Length %d %s%s >>\nstream\n" % (len(body), filters, pad) + body + b"\nendstream"
+    return build_pdf(objects)
+
+
+def _flate_bomb_data(megabytes: int = 40) -> bytes:
+    return flate_bomb_objects(megabytes)[3].partition(b"stream\n")[2].rpartition(b"\nendstream")[0]
+
+
+@pytest.mark.parametrize("how", ["abbreviated", "escaped name", "escaped key", "hex first", "ascii85 first",
+                                 "long dictionary", "decoy filter", "lzw", "run-length", "endstream inside",
+                                 "header in a string", "filter in a string", "dictionary not lexed"])
+def test_every_way_of_writing_a_bomb_is_measured(how, monkeypatch):
+    """A 40 MB content stream written so that the stream check did not see it: the filter's abbreviated
+    name (/Fl); a name or the /Filter key itself spelt with #xx; ASCIIhex or ASCII85 before Flate; a
+    dictionary longer than the 400 bytes once searched; LZW (up to 2,730:1), never measured. PDFium
+    decoded each (to 40 MB here; a 400 MB one took it 850 MB of memory). Run-length (64:1) was not
+    measured either; nor was the rest of a stream whose data spells `endstream` before its /Length
+    ends (PDFium read it all: 108 MB). Strings spelling `1 0 obj` or `/Filter /DCTDecode` in the
+    dictionary, or a /Filter naming an image codec nested in /DecodeParms, do not hide the stream's
+    own filters; a dictionary the check does not lex (past its budget) is measured as each filter
+    Flate may follow (against a font's limit, 64 MB: this one is 80 MB). Each is refused before
+    PDFium is given the file."""
+    import base64
+
+    from juesuan.readers import pdfium_streams
+    from juesuan.readers.pdfium import check_streams
+
+    from .pdfgen import flate_bomb_hiding_endstream, lzw_bomb
+
+    flate = _flate_bomb_data()
+    pdf = {
+        "abbreviated": lambda: _bomb_stream(b"/Filter /Fl", flate),
+        "escaped name": lambda: _bomb_stream(b"/Filter /Fl#61teDecode", flate),
+        "escaped key": lambda: _bomb_stream(b"/Fil#74er /FlateDecode", flate),
+        "hex first": lambda: _bomb_stream(b"/Filter [/AHx /Fl]", flate.hex().encode() + b">"),
+        "ascii85 first": lambda: _bomb_stream(b"/Filter [/ASCII85Decode /FlateDecode]", base64.a85encode(flate) + b"~>"),
+        "long dictionary": lambda: _bomb_stream(b"/Filter /FlateDecode", flate, b" /Note (" + b"x" * 600 + b")"),
+        "decoy filter": lambda: _bomb_stream(b"/DecodeParms << /Filter /DCTDecode >> /Filter /FlateDecode", flate),
+        "lzw": lambda: _bomb_stream(b"/Filter /LZWDecode", lzw_bomb(40)),
+        "run-length": lambda: _bomb_stream(b"/Filter /RunLengthDecode", b"\x81 " * 170_000 + b"\x80"),
+        "endstream inside": lambda: _bomb_stream(b"/Filter /FlateDecode", flate_bomb_hiding_endstream(40)),
+        "header in a string": lambda: _bomb_stream(b"/Filter [/AHx /Fl] /Title (1 0 obj)", flate.hex().encode()),
+        "filter in a string": lambda: _bomb_stream(b"/Title (/Filter /DCTDecode) /Filter /Fl", flate),
+        "dictionary not lexed": lambda: _bomb_stream(b"/Title (x) /Filter [/AHx /Fl]", _flate_bomb_data(80).hex().encode()),
+    }[how]()
+    if how == "dictionary not lexed":
+        monkeypatch.setattr(pdfium_streams, "_TOKEN_BYTES", -2**40)
+    assert len(pdf) < 1_000_000
+    with pytest.raises(UnusableInput) as e:
+        check_streams(pdf, "x.pdf")
+    assert e.value.code == "input:pdf-bomb"
+
+
+@given(st.binary(max_size=3000), st.integers(0, 3))
+@settings(max_examples=150, deadline=None)
+def test_the_stream_check_decodes_as_the_filters_encode(data, spaces):
+    """The stream check's own decoders (LZW, run-length, ASCII85, ASCIIhex: pdfium_streams) give back
+    what was encoded, white space inside ASCII85 and ASCIIhex ignored, and say the data ended where it
+    should (its end-of-data code, 128, `~>`, `>`)."""
+    import base64
+
+    from juesuan.readers import pdfium_streams as ps
+
+    from .pdfgen import lzw
+
+    assert ps._unlzw(lzw(data), 10**6) == (data, True)
+    run = b"".join(bytes([len(data[i:i + 100]) - 1]) + data[i:i + 100] for i in range(0, len(data), 100))
+    assert ps._unrun(run + b"\x80", 10**6) == (data, True)
+    assert ps._unrun(b"\xfe" + b"a" + b"\x80", 10**6) == (b"a" * 3, True)
+    sep = b" \n" * spaces
+    text = base64.a85encode(data, wrapcol=7)
+    whole = len(data) % 4 == 0  # a last group of two to four characters is not decoded (at most three bytes)
+    got, ended = ps._una85(sep + text.replace(b"\n", sep or b"\n") + b"~>", 10**6)
+    assert got == (data if whole else data[: len(data) // 4 * 4]) and ended == whole
+    assert ps._unhex(sep + data.hex().encode() + sep + b">", 10**6) == (data, True)
+    if data:  # an odd number of digits: the last one is followed by 0
+        assert ps._unhex(data.hex().encode()[:-1] + b">", 10**6)[0] == data[:-1] + bytes([data[-1] & 0xF0])
+
+
+def test_lzw_and_run_length_data_past_the_budget_refuse_the_file(monkeypatch):
+    """LZW and run-length data are decoded in Python (a second or so a megabyte): past _SLOW_BYTES of
+    them in one file, it is refused in one line rather than measured for minutes."""
+    from juesuan.readers import pdfium_streams
+    from juesuan.readers.pdfium import check_streams
+
+    from .pdfgen import lzw_bomb
+
+    pdf = _bomb_stream(b"/Filter /LZWDecode", lzw_bomb(40))
+    monkeypatch.setattr(pdfium_streams, "_SLOW_BYTES", 2_000)  # its first 2,000 bytes make about 1 MB
+    with pytest.raises(UnusableInput) as e:
+        check_streams(pdf, "x.pdf")
+    assert e.value.code == "input:pdf-slow-filters" and "LZW or run-length" in str(e.value)

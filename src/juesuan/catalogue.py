@@ -46,7 +46,7 @@ TEXT_FAMILIES = frozenset({"report", "cli"})  # output lines, not findings: no s
 # Latin words a zh text may hold: names of formats, programs and identifiers, not English prose
 # (tests/test_catalogue.py and the CLI tests check zh output against this list).
 LATIN_NAMES = frozenset({
-    "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "UTF", "GB18030", "GBK", "USCC", "DOCTYPE", "DTD",
+    "XSD", "XML", "XBRL", "XPath", "JSON", "CSV", "TSV", "PDF", "LZW", "UTF", "GB18030", "GBK", "USCC", "DOCTYPE", "DTD",
     "Excel", "LibreOffice", "WPS", "xlsx", "xlsm", "xls", "xml", "txt", "csv", "tsv", "pdf",
     "juesuan", "lxml", "xmlschema", "Arelle", "Parquet", "DuckDB", "docx", "md",
 })

@@ -1,7 +1,9 @@
 """A report PDF -> Instance: the file bounded, then its pages read (readers/pdfpages.py).
 
 Before PDFium parses anything the file is bounded: ≤ MAX_PDF_BYTES, a %PDF- header, a %%EOF end
-marker, and no compressed stream expanding past the limits of pdfium_streams.check_streams.
+marker, and no compressed stream expanding past the limits of pdfium_streams.check_streams (the
+streams of a PDF encrypted with an owner password only are measured once PDFium has saved a copy
+without its encryption: pdfium.open_document).
 
 (Running that check on a second thread while the page reader's modules load, as inflating releases
 the GIL, was tried: in 30 paired runs of the Putuo PDF it gained nothing measurable, so it is not done.)

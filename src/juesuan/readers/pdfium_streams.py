@@ -1,18 +1,25 @@
 """The check of a PDF's compressed streams before PDFium is given the file (moved out of
 readers/pdfium.py, which re-exports its names).
 
-Before PDFium sees the file, every Flate stream that could expand past the limits is inflated
-here in bounded 64 KB steps (`check_streams`): a content stream or object stream over
-MAX_STREAM_BYTES, or a font or image over MAX_FONT_BYTES, refuses the file with one line (a
-stream whose filter is given by reference is measured as if it were Flate). Deflate expands at
-most 1032:1, so streams too small to reach the limit are not inflated at all; those that are (the
-Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB inflated) are inflated with isal (ISA-L's inflate,
-about twice zlib's speed; in the pdf extra) when it is installed, else with zlib. Other filters
-(LZW, run-length) are not measured.
+Before PDFium sees the file, every stream whose filters could expand it past the limits is decoded
+here (`check_streams`): a content stream or object stream over MAX_STREAM_BYTES, or a font or image
+over MAX_FONT_BYTES, refuses the file with one line. The filters are read as PDFium reads them:
+abbreviated names (/Fl), names spelt with #xx, chains (ASCII85 or ASCIIhex before Flate), a /Filter
+given by reference measured as if Flate (_chains). Flate expands at most 1032:1, LZW 2,731:1,
+run-length 64:1, ASCII85 4:1, so streams too small to reach the limit are not decoded at all; Flate
+is inflated in bounded 64 KB steps, with isal (ISA-L's inflate, about twice zlib's speed; in the
+pdf extra) when it is installed, else with zlib (the Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB
+inflated); the others, seen in no report and decoded here in Python, only when they could pass a
+limit. Image codecs (DCT, JPX, JBIG2, CCITT) are not decoded to read text, and end what is measured.
+A stream's dictionary is read from its object's header, its strings and comments left out (a string
+may spell `1 0 obj` or `/Filter /DCTDecode`: _dictionary), and its data from the end of the
+keyword's line to the later of its /Length and the next `endstream` (one its data spells must not
+cut it short), as PDFium takes it.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import zlib
 
@@ -21,57 +28,211 @@ from ..errors import UnusableInput
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
-_DEFLATE_MAX_RATIO = 1032
 _STEP = 1 << 16  # input and output per inflate step
-_INDIRECT_FILTER = re.compile(rb"/Filter\s*(\d+\s+\d+\s+R|\[[^\]]*\d+\s+\d+\s+R)")  # named elsewhere: measured
+_MAX_DICT = 65536  # bytes before `stream` searched for its object's start (a stream dictionary is far shorter)
+_FLATE, _LZW, _RL, _A85, _HEX = "flate", "lzw", "rl", "a85", "hex"
+_KINDS = {b"FlateDecode": _FLATE, b"Fl": _FLATE, b"LZWDecode": _LZW, b"LZW": _LZW, b"RunLengthDecode": _RL,
+          b"RL": _RL, b"ASCII85Decode": _A85, b"A85": _A85, b"ASCIIHexDecode": _HEX, b"AHx": _HEX}
+# the most each filter expands its input: Flate 1032:1; LZW's 12-bit codes emit at most 4,096 bytes per
+# code of 1.5 bytes; run-length 128 bytes per 2; ASCII85's z 4 bytes per character; ASCIIhex halves
+_RATIO = {_FLATE: 1032, _LZW: 2731, _RL: 64, _A85: 4, _HEX: 1}
+_FILTER = re.compile(rb"/Filter\s*(/[^\s/\[\]<>()%]*|\[[^\]]*\]|\d+\s+\d+\s+R)")
+_NAME = re.compile(rb"/([^\s/\[\]<>()%]+)")
+_REFERENCE = re.compile(rb"\d+\s+\d+\s+R")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_LENGTH = re.compile(rb"/Length\s+(\d{1,12})\b(?!\s+\d+\s+R)")
+_HEADER_BEFORE = re.compile(rb"\d+\s+\d+\s+$")  # what stands before `obj` in an object's header
+_MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may spell more)
+_LINE_END = re.compile(rb"\r\n|\n|\r")
+_MAX_LINE = 256  # bytes after `stream` searched for its line's end
+_TOKEN_BYTES = 1 << 20  # lexed for dictionaries with strings, and an eighth of the file's size more
+_SLOW_BYTES = 4 << 20  # of LZW and run-length data decoded in Python (a second or so a megabyte)
+_TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[\[\]{}]|[^\s/\[\]<>(){}%]+")
+_STRING_MARK = re.compile(rb"\\.|[()]", re.S)
 
 
 def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
-    """Refuse a PDF with a Flate stream that expands past the limits (a decompression bomb), before
-    PDFium inflates it in memory. Only streams big enough to pass a limit are inflated, in 64 KB steps.
+    """Refuse a PDF with a compressed stream that expands past the limits (a decompression bomb),
+    before PDFium decodes it in memory. Only streams big enough to pass a limit are decoded, Flate
+    in 64 KB steps (see _chains for the filters measured).
 
     In an encrypted file (one naming an /Encrypt dictionary) the streams are encrypted and do not
-    inflate here: pdfium.open_document measures them in the copy PDFium saves without its encryption.
+    decode here: pdfium.open_document measures them in the copy PDFium saves without its encryption.
     But PDFium inflates object streams to open and save the document at all, so an object stream
-    big enough to pass the limit that does not inflate to its end here (encrypted) refuses the file.
+    big enough to pass the limit that does not decode to its end here (encrypted) refuses the file.
     `decrypted`: data is that copy, whose offsets are not the file's (a bomb is refused without one)."""
     view = memoryview(data)
     total = 0
-    encrypted = b"/Encrypt" in data
-    for at in _streams(data):
-        start = at + 7 if data[at + 6] == 10 else at + 8
+    budget = _Budget(tokens=_TOKEN_BYTES + len(data) // 8, slow=_SLOW_BYTES)
+    for at, start in _streams(data):
+        head = _dictionary(data, at, budget)
+        if head is not None and b"#" in head:  # a name may spell a character #xx (/Fl#61teDecode): as PDFium reads it
+            head = _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), head)
         end = data.find(b"endstream", start)
         end = len(data) if end == -1 else end
-        head = data[max(0, at - 400): at]
-        head = head[head.rfind(b" obj") + 4:]
-        if b"/Filter" not in head:
+        length = _LENGTH.search(head) if head is not None else None
+        if length:  # PDFium takes /Length when it is right: "endstream" within the data must not cut it short
+            end = max(end, min(len(data), start + int(length[1])))
+        if head is not None and b"/Filter" not in head:
             continue  # stored as it is: it cannot expand
-        if b"Flate" not in head and not _INDIRECT_FILTER.search(head):
-            continue  # another filter (DCT, LZW, ...): not measured here
-        binary = any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile", b"OpenType", b"Type1C",
-                                         b"CIDFontType0C", b"/Image"))
+        binary = head is None or any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile",
+                                                         b"OpenType", b"Type1C", b"CIDFontType0C", b"/Image"))
         limit = MAX_FONT_BYTES if binary else MAX_STREAM_BYTES
-        nested = head.count(b"Flate") > 1
-        if not nested and (end - start) * _DEFLATE_MAX_RATIO <= limit:
-            continue
-        size, whole = _inflated_size(view[start:end], limit, nested)
+        size, whole = 0, True
+        for chain in _chains(head):
+            if chain and (end - start) * math.prod(_RATIO[k] for k in chain) > limit:
+                got, ok = _decoded_size(view[start:end], chain, limit, budget, where)
+                size, whole = max(size, got), whole and ok
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
             mb = min(limit, MAX_INFLATED_BYTES) // 2**20
             if decrypted:
                 raise UnusableInput.of("input:pdf-bomb-decrypted", where, limit=mb)
             raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=mb)
-        if encrypted and not whole and b"/ObjStm" in head:
+        if not whole and head is not None and b"/ObjStm" in head and b"/Encrypt" in data:
             raise UnusableInput.of("input:pdf-encrypted-objstm", where, offset=at)
 
 
+class _Budget:
+    """What one check may spend on the slow parts: bytes lexed for dictionaries with strings in them
+    (past it a dictionary is taken as unknown), and bytes of LZW and run-length data decoded in
+    Python (past it the file is refused: no report is written with them)."""
+
+    def __init__(self, tokens: int, slow: int):
+        self.tokens, self.slow = tokens, slow
+
+
+def _dictionary(data: bytes, at: int, budget: _Budget) -> bytes | None:
+    """The dictionary of the stream whose `stream` keyword is at `at`, its strings and comments left
+    out (a string may spell anything: "(/Filter /DCTDecode)", "(1 0 obj)"): from the nearest
+    `N G obj` before it whose tokens run to `at` (one inside a string or comment does not), within
+    _MAX_DICT bytes; None when there is none (a dictionary longer, or not one PDFium reads)."""
+    lo, tried, pos = max(0, at - _MAX_DICT), 0, at
+    while tried < _MAX_HEADERS:
+        pos = data.rfind(b"obj", lo, pos)
+        if pos == -1:
+            return None
+        if not _HEADER_BEFORE.search(data, max(0, pos - 24), pos):
+            continue
+        tried += 1
+        if tried == 1:  # most often no string or comment in it: taken as it is
+            plain = data[pos + 3: at]
+            if b"(" not in plain and b")" not in plain and b"%" not in plain and plain.rstrip().endswith(b">>"):
+                return plain
+        budget.tokens -= at - pos
+        if budget.tokens < 0:
+            return None
+        kept = _tokens(data, pos + 3, at)
+        if kept is not None:
+            return kept
+    return None
+
+
+def _tokens(data: bytes, pos: int, at: int) -> bytes | None:
+    """data[pos:at] without its strings and comments, or None when they do not end before `at` or
+    no dictionary closes right before it."""
+    kept = []
+    while True:
+        m = _TOKEN.match(data, pos, at)
+        if m is None:
+            break
+        pos = m.end()
+        tok = m[0]
+        if tok == b"(":
+            pos = _string_end(data, pos, at)
+            if pos < 0:
+                return None
+        elif tok[:1] == b"%":
+            continue
+        else:
+            kept.append(tok)
+    if pos != at or not kept or kept[-1].strip() != b">>" and not (len(kept) > 1 and kept[-2].strip() == b">>"):
+        return None
+    return b"".join(kept)
+
+
+def _string_end(data: bytes, pos: int, at: int) -> int:
+    """Where the literal string opened just before pos ends (after its closing parenthesis, its
+    nested ones balanced and escaped ones skipped), or -1 when it does not end before `at`."""
+    depth = 1
+    for m in _STRING_MARK.finditer(data, pos, at):
+        c = m[0][:1]
+        if c == b"\\":
+            continue
+        depth += 1 if c == b"(" else -1
+        if depth == 0:
+            return m.end()
+    return -1
+
+
+def _chains(head: bytes | None) -> list[list[str]]:
+    """The filter chains a stream's dictionary names (one per /Filter key in it, so a nested one in
+    /DecodeParms cannot hide the stream's own), each the decoders PDFium runs that can expand data,
+    by the names it reads (full and abbreviated: /Fl is /FlateDecode): Flate, LZW, run-length,
+    ASCII85 and ASCIIhex, up to the first image codec (DCT, JPX, JBIG2, CCITT: not decoded to read
+    text); /Crypt passes data through. A chain named by reference is measured as if Flate; a stream
+    whose dictionary cannot be told (past _MAX_DICT bytes, or not lexed within the budget) as if
+    Flate, ASCIIhex or ASCII85 before Flate, or LZW."""
+    if head is None:  # PDFium decodes what the dictionary says: each filter Flate may follow is tried
+        return [[_FLATE], [_HEX, _FLATE], [_A85, _FLATE], [_LZW]]
+    out = []
+    for m in _FILTER.finditer(head):
+        value = m[1]
+        if value.endswith(b"R") and not value.startswith((b"/", b"[")) or (b"[" in value and _REFERENCE.search(value)):
+            out.append([_FLATE])
+            continue
+        chain = []
+        for name in _NAME.findall(value):
+            if name in _KINDS:
+                chain.append(_KINDS[name])
+            elif name != b"Crypt":
+                break  # an image codec, or a filter PDFium does not know: nothing expands past it
+        out.append(chain)
+    return out
+
+
+def _decoded_size(raw: memoryview, chain: list[str], limit: int, budget: _Budget | None = None,
+                  where: str = "") -> tuple[int, bool]:
+    """The size `chain` decodes raw to, or the first size over limit (each stage but the last kept,
+    up to twice the limit), and whether every stage decoded to its end. LZW and run-length data are
+    decoded in Python: past the budget's bytes of them the file is refused."""
+    if chain == [_FLATE, _FLATE]:
+        return _inflated_size(raw, limit, True)
+    data, whole = raw, True
+    for i, kind in enumerate(chain):
+        last = i == len(chain) - 1
+        if kind == _FLATE and last:
+            size, ok = _inflated_size(memoryview(data), limit, False)
+            return size, whole and ok
+        cap = limit if last else 2 * limit
+        data = bytes(data)
+        if budget is not None and kind in (_LZW, _RL):  # decoded in Python: no more than the budget left
+            given = data[:max(budget.slow, 0)]
+            out, ok = _DECODE[kind](given, cap)
+            made = out if isinstance(out, int) else len(out)
+            budget.slow -= min(len(given), 2 * made + 16)  # at most 2 bytes in for each byte out, and a code
+            if len(given) < len(data) and not ok and made <= cap:  # cut short by the budget: not measured
+                raise UnusableInput.of("input:pdf-slow-filters", where, limit=_SLOW_BYTES // 2**20)
+            data = out
+        else:
+            data, ok = _DECODE[kind](data, cap)
+        whole = whole and ok
+        size = data if isinstance(data, int) else len(data)
+        if size > cap:
+            return size, False
+    return len(data), whole
+
+
 def _streams(data: bytes):
-    """Offsets of the `stream` keywords that open a stream body (not those of `endstream`)."""
+    """(offset of the keyword, offset of the data) of each `stream` keyword (not `endstream`) that
+    may open a stream body as PDFium reads one: its data starts after the end of the keyword's line
+    (CR LF, LF or CR alone, after whatever else the line holds: PDFium skips to the next line)."""
     at = data.find(b"stream")
     while at != -1:
-        nxt = data[at + 6: at + 8]
-        if data[max(0, at - 3): at] != b"end" and (nxt[:1] == b"\n" or nxt == b"\r\n"):
-            yield at
+        if data[max(0, at - 3): at] != b"end":
+            line = _LINE_END.search(data, at + 6, at + 6 + _MAX_LINE)
+            if line:
+                yield at, line.end()
         at = data.find(b"stream", at + 6)
 
 
@@ -84,11 +245,12 @@ def _inflater():
     return isal_zlib, (zlib.error, isal_zlib.error)
 
 
-def _inflated_size(raw: memoryview, limit: int, nested: bool) -> tuple[int, bool]:
+def _inflated_size(raw: memoryview, limit: int, nested: bool, keep: bytearray | None = None) -> tuple[int, bool]:
     """The stream's inflated size, or the first size over limit, and whether it inflated to its end
     (False: damaged or encrypted data, of which PDFium decodes at most what inflates here): fed 64 KB
     of input at a time (zlib copies what a step leaves unconsumed) for at most 64 KB of output a step
-    (buffers that small are reused, not mapped afresh each step)."""
+    (buffers that small are reused, not mapped afresh each step). `keep`, if given, gets the output
+    (for a filter after this one)."""
     z, errors = _inflater()
     d = z.decompressobj()
     inner = z.decompressobj() if nested else None
@@ -104,6 +266,8 @@ def _inflated_size(raw: memoryview, limit: int, nested: bool) -> tuple[int, bool
             if inner is not None:
                 out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
             size += len(out)
+            if keep is not None:
+                keep += out
             if size > limit:
                 return size, False
             chunk = d.unconsumed_tail
@@ -111,3 +275,98 @@ def _inflated_size(raw: memoryview, limit: int, nested: bool) -> tuple[int, bool
                 return size, d.eof
     except errors:
         return size, False  # damaged (or encrypted) data: PDFium decodes at most what inflates
+
+
+def _inflate(data: bytes, cap: int) -> tuple[bytes | int, bool]:
+    out = bytearray()
+    _, whole = _inflated_size(memoryview(data), cap, False, out)
+    return bytes(out), whole
+
+
+def _unlzw(data: bytes, cap: int) -> tuple[bytes | int, bool]:
+    """LZWDecode (EarlyChange 1, as PDFium's default), up to the first cap + 1 bytes; a code past the
+    table ends it (damaged)."""
+    out = bytearray()
+    table = [bytes([i]) for i in range(256)] + [b"", b""]  # 256 clear, 257 end of data
+    width, acc, held, prev = 9, 0, 0, b""
+    for byte in data:
+        acc, held = (acc << 8) | byte, held + 8
+        while held >= width:
+            held -= width
+            code = (acc >> held) & ((1 << width) - 1)
+            acc &= (1 << held) - 1
+            if code == 256:
+                del table[258:]
+                width, prev = 9, b""
+                continue
+            if code == 257:
+                return bytes(out), True
+            if code < len(table):
+                entry = table[code]
+                if prev:
+                    table.append(prev + entry[:1])
+            elif code == len(table) and prev:
+                entry = prev + prev[:1]
+                table.append(entry)
+            else:
+                return bytes(out), False
+            out += entry
+            if len(out) > cap:
+                return bytes(out), False
+            prev = entry
+            if len(table) + 1 >= 1 << width and width < 12:
+                width += 1
+    return bytes(out), False  # no end-of-data code
+
+
+def _unrun(data: bytes, cap: int) -> tuple[bytes | int, bool]:
+    """RunLengthDecode up to the first cap + 1 bytes."""
+    out = bytearray()
+    i, n = 0, len(data)
+    while i < n and len(out) <= cap:
+        length = data[i]
+        if length == 128:
+            return bytes(out), True
+        if length < 128:
+            out += data[i + 1: i + 2 + length]
+            i += length + 2
+        else:
+            out += data[i + 1: i + 2] * (257 - length)
+            i += 2
+    return bytes(out), False  # no end-of-data byte (128), or past cap
+
+
+_WHITE = b" \t\r\n\x0b\x0c\x00"
+_A85_GROUPS = re.compile(rb"(?:z|[!-u]{5})*")
+_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]*")
+
+
+def _una85(data: bytes, cap: int) -> tuple[bytes | int, bool]:
+    """ASCII85Decode of its whole groups (z or five characters of its alphabet, white space
+    ignored) before anything else (`~>` ends it, and a z inside a group or another character stops
+    it): at least what PDFium decodes, but for a last group of two to four characters (at most three
+    bytes). z stands for four zero bytes: the size is counted before the bytes are made (an int when
+    over cap)."""
+    import base64
+
+    text = data.translate(None, _WHITE).removeprefix(b"<~")
+    groups = _A85_GROUPS.match(text)[0]
+    zs = groups.count(b"z")
+    size = 4 * (zs + (len(groups) - zs) // 5)
+    if size > cap:
+        return size, False
+    return base64.a85decode(groups), text[len(groups):len(groups) + 2] == b"~>"
+
+
+def _unhex(data: bytes, cap: int) -> tuple[bytes | int, bool]:
+    """ASCIIHexDecode of the digits (white space ignored) before anything else (`>` ends it)."""
+    import binascii
+
+    text = data.translate(None, _WHITE)
+    digits = _HEX_DIGITS.match(text)[0]
+    if len(digits) // 2 > cap:
+        return len(digits) // 2, False
+    return binascii.unhexlify(digits + b"0" * (len(digits) % 2)), text[len(digits):len(digits) + 1] == b">"
+
+
+_DECODE = {_FLATE: _inflate, _LZW: _unlzw, _RL: _unrun, _A85: _una85, _HEX: _unhex}
