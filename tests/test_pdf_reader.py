@@ -831,14 +831,16 @@ def _flate_bomb_data(megabytes: int = 40) -> bytes:
 
 @pytest.mark.parametrize("how", ["abbreviated", "escaped name", "escaped key", "hex first", "ascii85 first",
                                  "long dictionary", "decoy filter", "lzw", "run-length", "endstream inside",
-                                 "header in a string", "filter in a string", "dictionary not lexed"])
+                                 "header in a string", "filter in a string", "dictionary not lexed", "line ends in CR",
+                                 "spaces on the line"])
 def test_every_way_of_writing_a_bomb_is_measured(how, monkeypatch):
     """A 40 MB content stream written so that the stream check did not see it: the filter's abbreviated
     name (/Fl); a name or the /Filter key itself spelt with #xx; ASCIIhex or ASCII85 before Flate; a
     dictionary longer than the 400 bytes once searched; LZW (up to 2,730:1), never measured. PDFium
     decoded each (to 40 MB here; a 400 MB one took it 850 MB of memory). Run-length (64:1) was not
     measured either; nor was the rest of a stream whose data spells `endstream` before its /Length
-    ends (PDFium read it all: 108 MB). Strings spelling `1 0 obj` or `/Filter /DCTDecode` in the
+    ends (PDFium read it all: 108 MB), nor a stream whose `stream` line ends in CR alone or holds
+    spaces (PDFium reads from the next line). Strings spelling `1 0 obj` or `/Filter /DCTDecode` in the
     dictionary, or a /Filter naming an image codec nested in /DecodeParms, do not hide the stream's
     own filters; a dictionary the check does not lex (past its budget) is measured as each filter
     Flate may follow (against a font's limit, 64 MB: this one is 80 MB). Each is refused before
@@ -865,6 +867,8 @@ def test_every_way_of_writing_a_bomb_is_measured(how, monkeypatch):
         "header in a string": lambda: _bomb_stream(b"/Filter [/AHx /Fl] /Title (1 0 obj)", flate.hex().encode()),
         "filter in a string": lambda: _bomb_stream(b"/Title (/Filter /DCTDecode) /Filter /Fl", flate),
         "dictionary not lexed": lambda: _bomb_stream(b"/Title (x) /Filter [/AHx /Fl]", _flate_bomb_data(80).hex().encode()),
+        "line ends in CR": lambda: _bomb_stream(b"/Filter /FlateDecode", flate).replace(b">>\nstream\n", b">>\nstream\r", 1),
+        "spaces on the line": lambda: _bomb_stream(b"/Filter /FlateDecode", flate).replace(b"stream\n", b"stream  \r\n", 1),
     }[how]()
     if how == "dictionary not lexed":
         monkeypatch.setattr(pdfium_streams, "_TOKEN_BYTES", -2**40)
@@ -913,3 +917,36 @@ def test_lzw_and_run_length_data_past_the_budget_refuse_the_file(monkeypatch):
     with pytest.raises(UnusableInput) as e:
         check_streams(pdf, "x.pdf")
     assert e.value.code == "input:pdf-slow-filters" and "LZW or run-length" in str(e.value)
+
+
+def test_inline_images_are_measured_in_the_page_content(tmp_path):
+    """PDFium decodes an inline image's filters (BI /F /Fl ... ID data EI) as it parses the page: a
+    400 KB page holding one that inflates to 400 MB took it 218 s and 23 GB. The content of every page
+    (compressed or not) is scanned for them, and each is measured from its data on: 40 MB of one
+    refuses the file in one line, in a content stream stored as it is or itself compressed; an 8 x 8
+    inline image, compressed, is read past, the page's text read."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Page, check_streams, open_document
+
+    def page(image: bytes, compress: bool) -> bytes:
+        content = b"q 100 0 0 100 0 0 cm BI /W 8 /H 8 /BPC 8 /CS /G /F /Fl ID " + image + b" EI Q " \
+            + b"BT /F1 10 Tf 1 0 0 1 100 700 Tm (201 Services 1,234.56) Tj ET"
+        objects = _page_objects(zlib.compress(content) if compress else content)
+        if compress:
+            objects[3] = objects[3].replace(b"<< /Length", b"<< /Filter /FlateDecode /Length")
+        return build_pdf(objects)
+
+    for compress in (False, True):
+        src = tmp_path / "inline.pdf"
+        src.write_bytes(page(_flate_bomb_data(40), compress))
+        assert src.stat().st_size < 100_000
+        with pytest.raises(UnusableInput) as e:
+            check_streams(src.read_bytes(), str(src))
+        assert e.value.code == "input:pdf-inline-bomb", compress
+        small = page(zlib.compress(bytes(range(64))), compress)
+        check_streams(small, "x.pdf")
+        with open_document(small, "x.pdf") as doc:
+            assert "".join(c.text for c in Page(doc, 0).chars) == "201 Services 1,234.56"
+    res = run_cli("convert", src, "-o", tmp_path / "out.xml", "--lang", "en")
+    assert res.returncode == 2 and res.stderr.strip().endswith("an inline image in a page's content expands past "
+                                                               "16 MB (a decompression bomb?); a report PDF is far smaller")

@@ -11,6 +11,8 @@ is inflated in bounded 64 KB steps, with isal (ISA-L's inflate, about twice zlib
 pdf extra) when it is installed, else with zlib (the Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB
 inflated); the others, seen in no report and decoded here in Python, only when they could pass a
 limit. Image codecs (DCT, JPX, JBIG2, CCITT) are not decoded to read text, and end what is measured.
+Streams that are not fonts or images are decoded whatever their size, for the inline images in page
+content (BI ... ID) have filters of their own that PDFium decodes as it parses the page.
 A stream's dictionary is read from its object's header, its strings and comments left out (a string
 may spell `1 0 obj` or `/Filter /DCTDecode`: _dictionary), and its data from the end of the
 keyword's line to the later of its /Length and the next `endstream` (one its data spells must not
@@ -73,16 +75,13 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
         length = _LENGTH.search(head) if head is not None else None
         if length:  # PDFium takes /Length when it is right: "endstream" within the data must not cut it short
             end = max(end, min(len(data), start + int(length[1])))
-        if head is not None and b"/Filter" not in head:
-            continue  # stored as it is: it cannot expand
         binary = head is None or any(k in head for k in (b"/Length1", b"/Length2", b"/Length3", b"/FontFile",
                                                          b"OpenType", b"Type1C", b"CIDFontType0C", b"/Image"))
         limit = MAX_FONT_BYTES if binary else MAX_STREAM_BYTES
-        size, whole = 0, True
-        for chain in _chains(head):
-            if chain and (end - start) * math.prod(_RATIO[k] for k in chain) > limit:
-                got, ok = _decoded_size(view[start:end], chain, limit, budget, where)
-                size, whole = max(size, got), whole and ok
+        if head is not None and b"/Filter" not in head:  # stored as it is: it cannot expand, but its inline images may
+            size, whole = (0, True) if binary else (_inline_images(data[start:end], limit, budget, where), True)
+        else:
+            size, whole = _measured(view[start:end], _chains(head), limit, budget, where, not binary)
         total += size
         if size > limit or total > MAX_INFLATED_BYTES:
             mb = min(limit, MAX_INFLATED_BYTES) // 2**20
@@ -100,6 +99,64 @@ class _Budget:
 
     def __init__(self, tokens: int, slow: int):
         self.tokens, self.slow = tokens, slow
+
+
+def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Budget, where: str,
+              content: bool) -> tuple[int, bool]:
+    """The most a stream decodes to under its filter chains, and whether it decoded to its end. A
+    chain that cannot reach the limit is not decoded, unless the stream is `content` (not a font or
+    image): content may hold inline images whose own filters PDFium decodes as it parses the page (a
+    400 KB page of one took it 218 s and 23 GB), so it is decoded and they are measured too."""
+    size, whole = 0, True
+    for chain in chains:
+        if not chain:
+            if content:
+                size = max(size, _inline_images(bytes(raw), limit, budget, where))
+            continue
+        big = len(raw) * math.prod(_RATIO[k] for k in chain) > limit
+        if content:
+            got, ok = _decoded(raw, chain, limit, budget, where)
+            if not isinstance(got, int):
+                got = len(got) + _inline_images(got, limit, budget, where)
+        elif big:
+            got, ok = _decoded_size(raw, chain, limit, budget, where)
+        else:
+            continue
+        size, whole = max(size, got), whole and ok
+    return size, whole
+
+
+_INLINE = re.compile(rb"(?<![^\s\[\]()<>{}/%])BI(?=[\s/%])")  # the operator that opens an inline image
+_INLINE_DATA = re.compile(rb"(?<=[\s\]>)])ID(?=\s)")  # the one its data follows (after one white space)
+_INLINE_FILTER = re.compile(rb"/F(?:ilter)?\s*(/[^\s/\[\]<>()%]*|\[[^\]]*\])")
+
+
+def _inline_images(content: bytes, limit: int, budget: _Budget, where: str) -> int:
+    """What the inline images of decoded page content (BI /F /Fl ... ID data EI) decode to in all
+    (their filters named as in a stream's dictionary, or abbreviated: /F /Fl); each decoded from its
+    data on, as its filters end it (Flate at its end, ASCII85 at ~>...), for its EI may be in its
+    data. Past the limit, the file is refused as a bomb."""
+    total = 0
+    if b"BI" not in content or b"ID" not in content:
+        return 0
+    for m in _INLINE.finditer(content):
+        opened = _INLINE_DATA.search(content, m.end(), m.end() + _MAX_DICT)
+        if opened is None:
+            continue
+        head = content[m.end(): opened.start()]
+        if b"#" in head:
+            head = _ESCAPE.sub(lambda e: bytes([int(e[1], 16)]), head)
+        named = _INLINE_FILTER.search(head)
+        if named is None:
+            continue
+        chain = _chains(b"/Filter " + named[1])[0]
+        rest = memoryview(content)[opened.end() + 1:]
+        if chain and len(rest) * math.prod(_RATIO[k] for k in chain) > limit:
+            size, _ = _decoded_size(rest, chain, limit, budget, where)
+            total += size
+            if size > limit:
+                raise UnusableInput.of("input:pdf-inline-bomb", where, limit=limit // 2**20)
+    return total
 
 
 def _dictionary(data: bytes, at: int, budget: _Budget) -> bytes | None:
@@ -191,17 +248,33 @@ def _chains(head: bytes | None) -> list[list[str]]:
     return out
 
 
+def _decoded(raw: memoryview, chain: list[str], limit: int, budget: _Budget, where: str) -> tuple[bytes | int, bool]:
+    """What `chain` decodes raw to (the size, an int, once past limit), and whether it decoded to its
+    end: _decoded_size with the last stage's output kept (a page's content, at most the limit)."""
+    if chain[-1] != _FLATE:
+        return _decoded_size(raw, chain, limit, budget, where, keep=True)
+    data, whole = raw, True
+    if len(chain) > 1:
+        data, whole = _decoded_size(raw, chain[:-1], 2 * limit, budget, where, keep=True)
+        if isinstance(data, int):
+            return data, False
+    out = bytearray()
+    size, ok = _inflated_size(memoryview(data), limit, False, out)
+    return (size if size > limit else bytes(out)), whole and ok
+
+
 def _decoded_size(raw: memoryview, chain: list[str], limit: int, budget: _Budget | None = None,
-                  where: str = "") -> tuple[int, bool]:
+                  where: str = "", keep: bool = False) -> tuple[int | bytes, bool]:
     """The size `chain` decodes raw to, or the first size over limit (each stage but the last kept,
-    up to twice the limit), and whether every stage decoded to its end. LZW and run-length data are
-    decoded in Python: past the budget's bytes of them the file is refused."""
-    if chain == [_FLATE, _FLATE]:
+    up to twice the limit; with `keep`, the last too, as bytes unless past the limit), and whether
+    every stage decoded to its end. LZW and run-length data are decoded in Python: past the budget's
+    bytes of them the file is refused."""
+    if chain == [_FLATE, _FLATE] and not keep:
         return _inflated_size(raw, limit, True)
     data, whole = raw, True
     for i, kind in enumerate(chain):
         last = i == len(chain) - 1
-        if kind == _FLATE and last:
+        if kind == _FLATE and last and not keep:
             size, ok = _inflated_size(memoryview(data), limit, False)
             return size, whole and ok
         cap = limit if last else 2 * limit
@@ -220,7 +293,7 @@ def _decoded_size(raw: memoryview, chain: list[str], limit: int, budget: _Budget
         size = data if isinstance(data, int) else len(data)
         if size > cap:
             return size, False
-    return len(data), whole
+    return (data if keep else len(data)), whole
 
 
 def _streams(data: bytes):
