@@ -30,6 +30,8 @@ from ..errors import UnusableInput
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
+MAX_SAVES = 1_000_000  # graphics states page content may leave saved at once (a report's: tens)
+_EXACT_SAVES = 4096  # q bytes in one stream past which its saves are counted operator by operator
 _STEP = 1 << 16  # input and output per inflate step
 _MAX_DICT = 65536  # bytes before `stream` searched for its object's start (a stream dictionary is far shorter)
 _FLATE, _LZW, _RL, _A85, _HEX = "flate", "lzw", "rl", "a85", "hex"
@@ -79,7 +81,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
                                                          b"OpenType", b"Type1C", b"CIDFontType0C", b"/Image"))
         limit = MAX_FONT_BYTES if binary else MAX_STREAM_BYTES
         if head is not None and b"/Filter" not in head:  # stored as it is: it cannot expand, but its inline images may
-            size, whole = (0, True) if binary else (_inline_images(data[start:end], limit, budget, where), True)
+            size, whole = (0, True) if binary else (_content(data[start:end], limit, budget, where), True)
         else:
             size, whole = _measured(view[start:end], _chains(head), limit, budget, where, not binary)
         total += size
@@ -99,6 +101,7 @@ class _Budget:
 
     def __init__(self, tokens: int, slow: int):
         self.tokens, self.slow = tokens, slow
+        self.saves = 0  # graphics states page content may save at once (q unmatched by Q), at most
 
 
 def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Budget, where: str,
@@ -111,12 +114,14 @@ def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Bud
     for chain in chains:
         if not chain:
             if content:
+                _saves(bytes(raw), budget, where)
                 size = max(size, _inline_images(bytes(raw), limit, budget, where))
             continue
         big = len(raw) * math.prod(_RATIO[k] for k in chain) > limit
         if content:
             got, ok = _decoded(raw, chain, limit, budget, where)
             if not isinstance(got, int):
+                _saves(got, budget, where)
                 got = len(got) + _inline_images(got, limit, budget, where)
         elif big:
             got, ok = _decoded_size(raw, chain, limit, budget, where)
@@ -126,6 +131,44 @@ def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Bud
     return size, whole
 
 
+def _content(content: bytes, limit: int, budget: _Budget, where: str) -> int:
+    """What page content holds that PDFium may decode or keep as it parses it: saved graphics states
+    counted (_saves), and its inline images' decoded size."""
+    _saves(content, budget, where)
+    return _inline_images(content, limit, budget, where)
+
+
+def _saves(content: bytes, budget: _Budget, where: str) -> None:
+    """Count the graphics states the content may leave saved at once (q operators, each unmatched Q
+    taking one off, their most at any point): PDFium keeps every one (a 14 KB file of seven million
+    nested q took it 1.2 GB). The page's streams follow one another, so their counts add up; past
+    MAX_SAVES the file is refused. Content of at most a few thousand q is counted by its q bytes."""
+    bound = content.count(b"q")
+    left = MAX_SAVES - budget.saves
+    if bound > _EXACT_SAVES:  # the operators: q and Q standing alone between delimiters, as bytes 1 and 2
+        spaced = b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
+        ops = spaced.replace(b" q ", b"\x01").replace(b" Q ", b"\x02").translate(None, _NOT_OPS)
+        saves = ops.count(1)
+        if saves > left and saves - ops.count(2) <= left:  # balanced enough: the most saved at once
+            depth = bound = 0
+            for op in ops:
+                if op == 1:
+                    depth += 1
+                    if depth > bound:
+                        bound = depth
+                        if bound > left:
+                            break
+                elif depth:
+                    depth -= 1
+        else:
+            bound = saves  # at most all of them; when over, at least the unmatched ones are
+    budget.saves += bound
+    if budget.saves > MAX_SAVES:
+        raise UnusableInput.of("input:pdf-nesting", where, limit=MAX_SAVES)
+
+
+_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%\x01\x02", b" " * 17)  # white space, delimiters: a space
+_NOT_OPS = bytes(b for b in range(256) if b not in (1, 2))
 _INLINE = re.compile(rb"(?<![^\s\[\]()<>{}/%])BI(?=[\s/%])")  # the operator that opens an inline image
 _INLINE_DATA = re.compile(rb"(?<=[\s\]>)])ID(?=\s)")  # the one its data follows (after one white space)
 _INLINE_FILTER = re.compile(rb"/F(?:ilter)?\s*(/[^\s/\[\]<>()%]*|\[[^\]]*\])")
