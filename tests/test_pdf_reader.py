@@ -886,7 +886,7 @@ def test_the_stream_check_decodes_as_the_filters_encode(data, spaces):
     should (its end-of-data code, 128, `~>`, `>`)."""
     import base64
 
-    from juesuan.readers import pdfium_streams as ps
+    from juesuan.readers import pdfium_filters as ps
 
     from .pdfgen import lzw
 
@@ -975,3 +975,122 @@ def test_graphics_states_saved_at_once_are_bounded():
         assert e.value.code == "input:pdf-nesting"
     check_streams(pdf(b"q Q " * deep), "x.pdf")
     check_streams(pdf(b"(q q q q) Tj " * 2000, b"q " * 100), "x.pdf")
+
+
+def _forms_pdf(levels: int, fan: int, indirect: bool = False, loop: bool = False) -> bytes:
+    """A page drawing form 5 once; form 5+i drawing form 6+i `fan` times, the last drawing a line
+    `fan` times and a word. With `indirect`, each form's resources are an object of their own; with
+    `loop`, the last form draws the first."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X 5 0 R >> >>"
+               b" /Contents 4 0 R >>", b"<< /Length 5 >>\nstream\n/X Do\nendstream"]
+    resources = []
+    for i in range(levels):
+        last = i == levels - 1
+        body = (b"q /X Do Q " * fan if not last else b"0 0 m 1 1 l S " * fan + b"BT /F1 10 Tf 100 700 Td (word) Tj ET"
+                + (b" /X Do" if loop else b""))
+        target = 5 if last else 6 + i
+        res = b"<< /Font << /F1 %d 0 R >> /XObject << /X %d 0 R >> >>" % (5 + levels, target)
+        if indirect:
+            resources.append(res)
+            res = b"%d 0 R" % (6 + levels + len(resources) - 1)
+        objects.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources %s /Length %d >>\nstream\n"
+                       % (res, len(body)) + body + b"\nendstream")
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    return build_pdf(objects + resources)
+
+
+def test_forms_drawn_within_forms_are_bounded_before_pdfium_parses_them(tmp_path):
+    """PDFium parses a form XObject each time it is drawn, as it loads the page: five levels of forms
+    each drawing the next twenty times (3.2 million drawings in a 2 KB file) took FPDF_LoadPage 3.8 s
+    and 1 GB. What forms would have parsed again is added up from the content drawing them, names
+    looked up in each form's resources (inline or an object of their own): past 32 MB, or forms
+    drawing one another in a loop, the file is refused in one line. Forms nested three deep, drawing
+    the next three times, are read (their word, drawn 9 times at one place, PDFium reads once)."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Page, check_streams, open_document
+
+    for indirect in (False, True):
+        with pytest.raises(UnusableInput) as e:
+            check_streams(_forms_pdf(5, 20, indirect), "x.pdf")
+        assert e.value.code == "input:pdf-forms", indirect
+        with pytest.raises(UnusableInput) as e:
+            check_streams(_forms_pdf(3, 3, indirect, loop=True), "x.pdf")
+        assert e.value.code == "input:pdf-forms-loop"
+        fine = _forms_pdf(3, 3, indirect)
+        check_streams(fine, "x.pdf")
+        with open_document(fine, "x.pdf") as doc:
+            assert "".join(c.text for c in Page(doc, 0).chars) == "word"  # drawn 9 times at one place: read once
+    src = tmp_path / "laughs.pdf"
+    src.write_bytes(_forms_pdf(5, 20))
+    res = run_cli("convert", src, "-o", tmp_path / "out.xml")
+    assert res.returncode == 2 and res.stderr.strip().endswith("PDF 的表单对象层层重复绘制，解析页面时要解析超过 32 兆字节"
+                                                               "的表单内容（每绘制一次解析一次）；报告 PDF 远少于此")
+
+
+def test_the_objects_of_an_object_stream_are_found_by_number():
+    """pdfium_streams._packed: an object stream's header pairs (number, offset from /First) give each
+    object's body, as the form check looks a resources dictionary up in them."""
+    from juesuan.readers.pdfium_streams import _packed
+
+    bodies = [b"<< /XObject << /X 7 0 R >> >>", b"[1 2 3]", b"(text)"]
+    offsets, at = [], 0
+    for b in bodies:
+        offsets.append(at)
+        at += len(b) + 1
+    header = b" ".join(b"%d %d" % (n, o) for n, o in zip((12, 13, 40), offsets)) + b" "
+    content = header + b" ".join(bodies)
+    got = _packed(b"<< /Type /ObjStm /N 3 /First %d >>" % len(header), content)
+    assert {n: v.strip() for n, v in got.items()} == {12: bodies[0], 13: bodies[1], 40: bodies[2]}
+
+
+def test_what_a_page_parses_as_one_is_measured_across_its_streams():
+    """PDFium parses a page's content streams as one: an inline image whose compressed data goes on
+    into the next stream refuses the file (it is never measured whole), and a `Do` first in a stream,
+    whose name ended the stream before, may draw any form. Names are compared as PDFium reads them:
+    /X#31 is /X1. Forms drawn within one another deeper than a hundred refuse the file."""
+    from juesuan.readers.pdfium import check_streams
+    from juesuan.readers.pdfium_content import check_content, draws
+
+    bomb = _flate_bomb_data(40)
+    first = b"BI /W 8 /H 8 /BPC 8 /CS /G /F /Fl ID " + bomb[:10]
+    objects = _page_objects(first)
+    objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [4 0 R 6 0 R]")
+    objects.append(b"<< /Length %d >>\nstream\n" % (len(bomb) - 7) + bomb[10:] + b" EI\nendstream")
+    with pytest.raises(UnusableInput) as e:
+        check_streams(build_pdf(objects), "x.pdf")
+    assert e.value.code == "input:pdf-inline-unended"
+    assert draws(b"Do /Y Do q /X#31 Do Q") == {None: 1, b"Y": 1, b"X1": 1}
+    form = (5, b"<< /Subtype /Form /Resources << >> >>", 17 << 20, {})  # 17 MB: drawn twice, past 32 MB
+    for page in (b"/X1 Do /X1 Do", b"Do /X1 Do"):  # by its escaped name, and by a name the stream before ends in
+        with pytest.raises(UnusableInput) as e:
+            check_content(b"/XObject << /X#31 5 0 R >>", [form, (4, b"<< >>", 10, draws(page))], {}, "x.pdf")
+        assert e.value.code == "input:pdf-forms", page
+    check_content(b"/XObject << /X#31 5 0 R >>", [form, (4, b"<< >>", 10, draws(b"/X1 Do"))], {}, "x.pdf")
+    chain = [(n, b"<< /Subtype /Form /Resources << /XObject << /N %d 0 R >> >> >>" % (n + 1), 10, {b"N": 1})
+             for n in range(10, 2010)]  # 2,000 forms each drawing the next: refused, not a RecursionError
+    with pytest.raises(UnusableInput) as e:
+        check_content(b"", chain + [(4, b"<< >>", 10, {None: 1})], {}, "x.pdf")
+    assert e.value.code == "input:pdf-forms-deep"
+
+
+def test_content_shared_by_pages_is_counted_for_each_page():
+    """PDFium parses a content stream once for each page whose /Contents names it: 400 pages sharing
+    15 MB of transforms (no page objects, so the object budget never stops them) were a 76 KB file
+    that took it 219 s. The pages' content is added up, each stream times the pages naming it: past
+    MAX_PARSED_BYTES (128 MB), the file is refused before PDFium parses a page; 10 MB shared by 5
+    pages is read past."""
+    from juesuan.readers.pdfium import check_streams
+
+    packed = zlib.compress(b"1 0 0 1 0 0 cm\n" * 700_000)
+
+    def shared(pages: int) -> bytes:
+        kids = b" ".join(b"%d 0 R" % (4 + i) for i in range(pages))
+        return build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+                          b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream"]
+                         + [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents [3 0 R] >>"] * pages)
+
+    with pytest.raises(UnusableInput) as e:
+        check_streams(shared(20), "x.pdf")
+    assert e.value.code == "input:pdf-parsed"
+    check_streams(shared(5), "x.pdf")

@@ -50,9 +50,8 @@ from .pdfium_lib import (
     FPDF_SEGMENT_MOVETO, FS_MATRIX, FS_RECTF, WRITE_BLOCK, FileWrite, api,
 )
 from .pdfium_lib import api as _pdfium
-from .pdfium_streams import (  # noqa: F401  (re-exported)
-    MAX_FONT_BYTES, MAX_INFLATED_BYTES, MAX_STREAM_BYTES, _inflated_size, _inflater, check_streams,
-)
+from .pdfium_filters import _inflated_size, _inflater  # noqa: F401  (re-exported)
+from .pdfium_streams import MAX_FONT_BYTES, MAX_INFLATED_BYTES, MAX_STREAM_BYTES, check_streams  # noqa: F401
 from .pdfium_tables import (  # noqa: F401  (re-exported)
     EDGE_MIN, INTERSECT, JOIN, SNAP, Edge, Row, Table, _cells, _compose, _edge, _inside, _intersections, _merge,
     _tables, find_tables,

@@ -11,8 +11,11 @@ is inflated in bounded 64 KB steps, with isal (ISA-L's inflate, about twice zlib
 pdf extra) when it is installed, else with zlib (the Putuo PDF's embedded CJK font: 3.4 MB, 4.4 MB
 inflated); the others, seen in no report and decoded here in Python, only when they could pass a
 limit. Image codecs (DCT, JPX, JBIG2, CCITT) are not decoded to read text, and end what is measured.
-Streams that are not fonts or images are decoded whatever their size, for the inline images in page
-content (BI ... ID) have filters of their own that PDFium decodes as it parses the page.
+Streams that are not fonts or images are decoded whatever their size, for page content is parsed
+by PDFium with what it holds: inline images (BI ... ID) with filters of their own, which it decodes
+(_inline_images); graphics states saved (q), which it keeps (_saves); and the forms it draws and the
+pages naming it, which have it parse content again (readers/pdfium_content.py). The decoders are in
+readers/pdfium_filters.py.
 A stream's dictionary is read from its object's header, its strings and comments left out (a string
 may spell `1 0 obj` or `/Filter /DCTDecode`: _dictionary), and its data from the end of the
 keyword's line to the later of its /Length and the next `endstream` (one its data spells must not
@@ -23,34 +26,27 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 
 from ..errors import UnusableInput
+from .pdfium_filters import _A85, _FLATE, _HEX, _KINDS, _LZW, _RATIO, _SLOW_BYTES, _decoded, _decoded_size
+from .pdfium_content import check_content, draws
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
 MAX_INFLATED_BYTES = 256 * 1024 * 1024  # all checked streams together
 MAX_SAVES = 1_000_000  # graphics states page content may leave saved at once (a report's: tens)
 _EXACT_SAVES = 4096  # q bytes in one stream past which its saves are counted operator by operator
-_STEP = 1 << 16  # input and output per inflate step
 _MAX_DICT = 65536  # bytes before `stream` searched for its object's start (a stream dictionary is far shorter)
-_FLATE, _LZW, _RL, _A85, _HEX = "flate", "lzw", "rl", "a85", "hex"
-_KINDS = {b"FlateDecode": _FLATE, b"Fl": _FLATE, b"LZWDecode": _LZW, b"LZW": _LZW, b"RunLengthDecode": _RL,
-          b"RL": _RL, b"ASCII85Decode": _A85, b"A85": _A85, b"ASCIIHexDecode": _HEX, b"AHx": _HEX}
-# the most each filter expands its input: Flate 1032:1; LZW's 12-bit codes emit at most 4,096 bytes per
-# code of 1.5 bytes; run-length 128 bytes per 2; ASCII85's z 4 bytes per character; ASCIIhex halves
-_RATIO = {_FLATE: 1032, _LZW: 2731, _RL: 64, _A85: 4, _HEX: 1}
 _FILTER = re.compile(rb"/Filter\s*(/[^\s/\[\]<>()%]*|\[[^\]]*\]|\d+\s+\d+\s+R)")
 _NAME = re.compile(rb"/([^\s/\[\]<>()%]+)")
 _REFERENCE = re.compile(rb"\d+\s+\d+\s+R")
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LENGTH = re.compile(rb"/Length\s+(\d{1,12})\b(?!\s+\d+\s+R)")
-_HEADER_BEFORE = re.compile(rb"\d+\s+\d+\s+$")  # what stands before `obj` in an object's header
+_HEADER_BEFORE = re.compile(rb"(\d{1,10})\s+\d+\s+$")  # what stands before `obj` in an object's header
 _MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may spell more)
 _LINE_END = re.compile(rb"\r\n|\n|\r")
 _MAX_LINE = 256  # bytes after `stream` searched for its line's end
 _TOKEN_BYTES = 1 << 20  # lexed for dictionaries with strings, and an eighth of the file's size more
-_SLOW_BYTES = 4 << 20  # of LZW and run-length data decoded in Python (a second or so a megabyte)
 _TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[\[\]{}]|[^\s/\[\]<>(){}%]+")
 _STRING_MARK = re.compile(rb"\\.|[()]", re.S)
 
@@ -68,8 +64,10 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
     view = memoryview(data)
     total = 0
     budget = _Budget(tokens=_TOKEN_BYTES + len(data) // 8, slow=_SLOW_BYTES)
+    contents: list[tuple[int | None, bytes, int, dict]] = []  # (number, dictionary, size, draws) of content
+    bodies: dict[int, bytes] = {}  # the objects of object streams, by number
     for at, start in _streams(data):
-        head = _dictionary(data, at, budget)
+        head, number = _dictionary(data, at, budget)
         if head is not None and b"#" in head:  # a name may spell a character #xx (/Fl#61teDecode): as PDFium reads it
             head = _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), head)
         end = data.find(b"endstream", start)
@@ -92,6 +90,23 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
             raise UnusableInput.of("input:pdf-bomb", where, offset=at, limit=mb)
         if not whole and head is not None and b"/ObjStm" in head and b"/Encrypt" in data:
             raise UnusableInput.of("input:pdf-encrypted-objstm", where, offset=at)
+        if budget.content is not None and head is not None:
+            contents.append((number, head, len(budget.content), draws(budget.content)))
+            if b"/ObjStm" in head and b"/XObject" in budget.content:
+                bodies.update(_packed(head, budget.content))
+        budget.content = None
+    check_content(data, contents, bodies, where)
+
+
+def _packed(head: bytes, content: bytes) -> dict[int, bytes]:
+    """The objects of an object stream (its /N pairs of number and offset from /First), by number."""
+    first = re.search(rb"/First\s+(\d+)", head)
+    if first is None or int(first[1]) > len(content):
+        return {}
+    at = int(first[1])
+    pairs = [int(x) for x in content[:at].split()[:2 * 100_000] if x.isdigit()]
+    offsets = pairs[1::2] + [len(content) - at]
+    return {pairs[2 * i]: content[at + offsets[i]: at + offsets[i + 1]] for i in range(len(pairs) // 2)}
 
 
 class _Budget:
@@ -102,6 +117,7 @@ class _Budget:
     def __init__(self, tokens: int, slow: int):
         self.tokens, self.slow = tokens, slow
         self.saves = 0  # graphics states page content may save at once (q unmatched by Q), at most
+        self.content: bytes | None = None  # the decoded content of the stream just measured
 
 
 def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Budget, where: str,
@@ -114,15 +130,13 @@ def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Bud
     for chain in chains:
         if not chain:
             if content:
-                _saves(bytes(raw), budget, where)
-                size = max(size, _inline_images(bytes(raw), limit, budget, where))
+                size = max(size, _content(bytes(raw), limit, budget, where))
             continue
         big = len(raw) * math.prod(_RATIO[k] for k in chain) > limit
         if content:
             got, ok = _decoded(raw, chain, limit, budget, where)
             if not isinstance(got, int):
-                _saves(got, budget, where)
-                got = len(got) + _inline_images(got, limit, budget, where)
+                got = len(got) + _content(got, limit, budget, where)
         elif big:
             got, ok = _decoded_size(raw, chain, limit, budget, where)
         else:
@@ -133,7 +147,9 @@ def _measured(raw: memoryview, chains: list[list[str]], limit: int, budget: _Bud
 
 def _content(content: bytes, limit: int, budget: _Budget, where: str) -> int:
     """What page content holds that PDFium may decode or keep as it parses it: saved graphics states
-    counted (_saves), and its inline images' decoded size."""
+    counted (_saves), and its inline images' decoded size (kept as budget.content for the forms it
+    draws: readers/pdfium_content.py)."""
+    budget.content = content
     _saves(content, budget, where)
     return _inline_images(content, limit, budget, where)
 
@@ -178,7 +194,8 @@ def _inline_images(content: bytes, limit: int, budget: _Budget, where: str) -> i
     """What the inline images of decoded page content (BI /F /Fl ... ID data EI) decode to in all
     (their filters named as in a stream's dictionary, or abbreviated: /F /Fl); each decoded from its
     data on, as its filters end it (Flate at its end, ASCII85 at ~>...), for its EI may be in its
-    data. Past the limit, the file is refused as a bomb."""
+    data. Past the limit, the file is refused as a bomb; and when its filters do not end within the
+    stream, for PDFium parses a page's streams as one and would decode on into the next."""
     total = 0
     if b"BI" not in content or b"ID" not in content:
         return 0
@@ -193,39 +210,42 @@ def _inline_images(content: bytes, limit: int, budget: _Budget, where: str) -> i
         if named is None:
             continue
         chain = _chains(b"/Filter " + named[1])[0]
-        rest = memoryview(content)[opened.end() + 1:]
-        if chain and len(rest) * math.prod(_RATIO[k] for k in chain) > limit:
-            size, _ = _decoded_size(rest, chain, limit, budget, where)
+        if chain:
+            size, whole = _decoded_size(memoryview(content)[opened.end() + 1:], chain, limit, budget, where)
             total += size
             if size > limit:
                 raise UnusableInput.of("input:pdf-inline-bomb", where, limit=limit // 2**20)
+            if not whole:
+                raise UnusableInput.of("input:pdf-inline-unended", where)
     return total
 
 
-def _dictionary(data: bytes, at: int, budget: _Budget) -> bytes | None:
+def _dictionary(data: bytes, at: int, budget: _Budget) -> tuple[bytes | None, int | None]:
     """The dictionary of the stream whose `stream` keyword is at `at`, its strings and comments left
     out (a string may spell anything: "(/Filter /DCTDecode)", "(1 0 obj)"): from the nearest
     `N G obj` before it whose tokens run to `at` (one inside a string or comment does not), within
-    _MAX_DICT bytes; None when there is none (a dictionary longer, or not one PDFium reads)."""
+    _MAX_DICT bytes; None when there is none (a dictionary longer, or not one PDFium reads). And the
+    object's number N."""
     lo, tried, pos = max(0, at - _MAX_DICT), 0, at
     while tried < _MAX_HEADERS:
         pos = data.rfind(b"obj", lo, pos)
         if pos == -1:
-            return None
-        if not _HEADER_BEFORE.search(data, max(0, pos - 24), pos):
+            return None, None
+        header = _HEADER_BEFORE.search(data, max(0, pos - 24), pos)
+        if not header:
             continue
         tried += 1
         if tried == 1:  # most often no string or comment in it: taken as it is
             plain = data[pos + 3: at]
             if b"(" not in plain and b")" not in plain and b"%" not in plain and plain.rstrip().endswith(b">>"):
-                return plain
+                return plain, int(header[1])
         budget.tokens -= at - pos
         if budget.tokens < 0:
-            return None
+            return None, None
         kept = _tokens(data, pos + 3, at)
         if kept is not None:
-            return kept
-    return None
+            return kept, int(header[1])
+    return None, None
 
 
 def _tokens(data: bytes, pos: int, at: int) -> bytes | None:
@@ -291,54 +311,6 @@ def _chains(head: bytes | None) -> list[list[str]]:
     return out
 
 
-def _decoded(raw: memoryview, chain: list[str], limit: int, budget: _Budget, where: str) -> tuple[bytes | int, bool]:
-    """What `chain` decodes raw to (the size, an int, once past limit), and whether it decoded to its
-    end: _decoded_size with the last stage's output kept (a page's content, at most the limit)."""
-    if chain[-1] != _FLATE:
-        return _decoded_size(raw, chain, limit, budget, where, keep=True)
-    data, whole = raw, True
-    if len(chain) > 1:
-        data, whole = _decoded_size(raw, chain[:-1], 2 * limit, budget, where, keep=True)
-        if isinstance(data, int):
-            return data, False
-    out = bytearray()
-    size, ok = _inflated_size(memoryview(data), limit, False, out)
-    return (size if size > limit else bytes(out)), whole and ok
-
-
-def _decoded_size(raw: memoryview, chain: list[str], limit: int, budget: _Budget | None = None,
-                  where: str = "", keep: bool = False) -> tuple[int | bytes, bool]:
-    """The size `chain` decodes raw to, or the first size over limit (each stage but the last kept,
-    up to twice the limit; with `keep`, the last too, as bytes unless past the limit), and whether
-    every stage decoded to its end. LZW and run-length data are decoded in Python: past the budget's
-    bytes of them the file is refused."""
-    if chain == [_FLATE, _FLATE] and not keep:
-        return _inflated_size(raw, limit, True)
-    data, whole = raw, True
-    for i, kind in enumerate(chain):
-        last = i == len(chain) - 1
-        if kind == _FLATE and last and not keep:
-            size, ok = _inflated_size(memoryview(data), limit, False)
-            return size, whole and ok
-        cap = limit if last else 2 * limit
-        data = bytes(data)
-        if budget is not None and kind in (_LZW, _RL):  # decoded in Python: no more than the budget left
-            given = data[:max(budget.slow, 0)]
-            out, ok = _DECODE[kind](given, cap)
-            made = out if isinstance(out, int) else len(out)
-            budget.slow -= min(len(given), 2 * made + 16)  # at most 2 bytes in for each byte out, and a code
-            if len(given) < len(data) and not ok and made <= cap:  # cut short by the budget: not measured
-                raise UnusableInput.of("input:pdf-slow-filters", where, limit=_SLOW_BYTES // 2**20)
-            data = out
-        else:
-            data, ok = _DECODE[kind](data, cap)
-        whole = whole and ok
-        size = data if isinstance(data, int) else len(data)
-        if size > cap:
-            return size, False
-    return (data if keep else len(data)), whole
-
-
 def _streams(data: bytes):
     """(offset of the keyword, offset of the data) of each `stream` keyword (not `endstream`) that
     may open a stream body as PDFium reads one: its data starts after the end of the keyword's line
@@ -350,139 +322,3 @@ def _streams(data: bytes):
             if line:
                 yield at, line.end()
         at = data.find(b"stream", at + 6)
-
-
-def _inflater():
-    """isal's zlib (ISA-L: the same inflate, about twice as fast) when installed, else zlib."""
-    try:
-        from isal import isal_zlib
-    except ImportError:
-        return zlib, (zlib.error,)
-    return isal_zlib, (zlib.error, isal_zlib.error)
-
-
-def _inflated_size(raw: memoryview, limit: int, nested: bool, keep: bytearray | None = None) -> tuple[int, bool]:
-    """The stream's inflated size, or the first size over limit, and whether it inflated to its end
-    (False: damaged or encrypted data, of which PDFium decodes at most what inflates here): fed 64 KB
-    of input at a time (zlib copies what a step leaves unconsumed) for at most 64 KB of output a step
-    (buffers that small are reused, not mapped afresh each step). `keep`, if given, gets the output
-    (for a filter after this one)."""
-    z, errors = _inflater()
-    d = z.decompressobj()
-    inner = z.decompressobj() if nested else None
-    size = 0
-    pos, end = 0, len(raw)
-    chunk = raw[:0]
-    try:
-        while True:
-            if not chunk and pos < end:
-                chunk, pos = raw[pos:pos + _STEP], pos + _STEP
-            out = d.decompress(chunk, _STEP)
-            got = len(out)
-            if inner is not None:
-                out = inner.decompress(out, limit + 1 - size) if not inner.eof else b""
-            size += len(out)
-            if keep is not None:
-                keep += out
-            if size > limit:
-                return size, False
-            chunk = d.unconsumed_tail
-            if d.eof or (not chunk and pos >= end and not got):
-                return size, d.eof
-    except errors:
-        return size, False  # damaged (or encrypted) data: PDFium decodes at most what inflates
-
-
-def _inflate(data: bytes, cap: int) -> tuple[bytes | int, bool]:
-    out = bytearray()
-    _, whole = _inflated_size(memoryview(data), cap, False, out)
-    return bytes(out), whole
-
-
-def _unlzw(data: bytes, cap: int) -> tuple[bytes | int, bool]:
-    """LZWDecode (EarlyChange 1, as PDFium's default), up to the first cap + 1 bytes; a code past the
-    table ends it (damaged)."""
-    out = bytearray()
-    table = [bytes([i]) for i in range(256)] + [b"", b""]  # 256 clear, 257 end of data
-    width, acc, held, prev = 9, 0, 0, b""
-    for byte in data:
-        acc, held = (acc << 8) | byte, held + 8
-        while held >= width:
-            held -= width
-            code = (acc >> held) & ((1 << width) - 1)
-            acc &= (1 << held) - 1
-            if code == 256:
-                del table[258:]
-                width, prev = 9, b""
-                continue
-            if code == 257:
-                return bytes(out), True
-            if code < len(table):
-                entry = table[code]
-                if prev:
-                    table.append(prev + entry[:1])
-            elif code == len(table) and prev:
-                entry = prev + prev[:1]
-                table.append(entry)
-            else:
-                return bytes(out), False
-            out += entry
-            if len(out) > cap:
-                return bytes(out), False
-            prev = entry
-            if len(table) + 1 >= 1 << width and width < 12:
-                width += 1
-    return bytes(out), False  # no end-of-data code
-
-
-def _unrun(data: bytes, cap: int) -> tuple[bytes | int, bool]:
-    """RunLengthDecode up to the first cap + 1 bytes."""
-    out = bytearray()
-    i, n = 0, len(data)
-    while i < n and len(out) <= cap:
-        length = data[i]
-        if length == 128:
-            return bytes(out), True
-        if length < 128:
-            out += data[i + 1: i + 2 + length]
-            i += length + 2
-        else:
-            out += data[i + 1: i + 2] * (257 - length)
-            i += 2
-    return bytes(out), False  # no end-of-data byte (128), or past cap
-
-
-_WHITE = b" \t\r\n\x0b\x0c\x00"
-_A85_GROUPS = re.compile(rb"(?:z|[!-u]{5})*")
-_HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]*")
-
-
-def _una85(data: bytes, cap: int) -> tuple[bytes | int, bool]:
-    """ASCII85Decode of its whole groups (z or five characters of its alphabet, white space
-    ignored) before anything else (`~>` ends it, and a z inside a group or another character stops
-    it): at least what PDFium decodes, but for a last group of two to four characters (at most three
-    bytes). z stands for four zero bytes: the size is counted before the bytes are made (an int when
-    over cap)."""
-    import base64
-
-    text = data.translate(None, _WHITE).removeprefix(b"<~")
-    groups = _A85_GROUPS.match(text)[0]
-    zs = groups.count(b"z")
-    size = 4 * (zs + (len(groups) - zs) // 5)
-    if size > cap:
-        return size, False
-    return base64.a85decode(groups), text[len(groups):len(groups) + 2] == b"~>"
-
-
-def _unhex(data: bytes, cap: int) -> tuple[bytes | int, bool]:
-    """ASCIIHexDecode of the digits (white space ignored) before anything else (`>` ends it)."""
-    import binascii
-
-    text = data.translate(None, _WHITE)
-    digits = _HEX_DIGITS.match(text)[0]
-    if len(digits) // 2 > cap:
-        return len(digits) // 2, False
-    return binascii.unhexlify(digits + b"0" * (len(digits) % 2)), text[len(digits):len(digits) + 1] == b">"
-
-
-_DECODE = {_FLATE: _inflate, _LZW: _unlzw, _RL: _unrun, _A85: _una85, _HEX: _unhex}

@@ -1,0 +1,171 @@
+"""The bound on how much content PDFium parses, checked with the streams before PDFium is given the
+file (readers/pdfium_streams.check_streams gathers the content streams' dictionaries, sizes and `Do`
+counts): a stream is parsed once for each page whose /Contents names it, and a form XObject once
+for each time it is drawn.
+
+A form XObject is content that other content draws (`/Name Do`); PDFium parses a form each time it
+is drawn, as it parses the page (FPDF_LoadPage), forms drawn inside it too. Five levels of forms each
+drawing the next twenty times are 3.2 million drawings in a 2 KB file: FPDF_LoadPage took 3.8 s and
+1 GB, and a sixth level would take twenty times that. And 400 pages sharing one 15 MB content stream
+(of transforms: no objects, so no page-object budget stops it) are a 76 KB file that took PDFium
+219 s. So what the pages would parse (each content stream times the pages naming it, and what each
+form costs, its content and the forms it draws each time it draws them, times the content drawing it)
+is added up: past MAX_PARSED_BYTES of content, or MAX_FORM_BYTES of it for forms, or when forms draw
+one another in a loop (which PDFium breaks off, at a depth of its own), the file is refused in one line.
+
+A name drawn is looked up in the form's own resources (/Resources, inline or by reference, its
+/XObject dictionary inline or by reference); where a form has none, and for the content of pages
+(whose resources may be inherited down the page tree), in every /XObject dictionary of the file:
+the most costly form any of them names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import UnusableInput
+
+MAX_FORM_BYTES = 32 * 1024 * 1024  # form content parsed, each form each time drawn (a report's: kilobytes)
+MAX_PARSED_BYTES = 128 * 1024 * 1024  # content the pages parse in all (a report's: ~30 KB a page)
+_MAX_BODY = 1 << 16  # bytes of an object's body searched for its dictionary
+_MAX_NESTING = 100  # forms drawn within forms (a report's: a few)
+_NAME = rb"/([^\s/\[\]<>(){}%]+)"
+_DO = re.compile(_NAME + rb"\s*Do(?![^\s\[\]<>(){}/%])")
+_FORM = re.compile(rb"/Subtype\s*/Form(?![^\s\[\]<>(){}/%])")
+_XOBJECTS = re.compile(rb"/XObject\s*(?:<<([^<>]*)>>|(\d+)\s+\d+\s+R)")
+_RESOURCES = re.compile(rb"/Resources\s*(\d+)\s+\d+\s+R")
+_CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
+_REFERENCE = re.compile(rb"(\d+)\s+\d+\s+R")
+_ENTRY = re.compile(_NAME + rb"\s*(\d+)\s+\d+\s+R")
+_FIRST_DO = re.compile(rb"\s*Do(?![^\s\[\]<>(){}/%])")
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_HEADER = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d+\s+obj(?![^\s\[\]<>(){}/%])")
+
+
+def draws(content: bytes) -> dict[bytes | None, int]:
+    """How many times the content draws each XObject name (`/Name Do`, the name as PDFium reads it:
+    #xx spelt out); a `Do` first in the content counts for None (any name: a page's streams are parsed
+    as one, so its name may end the stream before)."""
+    if b"Do" not in content:
+        return {}
+    out: dict[bytes | None, int] = {}
+    for m in _DO.finditer(content):
+        name = _plain(m[1])
+        out[name] = out.get(name, 0) + 1
+    if _FIRST_DO.match(content):
+        out[None] = out.get(None, 0) + 1
+    return out
+
+
+def _plain(name: bytes) -> bytes:
+    return _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) if b"#" in name else name
+
+
+class _Objects:
+    """The file's objects by number, for the dictionaries forms refer to: those packed in object
+    streams, else the body after the last `N G obj` in the file (an update appended redefines an
+    object), up to its endobj; the headers found once, when the first is asked for."""
+
+    def __init__(self, data: bytes, packed: dict[int, bytes]):
+        self.data, self.packed = data, packed
+        self.places: dict[int, int] | None = None
+
+    def body(self, num: int) -> bytes | None:
+        if num in self.packed:
+            return self.packed[num]
+        if self.places is None:
+            self.places = {int(m[1]): m.end() for m in _HEADER.finditer(self.data)}
+        at = self.places.get(num)
+        if at is None:
+            return None
+        end = self.data.find(b"endobj", at, at + _MAX_BODY)
+        return self.data[at: end if end != -1 else at + _MAX_BODY]
+
+
+def check_content(data: bytes, streams: list[tuple[int | None, bytes, int, dict]], packed: dict[int, bytes],
+                  where: str) -> None:
+    """Refuse the file when its pages would make PDFium parse more than MAX_PARSED_BYTES of content
+    (each content stream once for each page naming it), or more than MAX_FORM_BYTES of form content
+    (each form each time it is drawn), or forms drawing one another in a loop. streams: (object
+    number, dictionary, decoded size, draws) of each content stream; packed: the objects found inside
+    object streams, by number."""
+    pages: dict[int, int] = {}  # content stream -> the pages naming it in their /Contents
+    for text in (data, *packed.values()):
+        for m in _CONTENTS.finditer(text):
+            for num in [m[1]] if m[1] is not None else _REFERENCE.findall(m[2]):
+                pages[int(num)] = pages.get(int(num), 0) + 1
+    parsed = 0
+    for num, _head, size, _drawn_names in streams:
+        parsed += size * max(1, pages.get(num, 0) if num is not None else 1)
+        if parsed > MAX_PARSED_BYTES:
+            raise UnusableInput.of("input:pdf-parsed", where, limit=MAX_PARSED_BYTES // 2**20)
+    if any(d for *_, d in streams):
+        _check_forms(data, streams, packed, pages, where)
+
+
+def _check_forms(data: bytes, streams: list[tuple[int | None, bytes, int, dict]], packed: dict[int, bytes],
+                 pages: dict[int, int], where: str) -> None:
+    """Past MAX_FORM_BYTES of form content drawn (each time, times the pages naming the content that
+    draws it), or forms drawing one another in a loop, refuse the file."""
+    objects = _Objects(data, packed)
+    forms = {num: (size, drawn, head) for num, head, size, drawn in streams if num is not None and _FORM.search(head)}
+    everywhere: dict[bytes, set[int]] = {}
+    for text in (data, *packed.values()):
+        for m in _XOBJECTS.finditer(text):
+            for name, num in _entries(m, objects).items():
+                everywhere.setdefault(name, set()).add(num)
+    cost: dict[int, int] = {}
+    pending: set[int] = set()
+
+    def of(num: int) -> int:  # a form's content, and that of the forms it draws each time it draws them
+        if num in cost:
+            return cost[num]
+        if num in pending:
+            raise UnusableInput.of("input:pdf-forms-loop", where, number=num)
+        if len(pending) >= _MAX_NESTING:  # deeper than any report's (and than this recursion may go)
+            raise UnusableInput.of("input:pdf-forms-deep", where, limit=_MAX_NESTING)
+        pending.add(num)
+        size, drawn, head = forms[num]
+        total = size + _drawn(drawn, _own_xobjects(head, objects), everywhere, forms, of)
+        pending.discard(num)
+        cost[num] = total
+        return total
+
+    again = 0
+    for num, _head, _size, drawn in streams:
+        if drawn and num not in forms:
+            again += _drawn(drawn, None, everywhere, forms, of) * max(1, pages.get(num, 0) if num is not None else 1)
+            if again > MAX_FORM_BYTES:
+                raise UnusableInput.of("input:pdf-forms", where, limit=MAX_FORM_BYTES // 2**20)
+
+
+def _drawn(drawn: dict[bytes | None, int], own: dict[bytes, int] | None, everywhere: dict[bytes, set[int]],
+           forms: dict, of) -> int:
+    """What drawing these names costs: each the costliest form it may name, times it is drawn."""
+    total = 0
+    for name, times in drawn.items():
+        if name is None:  # any name
+            targets = set(forms)
+        else:
+            targets = {own[name]} if own is not None and name in own else everywhere.get(name, set())
+        total += times * max((of(t) for t in targets if t in forms), default=0)
+    return total
+
+
+def _own_xobjects(head: bytes, objects: _Objects) -> dict[bytes, int] | None:
+    """A form's own XObject names: from its /Resources (inline, or the object it refers to); None
+    when it has none (its names are looked up everywhere)."""
+    m = _XOBJECTS.search(head)
+    if m is None:
+        ref = _RESOURCES.search(head)
+        body = objects.body(int(ref[1])) if ref else None
+        m = _XOBJECTS.search(body) if body else None
+        if m is None:
+            return {} if ref and body is not None else None
+    return _entries(m, objects)
+
+
+def _entries(m: re.Match, objects: _Objects) -> dict[bytes, int]:
+    """The names and object numbers of an /XObject dictionary, inline or the object it refers to."""
+    text = m[1] if m[1] is not None else objects.body(int(m[2])) or b""
+    return {_plain(name): int(num) for name, num in _ENTRY.findall(text)}
