@@ -1094,3 +1094,71 @@ def test_content_shared_by_pages_is_counted_for_each_page():
         check_streams(shared(20), "x.pdf")
     assert e.value.code == "input:pdf-parsed"
     check_streams(shared(5), "x.pdf")
+
+
+def test_an_ascii85_group_past_32_bits_is_measured_not_a_traceback():
+    """A five-character ASCII85 group worth more than 2**32 - 1 ("uuuuu") made base64.a85decode raise
+    ValueError inside the stream check (a fuzzed file; a traceback): such groups are taken modulo 2**32,
+    the rest decoded as before."""
+    from juesuan.readers.pdfium import check_streams
+    from juesuan.readers.pdfium_filters import _una85
+
+    assert _una85(b"uuuuu !!!!! z ~>", 100) == (bytes.fromhex("08780ec4") + bytes(8), True)
+    body = b"uuuuu" + b"!" * 40_000 + b"~>"
+    check_streams(_bomb_stream(b"/Filter [/A85 /FlateDecode]", body), "x.pdf")
+
+
+def test_a_form_without_resources_draws_what_its_names_name_anywhere():
+    """A form's own names are those of the /XObject entry of its /Resources, not any /XObject in its
+    dictionary: a fuzzed 1.3 KB file whose form 6 had /Re << /XObject << /X 7 0 R >> >> (no
+    /Resources, so PDFium took its names from what drew it, drawing forms within one another without
+    end) passed the check as 6 drawing 7, and took PDFium 24 GB before the kernel killed it. Such a
+    form's names are looked up in every /XObject dictionary: here /X may be 5, 6 or 7, and 6 drawing
+    6 or 5 is a loop; an /XObject inside /Resources' /Font entry is no entry of the resources, nor is
+    a /Resources that an unclosed array swallows a key of the form's (another fuzzed file: 3 GB)."""
+    from juesuan.readers.pdfium import check_streams
+
+    def pdf(six: bytes, seven: bytes = b"/Resources << /XObject << /X 5 0 R >> >>") -> bytes:
+        return build_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X 5 0 R >> >>"
+            b" /Contents 4 0 R >>", b"<< /Length 5 >>\nstream\n/X Do\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] /Resources << /XObject << /X 6 0 R >> >> /Length 30 >>"
+            b"\nstream\nq /X Do Q q /X Do Q q /X Do Q \nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] %s /Length 30 >>\nstream\nq /X Do Q q /X Do Q q /X Do Q \n"
+            b"endstream" % six,
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] %s /Length 4 >>\nstream\n0 0 m\nendstream" % seven])
+
+    for six in (b"/Re << /XObject << /X 7 0 R >> >>", b"/Resources << /Font << /XObject << /X 7 0 R >> >> >>",
+                b"/Note [0 [] /Resources << /XObject << /X 7 0 R >> >>"):  # an unclosed array swallows the rest
+        with pytest.raises(UnusableInput) as e:
+            check_streams(pdf(six), "x.pdf")
+        assert e.value.code == "input:pdf-forms-loop", six
+    check_streams(pdf(b"/Resources << /XObject << /X 7 0 R >> >>", b"/Resources << >>"), "x.pdf")
+
+
+@pytest.mark.parametrize("damage", [
+    (b"/XObject << /X 6 0 R", b"/XObject <(< /X 6 0 R"),  # form 5's dictionary not readable (an unclosed string)
+    (b"7 0 obj", b"7ID  0 obj"),  # form 7's header damaged: its stream taken for form 6's too
+    (b"/XObject << /X 6 0 R", b"/XObject <6 0 R"),  # form 5's /XObject no dictionary: its names drawn from anywhere
+    (b"/XObject << /X 7 0 R", b"/XObject </Filter /Fl< /X 7 0 R"),  # a /Filter in junk: form 6's data as it is
+])
+def test_damaged_forms_are_taken_at_their_worst(damage):
+    """Two more fuzzed files that took PDFium past 3 GB (it reads damaged objects as best it can, and
+    the forms then drew one another without end) passed the form check: a form whose dictionary the
+    check could not read was left out, and two streams taken for one object number kept only the
+    second's names. A stream whose dictionary is not read is now a form drawing its names from
+    anywhere (the object of the nearest header), and two streams of one number are one form drawing
+    the names of both; an /XObject entry that is no dictionary gives no names of its own (it was read
+    as a reference's whole body), and a stream its filters do not decode draws what its data as it
+    is draws (three more found so): here each a loop, refused."""
+    from juesuan.readers.pdfium import check_streams
+
+    pdf = _forms_pdf(3, 3)
+    assert damage[0] in pdf
+    pdf = pdf.replace(damage[0], damage[1], 1)
+    if damage[0] == b"7 0 obj":  # and form 6's names gone from its resources, as in the file found
+        pdf = pdf.replace(b"/XObject << /X 7 0 R >>", b"", 1)
+    with pytest.raises(UnusableInput) as e:
+        check_streams(pdf, "x.pdf")
+    assert e.value.code == "input:pdf-forms-loop"

@@ -33,7 +33,10 @@ _NAME = rb"/([^\s/\[\]<>(){}%]+)"
 _DO = re.compile(_NAME + rb"\s*Do(?![^\s\[\]<>(){}/%])")
 _FORM = re.compile(rb"/Subtype\s*/Form(?![^\s\[\]<>(){}/%])")
 _XOBJECTS = re.compile(rb"/XObject\s*(?:<<([^<>]*)>>|(\d+)\s+\d+\s+R)")
-_RESOURCES = re.compile(rb"/Resources\s*(\d+)\s+\d+\s+R")
+_STRUCTURE = re.compile(rb"<<|>>|\[|\]|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[^\s/\[\]<>(){}%]+|[^\s]")
+_REF_VALUE = re.compile(rb"\s*(\d+)\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
+_REF_AHEAD = re.compile(rb"\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
+_NUMBER = re.compile(rb"\d+")
 _CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
 _REFERENCE = re.compile(rb"(\d+)\s+\d+\s+R")
 _ENTRY = re.compile(_NAME + rb"\s*(\d+)\s+\d+\s+R")
@@ -82,13 +85,13 @@ class _Objects:
         return self.data[at: end if end != -1 else at + _MAX_BODY]
 
 
-def check_content(data: bytes, streams: list[tuple[int | None, bytes, int, dict]], packed: dict[int, bytes],
+def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
                   where: str) -> None:
     """Refuse the file when its pages would make PDFium parse more than MAX_PARSED_BYTES of content
     (each content stream once for each page naming it), or more than MAX_FORM_BYTES of form content
     (each form each time it is drawn), or forms drawing one another in a loop. streams: (object
-    number, dictionary, decoded size, draws) of each content stream; packed: the objects found inside
-    object streams, by number."""
+    number, dictionary or None when it was not read, decoded size, draws) of each content stream;
+    packed: the objects found inside object streams, by number."""
     pages: dict[int, int] = {}  # content stream -> the pages naming it in their /Contents
     for text in (data, *packed.values()):
         for m in _CONTENTS.finditer(text):
@@ -103,12 +106,20 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes, int, dict]
         _check_forms(data, streams, packed, pages, where)
 
 
-def _check_forms(data: bytes, streams: list[tuple[int | None, bytes, int, dict]], packed: dict[int, bytes],
+def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
                  pages: dict[int, int], where: str) -> None:
     """Past MAX_FORM_BYTES of form content drawn (each time, times the pages naming the content that
     draws it), or forms drawing one another in a loop, refuse the file."""
     objects = _Objects(data, packed)
-    forms = {num: (size, drawn, head) for num, head, size, drawn in streams if num is not None and _FORM.search(head)}
+    forms: dict[int, tuple[int, dict, bytes | None]] = {}
+    for num, head, size, drawn in streams:  # a dictionary not read (None) may be a form's
+        if num is None or (head is not None and not _FORM.search(head)):
+            continue
+        if num in forms:  # two streams taken for one object (a header damaged): both, its names anywhere
+            had_size, had, _ = forms[num]
+            drawn = {name: had.get(name, 0) + drawn.get(name, 0) for name in {*had, *drawn}}
+            size, head = max(size, had_size), None
+        forms[num] = (size, drawn, head)
     everywhere: dict[bytes, set[int]] = {}
     for text in (data, *packed.values()):
         for m in _XOBJECTS.finditer(text):
@@ -126,7 +137,7 @@ def _check_forms(data: bytes, streams: list[tuple[int | None, bytes, int, dict]]
             raise UnusableInput.of("input:pdf-forms-deep", where, limit=_MAX_NESTING)
         pending.add(num)
         size, drawn, head = forms[num]
-        total = size + _drawn(drawn, _own_xobjects(head, objects), everywhere, forms, of)
+        total = size + _drawn(drawn, None if head is None else _own_xobjects(head, objects), everywhere, forms, of)
         pending.discard(num)
         cost[num] = total
         return total
@@ -153,16 +164,97 @@ def _drawn(drawn: dict[bytes | None, int], own: dict[bytes, int] | None, everywh
 
 
 def _own_xobjects(head: bytes, objects: _Objects) -> dict[bytes, int] | None:
-    """A form's own XObject names: from its /Resources (inline, or the object it refers to); None
-    when it has none (its names are looked up everywhere)."""
-    m = _XOBJECTS.search(head)
-    if m is None:
-        ref = _RESOURCES.search(head)
-        body = objects.body(int(ref[1])) if ref else None
-        m = _XOBJECTS.search(body) if body else None
-        if m is None:
-            return {} if ref and body is not None else None
-    return _entries(m, objects)
+    """A form's own XObject names: from the /XObject entry of its /Resources (inline, or the object it
+    refers to), each a key of its own dictionary (not a name inside an array or a nested dictionary,
+    such as one an unclosed /BBox array swallows); None when it has no such /Resources, or they
+    cannot be read (PDFium then draws its names from the resources of what draws it: they are looked
+    up everywhere)."""
+    value = _top_value(head, b"/Resources")
+    if value is None:
+        return None
+    ref = _REF_VALUE.match(value)
+    resources = objects.body(int(ref[1])) if ref else value
+    if resources is None:
+        return None
+    entry = _top_value(resources, b"/XObject")
+    if entry is None:
+        return {}
+    ref = _REF_VALUE.match(entry)
+    return _top_entries((objects.body(int(ref[1])) or b"") if ref else entry)
+
+
+def _top_entries(text: bytes) -> dict[bytes, int]:
+    """The names of a dictionary's own entries whose values are references (N G R), by name; an
+    /XObject dictionary's names and objects (a value of another kind, or a nested one, is none)."""
+    out: dict[bytes, int] = {}
+    depth, key = 0, None
+    for m in _STRUCTURE.finditer(text):
+        tok = m[0]
+        if tok == b"<<" or tok == b"[":
+            depth += 1
+            key = None
+        elif tok == b">>" or tok == b"]":
+            depth -= 1
+            if depth <= 0:
+                break
+        elif depth == 1:
+            if key is None and tok.startswith(b"/"):
+                key = tok
+                ref = _REF_VALUE.match(text, m.end())
+                if ref:
+                    out[_plain(key[1:])] = int(ref[1])
+            else:
+                key = None
+    return out
+
+
+def _top_value(text: bytes, key: bytes) -> bytes | None:
+    """The value of `key` in the dictionary text opens with (strings already left out), when it is a
+    key of that dictionary itself: its bytes (a reference `N G R` whole); None when the key is not
+    there at its top, or the dictionary is not well formed up to it."""
+    depth, expect_key, want, skip, start = 0, False, False, 0, 0
+    for m in _STRUCTURE.finditer(text):
+        tok = m[0]
+        if skip:  # the generation number and R of a reference
+            skip -= 1
+            if not skip:
+                if want:
+                    return text[start: m.end()]
+                expect_key = True
+            continue
+        if tok == b"<<" or tok == b"[":
+            if depth == 0:
+                if tok == b"[":
+                    return None
+                expect_key = True
+            elif depth == 1:
+                if expect_key:
+                    return None  # a key must be a name
+                start = m.start()
+            depth += 1
+            continue
+        if tok == b">>" or tok == b"]":
+            depth -= 1
+            if depth <= 0:
+                return None
+            if depth == 1:
+                if want:
+                    return text[start: m.end()]
+                expect_key = True
+            continue
+        if depth != 1:
+            continue
+        if expect_key:
+            if not tok.startswith(b"/"):
+                return None
+            want, expect_key = tok == key, False
+        elif _NUMBER.fullmatch(tok) and _REF_AHEAD.match(text, m.end()):
+            skip, start = 2, m.start()
+        elif want:
+            return tok
+        else:
+            expect_key = True
+    return None
 
 
 def _entries(m: re.Match, objects: _Objects) -> dict[bytes, int]:

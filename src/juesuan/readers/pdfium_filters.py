@@ -175,6 +175,7 @@ def _unrun(data: bytes, cap: int) -> tuple[bytes | int, bool]:
 
 _WHITE = b" \t\r\n\x0b\x0c\x00"
 _A85_GROUPS = re.compile(rb"(?:z|[!-u]{5})*")
+_A85_GROUP = re.compile(rb"z|[!-u]{5}")
 _HEX_DIGITS = re.compile(rb"[0-9A-Fa-f]*")
 
 
@@ -192,7 +193,21 @@ def _una85(data: bytes, cap: int) -> tuple[bytes | int, bool]:
     size = 4 * (zs + (len(groups) - zs) // 5)
     if size > cap:
         return size, False
-    return base64.a85decode(groups), text[len(groups):len(groups) + 2] == b"~>"
+    ended = text[len(groups):len(groups) + 2] == b"~>"
+    try:
+        return base64.a85decode(groups), ended
+    except ValueError:  # a group past 2**32 - 1 ("uuuuu"): each taken modulo 2**32, one at a time
+        out = bytearray()
+        for m in _A85_GROUP.finditer(groups):
+            g = m[0]
+            if g == b"z":
+                out += bytes(4)
+            else:
+                value = 0
+                for c in g:
+                    value = value * 85 + c - 33
+                out += (value & 0xFFFFFFFF).to_bytes(4, "big")
+        return bytes(out), ended
 
 
 def _unhex(data: bytes, cap: int) -> tuple[bytes | int, bool]:

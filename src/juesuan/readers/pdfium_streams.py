@@ -91,9 +91,16 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
         if not whole and head is not None and b"/ObjStm" in head and b"/Encrypt" in data:
             raise UnusableInput.of("input:pdf-encrypted-objstm", where, offset=at)
         if budget.content is not None and head is not None:
-            contents.append((number, head, len(budget.content), draws(budget.content)))
+            drawn = draws(budget.content)
+            if not whole:  # its filters did not decode it: what PDFium makes of it may be the data as it is
+                raw = draws(data[start:end])
+                drawn = {name: max(drawn.get(name, 0), raw.get(name, 0)) for name in {*drawn, *raw}}
+            contents.append((number, head, max(len(budget.content), end - start), drawn))
             if b"/ObjStm" in head and b"/XObject" in budget.content:
                 bodies.update(_packed(head, budget.content))
+        elif head is None and number is not None and b"Do" in data[start:end]:
+            # a dictionary not read: the stream may be a form PDFium reads as best it can (pdfium_content)
+            contents.append((number, None, end - start, draws(data[start:end])))
         budget.content = None
     check_content(data, contents, bodies, where)
 
@@ -225,27 +232,28 @@ def _dictionary(data: bytes, at: int, budget: _Budget) -> tuple[bytes | None, in
     out (a string may spell anything: "(/Filter /DCTDecode)", "(1 0 obj)"): from the nearest
     `N G obj` before it whose tokens run to `at` (one inside a string or comment does not), within
     _MAX_DICT bytes; None when there is none (a dictionary longer, or not one PDFium reads). And the
-    object's number N."""
-    lo, tried, pos = max(0, at - _MAX_DICT), 0, at
+    object's number N (with no dictionary, the nearest header's: the object PDFium may take it for)."""
+    lo, tried, pos, nearest = max(0, at - _MAX_DICT), 0, at, None
     while tried < _MAX_HEADERS:
         pos = data.rfind(b"obj", lo, pos)
         if pos == -1:
-            return None, None
+            return None, nearest
         header = _HEADER_BEFORE.search(data, max(0, pos - 24), pos)
         if not header:
             continue
         tried += 1
         if tried == 1:  # most often no string or comment in it: taken as it is
+            nearest = int(header[1])
             plain = data[pos + 3: at]
             if b"(" not in plain and b")" not in plain and b"%" not in plain and plain.rstrip().endswith(b">>"):
-                return plain, int(header[1])
+                return plain, nearest
         budget.tokens -= at - pos
         if budget.tokens < 0:
-            return None, None
+            return None, nearest
         kept = _tokens(data, pos + 3, at)
         if kept is not None:
             return kept, int(header[1])
-    return None, None
+    return None, nearest
 
 
 def _tokens(data: bytes, pos: int, at: int) -> bytes | None:
