@@ -27,6 +27,10 @@ from ..errors import UnusableInput
 
 MAX_FORM_BYTES = 32 * 1024 * 1024  # form content parsed, each form each time drawn (a report's: kilobytes)
 MAX_PARSED_BYTES = 128 * 1024 * 1024  # content the pages parse in all (a report's: ~30 KB a page)
+MAX_PAGE_OBJECTS = 500_000  # page objects one page's content may create (readers/pdfium.MAX_OBJECTS, in a document)
+_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%", b" " * 15)  # white space and delimiters: a space
+_PAINTING = (b" Tj ", b" TJ ", b" ' ", b' " ', b" S ", b" s ", b" f ", b" F ", b" f* ", b" B ", b" B* ", b" b ", b" b* ",
+             b" Do ", b" sh ", b" EI ")
 _MAX_BODY = 1 << 16  # bytes of an object's body searched for its dictionary
 _MAX_NESTING = 100  # forms drawn within forms (a report's: a few)
 _NAME = rb"/([^\s/\[\]<>(){}%]+)"
@@ -85,18 +89,36 @@ class _Objects:
         return self.data[at: end if end != -1 else at + _MAX_BODY]
 
 
+def painted(content: bytes) -> int:
+    """How many page objects content creates, at most: its operators that paint or show something
+    (Tj TJ ' " S s f F f* B B* b b* Do sh, and EI ending an inline image), standing alone between
+    delimiters (some spelt inside strings are counted too)."""
+    spaced = b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
+    return sum(spaced.count(op) for op in _PAINTING)
+
+
 def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
-                  where: str) -> None:
+                  where: str, objects: dict[int, int] | None = None) -> None:
     """Refuse the file when its pages would make PDFium parse more than MAX_PARSED_BYTES of content
     (each content stream once for each page naming it), or more than MAX_FORM_BYTES of form content
     (each form each time it is drawn), or forms drawing one another in a loop. streams: (object
     number, dictionary or None when it was not read, decoded size, draws) of each content stream;
-    packed: the objects found inside object streams, by number."""
+    packed: the objects found inside object streams, by number; objects: the page objects counted in
+    the biggest streams (painted), by number: a page whose content would create more than
+    MAX_PAGE_OBJECTS (a stream not counted, one in two of its bytes) is refused too, for PDFium makes
+    them all as it loads the page (24 KB of "(x)Tj" in one 15 MB stream: 7 s and 1.6 GB), before the
+    reader's own count of them (readers/pdfium.MAX_OBJECTS, the same number) could stop it."""
     pages: dict[int, int] = {}  # content stream -> the pages naming it in their /Contents
+    sizes = {num: size for num, _head, size, _drawn in streams if num is not None}
+    objects = objects or {}
     for text in (data, *packed.values()):
         for m in _CONTENTS.finditer(text):
-            for num in [m[1]] if m[1] is not None else _REFERENCE.findall(m[2]):
-                pages[int(num)] = pages.get(int(num), 0) + 1
+            page = [int(n) for n in ([m[1]] if m[1] is not None else _REFERENCE.findall(m[2]))]
+            for num in page:
+                pages[num] = pages.get(num, 0) + 1
+            made = sum(objects[n] if n in objects else sizes.get(n, 0) // 2 for n in set(page))
+            if made > MAX_PAGE_OBJECTS:
+                raise UnusableInput.of("input:pdf-page-objects", where, count=made, limit=MAX_PAGE_OBJECTS)
     parsed = 0
     for num, _head, size, _drawn_names in streams:
         parsed += size * max(1, pages.get(num, 0) if num is not None else 1)

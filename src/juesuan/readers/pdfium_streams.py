@@ -29,7 +29,7 @@ import re
 
 from ..errors import UnusableInput
 from .pdfium_filters import _A85, _FLATE, _HEX, _KINDS, _LZW, _RATIO, _SLOW_BYTES, _decoded, _decoded_size
-from .pdfium_content import check_content, draws
+from .pdfium_content import check_content, draws, painted
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
@@ -46,6 +46,7 @@ _HEADER_BEFORE = re.compile(rb"(\d{1,10})\s+\d+\s+$")  # what stands before `obj
 _MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may spell more)
 _LINE_END = re.compile(rb"\r\n|\n|\r")
 _MAX_LINE = 256  # bytes after `stream` searched for its line's end
+_COUNT_FROM = 1 << 18  # decoded bytes of content past which its page objects are counted
 _TOKEN_BYTES = 1 << 20  # lexed for dictionaries with strings, and an eighth of the file's size more
 _TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[\[\]{}]|[^\s/\[\]<>(){}%]+")
 _STRING_MARK = re.compile(rb"\\.|[()]", re.S)
@@ -65,6 +66,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
     total = 0
     budget = _Budget(tokens=_TOKEN_BYTES + len(data) // 8, slow=_SLOW_BYTES)
     contents: list[tuple[int | None, bytes, int, dict]] = []  # (number, dictionary, size, draws) of content
+    objects: dict[int, int] = {}  # page objects the content of the biggest streams creates, by number
     bodies: dict[int, bytes] = {}  # the objects of object streams, by number
     for at, start in _streams(data):
         head, number = _dictionary(data, at, budget)
@@ -96,13 +98,15 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
                 raw = draws(data[start:end])
                 drawn = {name: max(drawn.get(name, 0), raw.get(name, 0)) for name in {*drawn, *raw}}
             contents.append((number, head, max(len(budget.content), end - start), drawn))
+            if number is not None and len(budget.content) > _COUNT_FROM:  # smaller: at most a byte in 2 an object
+                objects[number] = objects.get(number, 0) + painted(budget.content)
             if b"/ObjStm" in head and b"/XObject" in budget.content:
                 bodies.update(_packed(head, budget.content))
         elif head is None and number is not None and b"Do" in data[start:end]:
             # a dictionary not read: the stream may be a form PDFium reads as best it can (pdfium_content)
             contents.append((number, None, end - start, draws(data[start:end])))
         budget.content = None
-    check_content(data, contents, bodies, where)
+    check_content(data, contents, bodies, where, objects)
 
 
 def _packed(head: bytes, content: bytes) -> dict[int, bytes]:
