@@ -28,7 +28,7 @@ from ..errors import UnusableInput
 MAX_FORM_BYTES = 32 * 1024 * 1024  # form content parsed, each form each time drawn (a report's: kilobytes)
 MAX_PARSED_BYTES = 128 * 1024 * 1024  # content the pages parse in all (a report's: ~30 KB a page)
 MAX_PAGE_OBJECTS = 500_000  # page objects one page's content may create (readers/pdfium.MAX_OBJECTS, in a document)
-_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%", b" " * 15)  # white space and delimiters: a space
+_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%\x01\x02", b" " * 17)  # white space, delimiters: a space
 _PAINTING = (b" Tj ", b" TJ ", b" ' ", b' " ', b" S ", b" s ", b" f ", b" F ", b" f* ", b" B ", b" B* ", b" b ", b" b* ",
              b" Do ", b" sh ", b" EI ")
 _MAX_BODY = 1 << 16  # bytes of an object's body searched for its dictionary
@@ -57,15 +57,22 @@ def draws(content: bytes) -> dict[bytes | None, int]:
         return {}
     out: dict[bytes | None, int] = {}
     for m in _DO.finditer(content):
-        name = _plain(m[1])
+        name = plain(m[1])
         out[name] = out.get(name, 0) + 1
     if _FIRST_DO.match(content):
         out[None] = out.get(None, 0) + 1
     return out
 
 
-def _plain(name: bytes) -> bytes:
+def plain(name: bytes) -> bytes:
+    """Names as PDFium reads them: each #xx the character it spells."""
     return _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) if b"#" in name else name
+
+
+def spaced(content: bytes) -> bytes:
+    """Content with white space and delimiters made spaces, each doubled and one at either end, so
+    an operator standing alone is ` op ` however it was written (and bytes 1 and 2 are free to mark)."""
+    return b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
 
 
 class _Objects:
@@ -93,8 +100,8 @@ def painted(content: bytes) -> int:
     """How many page objects content creates, at most: its operators that paint or show something
     (Tj TJ ' " S s f F f* B B* b b* Do sh, and EI ending an inline image), standing alone between
     delimiters (some spelt inside strings are counted too)."""
-    spaced = b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
-    return sum(spaced.count(op) for op in _PAINTING)
+    text = spaced(content)
+    return sum(text.count(op) for op in _PAINTING)
 
 
 def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
@@ -224,7 +231,7 @@ def _top_entries(text: bytes) -> dict[bytes, int]:
                 key = tok
                 ref = _REF_VALUE.match(text, m.end())
                 if ref:
-                    out[_plain(key[1:])] = int(ref[1])
+                    out[plain(key[1:])] = int(ref[1])
             else:
                 key = None
     return out
@@ -282,4 +289,4 @@ def _top_value(text: bytes, key: bytes) -> bytes | None:
 def _entries(m: re.Match, objects: _Objects) -> dict[bytes, int]:
     """The names and object numbers of an /XObject dictionary, inline or the object it refers to."""
     text = m[1] if m[1] is not None else objects.body(int(m[2])) or b""
-    return {_plain(name): int(num) for name, num in _ENTRY.findall(text)}
+    return {plain(name): int(num) for name, num in _ENTRY.findall(text)}

@@ -29,7 +29,7 @@ import re
 
 from ..errors import UnusableInput
 from .pdfium_filters import _A85, _FLATE, _HEX, _KINDS, _LZW, _RATIO, _SLOW_BYTES, _decoded, _decoded_size
-from .pdfium_content import check_content, draws, painted
+from .pdfium_content import check_content, draws, painted, plain, spaced
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
@@ -40,7 +40,6 @@ _MAX_DICT = 65536  # bytes before `stream` searched for its object's start (a st
 _FILTER = re.compile(rb"/Filter\s*(/[^\s/\[\]<>()%]*|\[[^\]]*\]|\d+\s+\d+\s+R)")
 _NAME = re.compile(rb"/([^\s/\[\]<>()%]+)")
 _REFERENCE = re.compile(rb"\d+\s+\d+\s+R")
-_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _LENGTH = re.compile(rb"/Length\s+(\d{1,12})\b(?!\s+\d+\s+R)")
 _HEADER_BEFORE = re.compile(rb"(\d{1,10})\s+\d+\s+$")  # what stands before `obj` in an object's header
 _MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may spell more)
@@ -71,7 +70,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
     for at, start in _streams(data):
         head, number = _dictionary(data, at, budget)
         if head is not None and b"#" in head:  # a name may spell a character #xx (/Fl#61teDecode): as PDFium reads it
-            head = _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), head)
+            head = plain(head)
         end = data.find(b"endstream", start)
         end = len(data) if end == -1 else end
         length = _LENGTH.search(head) if head is not None else None
@@ -173,8 +172,7 @@ def _saves(content: bytes, budget: _Budget, where: str) -> None:
     bound = content.count(b"q")
     left = MAX_SAVES - budget.saves
     if bound > _EXACT_SAVES:  # the operators: q and Q standing alone between delimiters, as bytes 1 and 2
-        spaced = b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
-        ops = spaced.replace(b" q ", b"\x01").replace(b" Q ", b"\x02").translate(None, _NOT_OPS)
+        ops = spaced(content).replace(b" q ", b"\x01").replace(b" Q ", b"\x02").translate(None, _NOT_OPS)
         saves = ops.count(1)
         if saves > left and saves - ops.count(2) <= left:  # balanced enough: the most saved at once
             depth = bound = 0
@@ -194,7 +192,6 @@ def _saves(content: bytes, budget: _Budget, where: str) -> None:
         raise UnusableInput.of("input:pdf-nesting", where, limit=MAX_SAVES)
 
 
-_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%\x01\x02", b" " * 17)  # white space, delimiters: a space
 _NOT_OPS = bytes(b for b in range(256) if b not in (1, 2))
 _INLINE = re.compile(rb"(?<![^\s\[\]()<>{}/%])BI(?=[\s/%])")  # the operator that opens an inline image
 _INLINE_DATA = re.compile(rb"(?<=[\s\]>)])ID(?=\s)")  # the one its data follows (after one white space)
@@ -216,7 +213,7 @@ def _inline_images(content: bytes, limit: int, budget: _Budget, where: str) -> i
             continue
         head = content[m.end(): opened.start()]
         if b"#" in head:
-            head = _ESCAPE.sub(lambda e: bytes([int(e[1], 16)]), head)
+            head = plain(head)
         named = _INLINE_FILTER.search(head)
         if named is None:
             continue
