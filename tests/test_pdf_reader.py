@@ -1193,3 +1193,70 @@ def test_page_objects_are_counted_before_pdfium_makes_them():
             check_streams(case, "x.pdf")
         assert e.value.code == "input:pdf-page-objects"
     check_streams(page(b"BT " + b"(x)Tj " * 300_000 + b"ET"), "x.pdf")
+
+
+def _one_line_page(xs: list[float], rotate: int = 0, along_y: bool = False) -> bytes:
+    """A one-page PDF of one-letter text objects (a to z in turn, so none repeats the one before)
+    at these positions along one line: x at y 100, or with `along_y` y at x 100."""
+    content = b"".join(b"BT /F1 1 Tf 1 0 0 1 %s Tm (%c)Tj ET\n" % ((b"100 %.3f" if along_y else b"%.3f 100") % x,
+                                                                  97 + k % 26) for k, x in enumerate(xs))
+    objects = _page_objects(zlib.compress(content))
+    objects[2] = objects[2].replace(b"/Contents", b"/Rotate %d /Contents" % rotate)
+    objects[3] = objects[3].replace(b"<< /Length", b"<< /Filter /FlateDecode /Length")
+    return build_pdf(objects)
+
+
+def test_text_drawn_back_along_a_line_is_refused_before_pdfium_orders_it():
+    """PDFium's text page inserts each text object among those of its line in left-to-right order,
+    stepping back over those right of it: 20,000 one-letter objects drawn right to left along one
+    line (a 50 KB file) took FPDFText_LoadPage 4.9 s, 100,000 would take two minutes. The pairs of
+    text objects out of that order (as the page is shown: /Rotate 90 orders them by their y) are
+    counted as the objects are walked, before the text page is made: past MAX_TEXT_ORDER the file is
+    refused in one line. The same objects in order are read; Putuo's pages have at most 12,515 pairs."""
+    need_pdfium()
+    import time
+
+    from juesuan.readers import pdfium
+    from juesuan.readers.pdfium import Page, open_document
+
+    back = [500 - 0.02 * k for k in range(20_000)]
+    for rotate, along_y, xs in ((0, False, back), (90, True, back), (180, False, back[::-1]), (270, True, back[::-1])):
+        with open_document(_one_line_page(xs, rotate, along_y), "x.pdf") as doc:
+            t = time.process_time()
+            with pytest.raises(UnusableInput) as e:
+                Page(doc, 0)
+            assert e.value.code == "input:pdf-text-order" and e.value.values["page"] == 1, rotate
+            assert time.process_time() - t < 1.5  # PDFium's text page alone: 4.5-5 s
+        with open_document(_one_line_page(xs[::-1], rotate, along_y), "x.pdf") as doc:
+            assert len(Page(doc, 0).chars) == 20_000 and doc.spent["text-order"] == 0
+    assert pdfium.MAX_TEXT_ORDER == 100_000_000
+    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
+        for i in range(len(doc)):
+            Page(doc, i)
+        assert 0 < doc.spent["text-order"] < pdfium.MAX_TEXT_ORDER // 1000
+
+
+def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them():
+    """PDFium makes the objects of a form each time a page draws it, as it loads the page: a form
+    of 100,000 "(x)Tj" drawn 20 times (a 2 KB file) took it 1.2 s and 670 MB, then its text page
+    ran for minutes. Each form's page objects (its painting operators, counted) and those of the
+    forms it draws, each time drawn, add to the page drawing it (its own small content taken at one
+    object in two bytes): past MAX_PAGE_OBJECTS the file is refused before PDFium is given it. A form
+    of 1,000 drawn 20 times passes."""
+    from juesuan.readers.pdfium import check_streams
+
+    def drawn(n: int, times: int) -> bytes:
+        form = zlib.compress(b"BT /F1 1 Tf " + b"(x)Tj " * n + b"ET")
+        return build_pdf([
+            b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X 5 0 R >> >>"
+            b" /Contents 4 0 R >>",
+            b"<< /Length %d >>\nstream\n" % (6 * times) + b"/X Do " * times + b"\nendstream",
+            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 6 0 R >> >>"
+            b" /Filter /FlateDecode /Length %d >>\nstream\n" % len(form) + form + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"])
+
+    with pytest.raises(UnusableInput) as e:
+        check_streams(drawn(100_000, 20), "x.pdf")
+    assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 120 // 2  # the page's 120 bytes: a byte in 2
+    check_streams(drawn(1_000, 20), "x.pdf")

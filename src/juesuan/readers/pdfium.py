@@ -40,13 +40,15 @@ readers/pdfium_tables.py, the check of compressed streams PDFium is not yet give
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 
 from ..errors import UnusableInput
 from .cells import UNREADABLE
 from .pdfium_lib import (
-    FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_REMOVE_SECURITY, FPDF_SEGMENT_LINETO,
+    FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_TEXT, FPDF_REMOVE_SECURITY,
+    FPDF_SEGMENT_LINETO,
     FPDF_SEGMENT_MOVETO, FS_MATRIX, FS_RECTF, WRITE_BLOCK, FileWrite, api,
 )
 from .pdfium_lib import api as _pdfium
@@ -68,6 +70,15 @@ from .pdfium_text import (  # noqa: F401  (re-exported)
 MAX_OBJECTS = 500_000  # page objects walked (inside form XObjects too)
 MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
+# PDFium's text page (FPDFText_LoadPage) keeps the text objects of the line being read in left-to-right
+# order, inserting each after those left of it by stepping back over those right of it: a line drawn
+# right to left, or over itself, costs it the square of its objects (40,000 one-letter objects drawn
+# back along one line, a 40 KB file: 9 s; 100,000 would take a minute), a cost no other limit bounds.
+# What it can step back over is at most, for each text object, the objects before it on the page
+# further right (pairs out of order, counted before the text page is made: Page._edges): a report's
+# page has a few hundred text objects, some 10,000 such pairs (Putuo: at most 12,515; the blank 2024
+# template 116,121), a page of 10,000 objects in reading order 25 million.
+MAX_TEXT_ORDER = 100_000_000  # pairs of text objects out of left-to-right order (PDFium: ~25 ns each)
 MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
 SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
 MAX_DECRYPTED_BYTES = 256 * 1024 * 1024  # the copy of an encrypted document PDFium saves without its encryption
@@ -80,7 +91,7 @@ class Document:
         lib = api()
         self._data = data
         self.where = where
-        self.spent = {"objects": 0, "chars": 0, "crossings": 0}
+        self.spent = {"objects": 0, "chars": 0, "crossings": 0, "text-order": 0}
         self.handle = lib.load_doc(data, len(data), None)
         if not self.handle:
             err = lib.last_error()
@@ -94,8 +105,9 @@ class Document:
         return api().page_count(self.handle)
 
     def spend(self, what: str, n: int, page: int) -> None:
-        """Count n more objects, chars or crossings read at page (1-based); past its limit
-        (MAX_OBJECTS, MAX_CHARS, MAX_CROSSINGS) the file is refused with one line."""
+        """Count n more objects, chars, crossings or text objects out of order read at page (1-based);
+        past its limit (MAX_OBJECTS, MAX_CHARS, MAX_CROSSINGS, MAX_TEXT_ORDER) the file is refused with
+        one line."""
         total = self.spent[what] = self.spent[what] + n
         limit = _LIMITS[what]
         if total > limit:
@@ -154,7 +166,7 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(plain, where)
 
 
-_LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS}
+_LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS, "text-order": MAX_TEXT_ORDER}
 _NONE = object()  # no text object
 
 
@@ -209,11 +221,12 @@ class Page:
             skews: dict[int, list[float]] = {}
             self.aside: list[str] = []  # characters not upright as the page is shown: not read
             self.unmapped = 0  # glyphs mapped to no character (fonts without a Unicode map): read as U+FFFD
+            self.edges = self._edges(page, doc, index + 1)  # and the order of its text objects, before the text page
             self.chars = self._chars(page, box, doc, index + 1, turns, skews)
             if self._settle(turns, skews, len(self.chars) + len(self.aside)):
                 self.aside = []
                 self.chars = self._chars(page, box, None, index + 1, {}, {})  # the same characters: not spent again
-            self.edges = self._edges(page, doc, index + 1)
+                self.edges = self._edges(page, None, index + 1)  # turned as the characters: not spent again
         finally:
             lib.close_page(page)
 
@@ -408,26 +421,44 @@ class Page:
         finally:
             api.close_text(tp)
 
-    def _edges(self, page, doc: Document, pno: int) -> list[Edge]:  # long: the walk inlined for speed
+    def _edges(self, page, doc: Document | None, pno: int) -> list[Edge]:  # long: the walk inlined for speed
+        """The page's edges (pdfium_tables._edge) from its path objects, inside form XObjects too, mapped
+        as the page is read. With doc: the objects walked are spent, and so are the pairs of text objects
+        out of left-to-right order (MAX_TEXT_ORDER): each text object's position, as PDFium's text page
+        places it (the page shown as /Rotate turns it), against those before it further right."""
         api = _pdfium()
         out: list[Edge] = []
         m = FS_MATRIX()
         px, py = ctypes.c_float(), ctypes.c_float()
         rm, rx, ry = ctypes.byref(m), ctypes.byref(px), ctypes.byref(py)
-        PATH, FORM, MOVETO, LINETO = FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM, FPDF_SEGMENT_MOVETO, FPDF_SEGMENT_LINETO
+        PATH, FORM, TEXT = FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_TEXT
+        MOVETO, LINETO = FPDF_SEGMENT_MOVETO, FPDF_SEGMENT_LINETO
         get_type, get_matrix, count_segs, get_seg = api.raw_obj_type, api.raw_matrix, api.raw_count_segments, api.raw_segment
         seg_point, seg_type, seg_close = api.raw_seg_point, api.raw_seg_type, api.raw_seg_close
         form_count, form_object = api.raw_form_count, api.raw_form_object
         identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         plain = self.rotation == 0 and not self.skew and self.box[0] == 0 and self.box[1] == 0
         top = self.box[3]
+        # text positions along the line as PDFium's text page orders them (x of the page shown, /Rotate applied)
+        along = {0: (0, 1.0), 90: (1, 1.0), 180: (0, -1.0), 270: (1, -1.0)}[self.rotation]
+        placed: list[float] = []  # those of the text objects so far, sorted
+        order = [0, _LIMITS["text-order"] - doc.spent["text-order"] if doc is not None else -1]  # [pairs, what may be]
 
         def walk(count, get, owner, parent):
-            doc.spend("objects", count, pno)
+            if doc is not None:
+                doc.spend("objects", count, pno)
             for i in range(count):
                 obj = get(owner, i)
                 kind = get_type(obj)
                 if kind != PATH and kind != FORM:
+                    if kind == TEXT and order[1] >= 0 and get_matrix(obj, rm):
+                        pos = (m.e, m.f) if parent is identity else _compose((1.0, 0.0, 0.0, 1.0, m.e, m.f), parent)[4:]
+                        x = pos[along[0]] * along[1]
+                        at = bisect.bisect_right(placed, x)
+                        order[0] += len(placed) - at
+                        if order[0] > order[1]:
+                            doc.spend("text-order", order[0], pno)
+                        placed.insert(at, x)
                     continue
                 mat = (m.a, m.b, m.c, m.d, m.e, m.f) if get_matrix(obj, rm) else identity
                 full = mat if parent is identity else _compose(mat, parent)
@@ -458,4 +489,6 @@ class Page:
 
         walk(api.count_objects(page), api.raw_page_object, ctypes.c_void_p(page), identity)
         del walk  # it refers to itself (and so to this page): a cycle that only the collector would free
+        if doc is not None and order[0]:
+            doc.spend("text-order", order[0], pno)
         return out

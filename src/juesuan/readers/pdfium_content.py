@@ -104,6 +104,11 @@ def painted(content: bytes) -> int:
     return sum(text.count(op) for op in _PAINTING)
 
 
+def is_form(head: bytes) -> bool:
+    """Whether a stream's dictionary is a form XObject's (/Subtype /Form)."""
+    return _FORM.search(head) is not None
+
+
 def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
                   where: str, objects: dict[int, int] | None = None) -> None:
     """Refuse the file when its pages would make PDFium parse more than MAX_PARSED_BYTES of content
@@ -111,35 +116,47 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int
     (each form each time it is drawn), or forms drawing one another in a loop. streams: (object
     number, dictionary or None when it was not read, decoded size, draws) of each content stream;
     packed: the objects found inside object streams, by number; objects: the page objects counted in
-    the biggest streams (painted), by number: a page whose content would create more than
-    MAX_PAGE_OBJECTS (a stream not counted, one in two of its bytes) is refused too, for PDFium makes
-    them all as it loads the page (24 KB of "(x)Tj" in one 15 MB stream: 7 s and 1.6 GB), before the
-    reader's own count of them (readers/pdfium.MAX_OBJECTS, the same number) could stop it."""
+    the biggest streams and in forms (painted), by number: a page whose content would create more than
+    MAX_PAGE_OBJECTS, with those of the forms it draws each time drawn (a stream not counted, one in
+    two of its bytes), is refused too, for PDFium makes them all as it loads the page (24 KB of
+    "(x)Tj" in one 15 MB stream: 7 s and 1.6 GB), before the reader's own count of them
+    (readers/pdfium.MAX_OBJECTS, the same number) could stop it."""
     pages: dict[int, int] = {}  # content stream -> the pages naming it in their /Contents
+    listed: list[set[int]] = []  # each page's content streams
     sizes = {num: size for num, _head, size, _drawn in streams if num is not None}
     objects = objects or {}
+
+    def made(page: set[int], forms: dict[int, int]) -> None:
+        count = sum((objects[n] if n in objects else sizes.get(n, 0) // 2) + forms.get(n, 0) for n in page)
+        if count > MAX_PAGE_OBJECTS:
+            raise UnusableInput.of("input:pdf-page-objects", where, count=count, limit=MAX_PAGE_OBJECTS)
+
     for text in (data, *packed.values()):
         for m in _CONTENTS.finditer(text):
             page = [int(n) for n in ([m[1]] if m[1] is not None else _REFERENCE.findall(m[2]))]
             for num in page:
                 pages[num] = pages.get(num, 0) + 1
-            made = sum(objects[n] if n in objects else sizes.get(n, 0) // 2 for n in set(page))
-            if made > MAX_PAGE_OBJECTS:
-                raise UnusableInput.of("input:pdf-page-objects", where, count=made, limit=MAX_PAGE_OBJECTS)
+            listed.append(set(page))
+            made(listed[-1], {})
     parsed = 0
     for num, _head, size, _drawn_names in streams:
         parsed += size * max(1, pages.get(num, 0) if num is not None else 1)
         if parsed > MAX_PARSED_BYTES:
             raise UnusableInput.of("input:pdf-parsed", where, limit=MAX_PARSED_BYTES // 2**20)
     if any(d for *_, d in streams):
-        _check_forms(data, streams, packed, pages, where)
+        forms = _check_forms(data, streams, packed, pages, where, objects)
+        for page in listed:
+            if any(n in forms for n in page):
+                made(page, forms)
 
 
 def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
-                 pages: dict[int, int], where: str) -> None:
+                 pages: dict[int, int], where: str, objects: dict[int, int]) -> dict[int, int]:
     """Past MAX_FORM_BYTES of form content drawn (each time, times the pages naming the content that
-    draws it), or forms drawing one another in a loop, refuse the file."""
-    objects = _Objects(data, packed)
+    draws it), or forms drawing one another in a loop, refuse the file. The page objects the forms
+    each content stream draws would create (each form's own, painted, else one in two of its bytes,
+    and those of the forms it draws, each time drawn), by the stream's number."""
+    parts = _Objects(data, packed)
     forms: dict[int, tuple[int, dict, bytes | None]] = {}
     for num, head, size, drawn in streams:  # a dictionary not read (None) may be a form's
         if num is None or (head is not None and not _FORM.search(head)):
@@ -152,12 +169,12 @@ def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int,
     everywhere: dict[bytes, set[int]] = {}
     for text in (data, *packed.values()):
         for m in _XOBJECTS.finditer(text):
-            for name, num in _entries(m, objects).items():
+            for name, num in _entries(m, parts).items():
                 everywhere.setdefault(name, set()).add(num)
-    cost: dict[int, int] = {}
+    cost: dict[int, tuple[int, int]] = {}
     pending: set[int] = set()
 
-    def of(num: int) -> int:  # a form's content, and that of the forms it draws each time it draws them
+    def of(num: int) -> tuple[int, int]:  # (content, page objects) of a form and the forms it draws each time
         if num in cost:
             return cost[num]
         if num in pending:
@@ -166,30 +183,38 @@ def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int,
             raise UnusableInput.of("input:pdf-forms-deep", where, limit=_MAX_NESTING)
         pending.add(num)
         size, drawn, head = forms[num]
-        total = size + _drawn(drawn, None if head is None else _own_xobjects(head, objects), everywhere, forms, of)
+        more, made = _drawn(drawn, None if head is None else _own_xobjects(head, parts), everywhere, forms, of)
         pending.discard(num)
-        cost[num] = total
+        cost[num] = total = (size + more, (objects[num] if num in objects else size // 2) + made)
         return total
 
     again = 0
+    drawing: dict[int, int] = {}
     for num, _head, _size, drawn in streams:
         if drawn and num not in forms:
-            again += _drawn(drawn, None, everywhere, forms, of) * max(1, pages.get(num, 0) if num is not None else 1)
+            more, made = _drawn(drawn, None, everywhere, forms, of)
+            again += more * max(1, pages.get(num, 0) if num is not None else 1)
             if again > MAX_FORM_BYTES:
                 raise UnusableInput.of("input:pdf-forms", where, limit=MAX_FORM_BYTES // 2**20)
+            if num is not None and made:
+                drawing[num] = drawing.get(num, 0) + made
+    return drawing
 
 
 def _drawn(drawn: dict[bytes | None, int], own: dict[bytes, int] | None, everywhere: dict[bytes, set[int]],
-           forms: dict, of) -> int:
-    """What drawing these names costs: each the costliest form it may name, times it is drawn."""
-    total = 0
+           forms: dict, of) -> tuple[int, int]:
+    """What drawing these names costs, (content parsed, page objects made): each the costliest form it
+    may name, times it is drawn."""
+    content = made = 0
     for name, times in drawn.items():
         if name is None:  # any name
             targets = set(forms)
         else:
             targets = {own[name]} if own is not None and name in own else everywhere.get(name, set())
-        total += times * max((of(t) for t in targets if t in forms), default=0)
-    return total
+        costs = [of(t) for t in targets if t in forms]
+        content += times * max((c for c, _ in costs), default=0)
+        made += times * max((o for _, o in costs), default=0)
+    return content, made
 
 
 def _own_xobjects(head: bytes, objects: _Objects) -> dict[bytes, int] | None:

@@ -29,7 +29,7 @@ import re
 
 from ..errors import UnusableInput
 from .pdfium_filters import _A85, _FLATE, _HEX, _KINDS, _LZW, _RATIO, _SLOW_BYTES, _decoded, _decoded_size
-from .pdfium_content import check_content, draws, painted, plain, spaced
+from .pdfium_content import check_content, draws, is_form, painted, plain, spaced
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
@@ -97,7 +97,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
                 raw = draws(data[start:end])
                 drawn = {name: max(drawn.get(name, 0), raw.get(name, 0)) for name in {*drawn, *raw}}
             contents.append((number, head, max(len(budget.content), end - start), drawn))
-            if number is not None and len(budget.content) > _COUNT_FROM:  # smaller: at most a byte in 2 an object
+            if number is not None and (len(budget.content) > _COUNT_FROM or is_form(head)):  # else: a byte in 2 an object
                 objects[number] = objects.get(number, 0) + painted(budget.content)
             if b"/ObjStm" in head and b"/XObject" in budget.content:
                 bodies.update(_packed(head, budget.content))
