@@ -1260,3 +1260,168 @@ def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them(
         check_streams(drawn(100_000, 20), "x.pdf")
     assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 120 // 2  # the page's 120 bytes: a byte in 2
     check_streams(drawn(1_000, 20), "x.pdf")
+
+
+def _wide_page(n: int, side: int = 1_000_000) -> bytes:
+    """A page `side` pt wide and 100 pt tall of n text objects, each a W in a 2,000,000 pt font (as
+    wide as the page)."""
+    content = b"".join(b"BT /F1 2000000 Tf 1 0 0 1 0 %d Tm (W)Tj ET\n" % (k % 50) for k in range(n))
+    objects = _page_objects(zlib.compress(content))
+    objects[2] = objects[2].replace(b"/MediaBox [0 0 595 842]", b"/MediaBox [0 0 %d 100]" % side)
+    objects[3] = objects[3].replace(b"<< /Length", b"<< /Filter /FlateDecode /Length")
+    return build_pdf(objects)
+
+
+def test_what_text_objects_span_of_a_page_is_bounded_before_pdfium_marks_it():
+    """Before it reads a page's text PDFium marks, point by point, the width and height of the page
+    each text object's box covers: 1,100 text objects as wide as a page 1,000,000 pt wide (a 1 KB file)
+    took FPDFText_LoadPage 2.3 s, 100 of them on a page 100,000,000 pt wide 4.8 s, and a page
+    2,000,000,000 pt on a side 500 MB for its marks alone. The points are added up as the page's objects are walked:
+    past MAX_TEXT_SPAN the file is refused in one line, as is a page over MAX_PAGE_SIDE on a side.
+    100 such objects are read (their one W), and Putuo's pages span at most 14,391 points."""
+    need_pdfium()
+    import time
+
+    from juesuan.readers import pdfium
+    from juesuan.readers.pdfium import Page, open_document
+
+    with open_document(_wide_page(1_100), "x.pdf") as doc:
+        t = time.process_time()
+        with pytest.raises(UnusableInput) as e:
+            Page(doc, 0)
+        assert e.value.code == "input:pdf-text-span" and time.process_time() - t < 1.0
+    with open_document(_wide_page(100), "x.pdf") as doc:
+        assert "".join(c.text for c in Page(doc, 0).chars) == "W"
+    for side in (2_000_000_000, 1_000_001):
+        with open_document(_wide_page(1, side), "x.pdf") as doc:
+            with pytest.raises(UnusableInput) as e:
+                Page(doc, 0)
+            assert e.value.code == "input:pdf-page-size" and e.value.values["page"] == 1
+    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
+        for i in range(len(doc)):
+            Page(doc, i)
+        assert 100_000 < doc.spent["text-span"] < 200_000
+    assert (pdfium.MAX_TEXT_SPAN, pdfium.MAX_PAGE_SIDE) == (1_000_000_000, 1_000_000)
+
+
+def test_clips_pdfium_would_copy_are_bounded_before_it_parses_the_page():
+    """PDFium keeps a page's clip as the list of paths clipped to, and each clip (W n) copies the list
+    in effect for the objects painted before: 8,000 clips each followed by a stroke (a 3 KB file) took
+    FPDF_LoadPage 0.9 s and 1 GB, twice as many four times that. The paths copied are counted with the
+    streams (q and Q followed), a page's streams one after another and its forms each time drawn, and
+    text in a clipping mode (7 Tr, then every ET a clip), and marked content, which PDFium keeps the
+    same way (8,000 BDC unended: 424 MB): past MAX_PAGE_CLIPS the file is refused. 5,000 clips each
+    inside q ... Q, or marks each ended, copy one each and pass; Putuo's pages copy at most 13,366."""
+    from juesuan.readers import pdfium_content
+    from juesuan.readers.pdfium import check_streams
+
+    def page(*streams: bytes, form: bytes | None = None) -> bytes:
+        objects = _page_objects(b"")[:3] + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+        refs = b" ".join(b"%d 0 R" % (5 + i) for i in range(len(streams)))
+        objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [%s]" % refs)
+        for c in streams:
+            packed = zlib.compress(c)
+            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+        if form is not None:
+            objects[2] = objects[2].replace(b"/Resources <<", b"/Resources << /XObject << /X %d 0 R >>" % (5 + len(streams)))
+            objects.append(b"<< /Subtype /Form /BBox [0 0 9 9] /Length %d >>\nstream\n" % len(form) + form + b"\nendstream")
+        return build_pdf(objects)
+
+    clip = b"0 0 m 500 500 l 0 500 l h W n 10 10 m 20 20 l S\n"
+    for case in (page(clip * 2_500), page(clip * 1_300, clip * 1_300), page(b"/X Do /X Do", form=clip * 1_500),
+                 page(b"BT 7 Tr ET " + b"BT /F1 1 Tf (x) Tj ET " * 2_500),
+                 page(b"/P << /MCID 1 >> BDC 0 0 m 1 1 l S\n" * 2_500)):
+        with pytest.raises(UnusableInput) as e:
+            check_streams(case, "x.pdf")
+        assert e.value.code == "input:pdf-clips" and e.value.values["count"] > 2_000_000
+    check_streams(page((b"q " + clip + b"Q ") * 5_000), "x.pdf")
+    check_streams(page(b"q " + clip * 1_000 + b"Q " + clip * 1_000), "x.pdf")  # 500,500 copied twice, not 2,001,000
+    check_streams(page(b"BT /F1 1 Tf (x) Tj ET " * 2_500), "x.pdf")  # no clipping text mode
+    check_streams(page(b"/P << /MCID 1 >> BDC 0 0 m 1 1 l S EMC\n" * 5_000), "x.pdf")
+    assert (pdfium_content.MAX_PAGE_CLIPS, pdfium_content.MAX_CLIPS) == (2_000_000, 50_000_000)
+
+
+def test_characters_a_page_shows_are_counted_before_pdfium_makes_them():
+    """PDFium makes every character of a page in its text page before the reader counts them against
+    MAX_CHARS: 200 strings of 65,000 letters (13 million, a 15 KB file) took it 5.8 s and 860 MB. The
+    bytes inside the strings of each big content stream (past 256 KB) and of every form (each time
+    drawn) are counted, the rest taken at a character a byte: past MAX_PAGE_CHARS (the reader's own
+    limit) the file is refused before PDFium is given it. 400 KB of strokes with a few words pass."""
+    from juesuan.readers import pdfium
+    from juesuan.readers.pdfium import check_streams
+
+    def page(content: bytes, form: bytes | None = None) -> bytes:
+        objects = _page_objects(zlib.compress(content))
+        objects[3] = objects[3].replace(b"<< /Length", b"<< /Filter /FlateDecode /Length")
+        if form is not None:
+            objects[2] = objects[2].replace(b"/Resources <<", b"/Resources << /XObject << /X 6 0 R >>")
+            packed = zlib.compress(form)
+            objects.append(b"<< /Subtype /Form /BBox [0 0 9 9] /Filter /FlateDecode /Length %d >>\nstream\n"
+                           % len(packed) + packed + b"\nendstream")
+        return build_pdf(objects)
+
+    letters = b"BT /F1 1 Tf " + (b"(" + b"x" * 65_000 + b") Tj 0 1 Td ") * 20 + b"ET"
+    for case in (page(letters), page(b"/X Do " * 20, form=b"BT /F1 1 Tf (" + b"x" * 60_000 + b") Tj ET")):
+        with pytest.raises(UnusableInput) as e:
+            check_streams(case, "x.pdf")
+        assert e.value.code == "input:pdf-page-chars" and e.value.values["count"] > 1_000_000
+    check_streams(page(b"0 0 m 1 1 l S\n" * 30_000 + b"BT /F1 1 Tf (a few words) Tj ET"), "x.pdf")
+    from juesuan.readers.pdfium_content import MAX_PAGE_CHARS, shown
+
+    assert MAX_PAGE_CHARS == pdfium.MAX_CHARS
+    assert shown(b"BT (abc) Tj (a(b)c) Tj (a\\)b) Tj <00410042> Tj ET") == 3 + 5 + 4 + 4 + 1
+
+
+def test_path_segments_walked_are_bounded():
+    """One path object may hold millions of segments (the page-object count sees one object): a path of
+    1,000,000 axis-parallel segments (a 50 KB file) took the reader's walk 5 s, then 'no text'. The
+    segments are counted before each path is walked: past MAX_SEGMENTS in a document the file is
+    refused in one line naming the page; Putuo's 25 pages have 7,150."""
+    need_pdfium()
+    from juesuan.readers import pdfium
+    from juesuan.readers.pdfium import Page, open_document
+
+    content = b"0 0 m " + b"".join(b"%d 0 l %d 1 l " % (k % 500, k % 500) for k in range(550_000)) + b"S"
+    objects = _page_objects(zlib.compress(content))
+    objects[3] = objects[3].replace(b"<< /Length", b"<< /Filter /FlateDecode /Length")
+    with open_document(build_pdf(objects), "x.pdf") as doc:
+        with pytest.raises(UnusableInput) as e:
+            Page(doc, 0)
+        assert e.value.code == "input:pdf-segments" and e.value.values["page"] == 1
+    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
+        for i in range(len(doc)):
+            Page(doc, i)
+        assert doc.spent["segments"] == 7_150
+    assert pdfium.MAX_SEGMENTS == 1_000_000
+
+
+def test_fonts_the_resources_name_are_bounded_before_pdfium_loads_them():
+    """PDFium loads each font content sets (Tf) the first time, some 170 µs and 8 KB each: 20,000 font
+    entries on a page (2 MB, far less in an object stream) took FPDF_LoadPage 3.3 s and 173 MB. The
+    distinct fonts the /Font resource dictionaries name (inline or by reference; dictionaries written in
+    them each) are counted: past MAX_FONTS the file is refused, and a /Font dictionary running past
+    64 KB (a report's lists a few fonts) too. A string holding >> does not end a dictionary early."""
+    from juesuan.readers import pdfium_content
+    from juesuan.readers.pdfium import check_streams
+
+    def fonts(pages: int, each: int, split: bool = False) -> bytes:
+        objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+                   b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % (4 + i) for i in range(pages)), pages),
+                   b"<< /Length 20 >>\nstream\nBT /F0 1 Tf (x) Tj ET\nendstream"]
+        first = 4 + pages
+        for p in range(pages):
+            names = b" ".join(b"/F%d %d 0 R" % (k, first + p * each + k) for k in range(each))
+            if split:  # a string holding >> among the entries
+                names = names.replace(b"/F1 ", b"/Note (a(>>)b) /F1 ", 1)
+            objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << %s >> >>"
+                           b" /Contents 3 0 R >>" % names)
+        objects += [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"] * (pages * each)
+        return build_pdf(objects)
+
+    for case, code in ((fonts(6, 1_000), "input:pdf-fonts"), (fonts(6, 1_000, split=True), "input:pdf-fonts"),
+                       (fonts(1, 6_000), "input:pdf-font-resources")):
+        with pytest.raises(UnusableInput) as e:
+            check_streams(case, "x.pdf")
+        assert e.value.code == code
+    check_streams(fonts(4, 1_000), "x.pdf")
+    assert pdfium_content.MAX_FONTS == 5_000

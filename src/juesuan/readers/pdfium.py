@@ -59,7 +59,8 @@ from .pdfium_tables import (  # noqa: F401  (re-exported)
     _tables, find_tables,
 )
 from .pdfium_text import (  # noqa: F401  (re-exported)
-    LAYOUT_DENSITY, LAYOUT_GAP, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, layout_text, plain_text, words,
+    LAYOUT_DENSITY, LAYOUT_GAP, MAX_SKEW, X_TOL, Y_DENSITY, Y_TOL, Char, Word, _cluster, _quarter_turn, _skew, layout_text,
+    plain_text, words,
 )
 
 # What reading one document may take, counted page by page (the shared Putuo PDF: 5,384 objects,
@@ -68,18 +69,20 @@ from .pdfium_text import (  # noqa: F401  (re-exported)
 # objects would take the reader seconds a page, and a dense grid of n x n lines n² crossings (a
 # 40 KB page of 600 x 600 lines took 8 s and 400 MB).
 MAX_OBJECTS = 500_000  # page objects walked (inside form XObjects too)
+MAX_SEGMENTS = 1_000_000  # the segments of their paths (one path of a million took the walk 5 s; Putuo: 7,150)
 MAX_CHARS = 1_000_000  # characters
 MAX_CROSSINGS = 100_000  # a vertical and a horizontal ruling edge within 3 pt of crossing
-# PDFium's text page (FPDFText_LoadPage) keeps the text objects of the line being read in left-to-right
-# order, inserting each after those left of it by stepping back over those right of it: a line drawn
-# right to left, or over itself, costs it the square of its objects (40,000 one-letter objects drawn
-# back along one line, a 40 KB file: 9 s; 100,000 would take a minute), a cost no other limit bounds.
-# What it can step back over is at most, for each text object, the objects before it on the page
-# further right (pairs out of order, counted before the text page is made: Page._edges): a report's
-# page has a few hundred text objects, some 10,000 such pairs (Putuo: at most 12,515; the blank 2024
-# template 116,121), a page of 10,000 objects in reading order 25 million.
+# PDFium's text page (FPDFText_LoadPage) inserts each text object of a line after those left of it,
+# stepping back over those right of it: a line drawn back costs it the square of its objects (40,000
+# one-letter objects, a 40 KB file: 9 s). It steps over at most the objects before it on the page
+# further right (pairs out of order, counted before the text page is made, Page._edges): Putuo's pages
+# have at most 12,515, the blank 2024 template's 116,121, 10,000 objects in reading order 25 million.
 MAX_TEXT_ORDER = 100_000_000  # pairs of text objects out of left-to-right order (PDFium: ~25 ns each)
-MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
+# And it marks, for each text object on the page itself, the points of the page's width and height its
+# box covers, one by one: 100 in a 20,000,000 pt font on a page 100,000,000 pt wide (1 KB) took 4.8 s;
+# a page 2,000,000,000 pt on a side took 0.35 s and 500 MB for its two rows of marks alone.
+MAX_TEXT_SPAN = 1_000_000_000  # points of width and height marked, each text object's box (~2.5 ns a point)
+MAX_PAGE_SIDE = 1_000_000  # points: the largest page (a report's: 842; Acrobat makes none over 14,400)
 SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
 MAX_DECRYPTED_BYTES = 256 * 1024 * 1024  # the copy of an encrypted document PDFium saves without its encryption
 
@@ -91,7 +94,7 @@ class Document:
         lib = api()
         self._data = data
         self.where = where
-        self.spent = {"objects": 0, "chars": 0, "crossings": 0, "text-order": 0}
+        self.spent = {"objects": 0, "segments": 0, "chars": 0, "crossings": 0, "text-order": 0, "text-span": 0}
         self.handle = lib.load_doc(data, len(data), None)
         if not self.handle:
             err = lib.last_error()
@@ -105,9 +108,9 @@ class Document:
         return api().page_count(self.handle)
 
     def spend(self, what: str, n: int, page: int) -> None:
-        """Count n more objects, chars, crossings or text objects out of order read at page (1-based);
-        past its limit (MAX_OBJECTS, MAX_CHARS, MAX_CROSSINGS, MAX_TEXT_ORDER) the file is refused with
-        one line."""
+        """Count n more objects, path segments, chars, crossings, text objects out of order or points of
+        text span read at page (1-based); past its limit (MAX_OBJECTS, MAX_SEGMENTS, MAX_CHARS,
+        MAX_CROSSINGS, MAX_TEXT_ORDER, MAX_TEXT_SPAN) the file is refused with one line."""
         total = self.spent[what] = self.spent[what] + n
         limit = _LIMITS[what]
         if total > limit:
@@ -166,33 +169,9 @@ def open_document(data: bytes, where: str) -> Document:
     return Document(plain, where)
 
 
-_LIMITS = {"objects": MAX_OBJECTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS, "text-order": MAX_TEXT_ORDER}
+_LIMITS = {"objects": MAX_OBJECTS, "segments": MAX_SEGMENTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS,
+           "text-order": MAX_TEXT_ORDER, "text-span": MAX_TEXT_SPAN}
 _NONE = object()  # no text object
-
-
-def _skew(a: float, b: float, c: float, d: float) -> tuple[int, float] | None:
-    """(quarter turn, degrees past it): a text matrix turned within MAX_SKEW of a quarter turn (as an
-    OCR layer over a scan that lies askew is drawn), neither mirrored nor sheared; None otherwise."""
-    if not a * d - b * c > 0 or not math.isfinite(a * d - b * c):
-        return None  # mirrored, flat, or not a number (a matrix past float range)
-    along = math.degrees(math.atan2(b, a))
-    if abs((math.degrees(math.atan2(d, c)) - 90 - along + 180) % 360 - 180) > 1:
-        return None  # sheared: the glyphs' upright is not square to their baseline
-    quarter = round(along / 90) * 90
-    past = along - quarter
-    return (quarter % 360, past) if abs(past) <= MAX_SKEW + 1e-4 else None  # (10.0 in float32 comes out a hair over)
-
-
-def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
-    """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), its off
-    entries within a ten-thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
-    turned some other way."""
-    tol = 1e-4 * (abs(a) + abs(b) + abs(c) + abs(d))
-    if abs(b) <= tol and abs(c) <= tol:
-        return 0 if a > 0 and d > 0 else 180 if a < 0 and d < 0 else None
-    if abs(a) <= tol and abs(d) <= tol:
-        return 90 if b > 0 and c < 0 else 270 if b < 0 and c > 0 else None
-    return None
 
 
 class Page:
@@ -215,6 +194,9 @@ class Page:
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
+            self._size = lib.page_width(page), lib.page_height(page)  # as PDFium sizes it (its crop box)
+            if not (0 <= self._size[0] <= MAX_PAGE_SIDE and 0 <= self._size[1] <= MAX_PAGE_SIDE):
+                raise UnusableInput.of("input:pdf-page-size", doc.where, page=index + 1, limit=MAX_PAGE_SIDE)
             self._turn((lib.rotation(page) % 4) * 90)
             self._tilt(0.0, False)
             turns: dict[int, int] = {}
@@ -425,7 +407,9 @@ class Page:
         """The page's edges (pdfium_tables._edge) from its path objects, inside form XObjects too, mapped
         as the page is read. With doc: the objects walked are spent, and so are the pairs of text objects
         out of left-to-right order (MAX_TEXT_ORDER): each text object's position, as PDFium's text page
-        places it (the page shown as /Rotate turns it), against those before it further right."""
+        places it (the page shown as /Rotate turns it), against those before it further right; and the
+        points of the page's width and height the boxes of the text objects on the page itself cover
+        (MAX_TEXT_SPAN), as PDFium marks them."""
         api = _pdfium()
         out: list[Edge] = []
         m = FS_MATRIX()
@@ -443,6 +427,12 @@ class Page:
         along = {0: (0, 1.0), 90: (1, 1.0), 180: (0, -1.0), 270: (1, -1.0)}[self.rotation]
         placed: list[float] = []  # those of the text objects so far, sorted
         order = [0, _LIMITS["text-order"] - doc.spent["text-order"] if doc is not None else -1]  # [pairs, what may be]
+        width, height = self._size
+        span = [0.0]
+        segments = [0, _LIMITS["segments"] - doc.spent["segments"] if doc is not None else -1]  # [walked, may be]
+        left, bottom, right, upper = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        corners = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(upper)
+        bounds = api.raw_bounds
 
         def walk(count, get, owner, parent):
             if doc is not None:
@@ -451,6 +441,13 @@ class Page:
                 obj = get(owner, i)
                 kind = get_type(obj)
                 if kind != PATH and kind != FORM:
+                    if kind == TEXT and order[1] >= 0 and parent is identity and bounds(obj, *corners):
+                        x0, x1, y0, y1 = left.value, right.value, bottom.value, upper.value
+                        if x0 == x0 and x1 == x1 and y0 == y0 and y1 == y1:  # (each clamped to the page, as PDFium does)
+                            span[0] += (abs(min(max(x1, 0.0), width) - min(max(x0, 0.0), width)) + 2
+                                        + abs(min(max(y1, 0.0), height) - min(max(y0, 0.0), height)))
+                        else:  # not a number: taken at the whole page
+                            span[0] += width + height + 2
                     if kind == TEXT and order[1] >= 0 and get_matrix(obj, rm):
                         pos = (m.e, m.f) if parent is identity else _compose((1.0, 0.0, 0.0, 1.0, m.e, m.f), parent)[4:]
                         x = pos[along[0]] * along[1]
@@ -468,7 +465,12 @@ class Page:
                 a, b, c, d, e, f = full
                 simple = plain and b == 0 and c == 0
                 prev = start = None
-                for k in range(count_segs(obj)):
+                n = count_segs(obj)
+                if segments[1] >= 0:
+                    segments[0] += max(n, 0)
+                    if segments[0] > segments[1]:
+                        doc.spend("segments", segments[0], pno)
+                for k in range(n):
                     seg = get_seg(obj, k)
                     if not seg_point(seg, rx, ry):
                         continue
@@ -489,6 +491,8 @@ class Page:
 
         walk(api.count_objects(page), api.raw_page_object, ctypes.c_void_p(page), identity)
         del walk  # it refers to itself (and so to this page): a cycle that only the collector would free
-        if doc is not None and order[0]:
+        if doc is not None:
+            doc.spend("segments", segments[0], pno)
             doc.spend("text-order", order[0], pno)
+            doc.spend("text-span", round(span[0]), pno)
         return out

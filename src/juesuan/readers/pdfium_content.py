@@ -17,6 +17,11 @@ A name drawn is looked up in the form's own resources (/Resources, inline or by 
 /XObject dictionary inline or by reference); where a form has none, and for the content of pages
 (whose resources may be inherited down the page tree), in every /XObject dictionary of the file:
 the most costly form any of them names.
+
+What PDFium makes as it loads a page is bounded the same way, per page, a page's streams and the
+forms it draws (each time) added up from what readers/pdfium_measure counts in each: its page objects
+(MAX_PAGE_OBJECTS), the characters it shows (MAX_PAGE_CHARS), and the clip paths and marks it copies
+(MAX_PAGE_CLIPS, MAX_CLIPS); and the fonts the file's /Font resources name (MAX_FONTS).
 """
 
 from __future__ import annotations
@@ -24,55 +29,41 @@ from __future__ import annotations
 import re
 
 from ..errors import UnusableInput
+from .pdfium_measure import _NO_CLIPS, plain, unstrung
+from .pdfium_measure import clips, draws, painted, shown, spaced  # noqa: F401  (re-exported)
 
 MAX_FORM_BYTES = 32 * 1024 * 1024  # form content parsed, each form each time drawn (a report's: kilobytes)
 MAX_PARSED_BYTES = 128 * 1024 * 1024  # content the pages parse in all (a report's: ~30 KB a page)
 MAX_PAGE_OBJECTS = 500_000  # page objects one page's content may create (readers/pdfium.MAX_OBJECTS, in a document)
-_DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%\x01\x02", b" " * 17)  # white space, delimiters: a space
-_PAINTING = (b" Tj ", b" TJ ", b" ' ", b' " ', b" S ", b" s ", b" f ", b" F ", b" f* ", b" B ", b" B* ", b" b ", b" b* ",
-             b" Do ", b" sh ", b" EI ")
+MAX_PAGE_CHARS = 1_000_000  # characters one page's content may show (readers/pdfium.MAX_CHARS, in a document)
+# PDFium loads each font a page's content sets (Tf) the first time, some 170 µs and 8 KB each: 20,000
+# font entries on a page took FPDF_LoadPage 3.3 s and 173 MB. Fonts are what /Font resource
+# dictionaries name: their distinct objects (and dictionaries written in them) are counted, in all.
+MAX_FONTS = 5_000  # fonts the resources name (a report's: a few; Putuo: 6)
+# PDFium keeps a page's clipping path as the list of the paths and text clipped to (W, W*, or text in
+# a clipping mode): each clip copies the list in effect, so that the objects painted before keep theirs,
+# and each copy stays while an object holds it. 8,000 clips with a line stroked after each (a 3 KB
+# file) took FPDF_LoadPage 0.9 s and 1 GB; 16,000, four times that. Marked content (BMC, BDC) is kept
+# so too. What the copies hold at most, the clip paths and marks in effect at each clip or mark summed
+# (q and Q followed: Q restores the clip q saved; EMC ends a mark), is counted for each page, with the
+# forms it draws (each time, from what is in effect where drawn):
+MAX_PAGE_CLIPS = 2_000_000  # clip paths and marks copied on one page (~32 bytes each; a report's page: < 25,000)
+MAX_CLIPS = 50_000_000  # and in all pages (PDFium: ~30 ns each)
 _MAX_BODY = 1 << 16  # bytes of an object's body searched for its dictionary
 _MAX_NESTING = 100  # forms drawn within forms (a report's: a few)
 _NAME = rb"/([^\s/\[\]<>(){}%]+)"
-_DO = re.compile(_NAME + rb"\s*Do(?![^\s\[\]<>(){}/%])")
 _FORM = re.compile(rb"/Subtype\s*/Form(?![^\s\[\]<>(){}/%])")
 _XOBJECTS = re.compile(rb"/XObject\s*(?:<<([^<>]*)>>|(\d+)\s+\d+\s+R)")
 _STRUCTURE = re.compile(rb"<<|>>|\[|\]|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[^\s/\[\]<>(){}%]+|[^\s]")
 _REF_VALUE = re.compile(rb"\s*(\d+)\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
 _REF_AHEAD = re.compile(rb"\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
 _NUMBER = re.compile(rb"\d+")
-_CONTENTS = re.compile(rb"/Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])")
+# a page's /Contents (groups 1, 2) or a /Font resource dictionary (3, 4), found in one pass over the file
+_KEYS = re.compile(rb"/(?:Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])|"
+                   rb"Font(?![^\s\[\]<>(){}/%])\s*(?:(<<)|(\d+)\s+\d+\s+R))")
 _REFERENCE = re.compile(rb"(\d+)\s+\d+\s+R")
 _ENTRY = re.compile(_NAME + rb"\s*(\d+)\s+\d+\s+R")
-_FIRST_DO = re.compile(rb"\s*Do(?![^\s\[\]<>(){}/%])")
-_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _HEADER = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d+\s+obj(?![^\s\[\]<>(){}/%])")
-
-
-def draws(content: bytes) -> dict[bytes | None, int]:
-    """How many times the content draws each XObject name (`/Name Do`, the name as PDFium reads it:
-    #xx spelt out); a `Do` first in the content counts for None (any name: a page's streams are parsed
-    as one, so its name may end the stream before)."""
-    if b"Do" not in content:
-        return {}
-    out: dict[bytes | None, int] = {}
-    for m in _DO.finditer(content):
-        name = plain(m[1])
-        out[name] = out.get(name, 0) + 1
-    if _FIRST_DO.match(content):
-        out[None] = out.get(None, 0) + 1
-    return out
-
-
-def plain(name: bytes) -> bytes:
-    """Names as PDFium reads them: each #xx the character it spells."""
-    return _ESCAPE.sub(lambda m: bytes([int(m[1], 16)]), name) if b"#" in name else name
-
-
-def spaced(content: bytes) -> bytes:
-    """Content with white space and delimiters made spaces, each doubled and one at either end, so
-    an operator standing alone is ` op ` however it was written (and bytes 1 and 2 are free to mark)."""
-    return b" " + content.translate(_DELIMITERS).replace(b" ", b"  ") + b" "
 
 
 class _Objects:
@@ -96,21 +87,14 @@ class _Objects:
         return self.data[at: end if end != -1 else at + _MAX_BODY]
 
 
-def painted(content: bytes) -> int:
-    """How many page objects content creates, at most: its operators that paint or show something
-    (Tj TJ ' " S s f F f* B B* b b* Do sh, and EI ending an inline image), standing alone between
-    delimiters (some spelt inside strings are counted too)."""
-    text = spaced(content)
-    return sum(text.count(op) for op in _PAINTING)
-
-
 def is_form(head: bytes) -> bool:
     """Whether a stream's dictionary is a form XObject's (/Subtype /Form)."""
     return _FORM.search(head) is not None
 
 
 def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
-                  where: str, objects: dict[int, int] | None = None) -> None:
+                  where: str, objects: dict[int, int] | None = None, clipping: dict[int, tuple] | None = None,
+                  letters: dict[int, int] | None = None) -> None:
     """Refuse the file when its pages would make PDFium parse more than MAX_PARSED_BYTES of content
     (each content stream once for each page naming it), or more than MAX_FORM_BYTES of form content
     (each form each time it is drawn), or forms drawing one another in a loop. streams: (object
@@ -120,42 +104,142 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int
     MAX_PAGE_OBJECTS, with those of the forms it draws each time drawn (a stream not counted, one in
     two of its bytes), is refused too, for PDFium makes them all as it loads the page (24 KB of
     "(x)Tj" in one 15 MB stream: 7 s and 1.6 GB), before the reader's own count of them
-    (readers/pdfium.MAX_OBJECTS, the same number) could stop it."""
+    (readers/pdfium.MAX_OBJECTS, the same number) could stop it; and so is one that would show more
+    than MAX_PAGE_CHARS characters (letters: those the biggest streams and forms show, by number; a
+    stream not counted, one a byte), for PDFium's text page makes them all before the reader counts
+    them (13 million, from a 15 KB file: 5.8 s and 860 MB). clipping: what each content stream
+    adds to the clip (clips), by number: a page copying more than MAX_PAGE_CLIPS clip paths, its
+    streams one after another (each from the clip the one before left) and the forms they draw (each
+    from the deepest clip of the page), or the pages more than MAX_CLIPS, refuse the file."""
     pages: dict[int, int] = {}  # content stream -> the pages naming it in their /Contents
-    listed: list[set[int]] = []  # each page's content streams
+    listed: list[list[int]] = []  # each page's content streams, in order
     sizes = {num: size for num, _head, size, _drawn in streams if num is not None}
     objects = objects or {}
+    clipping = clipping or {}
+    letters = letters or {}
+    by_text = 2 if any(modes for modes, *_ in clipping.values()) else 1  # a clipping text mode: every ET a clip
 
-    def made(page: set[int], forms: dict[int, int]) -> None:
-        count = sum((objects[n] if n in objects else sizes.get(n, 0) // 2) + forms.get(n, 0) for n in page)
+    def made(page: list[int], forms: dict[int, tuple[int, int, int, int]]) -> None:
+        count = sum((objects[n] if n in objects else sizes.get(n, 0) // 2) + forms.get(n, _NO_DRAWS)[0] for n in page)
         if count > MAX_PAGE_OBJECTS:
             raise UnusableInput.of("input:pdf-page-objects", where, count=count, limit=MAX_PAGE_OBJECTS)
+        chars = sum((letters[n] if n in letters else sizes.get(n, 0)) + forms.get(n, _NO_DRAWS)[3] for n in page)
+        if chars > MAX_PAGE_CHARS:
+            raise UnusableInput.of("input:pdf-page-chars", where, count=chars, limit=MAX_PAGE_CHARS)
 
+    fonts = []
     for text in (data, *packed.values()):
-        for m in _CONTENTS.finditer(text):
+        for m in _KEYS.finditer(text):
+            if m[1] is None and m[2] is None:
+                fonts.append((text, m))
+                continue
             page = [int(n) for n in ([m[1]] if m[1] is not None else _REFERENCE.findall(m[2]))]
             for num in page:
                 pages[num] = pages.get(num, 0) + 1
-            listed.append(set(page))
-            made(listed[-1], {})
+            listed.append(page)
+            made(page, {})
+    _check_fonts(data, packed, fonts, where)
     parsed = 0
     for num, _head, size, _drawn_names in streams:
         parsed += size * max(1, pages.get(num, 0) if num is not None else 1)
         if parsed > MAX_PARSED_BYTES:
             raise UnusableInput.of("input:pdf-parsed", where, limit=MAX_PARSED_BYTES // 2**20)
-    if any(d for *_, d in streams):
-        forms = _check_forms(data, streams, packed, pages, where, objects)
-        for page in listed:
-            if any(n in forms for n in page):
-                made(page, forms)
+    forms = _check_forms(data, streams, packed, pages, where, objects, clipping, by_text, letters) if any(
+        d for *_, d in streams) else {}
+    for page in listed:
+        if forms and any(n in forms for n in page):
+            made(page, forms)
+    _check_clips(listed, clipping, by_text, forms, where)
+
+
+def _check_clips(listed: list[list[int]], clipping: dict[int, tuple], by_text: int,
+                 forms: dict[int, tuple[int, int, int, int]], where: str) -> None:
+    """Past MAX_PAGE_CLIPS clip paths and marks copied on a page (listed: each page's content streams),
+    or MAX_CLIPS on all, refuse the file (see check_content)."""
+    copied = 0
+    for page in listed:
+        carried = cost = deepest = 0
+        for n in page:
+            count, own, most, left = clipping[n][by_text] if n in clipping else _NO_CLIPS
+            cost += own + count * carried
+            deepest = max(deepest, carried + most)
+            carried += left
+        for n in page:
+            _, a, b, _ = forms.get(n, _NO_DRAWS)
+            cost += a + b * deepest
+        copied += cost
+        if cost > MAX_PAGE_CLIPS or copied > MAX_CLIPS:
+            raise UnusableInput.of("input:pdf-clips", where, count=cost if cost > MAX_PAGE_CLIPS else copied,
+                                   limit=MAX_PAGE_CLIPS if cost > MAX_PAGE_CLIPS else MAX_CLIPS)
+
+
+_NO_DRAWS = (0, 0, 0, 0)
+
+
+def _check_fonts(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes, re.Match]], where: str) -> None:
+    """Past MAX_FONTS fonts named by the file's /Font resource dictionaries (found: each in the text it
+    is in; inline, or the object it refers to; each font object once, each dictionary written in them
+    once), refuse the file."""
+    objects = None
+    named: set[int] = set()
+    inline = 0
+    for text, m in found:
+        if m[3] is not None:
+            body = text[m.start(3): m.start(3) + _MAX_BODY]
+        else:
+            objects = objects or _Objects(data, packed)
+            body = objects.body(int(m[4])) or b""
+        refs, written, closed = _font_entries(body)
+        if not closed:  # past _MAX_BODY (a report's: a few hundred bytes), or not a dictionary
+            raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
+        named |= refs
+        inline += written
+        if len(named) + inline > MAX_FONTS:
+            raise UnusableInput.of("input:pdf-fonts", where, count=len(named) + inline, limit=MAX_FONTS)
+
+
+def _font_entries(text: bytes, strings: bool = True) -> tuple[set[int], int, bool]:
+    """The object numbers a dictionary's own entries refer to, how many of its entries are
+    dictionaries written in it, and whether it ends in text; a literal string in it (whose bytes may
+    spell >>) and it is read again with its strings left out."""
+    refs: set[int] = set()
+    inline = depth = 0
+    key = None
+    for m in _STRUCTURE.finditer(text):
+        tok = m[0]
+        if tok == b"(" and strings:
+            return _font_entries(unstrung(text), False)
+        if tok == b"<<" or tok == b"[":
+            if depth == 1 and key is not None and tok == b"<<":
+                inline += 1
+            depth += 1
+            key = None
+        elif tok == b">>" or tok == b"]":
+            depth -= 1
+            if depth <= 0:
+                return refs, inline, depth == 0
+        elif depth == 0:
+            break  # no dictionary
+        elif depth == 1:
+            if key is None and tok.startswith(b"/"):
+                key = tok
+                ref = _REF_VALUE.match(text, m.end())
+                if ref:
+                    refs.add(int(ref[1]))
+            else:
+                key = None
+    return refs, inline, False
 
 
 def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int, dict]], packed: dict[int, bytes],
-                 pages: dict[int, int], where: str, objects: dict[int, int]) -> dict[int, int]:
+                 pages: dict[int, int], where: str, objects: dict[int, int], clipping: dict[int, tuple],
+                 by_text: int, letters: dict[int, int]) -> dict[int, tuple[int, int, int, int]]:
     """Past MAX_FORM_BYTES of form content drawn (each time, times the pages naming the content that
-    draws it), or forms drawing one another in a loop, refuse the file. The page objects the forms
-    each content stream draws would create (each form's own, painted, else one in two of its bytes,
-    and those of the forms it draws, each time drawn), by the stream's number."""
+    draws it), or forms drawing one another in a loop, refuse the file. What the forms each content
+    stream draws would make, by the stream's number: (page objects: each form's own, painted, else
+    one in two of its bytes, and those of the forms it draws, each time drawn; the clip paths they
+    copy, drawn from a clip of L paths: a + b * L; and the characters they show, each form's own a
+    byte each unless counted in letters)."""
     parts = _Objects(data, packed)
     forms: dict[int, tuple[int, dict, bytes | None]] = {}
     for num, head, size, drawn in streams:  # a dictionary not read (None) may be a form's
@@ -171,10 +255,10 @@ def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int,
         for m in _XOBJECTS.finditer(text):
             for name, num in _entries(m, parts).items():
                 everywhere.setdefault(name, set()).add(num)
-    cost: dict[int, tuple[int, int]] = {}
+    cost: dict[int, tuple[int, int, int, int, int]] = {}
     pending: set[int] = set()
 
-    def of(num: int) -> tuple[int, int]:  # (content, page objects) of a form and the forms it draws each time
+    def of(num: int) -> tuple[int, int, int, int, int]:  # (content, objects, clip a, clip b, chars) each time
         if num in cost:
             return cost[num]
         if num in pending:
@@ -183,38 +267,43 @@ def _check_forms(data: bytes, streams: list[tuple[int | None, bytes | None, int,
             raise UnusableInput.of("input:pdf-forms-deep", where, limit=_MAX_NESTING)
         pending.add(num)
         size, drawn, head = forms[num]
-        more, made = _drawn(drawn, None if head is None else _own_xobjects(head, parts), everywhere, forms, of)
+        more, made, a, b, chars = _drawn(drawn, None if head is None else _own_xobjects(head, parts), everywhere, forms,
+                                         of)
         pending.discard(num)
-        cost[num] = total = (size + more, (objects[num] if num in objects else size // 2) + made)
+        count, own, most, _left = clipping[num][by_text] if num in clipping else _NO_CLIPS
+        cost[num] = total = (size + more, (objects[num] if num in objects else size // 2) + made,
+                             own + a + most * b, count + b,  # its own clips, and those of the forms it draws
+                             (letters[num] if num in letters else size) + chars)
         return total
 
     again = 0
-    drawing: dict[int, int] = {}
+    drawing: dict[int, tuple[int, int, int, int]] = {}
     for num, _head, _size, drawn in streams:
         if drawn and num not in forms:
-            more, made = _drawn(drawn, None, everywhere, forms, of)
+            more, made, a, b, chars = _drawn(drawn, None, everywhere, forms, of)
             again += more * max(1, pages.get(num, 0) if num is not None else 1)
             if again > MAX_FORM_BYTES:
                 raise UnusableInput.of("input:pdf-forms", where, limit=MAX_FORM_BYTES // 2**20)
-            if num is not None and made:
-                drawing[num] = drawing.get(num, 0) + made
+            if num is not None and (made or a or b or chars):
+                had = drawing.get(num, _NO_DRAWS)
+                drawing[num] = (had[0] + made, had[1] + a, had[2] + b, had[3] + chars)
     return drawing
 
 
 def _drawn(drawn: dict[bytes | None, int], own: dict[bytes, int] | None, everywhere: dict[bytes, set[int]],
-           forms: dict, of) -> tuple[int, int]:
-    """What drawing these names costs, (content parsed, page objects made): each the costliest form it
-    may name, times it is drawn."""
-    content = made = 0
+           forms: dict, of) -> tuple[int, int, int, int, int]:
+    """What drawing these names costs, (content parsed, page objects made, clip a, clip b, characters
+    shown: see of): each the costliest form it may name, times it is drawn."""
+    total = [0, 0, 0, 0, 0]
     for name, times in drawn.items():
         if name is None:  # any name
             targets = set(forms)
         else:
             targets = {own[name]} if own is not None and name in own else everywhere.get(name, set())
         costs = [of(t) for t in targets if t in forms]
-        content += times * max((c for c, _ in costs), default=0)
-        made += times * max((o for _, o in costs), default=0)
-    return content, made
+        for k in range(5):
+            total[k] += times * max((c[k] for c in costs), default=0)
+    return total[0], total[1], total[2], total[3], total[4]
 
 
 def _own_xobjects(head: bytes, objects: _Objects) -> dict[bytes, int] | None:

@@ -113,6 +113,7 @@ _RAW = {
     "raw_form_object": ("FPDFFormObj_GetObject", Handle),  # (form object, index)
     "raw_obj_type": ("FPDFPageObj_GetType", c_int),  # (object)
     "raw_matrix": ("FPDFPageObj_GetMatrix", c_int),  # (object, byref(FS_MATRIX))
+    "raw_bounds": ("FPDFPageObj_GetBounds", c_int),  # (object, byref(c_float) x 4: left, bottom, right, top)
     "raw_count_segments": ("FPDFPath_CountSegments", c_int),  # (path object)
     "raw_segment": ("FPDFPath_GetPathSegment", Handle),  # (path object, index)
     "raw_seg_point": ("FPDFPathSegment_GetPoint", c_int),  # (segment, byref(c_float) x 2)

@@ -29,7 +29,8 @@ import re
 
 from ..errors import UnusableInput
 from .pdfium_filters import _A85, _FLATE, _HEX, _KINDS, _LZW, _RATIO, _SLOW_BYTES, _decoded, _decoded_size
-from .pdfium_content import check_content, draws, is_form, painted, plain, spaced
+from .pdfium_content import check_content, is_form
+from .pdfium_measure import clips, draws, painted, plain, shown, spaced
 
 MAX_STREAM_BYTES = 16 * 1024 * 1024  # one decompressed content/object stream (a report page: ~100 KB)
 MAX_FONT_BYTES = 64 * 1024 * 1024  # one decompressed embedded font or image (a full CJK font: ~20 MB)
@@ -51,7 +52,7 @@ _TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%
 _STRING_MARK = re.compile(rb"\\.|[()]", re.S)
 
 
-def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
+def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:  # long: one pass over the streams
     """Refuse a PDF with a compressed stream that expands past the limits (a decompression bomb),
     before PDFium decodes it in memory. Only streams big enough to pass a limit are decoded, Flate
     in 64 KB steps (see _chains for the filters measured).
@@ -67,6 +68,8 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
     contents: list[tuple[int | None, bytes, int, dict]] = []  # (number, dictionary, size, draws) of content
     objects: dict[int, int] = {}  # page objects the content of the biggest streams creates, by number
     bodies: dict[int, bytes] = {}  # the objects of object streams, by number
+    clipping: dict[int, tuple] = {}  # what content adds to the clip (pdfium_content.clips), by number
+    letters: dict[int, int] = {}  # characters the biggest streams and forms show (pdfium_content.shown), by number
     for at, start in _streams(data):
         head, number = _dictionary(data, at, budget)
         if head is not None and b"#" in head:  # a name may spell a character #xx (/Fl#61teDecode): as PDFium reads it
@@ -93,19 +96,30 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:
             raise UnusableInput.of("input:pdf-encrypted-objstm", where, offset=at)
         if budget.content is not None and head is not None:
             drawn = draws(budget.content)
+            clip = clips(budget.content)
             if not whole:  # its filters did not decode it: what PDFium makes of it may be the data as it is
                 raw = draws(data[start:end])
                 drawn = {name: max(drawn.get(name, 0), raw.get(name, 0)) for name in {*drawn, *raw}}
+                clip = _worse(clip, clips(data[start:end]))
+            if number is not None:
+                clipping[number] = _worse(clip, clipping[number]) if number in clipping else clip
             contents.append((number, head, max(len(budget.content), end - start), drawn))
             if number is not None and (len(budget.content) > _COUNT_FROM or is_form(head)):  # else: a byte in 2 an object
                 objects[number] = objects.get(number, 0) + painted(budget.content)
+                letters[number] = letters.get(number, 0) + shown(budget.content)
             if b"/ObjStm" in head and b"/XObject" in budget.content:
                 bodies.update(_packed(head, budget.content))
-        elif head is None and number is not None and b"Do" in data[start:end]:
-            # a dictionary not read: the stream may be a form PDFium reads as best it can (pdfium_content)
-            contents.append((number, None, end - start, draws(data[start:end])))
+        elif head is None and number is not None:  # a dictionary not read: PDFium may read it as content
+            if b"Do" in data[start:end]:  # a form, as best it can (pdfium_content)
+                contents.append((number, None, end - start, draws(data[start:end])))
+            clipping[number] = clips(data[start:end])
         budget.content = None
-    check_content(data, contents, bodies, where, objects)
+    check_content(data, contents, bodies, where, objects, clipping, letters)
+
+
+def _worse(one: tuple, other: tuple) -> tuple:
+    """Of two readings of what content adds to the clip (pdfium_content.clips), the most of each."""
+    return (one[0] or other[0], *(tuple(map(max, x, y)) for x, y in zip(one[1:], other[1:])))
 
 
 def _packed(head: bytes, content: bytes) -> dict[int, bytes]:

@@ -1,8 +1,9 @@
-"""A PDF page's characters as words, plain text and layout-spaced text (moved out of readers/pdfium.py;
-see its docstring for how characters are read and grouped)."""
+"""A PDF page's characters as words, plain text and layout-spaced text, and how a text matrix turns
+(moved out of readers/pdfium.py; see its docstring for how characters are read and grouped)."""
 
 from __future__ import annotations
 
+import math
 from collections import namedtuple
 from operator import attrgetter
 
@@ -13,6 +14,7 @@ Y_TOL = 3.0
 Y_DENSITY = 13.0
 LAYOUT_DENSITY = 2.0  # points per character position in layout text
 LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
+MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
 _TOP, _X0 = attrgetter("top"), attrgetter("x0")
 
 
@@ -184,3 +186,29 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None) -
         if extents is not None:
             extents[newlines] = toks
     return "".join(out)
+
+
+
+def _skew(a: float, b: float, c: float, d: float) -> tuple[int, float] | None:
+    """(quarter turn, degrees past it): a text matrix turned within MAX_SKEW of a quarter turn (as an
+    OCR layer over a scan that lies askew is drawn), neither mirrored nor sheared; None otherwise."""
+    if not a * d - b * c > 0 or not math.isfinite(a * d - b * c):
+        return None  # mirrored, flat, or not a number (a matrix past float range)
+    along = math.degrees(math.atan2(b, a))
+    if abs((math.degrees(math.atan2(d, c)) - 90 - along + 180) % 360 - 180) > 1:
+        return None  # sheared: the glyphs' upright is not square to their baseline
+    quarter = round(along / 90) * 90
+    past = along - quarter
+    return (quarter % 360, past) if abs(past) <= MAX_SKEW + 1e-4 else None  # (10.0 in float32 comes out a hair over)
+
+
+def _quarter_turn(a: float, b: float, c: float, d: float) -> int | None:
+    """0, 90, 180 or 270: the counter-clockwise quarter turn of a text matrix's (a b c d), its off
+    entries within a ten-thousandth of |a| + |b| + |c| + |d|; None when it is skewed past that, mirrored or
+    turned some other way."""
+    tol = 1e-4 * (abs(a) + abs(b) + abs(c) + abs(d))
+    if abs(b) <= tol and abs(c) <= tol:
+        return 0 if a > 0 and d > 0 else 180 if a < 0 and d < 0 else None
+    if abs(a) <= tol and abs(d) <= tol:
+        return 90 if b > 0 and c < 0 else 270 if b < 0 and c > 0 else None
+    return None
