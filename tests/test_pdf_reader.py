@@ -1240,8 +1240,8 @@ def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them(
     """PDFium makes the objects of a form each time a page draws it, as it loads the page: a form
     of 100,000 "(x)Tj" drawn 20 times (a 2 KB file) took it 1.2 s and 670 MB, then its text page
     ran for minutes. Each form's page objects (its painting operators, counted) and those of the
-    forms it draws, each time drawn, add to the page drawing it (its own small content taken at one
-    object in two bytes): past MAX_PAGE_OBJECTS the file is refused before PDFium is given it. A form
+    forms it draws, each time drawn, add to the page drawing it (and its own content's, counted too
+    when as small as this): past MAX_PAGE_OBJECTS the file is refused before PDFium is given it. A form
     of 1,000 drawn 20 times passes."""
     from juesuan.readers.pdfium import check_streams
 
@@ -1258,7 +1258,7 @@ def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them(
 
     with pytest.raises(UnusableInput) as e:
         check_streams(drawn(100_000, 20), "x.pdf")
-    assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 120 // 2  # the page's 120 bytes: a byte in 2
+    assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 20  # and the page's 20 Do
     check_streams(drawn(1_000, 20), "x.pdf")
 
 
@@ -1425,3 +1425,33 @@ def test_fonts_the_resources_name_are_bounded_before_pdfium_loads_them():
         assert e.value.code == code
     check_streams(fonts(4, 1_000), "x.pdf")
     assert pdfium_content.MAX_FONTS == 5_000
+
+
+def test_type3_glyphs_are_counted_before_pdfium_parses_them():
+    """PDFium parses a Type 3 font's glyph (a content stream of its /CharProcs) for each character code
+    the text shows, as it places the text, and keeps it with the font: one glyph of 600,000 strokes
+    named four times (a 17 KB file) took FPDF_LoadPage 3.4 s and 650 MB. The page objects of each
+    glyph, each time a /CharProcs names it, are added up: past MAX_PAGE_OBJECTS the file is refused.
+    A font of 300 small glyphs passes (each glyph counted, not taken at a byte in 2)."""
+    from juesuan.readers.pdfium import check_streams
+
+    def type3(names: int, glyph: bytes, distinct: bool = False) -> bytes:
+        content = b"BT /T3 1 Tf (abcd) Tj ET"
+        procs = b" ".join(b"/g%d %d 0 R" % (i, 6 + (i if distinct else 0)) for i in range(names))
+        objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                   b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /T3 5 0 R >> >>"
+                   b" /Contents 4 0 R >>",
+                   b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                   b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 1 1] /FontMatrix [0.001 0 0 0.001 0 0]"
+                   b" /CharProcs << %s >> /Encoding << /Differences [97 /g0 /g1 /g2 /g3] >> /FirstChar 97"
+                   b" /LastChar 100 /Widths [1000 1000 1000 1000] >>" % procs]
+        packed = zlib.compress(glyph)
+        for _ in range(names if distinct else 1):
+            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+        return build_pdf(objects)
+
+    with pytest.raises(UnusableInput) as e:
+        check_streams(type3(4, b"0 0 d0 " + b"0 0 m 1 1 l S\n" * 150_000), "x.pdf")
+    assert e.value.code == "input:pdf-glyph-objects" and e.value.values["count"] == 4 * 150_000
+    check_streams(type3(300, b"0 0 d0 " + b"0 0 m 1 1 l 2 2 l 3 3 l 4 4 l 5 5 l 6 6 l 7 7 l S\n" * 100, distinct=True),
+                  "x.pdf")  # 300 glyphs of 4 KB, 100 objects each (at a byte in 2: 600,000 in all)

@@ -40,6 +40,10 @@ MAX_PAGE_CHARS = 1_000_000  # characters one page's content may show (readers/pd
 # font entries on a page took FPDF_LoadPage 3.3 s and 173 MB. Fonts are what /Font resource
 # dictionaries name: their distinct objects (and dictionaries written in them) are counted, in all.
 MAX_FONTS = 5_000  # fonts the resources name (a report's: a few; Putuo: 6)
+# And it parses a Type 3 font's glyph (a content stream in its /CharProcs) for each character code the
+# text shows, as it places the text: one glyph of 600,000 strokes named four times (a 17 KB file) took
+# FPDF_LoadPage 3.4 s and 650 MB. The page objects of every glyph each time /CharProcs names it are
+# counted (glyphs are kept with the font, for the whole document), against MAX_PAGE_OBJECTS.
 # PDFium keeps a page's clipping path as the list of the paths and text clipped to (W, W*, or text in
 # a clipping mode): each clip copies the list in effect, so that the objects painted before keep theirs,
 # and each copy stays while an object holds it. 8,000 clips with a line stroked after each (a 3 KB
@@ -58,9 +62,11 @@ _STRUCTURE = re.compile(rb"<<|>>|\[|\]|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[^\s
 _REF_VALUE = re.compile(rb"\s*(\d+)\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
 _REF_AHEAD = re.compile(rb"\s+\d+\s+R(?![^\s\[\]<>(){}/%])")
 _NUMBER = re.compile(rb"\d+")
-# a page's /Contents (groups 1, 2) or a /Font resource dictionary (3, 4), found in one pass over the file
+# found in one pass over the file: a page's /Contents (groups 1, 2); a /Font resource dictionary (3,
+# 4) or the font of a graphics state (5); a Type 3 font's /CharProcs (6, 7)
 _KEYS = re.compile(rb"/(?:Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])|"
-                   rb"Font(?![^\s\[\]<>(){}/%])\s*(?:(<<)|(\d+)\s+\d+\s+R))")
+                   rb"Font(?![^\s\[\]<>(){}/%])\s*(?:(<<)|(\d+)\s+\d+\s+R|\[\s*(\d+)\s+\d+\s+R)|"
+                   rb"CharProcs\s*(?:(<<)|(\d+)\s+\d+\s+R))")
 _REFERENCE = re.compile(rb"(\d+)\s+\d+\s+R")
 _ENTRY = re.compile(_NAME + rb"\s*(\d+)\s+\d+\s+R")
 _HEADER = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d+\s+obj(?![^\s\[\]<>(){}/%])")
@@ -127,11 +133,11 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int
         if chars > MAX_PAGE_CHARS:
             raise UnusableInput.of("input:pdf-page-chars", where, count=chars, limit=MAX_PAGE_CHARS)
 
-    fonts = []
+    fonts, glyphs = [], []
     for text in (data, *packed.values()):
         for m in _KEYS.finditer(text):
             if m[1] is None and m[2] is None:
-                fonts.append((text, m))
+                (fonts if m[6] is None and m[7] is None else glyphs).append((text, m))
                 continue
             page = [int(n) for n in ([m[1]] if m[1] is not None else _REFERENCE.findall(m[2]))]
             for num in page:
@@ -139,6 +145,7 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int
             listed.append(page)
             made(page, {})
     _check_fonts(data, packed, fonts, where)
+    _check_glyphs(data, packed, glyphs, where, lambda n: objects[n] if n in objects else sizes.get(n, 0) // 2)
     parsed = 0
     for num, _head, size, _drawn_names in streams:
         parsed += size * max(1, pages.get(num, 0) if num is not None else 1)
@@ -184,6 +191,9 @@ def _check_fonts(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes,
     named: set[int] = set()
     inline = 0
     for text, m in found:
+        if m[5] is not None:  # a graphics state's /Font [font size]
+            named.add(int(m[5]))
+            continue
         if m[3] is not None:
             body = text[m.start(3): m.start(3) + _MAX_BODY]
         else:
@@ -192,17 +202,38 @@ def _check_fonts(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes,
         refs, written, closed = _font_entries(body)
         if not closed:  # past _MAX_BODY (a report's: a few hundred bytes), or not a dictionary
             raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
-        named |= refs
+        named.update(refs)
         inline += written
         if len(named) + inline > MAX_FONTS:
             raise UnusableInput.of("input:pdf-fonts", where, count=len(named) + inline, limit=MAX_FONTS)
 
 
-def _font_entries(text: bytes, strings: bool = True) -> tuple[set[int], int, bool]:
-    """The object numbers a dictionary's own entries refer to, how many of its entries are
+def _check_glyphs(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes, re.Match]], where: str,
+                  made) -> None:
+    """Past MAX_PAGE_OBJECTS page objects made by the glyphs of the file's Type 3 fonts (found: each
+    /CharProcs in the text it is in; made: the page objects of a content stream by its number), each
+    glyph counted each time a /CharProcs names it, refuse the file."""
+    objects = None
+    count = 0
+    for text, m in found:
+        if m[6] is not None:
+            body = text[m.start(6): m.start(6) + _MAX_BODY]
+        else:
+            objects = objects or _Objects(data, packed)
+            body = objects.body(int(m[7])) or b""
+        refs, _written, closed = _font_entries(body)
+        if not closed:
+            raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
+        count += sum(made(n) for n in refs)
+        if count > MAX_PAGE_OBJECTS:
+            raise UnusableInput.of("input:pdf-glyph-objects", where, count=count, limit=MAX_PAGE_OBJECTS)
+
+
+def _font_entries(text: bytes, strings: bool = True) -> tuple[list[int], int, bool]:
+    """The object numbers a dictionary's own entries refer to (one for each), how many of its entries are
     dictionaries written in it, and whether it ends in text; a literal string in it (whose bytes may
     spell >>) and it is read again with its strings left out."""
-    refs: set[int] = set()
+    refs: list[int] = []
     inline = depth = 0
     key = None
     for m in _STRUCTURE.finditer(text):
@@ -225,7 +256,7 @@ def _font_entries(text: bytes, strings: bool = True) -> tuple[set[int], int, boo
                 key = tok
                 ref = _REF_VALUE.match(text, m.end())
                 if ref:
-                    refs.add(int(ref[1]))
+                    refs.append(int(ref[1]))
             else:
                 key = None
     return refs, inline, False

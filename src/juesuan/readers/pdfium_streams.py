@@ -46,7 +46,8 @@ _HEADER_BEFORE = re.compile(rb"(\d{1,10})\s+\d+\s+$")  # what stands before `obj
 _MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may spell more)
 _LINE_END = re.compile(rb"\r\n|\n|\r")
 _MAX_LINE = 256  # bytes after `stream` searched for its line's end
-_COUNT_FROM = 1 << 18  # decoded bytes of content past which its page objects are counted
+_COUNT_FROM = 1 << 18  # decoded bytes of content past which its page objects are counted (between: a byte in 2)
+_COUNT_SMALL = 1 << 14  # and up to which (a Type 3 glyph's, counted each time its font names it)
 _TOKEN_BYTES = 1 << 20  # lexed for dictionaries with strings, and an eighth of the file's size more
 _TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[\[\]{}]|[^\s/\[\]<>(){}%]+")
 _STRING_MARK = re.compile(rb"\\.|[()]", re.S)
@@ -104,7 +105,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:  # 
             if number is not None:
                 clipping[number] = _worse(clip, clipping[number]) if number in clipping else clip
             contents.append((number, head, max(len(budget.content), end - start), drawn))
-            if number is not None and (len(budget.content) > _COUNT_FROM or is_form(head)):  # else: a byte in 2 an object
+            if number is not None and (not _COUNT_SMALL < len(budget.content) <= _COUNT_FROM or is_form(head)):
                 objects[number] = objects.get(number, 0) + painted(budget.content)
                 letters[number] = letters.get(number, 0) + shown(budget.content)
             if b"/ObjStm" in head and b"/XObject" in budget.content:
