@@ -7,6 +7,7 @@ same file and must give the same facts, locations and findings."""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import os
@@ -1164,6 +1165,21 @@ def test_damaged_forms_are_taken_at_their_worst(damage):
     assert e.value.code == "input:pdf-forms-loop"
 
 
+def _streams_page(*streams: bytes, form: bytes | None = None) -> bytes:
+    """A one-page PDF whose /Contents are these streams (compressed) in Helvetica /F1, and with `form`,
+    a form XObject /X of that content."""
+    objects = _page_objects(b"")[:3] + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    refs = b" ".join(b"%d 0 R" % (5 + i) for i in range(len(streams)))
+    objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [%s]" % refs)
+    for c in streams:
+        packed = zlib.compress(c)
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    if form is not None:
+        objects[2] = objects[2].replace(b"/Resources <<", b"/Resources << /XObject << /X %d 0 R >>" % (5 + len(streams)))
+        objects.append(b"<< /Subtype /Form /BBox [0 0 9 9] /Length %d >>\nstream\n" % len(form) + form + b"\nendstream")
+    return build_pdf(objects)
+
+
 def test_page_objects_are_counted_before_pdfium_makes_them():
     """PDFium makes every object of a page as it loads it, before the reader's count of them
     (pdfium.MAX_OBJECTS) can stop it: 24 KB of "(x)Tj" in one 15 MB stream took it 7 s and 1.6 GB.
@@ -1179,20 +1195,23 @@ def test_page_objects_are_counted_before_pdfium_makes_them():
     assert MAX_PAGE_OBJECTS == pdfium.MAX_OBJECTS
     assert painted(b"BT (x)Tj [(a)2(b)]TJ (y)' ET 0 0 m 1 1 l S 0 0 1 1 re f* q /Im Do Q (f) Tj") == 6 + 3
 
-    def page(*streams: bytes) -> bytes:
-        objects = _page_objects(b"")[:3] + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-        refs = b" ".join(b"%d 0 R" % (5 + i) for i in range(len(streams)))
-        objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [%s]" % refs)
-        for c in streams:
-            packed = zlib.compress(c)
-            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
-        return build_pdf(objects)
-
+    page = _streams_page
     for case in (page(b"BT " + b"(x)Tj " * 600_000 + b"ET"), page(*[b"0 0 1 1 re f\n" * 150_000] * 4)):
         with pytest.raises(UnusableInput) as e:
             check_streams(case, "x.pdf")
         assert e.value.code == "input:pdf-page-objects"
     check_streams(page(b"BT " + b"(x)Tj " * 300_000 + b"ET"), "x.pdf")
+
+
+@functools.lru_cache(maxsize=1)
+def _putuo_spent() -> dict[str, int]:
+    """What reading every page of the Putuo PDF spends of the reader's budgets (pdfium.Document.spent)."""
+    from juesuan.readers.pdfium import Page, open_document
+
+    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
+        for i in range(len(doc)):
+            Page(doc, i)
+        return dict(doc.spent)
 
 
 def _one_line_page(xs: list[float], rotate: int = 0, along_y: bool = False) -> bytes:
@@ -1230,10 +1249,7 @@ def test_text_drawn_back_along_a_line_is_refused_before_pdfium_orders_it():
         with open_document(_one_line_page(xs[::-1], rotate, along_y), "x.pdf") as doc:
             assert len(Page(doc, 0).chars) == 20_000 and doc.spent["text-order"] == 0
     assert pdfium.MAX_TEXT_ORDER == 100_000_000
-    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
-        for i in range(len(doc)):
-            Page(doc, i)
-        assert 0 < doc.spent["text-order"] < pdfium.MAX_TEXT_ORDER // 1000
+    assert 0 < _putuo_spent()["text-order"] < pdfium.MAX_TEXT_ORDER // 1000
 
 
 def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them():
@@ -1297,10 +1313,7 @@ def test_what_text_objects_span_of_a_page_is_bounded_before_pdfium_marks_it():
             with pytest.raises(UnusableInput) as e:
                 Page(doc, 0)
             assert e.value.code == "input:pdf-page-size" and e.value.values["page"] == 1
-    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
-        for i in range(len(doc)):
-            Page(doc, i)
-        assert 100_000 < doc.spent["text-span"] < 200_000
+    assert 100_000 < _putuo_spent()["text-span"] < 200_000
     assert (pdfium.MAX_TEXT_SPAN, pdfium.MAX_PAGE_SIDE) == (1_000_000_000, 1_000_000)
 
 
@@ -1315,18 +1328,7 @@ def test_clips_pdfium_would_copy_are_bounded_before_it_parses_the_page():
     from juesuan.readers import pdfium_content
     from juesuan.readers.pdfium import check_streams
 
-    def page(*streams: bytes, form: bytes | None = None) -> bytes:
-        objects = _page_objects(b"")[:3] + [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-        refs = b" ".join(b"%d 0 R" % (5 + i) for i in range(len(streams)))
-        objects[2] = objects[2].replace(b"/Contents 4 0 R", b"/Contents [%s]" % refs)
-        for c in streams:
-            packed = zlib.compress(c)
-            objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
-        if form is not None:
-            objects[2] = objects[2].replace(b"/Resources <<", b"/Resources << /XObject << /X %d 0 R >>" % (5 + len(streams)))
-            objects.append(b"<< /Subtype /Form /BBox [0 0 9 9] /Length %d >>\nstream\n" % len(form) + form + b"\nendstream")
-        return build_pdf(objects)
-
+    page = _streams_page
     clip = b"0 0 m 500 500 l 0 500 l h W n 10 10 m 20 20 l S\n"
     for case in (page(clip * 2_500), page(clip * 1_300, clip * 1_300), page(b"/X Do /X Do", form=clip * 1_500),
                  page(b"BT 7 Tr ET " + b"BT /F1 1 Tf (x) Tj ET " * 2_500),
@@ -1388,10 +1390,7 @@ def test_path_segments_walked_are_bounded():
         with pytest.raises(UnusableInput) as e:
             Page(doc, 0)
         assert e.value.code == "input:pdf-segments" and e.value.values["page"] == 1
-    with open_document(PUTUO.read_bytes(), "putuo.pdf") as doc:
-        for i in range(len(doc)):
-            Page(doc, i)
-        assert doc.spent["segments"] == 7_150
+    assert _putuo_spent()["segments"] == 7_150
     assert pdfium.MAX_SEGMENTS == 1_000_000
 
 

@@ -187,21 +187,11 @@ def _check_fonts(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes,
     """Past MAX_FONTS fonts named by the file's /Font resource dictionaries (found: each in the text it
     is in; inline, or the object it refers to; each font object once, each dictionary written in them
     once), refuse the file."""
-    objects = None
     named: set[int] = set()
     inline = 0
-    for text, m in found:
-        if m[5] is not None:  # a graphics state's /Font [font size]
-            named.add(int(m[5]))
-            continue
-        if m[3] is not None:
-            body = text[m.start(3): m.start(3) + _MAX_BODY]
-        else:
-            objects = objects or _Objects(data, packed)
-            body = objects.body(int(m[4])) or b""
-        refs, written, closed = _font_entries(body)
-        if not closed:  # past _MAX_BODY (a report's: a few hundred bytes), or not a dictionary
-            raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
+    state = [m for _, m in found if m[5] is not None]  # a graphics state's /Font [font size]
+    named.update(int(m[5]) for m in state)
+    for refs, written in _dictionaries([f for f in found if f[1][5] is None], 3, data, packed, where):
         named.update(refs)
         inline += written
         if len(named) + inline > MAX_FONTS:
@@ -213,20 +203,28 @@ def _check_glyphs(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes
     """Past MAX_PAGE_OBJECTS page objects made by the glyphs of the file's Type 3 fonts (found: each
     /CharProcs in the text it is in; made: the page objects of a content stream by its number), each
     glyph counted each time a /CharProcs names it, refuse the file."""
-    objects = None
     count = 0
-    for text, m in found:
-        if m[6] is not None:
-            body = text[m.start(6): m.start(6) + _MAX_BODY]
-        else:
-            objects = objects or _Objects(data, packed)
-            body = objects.body(int(m[7])) or b""
-        refs, _written, closed = _font_entries(body)
-        if not closed:
-            raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
+    for refs, _written in _dictionaries(found, 6, data, packed, where):
         count += sum(made(n) for n in refs)
         if count > MAX_PAGE_OBJECTS:
             raise UnusableInput.of("input:pdf-glyph-objects", where, count=count, limit=MAX_PAGE_OBJECTS)
+
+
+def _dictionaries(found: list[tuple[bytes, re.Match]], group: int, data: bytes, packed: dict[int, bytes], where: str):
+    """(_font_entries' references, dictionaries written in) of each dictionary found: written in the
+    text at match group `group` (<<), or the object group + 1 refers to; one not ending within
+    _MAX_BODY (a report's: a few hundred bytes), or not a dictionary, refuses the file."""
+    objects = None
+    for text, m in found:
+        if m[group] is not None:
+            body = text[m.start(group): m.start(group) + _MAX_BODY]
+        else:
+            objects = objects or _Objects(data, packed)
+            body = objects.body(int(m[group + 1])) or b""
+        refs, written, closed = _font_entries(body)
+        if not closed:
+            raise UnusableInput.of("input:pdf-font-resources", where, limit=_MAX_BODY // 1024)
+        yield refs, written
 
 
 def _font_entries(text: bytes, strings: bool = True) -> tuple[list[int], int, bool]:

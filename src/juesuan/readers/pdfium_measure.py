@@ -122,26 +122,7 @@ def shown(content: bytes) -> int:
     marks = content.count(b"(") + content.count(b")") + content.count(b"\\")
     if marks > _MAX_MARKS:
         return len(content)
-    total = depth = start = 0
-    skip = -1
-    for m in _STRING_MARKS.finditer(content):
-        at = m.start()
-        if at == skip:
-            continue  # the character a backslash escapes
-        byte = content[at]
-        if not depth:
-            if byte == 0x28:  # (
-                depth, start = 1, at + 1
-        elif byte == 0x5C:  # \
-            skip = at + 1
-        elif byte == 0x28:
-            depth += 1
-        else:
-            depth -= 1
-            if not depth:
-                total += at - start
-    if depth:  # a string unended: to the end
-        total += len(content) - start
+    total = sum(end - start for start, end in _strings(content))
     return total + sum(len(m[1]) for m in _HEX_STRING.finditer(content)) // 2 + 1
 
 
@@ -160,26 +141,34 @@ def painted(content: bytes) -> int:
 
 def unstrung(text: bytes) -> bytes:
     """text with each of its literal strings (their nesting and escapes followed) made ()."""
-    out: list[bytes] = []
-    depth = last = 0
+    out, last = [], 0
+    for start, end in _strings(text):
+        out.append(text[last:start - 1])
+        last = end + 1
+    out.append(text[last:])
+    return b" () ".join(out)
+
+
+def _strings(text: bytes):
+    """(start, end) of each literal string's bytes in text, nesting and escapes followed: between its
+    ( and its ), or to the end of text when it does not end."""
+    depth = start = 0
     skip = -1
     for m in _STRING_MARKS.finditer(text):
         at = m.start()
         if at == skip:
-            continue
+            continue  # the character a backslash escapes
         byte = text[at]
         if not depth:
-            if byte == 0x28:
-                out.append(text[last:at])
-                depth = 1
-        elif byte == 0x5C:
+            if byte == 0x28:  # (
+                depth, start = 1, at + 1
+        elif byte == 0x5C:  # \
             skip = at + 1
         elif byte == 0x28:
             depth += 1
         else:
             depth -= 1
             if not depth:
-                last = at + 1
-    if not depth:
-        out.append(text[last:])
-    return b" () ".join(out)
+                yield start, at
+    if depth:
+        yield start, len(text)
