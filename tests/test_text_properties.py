@@ -14,7 +14,7 @@ import csv
 import io
 from decimal import Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from juesuan.convert import convert_file
@@ -128,6 +128,7 @@ cell_text = st.one_of(st.text(max_size=10), amount.map(str), st.sampled_from(["n
 
 @settings(max_examples=25, **SETTINGS)
 @given(st.lists(st.lists(cell_text, min_size=1, max_size=9), min_size=1, max_size=6), st.booleans())
+@example(body=[["", ""], ["0/0", "0.0"]], as_csv=False)  # found: a page-number-like first cell dropped the row's amount
 def test_any_cell_text_gives_facts_and_findings_only(tmp_path, body, as_csv):
     if as_csv:
         out = io.StringIO()

@@ -101,7 +101,9 @@ def is_meta(row: GridRow) -> bool:
     if not cells:
         return False
     if META_RE.match(cells[0].text.strip()):
-        return True
+        # a note, unit or page-number line; but not one with an amount in a cell of its own, which a
+        # table row's is ("0/0 | 0.0": the amount would be lost with the line)
+        return not any(is_amount(c.text) for c in cells[1:])
     # a page footer set out in columns ("第 8 | 页，共 9 | 页" from a report printed without rulings):
     # the whole row is the page-number phrase, so no amount of a table row is ever taken for it
     return len(cells) > 1 and bool(PAGE_RE.fullmatch("".join("".join(c.text.split()) for c in cells)))
