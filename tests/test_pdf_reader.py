@@ -1256,8 +1256,8 @@ def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them(
     """PDFium makes the objects of a form each time a page draws it, as it loads the page: a form
     of 100,000 "(x)Tj" drawn 20 times (a 2 KB file) took it 1.2 s and 670 MB, then its text page
     ran for minutes. Each form's page objects (its painting operators, counted) and those of the
-    forms it draws, each time drawn, add to the page drawing it (and its own content's, counted too
-    when as small as this): past MAX_PAGE_OBJECTS the file is refused before PDFium is given it. A form
+    forms it draws, each time drawn, add to the page drawing it (its own small content taken at one
+    object in two bytes): past MAX_PAGE_OBJECTS the file is refused before PDFium is given it. A form
     of 1,000 drawn 20 times passes."""
     from juesuan.readers.pdfium import check_streams
 
@@ -1274,7 +1274,7 @@ def test_the_objects_of_forms_a_page_draws_are_counted_before_pdfium_makes_them(
 
     with pytest.raises(UnusableInput) as e:
         check_streams(drawn(100_000, 20), "x.pdf")
-    assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 20  # and the page's 20 Do
+    assert e.value.code == "input:pdf-page-objects" and e.value.values["count"] == 20 * 100_000 + 120 // 2  # the page's 120 bytes: a byte in 2
     check_streams(drawn(1_000, 20), "x.pdf")
 
 
@@ -1324,7 +1324,7 @@ def test_clips_pdfium_would_copy_are_bounded_before_it_parses_the_page():
     streams (q and Q followed), a page's streams one after another and its forms each time drawn, and
     text in a clipping mode (7 Tr, then every ET a clip), and marked content, which PDFium keeps the
     same way (8,000 BDC unended: 424 MB): past MAX_PAGE_CLIPS the file is refused. 5,000 clips each
-    inside q ... Q, or marks each ended, copy one each and pass; Putuo's pages copy at most 13,366."""
+    inside q ... Q, or marks each ended, copy one each and pass; Putuo's pages copy at most 22,578 (each taken at its worst)."""
     from juesuan.readers import pdfium_content
     from juesuan.readers.pdfium import check_streams
 
@@ -1340,7 +1340,7 @@ def test_clips_pdfium_would_copy_are_bounded_before_it_parses_the_page():
     check_streams(page(b"q " + clip * 1_000 + b"Q " + clip * 1_000), "x.pdf")  # 500,500 copied twice, not 2,001,000
     check_streams(page(b"BT /F1 1 Tf (x) Tj ET " * 2_500), "x.pdf")  # no clipping text mode
     check_streams(page(b"/P << /MCID 1 >> BDC 0 0 m 1 1 l S EMC\n" * 5_000), "x.pdf")
-    assert (pdfium_content.MAX_PAGE_CLIPS, pdfium_content.MAX_CLIPS) == (2_000_000, 50_000_000)
+    assert (pdfium_content.MAX_PAGE_CLIPS, pdfium_content.MAX_CLIPS) == (2_000_000, 300_000_000)
 
 
 def test_characters_a_page_shows_are_counted_before_pdfium_makes_them():

@@ -52,7 +52,7 @@ MAX_FONTS = 5_000  # fonts the resources name (a report's: a few; Putuo: 6)
 # (q and Q followed: Q restores the clip q saved; EMC ends a mark), is counted for each page, with the
 # forms it draws (each time, from what is in effect where drawn):
 MAX_PAGE_CLIPS = 2_000_000  # clip paths and marks copied on one page (~32 bytes each; a report's page: < 25,000)
-MAX_CLIPS = 50_000_000  # and in all pages (PDFium: ~30 ns each)
+MAX_CLIPS = 300_000_000  # and in all pages (PDFium: ~30 ns each; 500 pages each at the worst of 1,024 clips: 262 million)
 _MAX_BODY = 1 << 16  # bytes of an object's body searched for its dictionary
 _MAX_NESTING = 100  # forms drawn within forms (a report's: a few)
 _NAME = rb"/([^\s/\[\]<>(){}%]+)"

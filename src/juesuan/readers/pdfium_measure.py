@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-_EXACT_CLIPS = 256  # content of at most this many clips is taken at its worst (each kept; 500 pages: 16 million)
+_EXACT_CLIPS = 1024  # content of at most this many clips is taken at its worst (each kept): no pass over it
 _DELIMITERS = bytes.maketrans(b"\t\n\r\x0c\x00()<>[]{}/%\x01\x02", b" " * 17)  # white space, delimiters: a space
 _PAINTING = (b" Tj ", b" TJ ", b" ' ", b' " ', b" S ", b" s ", b" f ", b" F ", b" f* ", b" B ", b" B* ", b" b ", b" b* ",
              b" Do ", b" sh ", b" EI ")

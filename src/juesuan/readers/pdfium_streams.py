@@ -47,7 +47,7 @@ _MAX_HEADERS = 16  # `N G obj` tried per stream (inside strings a dictionary may
 _LINE_END = re.compile(rb"\r\n|\n|\r")
 _MAX_LINE = 256  # bytes after `stream` searched for its line's end
 _COUNT_FROM = 1 << 18  # decoded bytes of content past which its page objects are counted (between: a byte in 2)
-_COUNT_SMALL = 1 << 14  # and up to which (a Type 3 glyph's, counted each time its font names it)
+_COUNT_SMALL = 1 << 14  # and up to which, in a file with Type 3 fonts (a glyph's, counted each time its font names it)
 _TOKEN_BYTES = 1 << 20  # lexed for dictionaries with strings, and an eighth of the file's size more
 _TOKEN = re.compile(rb"\s+|%[^\r\n]*|\(|<<|>>|<[0-9A-Fa-f\s]*>|/[^\s/\[\]<>(){}%]*|[\[\]{}]|[^\s/\[\]<>(){}%]+")
 _STRING_MARK = re.compile(rb"\\.|[()]", re.S)
@@ -71,6 +71,7 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:  # 
     bodies: dict[int, bytes] = {}  # the objects of object streams, by number
     clipping: dict[int, tuple] = {}  # what content adds to the clip (pdfium_content.clips), by number
     letters: dict[int, int] = {}  # characters the biggest streams and forms show (pdfium_content.shown), by number
+    glyphs = b"/CharProcs" in data  # Type 3 fonts (in object streams: their glyphs taken at a byte in 2)
     for at, start in _streams(data):
         head, number = _dictionary(data, at, budget)
         if head is not None and b"#" in head:  # a name may spell a character #xx (/Fl#61teDecode): as PDFium reads it
@@ -105,9 +106,11 @@ def check_streams(data: bytes, where: str, decrypted: bool = False) -> None:  # 
             if number is not None:
                 clipping[number] = _worse(clip, clipping[number]) if number in clipping else clip
             contents.append((number, head, max(len(budget.content), end - start), drawn))
-            if number is not None and (not _COUNT_SMALL < len(budget.content) <= _COUNT_FROM or is_form(head)):
+            size = len(budget.content)
+            if number is not None and (size > _COUNT_FROM or (glyphs and size <= _COUNT_SMALL) or is_form(head)):
                 objects[number] = objects.get(number, 0) + painted(budget.content)
-                letters[number] = letters.get(number, 0) + shown(budget.content)
+                if size > _COUNT_FROM or is_form(head):  # else a character a byte
+                    letters[number] = letters.get(number, 0) + shown(budget.content)
             if b"/ObjStm" in head and b"/XObject" in budget.content:
                 bodies.update(_packed(head, budget.content))
         elif head is None and number is not None:  # a dictionary not read: PDFium may read it as content
