@@ -68,6 +68,7 @@ _KEYS = re.compile(rb"/(?:Contents\s*(?:(\d+)\s+\d+\s+R|\[([^\]]*)\])|"
                    rb"Font(?![^\s\[\]<>(){}/%])\s*(?:(<<)|(\d+)\s+\d+\s+R|\[\s*(\d+)\s+\d+\s+R)|"
                    rb"CharProcs\s*(?:(<<)|(\d+)\s+\d+\s+R))")
 _REFERENCE = re.compile(rb"(\d+)\s+\d+\s+R")
+_ESCAPED_NAME = re.compile(rb"/[^\s/\[\]<>(){}%#]*#[0-9A-Fa-f]{2}[^\s/\[\]<>(){}%]*")
 _ENTRY = re.compile(_NAME + rb"\s*(\d+)\s+\d+\s+R")
 _HEADER = re.compile(rb"(?<![0-9])(\d{1,10})\s+\d+\s+obj(?![^\s\[\]<>(){}/%])")
 
@@ -134,8 +135,8 @@ def check_content(data: bytes, streams: list[tuple[int | None, bytes | None, int
             raise UnusableInput.of("input:pdf-page-chars", where, count=chars, limit=MAX_PAGE_CHARS)
 
     fonts, glyphs = [], []
-    for text in (data, *packed.values()):
-        for m in _KEYS.finditer(text):
+    for whole in (data, *packed.values()):
+        for text, m in _keys(whole):
             if m[1] is None and m[2] is None:
                 (fonts if m[6] is None and m[7] is None else glyphs).append((text, m))
                 continue
@@ -181,6 +182,24 @@ def _check_clips(listed: list[list[int]], clipping: dict[int, tuple], by_text: i
 
 
 _NO_DRAWS = (0, 0, 0, 0)
+
+
+def _keys(text: bytes):
+    """(text, match) of each _KEYS in text, also where the key is spelt with #xx escapes (/Cont#65nts,
+    which PDFium reads as /Contents): matched in the key spelt out and the bytes after it."""
+    for m in _KEYS.finditer(text):
+        yield text, m
+    if b"#" in text:
+        for m in _ESCAPED_NAME.finditer(text):
+            name = plain(m[0])
+            if name in _KEY_NAMES:
+                window = name + text[m.end(): m.end() + _MAX_BODY]
+                key = _KEYS.match(window)
+                if key:
+                    yield window, key
+
+
+_KEY_NAMES = (b"/Contents", b"/Font", b"/CharProcs")
 
 
 def _check_fonts(data: bytes, packed: dict[int, bytes], found: list[tuple[bytes, re.Match]], where: str) -> None:
