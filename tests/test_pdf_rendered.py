@@ -324,3 +324,75 @@ def test_a_digit_and_a_digit_or_cjk_character_a_gap_apart_are_two_tokens():
     ext = {}
     layout_text(spaced, 842.0, ext)  # letter-spaced (0.8 pt between glyphs at 7 pt): one code, not seven
     assert [t for _, _, t in ext[8]] == ["2010601"]
+
+
+def _with_text_drawn_at(pdf, dst, page: int, places):
+    """A copy of pdf with text objects added to one page (pypdfium2's editing API): (x, y, text) in
+    user space each, Helvetica 10 pt."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    doc = pdfium.PdfDocument(pdf)
+    target = doc[page]
+    for x, y, text in places:
+        obj = raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(10))
+        buf = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        raw.FPDFText_SetText(obj, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)))
+        raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, x, y)
+        raw.FPDFPage_InsertObject(target.raw, obj)
+    raw.FPDFPage_GenerateContent(target.raw)
+    doc.save(dst)
+    doc.close()
+    return dst
+
+
+def test_text_drawn_far_off_an_unruled_page_is_read_in_bounded_time(rendered, tmp_path):
+    """Amounts drawn 100,000,000 pt right of, below and left of an unruled table page (found by
+    fuzzing: a number of the content stream changed): its layout text gave them 50 million spaces
+    and 7.7 million blank lines (the conversion of a 225 KB file took 72 s). Characters are now placed
+    within 14,400 pt of the page's top left: the example comes back whole, in a fraction of a second,
+    and those amounts are findings naming their lines."""
+    import time
+
+    xml, pdf = rendered["hunan-unruled"]
+    h = load_instance(xml).header
+    far = _with_text_drawn_at(pdf, tmp_path / "far.pdf", 2, [(1e8, 300, "9,999.99"), (100, -1e8, "8,888.88")])
+    t = time.process_time()
+    conv = convert_file(far, entity=h.entity, year=h.fiscal_year)
+    assert time.process_time() - t < 2.0
+    assert conv.instance.fact_set() == load_instance(xml).fact_set()
+    said = " ".join(f.text("en") for f in conv.findings)
+    assert "8,888.88" in said and "p3 line 1109" in said  # at the extent's bottom: 14,400 / 13 pt
+    assert "9,99" in said
+
+
+def test_layout_text_is_placed_within_the_extent_and_spent():
+    from juesuan.readers.pdfium_text import LAYOUT_EXTENT, Char, layout_text
+
+    far = [Char("1", x, x + 5.0, top, top + 10.0, 10.0)
+           for x, top in ((1e8, 100.0), (100.0, 1e8), (-1.5e9, 200.0), (float("inf"), 300.0), (float("nan"), 400.0))]
+    spent: list[int] = []
+    ext: dict = {}
+    text = layout_text(far, 842.0, ext, spent.append)
+    assert len(text) < 2 * LAYOUT_EXTENT and sum(spent) == len(text)
+    assert text.count("\n") == round(LAYOUT_EXTENT / 13.0)
+    assert all(0 <= a <= b <= LAYOUT_EXTENT for toks in ext.values() for a, b, _ in toks)
+
+
+def test_layout_text_past_the_documents_limit_refuses_the_file(rendered, monkeypatch):
+    """The layout text of a document's unruled pages is counted line by line; past MAX_LAYOUT
+    (20,000,000 characters: a printed report's page makes some 11,000) the file is refused in one
+    line naming the page. Here the limit is lowered under what the printed example makes."""
+    from juesuan.errors import UnusableInput
+    from juesuan.readers import pdfium
+
+    xml, pdf = rendered["hunan-unruled"]
+    h = load_instance(xml).header
+    assert pdfium.MAX_LAYOUT == 20_000_000
+    monkeypatch.setitem(pdfium._LIMITS, "layout", 15_000)
+    with pytest.raises(UnusableInput) as e:
+        convert_file(pdf, entity=h.entity, year=h.fiscal_year)
+    assert e.value.code == "input:pdf-layout" and e.value.values["page"] == 3
+    assert "past the limit of 15,000" in str(e.value)

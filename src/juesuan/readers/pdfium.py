@@ -82,6 +82,7 @@ MAX_TEXT_ORDER = 100_000_000  # pairs of text objects out of left-to-right order
 # box covers, one by one: 100 in a 20,000,000 pt font on a page 100,000,000 pt wide (1 KB) took 4.8 s;
 # a page 2,000,000,000 pt on a side took 0.35 s and 500 MB for its two rows of marks alone.
 MAX_TEXT_SPAN = 1_000_000_000  # points of width and height marked, each text object's box (~2.5 ns a point)
+MAX_LAYOUT = 20_000_000  # characters of layout text of the pages without ruling (a printed report's: ~11,000 a page)
 MAX_PAGE_SIDE = 1_000_000  # points: the largest page (a report's: 842; Acrobat makes none over 14,400)
 SKEW_TOL = 0.5  # degrees: characters within this of the page's skew are read with it
 MAX_DECRYPTED_BYTES = 256 * 1024 * 1024  # the copy of an encrypted document PDFium saves without its encryption
@@ -94,7 +95,7 @@ class Document:
         lib = api()
         self._data = data
         self.where = where
-        self.spent = {"objects": 0, "segments": 0, "chars": 0, "crossings": 0, "text-order": 0, "text-span": 0}
+        self.spent = dict.fromkeys(_LIMITS, 0)
         self.handle = lib.load_doc(data, len(data), None)
         if not self.handle:
             err = lib.last_error()
@@ -108,9 +109,10 @@ class Document:
         return api().page_count(self.handle)
 
     def spend(self, what: str, n: int, page: int) -> None:
-        """Count n more objects, path segments, chars, crossings, text objects out of order or points of
-        text span read at page (1-based); past its limit (MAX_OBJECTS, MAX_SEGMENTS, MAX_CHARS,
-        MAX_CROSSINGS, MAX_TEXT_ORDER, MAX_TEXT_SPAN) the file is refused with one line."""
+        """Count n more objects, path segments, chars, crossings, text objects out of order, points of
+        text span or characters of layout text read at page (1-based); past its limit (MAX_OBJECTS,
+        MAX_SEGMENTS, MAX_CHARS, MAX_CROSSINGS, MAX_TEXT_ORDER, MAX_TEXT_SPAN, MAX_LAYOUT) the file is
+        refused with one line."""
         total = self.spent[what] = self.spent[what] + n
         limit = _LIMITS[what]
         if total > limit:
@@ -170,7 +172,7 @@ def open_document(data: bytes, where: str) -> Document:
 
 
 _LIMITS = {"objects": MAX_OBJECTS, "segments": MAX_SEGMENTS, "chars": MAX_CHARS, "crossings": MAX_CROSSINGS,
-           "text-order": MAX_TEXT_ORDER, "text-span": MAX_TEXT_SPAN}
+           "text-order": MAX_TEXT_ORDER, "text-span": MAX_TEXT_SPAN, "layout": MAX_LAYOUT}
 _NONE = object()  # no text object
 
 

@@ -14,6 +14,9 @@ Y_TOL = 3.0
 Y_DENSITY = 13.0
 LAYOUT_DENSITY = 2.0  # points per character position in layout text
 LAYOUT_GAP = 1.0  # points: a wider gap between two characters of a line starts a new token
+# points from the page's top left within which layout text places characters (Acrobat's largest page):
+# one drawn further off, at 1e8 pt, would take 50 million spaces or 7.7 million blank lines
+LAYOUT_EXTENT = 14_400.0
 MAX_SKEW = 10.0  # degrees: a page whose text is drawn at most this far from a quarter turn is read deskewed
 _TOP, _X0 = attrgetter("top"), attrgetter("x0")
 
@@ -134,7 +137,7 @@ def _cell_break(prev: Char, c: Char, token: str) -> bool:
     return b.isdigit() and has_cjk(a)
 
 
-def layout_text(chars: list[Char], height: float, extents: dict | None = None) -> str:
+def layout_text(chars: list[Char], height: float, extents: dict | None = None, spend=None) -> str:  # long: one pass
     """The page as layout-spaced text (columns kept apart by runs of spaces, as
     readers/text.layout_grid reads them), from its characters.
 
@@ -151,11 +154,16 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None) -
     as in the text) -> [x0, x1, text] per token, in points. A position in the text stands for 2 pt
     whatever a character's width, so a CJK label (10 pt a character) takes a fifth of its printed
     width there, and a header centred over its column lands beyond the column's text; the extents
-    keep both where they are."""
+    keep both where they are.
+
+    Characters are placed within LAYOUT_EXTENT of the page's top left (those further off, or left of or
+    above it, at its edge), so a line takes at most LAYOUT_EXTENT / 2 pt positions and the blank lines
+    of a page LAYOUT_EXTENT / 13 pt; `spend`, if given, is called with each line's length (with its
+    line breaks) before the next is made (the document's limit on layout text: pdfium.MAX_LAYOUT)."""
     out: list[str] = []
     newlines = 0
     for i, line in enumerate(_cluster(sorted(chars, key=_TOP), _TOP, Y_TOL)):
-        prepend = max(int(i > 0), round(line[0].top / Y_DENSITY) - newlines)
+        prepend = max(int(i > 0), round(_placed(line[0].top) / Y_DENSITY) - newlines)
         out.append("\n" * prepend)
         newlines += prepend
         line.sort(key=lambda c: c.x0)
@@ -172,20 +180,27 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None) -
                     text += " "
                     toks[-1][2] += " "
                 else:
-                    text += " " * max(2, round(c.x0 / LAYOUT_DENSITY) - len(text))
-                    toks.append([c.x0, c.x1, ""])
+                    text += " " * max(2, round(_placed(c.x0) / LAYOUT_DENSITY) - len(text))
+                    toks.append([_placed(c.x0), _placed(c.x1), ""])
             elif prev is None:
-                text = " " * round(c.x0 / LAYOUT_DENSITY)
-                toks.append([c.x0, c.x1, ""])
+                text = " " * round(_placed(c.x0) / LAYOUT_DENSITY)
+                toks.append([_placed(c.x0), _placed(c.x1), ""])
             text += c.text
-            toks[-1][1] = max(toks[-1][1], c.x1)
+            toks[-1][1] = max(toks[-1][1], _placed(c.x1))
             toks[-1][2] += c.text
             prev = c
             spaced = False
         out.append(text)
+        if spend is not None:
+            spend(prepend + len(text))
         if extents is not None:
             extents[newlines] = toks
     return "".join(out)
+
+
+def _placed(v: float) -> float:
+    """A coordinate as layout text places it: within [0, LAYOUT_EXTENT] (not a number: 0)."""
+    return min(v, LAYOUT_EXTENT) if v >= 0 else 0.0
 
 
 

@@ -138,7 +138,8 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list 
         sheet = f"p{pno}"
         tables = find_tables(page.edges, page.chars, lambda n: doc.spend("crossings", n, pno)) if page.edges else []
         lines = _lines(words)
-        spaced = None if tables else _layout_rows(page, lines, layouts, file, sheet)
+        spend = lambda n: doc.spend("layout", n, pno)  # noqa: E731
+        spaced = None if tables else _layout_rows(page, lines, layouts, file, sheet, spend)
         if spaced is not None:
             rows.extend(spaced)
             continue
@@ -184,13 +185,13 @@ def _line_no(tops: list[float], top: float) -> int:
     return max(1, bisect.bisect_left(tops, top - 1.0) + 1)
 
 
-def _layout_rows(page, lines, layouts, file: str, sheet: str) -> list[GridRow] | None:
+def _layout_rows(page, lines, layouts, file: str, sheet: str, spend) -> list[GridRow] | None:
     """A page without a ruled table holding a table title: its layout-spaced lines (no title among its
     text lines, as on the pages of 第三部分: no table, and no layout text to build: None)."""
     if not any(_is_title(_join(line), layouts) for line in lines):
         return None
     extents: dict[int, list] = {}
-    raw = [l.rstrip() for l in layout_text(page.chars, page.height, extents).splitlines()]
+    raw = [l.rstrip() for l in layout_text(page.chars, page.height, extents, spend).splitlines()]
     if not (has_layout_spacing(raw) and any(_is_title(l.strip(), layouts) for l in raw)):
         return None
     out = []
