@@ -181,10 +181,10 @@ def layout_text(chars: list[Char], height: float, extents: dict | None = None, s
                     toks[-1][2] += " "
                 else:
                     text += " " * max(2, round(_placed(c.x0) / LAYOUT_DENSITY) - len(text))
-                    toks.append([_placed(c.x0), _placed(c.x1), ""])
+                    toks.append([_placed(c.x0), 0.0, ""])
             elif prev is None:
                 text = " " * round(_placed(c.x0) / LAYOUT_DENSITY)
-                toks.append([_placed(c.x0), _placed(c.x1), ""])
+                toks.append([_placed(c.x0), 0.0, ""])
             text += c.text
             toks[-1][1] = max(toks[-1][1], _placed(c.x1))
             toks[-1][2] += c.text
