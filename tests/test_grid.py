@@ -221,3 +221,23 @@ def test_unplaced_findings_one_per_cell_or_one_per_place_not_yet_reported():
     f = unplaced_findings([line])[0]
     assert f.text("zh").startswith("第 7 行：") and f.text("en").startswith("line 7: ")
     assert f.to_dict()["values"]["where"] == "line 7"  # JSON keeps the English reference
+
+
+def test_a_table_with_thousands_of_bad_cells_is_accounted_for_in_linear_work(monkeypatch):
+    """A mangled PDF (one table line drawn 5,000 times: found by mutation fuzzing) gave thousands of
+    cells both bad and unreadable; account() looked each up in a list: 12 million comparisons, 8 s."""
+    from juesuan.readers.grid import TableResult
+
+    cells = [Cell(2, f"x{i}", Location(file="f.pdf", sheet="p2", line=i)) for i in range(3000)]
+    res = TableResult(load_taxonomy().layout("2021-hunan").table("02"), bad=cells,
+                      unreadable=[("c", "", c) for c in cells] + [("c", "", Cell(3, "y 1.00", Location(line=1)))])
+    calls = [0]
+    eq = Cell.__eq__
+
+    def counting(self, other):
+        calls[0] += 1
+        return eq(self, other)
+    monkeypatch.setattr(Cell, "__eq__", counting)
+    acc = res.account()
+    assert (acc.seen, acc.reported) == (3001, 3001)  # each bad cell once, the other unreadable one too
+    assert calls[0] <= 2 * len(cells)  # before: 4.5 million

@@ -355,3 +355,16 @@ def test_empty_table_must_be_explained_where_the_narrative_has_its_section():
     title, key = "八、政府性基金预算收入支出决算情况", "3.8"
     assert _check("2021年度政府性基金预算财政拨款收入0万元。", title, key) == [("narrative:empty-table", "")]
     assert _check("2021年度本单位没有政府性基金收入，也没有使用政府性基金安排的支出。", title, key) == []
+
+
+def test_a_function_chain_is_found_in_linear_work_in_a_long_run_of_text():
+    """A mangled page (found by mutation fuzzing: Putuo with a narrative line drawn thousands of times)
+    made one sentence of a long run of text without punctuation; the search for "…（类）…（款）…（项）"
+    read from each of its characters to the run's end: over 100 s. Names are bounded now."""
+    from juesuan.narrative.claims import _CHAIN
+
+    m = _CHAIN.search("主要用于以下方面：一般公共服务支出（类）财政事务（款）行政运行（项）120.00万元")
+    assert m.groups() == ("一般公共服务支出", "财政事务", "行政运行")
+    assert _CHAIN.search("支出" * 100_000) is None  # before: minutes
+    m = _CHAIN.search("支出" * 100_000 + "社会保障和就业支出（类）")
+    assert m is not None and m.group(1).endswith("社会保障和就业支出") and len(m.group(1)) <= 80

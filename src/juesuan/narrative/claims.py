@@ -30,7 +30,9 @@ _PUNCT = "，；：。、,！？"
 _SENT_END = re.compile(r"[。！？]|[：；](?=\d{1,2}、)")
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）")
 _DATE = re.compile(r"截[至止](\d{4})年(\d{1,2})月(\d{1,2})日")
-_CHAIN = re.compile(r"([^，。；：、（）]+?)（类）(?:([^，。；：、（）]+?)（款）)?(?:([^，。；：、（）]+?)（项）)?")
+# names bounded (the longest 项 name is under 40 characters): unbounded, a search from each character of a
+# long run of text without these marks (a mangled page: megabytes) read to the run's end, quadratic
+_CHAIN = re.compile(r"([^，。；：、（）]{1,80}?)（类）(?:([^，。；：、（）]{1,80}?)（款）)?(?:([^，。；：、（）]{1,80}?)（项）)?")
 _DIRECTION = re.compile(r"决算数?(?:(大于|高于|超过|小于|低于|等于)(?:年初)?预算|与(?:年初)?预算数?(基本持平|持平|相等|一致))")
 _BRACKET = re.compile(r"【[^】]*】")
 _ORG = re.compile(r"^(\D{2,40}?(?:局|中心|委员会|办公室|院|所|站|馆|厅|委|处|队|学校|医院|协会|联合会|部))(?:\d{4}年)")

@@ -33,7 +33,8 @@ class TableResult:
     def account(self) -> TableAccount:
         """Seen = placed + reported (readers/accounting.py reports what a reader left over)."""
         reported = [*self.unplaced, *self.bad]
-        reported += [c for _, _, c in self.unreadable if c not in self.bad]  # typed cells (readers/excel.py)
+        bad = set(self.bad)  # a set: a mangled table may hold thousands of each (a list made this quadratic)
+        reported += [c for _, _, c in self.unreadable if c not in bad]  # typed cells (readers/excel.py)
         n = sum(max(1, sum(1 for t in c.text.split() if is_number_token(t))) for c in reported)  # numbers, not cells
         return TableAccount(self.table.id, self.table.title, len(self.facts) + n, len(self.facts), n, self.unit,
                             tuple(str(_where(c.loc)) for c in reported))
