@@ -1,6 +1,6 @@
 """Whole commands in both languages: Chinese output holds no English words (file names, codes, rule ids,
 cell references and the names in catalogue.LATIN_NAMES aside; a line is 第 138 行, a PDF's page
-第 21 页第 13 行), English output no Chinese (the entity's name and text quoted from the source aside:
+第 21 页第 14 行), English output no Chinese (the entity's name and text quoted from the source aside:
 sheet names in cell references, src)."""
 
 from __future__ import annotations
@@ -164,9 +164,9 @@ def test_locations_in_the_asked_language(tmp_path):
     assert t02.endswith("（来源：第 138 行）")
     pdf = str(PUTUO_PDF)
     _, zh = run("convert", pdf, "-o", str(tmp_path / "p.xml"))
-    assert _findings(zh, "narrative:amount")[0].startswith(f"{pdf} 第 21 页第 13 行: 错误 [narrative:amount] 04表 ")
+    assert _findings(zh, "narrative:amount")[0].startswith(f"{pdf} 第 21 页第 14 行: 错误 [narrative:amount] 04表 ")
     _, en = run("convert", pdf, "-o", str(tmp_path / "p.xml"), "--lang", "en")
-    assert _findings(en, "narrative:amount")[0].startswith(f"{pdf} p21 line 13: error [narrative:amount] table 04 ")
+    assert _findings(en, "narrative:amount")[0].startswith(f"{pdf} p21 line 14: error [narrative:amount] table 04 ")
 
 
 def test_a_workbook_finding_names_its_line_in_the_asked_language(tmp_path):

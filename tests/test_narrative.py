@@ -83,6 +83,10 @@ def test_convert_gives_the_sentence_line_of_the_text_file(tmp_path):
     # the reader drops blank lines from a block's text; the position counts them back
     assert lines[found["narrative:partial-amount"]["location"]["line"] - 1].startswith("2021 年本部门开支会议费 150 万元")
     assert lines[found["narrative:share-over-100"]["location"]["line"] - 1].startswith("根据预算绩效管理要求")
+    # a figure's own line when its sentence runs over several (the 0% of 因公出国 is on the line after 32.8%)
+    zero = [f["location"]["line"] for f in json.loads(res.stdout)["findings"] if f["code"] == "narrative:zero-base"]
+    assert [lines[n - 1][:8] for n in zero] == ["因公出国（境）费", "公务用车购置费支", "公务用车运行维护"]
+    assert all("完成预算的0%" in lines[n - 1] for n in zero)
 
 
 def test_reference_warning_says_why_it_is_only_a_warning(reference_json):
@@ -116,6 +120,41 @@ def test_putuo_pdf_exactly_two_narrative_errors(putuo):
     assert share.values["computed"] == "71.65" and "2106.66" in share.values["numerator"]
     # the eleven 年初预算 / 支出决算 pairs of 五（三）: every direction word and both sums agree
     assert not [f for f in found if f.code in ("narrative:direction", "narrative:items-sum", "narrative:rate")]
+
+
+def _putuo_page_lines():
+    from juesuan.readers import pdfpages
+
+    doc = pdfpages.open_document(PUTUO_PDF.read_bytes(), str(PUTUO_PDF))
+    try:
+        rows, _ = pdfpages.pdf_rows(doc, str(PUTUO_PDF), list(load_taxonomy().layouts.values()), {}, [], [])
+    finally:
+        doc.close()
+    return {(r.loc.sheet, r.loc.line): r.text().strip() for r in rows}
+
+
+def test_a_pdf_narrative_finding_names_the_page_line_of_its_figure(putuo):
+    """Paragraphs are read whole across wrapped lines and pages; a finding still names the printed
+    line its figure is on (0.3万元 on page 21 line 14, under the heading on line 13; 71.73% on line 25
+    of a sentence starting on line 24; the two 0% of 三公 on page 23 lines 11 and 12)."""
+    page = _putuo_page_lines()
+    found = [f for f in narrative(check_narrative(putuo)) if f.values.get("stated")]
+    got = sorted((f.code, f.location.sheet, f.location.line) for f in found)
+    assert got == [("narrative:amount", "p21", 14), ("narrative:share", "p21", 25),
+                   ("narrative:zero-base", "p23", 11), ("narrative:zero-base", "p23", 12)], got
+    for f in found:
+        assert f.values["stated"].replace("万元", "") in page[f.location.sheet, f.location.line]
+    # every line of every block knows the printed lines it was joined from, pages included
+    spans = set()
+    for b in putuo.narrative:
+        body = b.text.split("\n")
+        assert len(b.sources) == len(body), b.key
+        for text, (sheet, segs) in zip(body, b.sources):
+            spans.add(sheet)
+            for (o, n), nxt in zip(segs, [*segs[1:], (len(text), 0)]):
+                printed = page[sheet, n]
+                assert text[o:nxt[0]] == (printed if o else printed[len(printed) - (nxt[0] - o):]), (b.key, n)
+    assert {"p21", "p22", "p23"} <= spans
 
 
 def test_putuo_narrative_from_pdfium_page_text(putuo):

@@ -190,6 +190,9 @@ class NarrativeBlock:
     title: str
     text: str
     location: Location = field(default_factory=Location, compare=False)
+    # where each line of `text` was read: (sheet, ((offset in the line, source line), ...)) - one
+    # pair per printed line a wrapped paragraph was joined from; () when not known (an XML instance)
+    sources: tuple = field(default=(), compare=False, repr=False)
 
 
 UNITS_NOTE = "决算单位构成："  # the note of a consolidated instance: 决算单位构成：A；B；C

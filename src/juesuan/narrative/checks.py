@@ -21,7 +21,7 @@ from ..findings import Finding
 from ..model import Instance, Location
 from .claimchecks import _check_sentence
 from .claims import BlockClaims, FunctionNames, extract_block
-from .context import HUNDRED, ZERO, Ctx, _text_source_line, stated  # noqa: F401 - re-exported
+from .context import HUNDRED, ZERO, Ctx, stated  # noqa: F401 - re-exported
 from .partchecks import _check_empty_tables, _check_items, _check_sums, _check_totals
 from .phrases import Catalogue, catalogue_of
 

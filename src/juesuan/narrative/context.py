@@ -10,7 +10,7 @@ from ..checks.rounding import Interval
 from ..findings import Finding
 from ..model import Instance, Location
 from .claims import BlockClaims, Figure, Sentence
-from .phrases import Catalogue
+from .phrases import Catalogue, norm
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -128,14 +128,19 @@ class Ctx:
     def emit(self, code: str, bc: BlockClaims, s: Sentence, block, fig: Figure | None = None, r=None,
              **values) -> None:
         loc = block.location
-        line_in = s.part.line_of(s.start)
-        if loc.xpath.startswith("/w:document/w:body/w:p[") and loc.line is None:  # a .docx paragraph
+        pos = s.start + (fig.start if fig is not None else 0)  # the figure's place, else the sentence's
+        line_in = s.part.line_of(pos)
+        docx = loc.xpath.startswith("/w:document/w:body/w:p[")
+        if line_in < len(block.sources):  # where the reader read that line (a PDF's page and line)
+            sheet, number = block.sources[line_in][0], _printed_line(s.part, block, line_in, pos)
+            loc = (Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{number}]") if docx
+                   else Location(file=loc.file or self.inst.source, sheet=sheet, line=number))
+        elif docx and loc.line is None:
             n = int(loc.xpath[len("/w:document/w:body/w:p["):-1])
             loc = Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{n + line_in + 1}]")
-        elif loc.line is not None:
-            line = _text_source_line(loc, block.text, line_in) if not loc.sheet else None
-            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet,
-                           line=line if line is not None else loc.line + line_in, xpath=loc.xpath)
+        elif loc.line is not None:  # an instance's block element: its line plus the line in the text
+            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line + line_in,
+                           xpath=loc.xpath)
         elif not loc.file:
             loc = Location(file=self.inst.source, xpath=loc.xpath)
         table = row = column = ""
@@ -156,37 +161,16 @@ class Ctx:
             **values))
 
 
-_SOURCE_LINES: dict[str, list[str]] = {}
-
-
-def _text_source_line(loc: Location, text: str, line_in: int) -> int | None:
-    """The line of a text source (.txt / .md) where line `line_in` of a block's text was read: the
-    reader keeps the non-blank lines after the heading, so count them in the file. None when the
-    location is not a text file that still holds the block."""
-    path = loc.file
-    if not path.lower().endswith((".txt", ".text", ".md", ".markdown")):
-        return None
-    lines = _SOURCE_LINES.get(path)
-    if lines is None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(32 * 1024 * 1024)
-            lines = data.decode("utf-8-sig", errors="replace").splitlines()
-        except OSError:
-            return None
-        if len(_SOURCE_LINES) > 8:
-            _SOURCE_LINES.clear()
-        _SOURCE_LINES[path] = lines
-    body = text.split("\n")
-    if not body or loc.line is None or loc.line > len(lines):
-        return None
-    first = body[0].strip()
-    start = loc.line - 1  # the heading's line: the text may start on it (after the title)
-    nonblank = [i for i in range(start, len(lines)) if lines[i].strip()]
-    if not nonblank:
-        return None
-    j0 = 0 if lines[nonblank[0]].strip().endswith(first) else 1  # text starting on the heading's line, or after it
-    k = j0 + line_in
-    if k >= len(nonblank) or lines[nonblank[k]].strip().lstrip("#*->").strip() != body[line_in].strip():
-        return None
-    return nonblank[k] + 1
+def _printed_line(part, block, line_in: int, pos: int) -> int:
+    """The source line of offset `pos` of a part's (normalised) text, on line `line_in` of the
+    block's text: that line's printed lines are (offset in the line, line number) pairs, their
+    offsets counted in the line as read; normalise the text before each to compare."""
+    segs = block.sources[line_in][1]
+    k = line_in - part.line
+    off = pos - (part.breaks[k - 1] if k > 0 else 0)
+    text = block.text.split("\n")[line_in].strip()
+    base = len(part.heading) if k == 0 and part.heading else 0  # the part's text starts after its heading
+    for o, number in reversed(segs):
+        if o <= base or len(norm(text[base:o])) <= off:
+            return number
+    return segs[0][1]

@@ -52,7 +52,7 @@ def read_narrative(path: str | os.PathLike) -> list[NarrativeBlock]:
         raise UnusableInput.of("input:narrative-no-headings", where, example="一、… 二、…")
     if suffix == ".docx":
         blocks = [NarrativeBlock(b.key, b.title, b.text,
-                                 Location(file=where, xpath=f"/w:document/w:body/w:p[{b.location.line}]"))
+                                 Location(file=where, xpath=f"/w:document/w:body/w:p[{b.location.line}]"), b.sources)
                   for b in blocks]
     return blocks
 

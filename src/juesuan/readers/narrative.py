@@ -32,31 +32,44 @@ def chinese_number(num: str) -> int:
 
 
 def narrative_blocks(lines: Sequence[str], file: str = "", line_numbers: Sequence[int] | None = None,
-                     sheets: Sequence[str] | None = None) -> list[NarrativeBlock]:
+                     sheets: Sequence[str] | None = None,
+                     segments: Sequence[Sequence[tuple[int, int]]] | None = None) -> list[NarrativeBlock]:
     """The numbered blocks of 第三部分. `line_numbers` / `sheets` give each line's location (PDF:
-    page "pN" and the line on that page); by default line i is line i+1 of `file`."""
+    page "pN" and the line on that page); by default line i is line i+1 of `file`. `segments`
+    gives, for a line joined from wrapped printed lines, each one's (offset, line number); each
+    block keeps them per line of its text (`NarrativeBlock.sources`)."""
     starts = [i for i, l in enumerate(lines) if l.strip().startswith("第三部分")]
     if not starts:
         return []
     start = starts[-1]
     end = next((i for i in range(start + 1, len(lines)) if _later_part(lines[i].strip())), len(lines))
-    blocks: list[tuple[str, str, list[str], int]] = []
+
+    def source(i: int, shift: int) -> tuple:
+        segs = segments[i] if segments else ((0, line_numbers[i] if line_numbers else i + 1),)
+        kept = [(0, n) for o, n in segs if o <= shift][-1:] + [(o - shift, n) for o, n in segs if o > shift]
+        return sheets[i] if sheets else "", tuple(kept)
+
+    blocks: list[tuple[str, str, list[str], int, list[tuple]]] = []
     for i in range(start + 1, end):
         s = lines[i].strip()
         if not s:
             continue
+        lead = len(lines[i]) - len(lines[i].lstrip())
         num = heading_number(s)
         if num and not any(b[0] == num for b in blocks):
             title, rest = s, ""
             cut = s.find("说明")
             if cut != -1 and cut + 2 < len(s):
                 title, rest = s[: cut + 2], s[cut + 2 :].strip()
-            blocks.append((num, title, [rest] if rest else [], i))
+            after = s[cut + 2 :]
+            first = [source(i, lead + cut + 2 + len(after) - len(after.lstrip()))] if rest else []
+            blocks.append((num, title, [rest] if rest else [], i, first))
         elif blocks:
             blocks[-1][2].append(s)
+            blocks[-1][4].append(source(i, lead))
     out = []
-    for num, title, body, i in blocks:
+    for num, title, body, i, sources in blocks:
         loc = Location(file=file, sheet=sheets[i] if sheets else "",
                        line=line_numbers[i] if line_numbers else i + 1)
-        out.append(NarrativeBlock(f"3.{chinese_number(num)}", title, "\n".join(body), loc))
+        out.append(NarrativeBlock(f"3.{chinese_number(num)}", title, "\n".join(body), loc, tuple(sources)))
     return out

@@ -297,8 +297,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
     for pno, n in unmapped:  # read as U+FFFD: amounts among them are lost, said with the page
         found.findings.append(Finding.of("convert:pdf-unmapped", Location(file=where), page=pno, n=n))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
-    texts, lines, sheets = paragraphs(rows, geometry)
-    narrative = narrative_blocks(texts, where, lines, sheets)
+    texts, lines, sheets, segments = paragraphs(rows, geometry)
+    narrative = narrative_blocks(texts, where, lines, sheets, segments)
     inst = Instance(header, found.facts, narrative, source=where)
     return Conversion.from_tables(inst, found.findings, found.tables)
 
@@ -306,13 +306,13 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
 
 
-def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str]]:
+def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str], list]:
     """The rows' texts with the lines of a paragraph wrapped at the right margin joined into one
     (so a sentence reads whole: "一般公共服务支出（类）2106.66万元，占71.73%"): a text line that
     ends near the page's right text margin (within 4 characters: a figure like 1511.89 is not
     broken, so ragged lines end short) continues on the next text line of the page when that one
     starts at the left margin (an indented line opens a paragraph) and is not a heading. Each joined line keeps
-    the location of its first line."""
+    the location of its first line, and the (offset, line) of each printed line joined into it."""
     right: dict[str, float] = {}
     left: dict[str, float] = {}
     for r in rows:
@@ -323,6 +323,7 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
     texts: list[str] = []
     lines: list[int] = []
     sheets: list[str] = []
+    segments: list[list[tuple[int, int]]] = []
     prev = None
     for r in rows:
         g = geometry.get(id(r))
@@ -330,10 +331,12 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
         if (g and prev is not None and prev[0] == r.loc.sheet and r.loc.sheet in right
                 and g[0] <= left[r.loc.sheet] + 0.5 * g[2]
                 and prev[1] >= right[r.loc.sheet] - 4 * prev[2] and not _HEADING_RE.match(text.strip())):
+            segments[-1].append((len(texts[-1]), r.loc.line or 0))
             texts[-1] += text.strip()
         else:
             texts.append(text)
             lines.append(r.loc.line or 0)
             sheets.append(r.loc.sheet)
+            segments.append([(0, r.loc.line or 0)])
         prev = (r.loc.sheet, g[1], g[2]) if g else None
-    return texts, lines, sheets
+    return texts, lines, sheets, segments
