@@ -15,7 +15,7 @@ PDF is read. Per page:
   page's centre by the characters' median angle (Page.skew). Characters that then do not stand
   upright (turned otherwise, skewed by more than a ten-thousandth, or SKEW_TOL off a deskewed page's
   angle, or mirrored) are set aside (Page.aside), not read into lines where their boxes would make
-  wrong words and amounts;
+  wrong words and amounts; the page is the media box (Page.crop: the crop box a viewer shows, if set);
   characters PDFium generates itself (spaces and line breaks it infers) are left out; glyphs whose
   font maps them to no character (PDFium gives their glyph numbers) are read as U+FFFD, so that a
   cell of them is no amount (counted: Page.unmapped);
@@ -48,8 +48,7 @@ from ..errors import UnusableInput
 from .cells import UNREADABLE
 from .pdfium_lib import (
     FPDF_ERR_PASSWORD, FPDF_ERR_SECURITY, FPDF_PAGEOBJ_FORM, FPDF_PAGEOBJ_PATH, FPDF_PAGEOBJ_TEXT, FPDF_REMOVE_SECURITY,
-    FPDF_SEGMENT_LINETO,
-    FPDF_SEGMENT_MOVETO, FS_MATRIX, FS_RECTF, WRITE_BLOCK, FileWrite, api,
+    FPDF_SEGMENT_LINETO, FPDF_SEGMENT_MOVETO, FS_MATRIX, FS_RECTF, WRITE_BLOCK, FileWrite, api,
 )
 from .pdfium_lib import api as _pdfium
 from .pdfium_filters import _inflated_size, _inflater  # noqa: F401  (re-exported)
@@ -196,6 +195,7 @@ class Page:
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
                 self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
+            self.crop = (l.value, b.value, r.value, t.value) if lib.crop_box(page, l, b, r, t) else None
             self._size = lib.page_width(page), lib.page_height(page)  # as PDFium sizes it (its crop box)
             if not (0 <= self._size[0] <= MAX_PAGE_SIDE and 0 <= self._size[1] <= MAX_PAGE_SIDE):
                 raise UnusableInput.of("input:pdf-page-size", doc.where, page=index + 1, limit=MAX_PAGE_SIDE)
@@ -250,7 +250,7 @@ class Page:
         self.skew, self.tilted = degrees, tilted
         self._cos, self._sin = math.cos(math.radians(degrees)), math.sin(math.radians(degrees))
 
-    def _map(self, x: float, y: float) -> tuple[float, float]:
+    def place(self, x: float, y: float) -> tuple[float, float]:
         """PDF user space -> (x from the left, y from the top) of the displayed page (deskewed: turned
         back by self.skew degrees about the page's centre first)."""
         x0, y0, x1, y1 = self.box
@@ -386,19 +386,19 @@ class Page:
                         fast, fast_top, fast_bottom, fast_size = obj, y1 - base - size, y1 - base, size
                     continue
                 if tilted:  # deskewed: along the line the width inside PDFium's box about its centre
-                    mid = self._map((box.left + box.right) / 2, (box.top + box.bottom) / 2)[0]
+                    mid = self.place((box.left + box.right) / 2, (box.top + box.bottom) / 2)[0]
                     w, h = box.right - box.left, abs(box.top - box.bottom)
                     if rotation == 90 or rotation == 270:
                         w, h = h, w
                     half = max((w * cos - h * sin) / cos2, 0.0) / 2
-                    bottom = self._map(ox.value, y)[1] - d
+                    bottom = self.place(ox.value, y)[1] - d
                     out.append(Char(ch, mid - half, mid + half, bottom - size, bottom, size))
                     continue
                 # upright on a turned page: along the line PDFium's box, across it the baseline (PDFium's
                 # box of a turned glyph can be twice its height: Putuo's 12 pt digits are 22 pt tall)
-                ax = self._map(box.left, box.top)[0]
-                bx = self._map(box.right, box.bottom)[0]
-                bottom = self._map(ox.value, y)[1] - d
+                ax = self.place(box.left, box.top)[0]
+                bx = self.place(box.right, box.bottom)[0]
+                bottom = self.place(ox.value, y)[1] - d
                 out.append(Char(ch, min(ax, bx), max(ax, bx), bottom - size, bottom, size))
             self.unmapped = unmapped
             return out
@@ -480,7 +480,7 @@ class Page:
                     if simple:
                         p = (a * x + e, top - (d * y + f))
                     else:
-                        p = self._map(a * x + c * y + e, b * x + d * y + f)
+                        p = self.place(a * x + c * y + e, b * x + d * y + f)
                     typ = seg_type(seg)
                     if typ == MOVETO:
                         start = prev = p

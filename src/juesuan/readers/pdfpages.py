@@ -34,6 +34,8 @@ document may have ≤ MAX_PAGES pages, and pdfium.Document.spend bounds what its
 from __future__ import annotations
 
 import bisect
+import math
+import operator
 import re
 
 from ..errors import UnusableInput
@@ -113,13 +115,14 @@ class _Reading:
 
 
 def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list | None = None,
-             unmapped: list | None = None) -> tuple[list[GridRow], bool]:
+             unmapped: list | None = None, hidden: list | None = None) -> tuple[list[GridRow], bool]:
     """Grid rows of the whole document, and whether any page had text at all. Pages after the part
     that follows 第三部分 (第四部分 名词解释, 附件) are not read. `geometry`, if given, gets each
     text-line row's (x0, x1, size, page width) by id(row) (for joining wrapped narrative lines);
     `aside`, if given, (page, characters) of each page whose characters not upright as the page is
     shown were set aside (readers/pdfium.Page.aside); `unmapped`, if given, (page, count) of each page
-    with glyphs mapped to no character (Page.unmapped)."""
+    with glyphs mapped to no character (Page.unmapped); `hidden`, if given, (page, characters) of each
+    page with characters read off the page as shown (`hidden_chars`)."""
     rows: list[GridRow] = []
     any_text = False
     state = _Reading()
@@ -131,6 +134,8 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list 
             aside.append((pno, page.aside))
         if page.unmapped and unmapped is not None:
             unmapped.append((pno, page.unmapped))
+        if hidden is not None and (outside := hidden_chars(page)):
+            hidden.append((pno, outside))
         words = page_words(page.chars)
         if not words:
             continue
@@ -150,6 +155,39 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list 
         rows.extend(r for _, r in items)
         _advance(state, items, layouts)
     return rows, any_text
+
+
+def hidden_chars(page) -> list[str]:
+    """The characters of a page that lie (by their centre) off the part a viewer shows and a printer
+    prints: its media box, cut to its crop box if it sets one. They are read as the file holds them
+    (so the old reader and PDFium agree), and the caller says so when amounts are among them."""
+    l, b, r, t = page.box  # in PDF user space, as the page is drawn
+    if page.crop is not None:
+        cl, cb, cr, ct = page.crop
+        l, b, r, t = max(l, min(cl, cr)), max(b, min(cb, ct)), min(r, max(cl, cr)), min(t, max(cb, ct))
+    (ox, oy), (ux, uy), (vx, vy) = (page.place(x, y) for x, y in ((l, b), (r, b), (l, t)))  # as read
+    ux, uy, vx, vy = ux - ox, uy - oy, vx - ox, vy - oy  # its sides (turned, on a deskewed page)
+    uu, vv = ux * ux + uy * uy, vx * vx + vy * vy
+    chars = page.chars
+    if not chars or not (uu > 0 and vv > 0):
+        return []
+    if not page.skew:  # square to the page as read: every box inside is the usual page, seen in C
+        x0, x1 = min(ox, ox + ux, ox + vx) - 0.5, max(ox, ox + ux, ox + vx) + 0.5
+        y0, y1 = min(oy, oy + uy, oy + vy) - 0.5, max(oy, oy + uy, oy + vy) + 0.5
+        if (min(map(_X0, chars)) >= x0 and max(map(_X1, chars)) <= x1
+                and min(map(_TOP, chars)) >= y0 and max(map(_BOTTOM, chars)) <= y1):
+            return []
+    eu, ev = 0.5 / math.sqrt(uu), 0.5 / math.sqrt(vv)  # half a point of slack
+    out = []
+    for c in chars:
+        dx, dy = (c.x0 + c.x1) / 2 - ox, (c.top + c.bottom) / 2 - oy
+        s, w = (dx * ux + dy * uy) / uu, (dx * vx + dy * vy) / vv
+        if not (-eu <= s <= 1 + eu and -ev <= w <= 1 + ev):
+            out.append(c.text)
+    return out
+
+
+_X0, _X1, _TOP, _BOTTOM = (operator.itemgetter(i) for i in (1, 2, 3, 4))  # Char fields
 
 
 def _garbled(rows: list[GridRow]) -> bool:
@@ -275,7 +313,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         geometry: dict = {}
         aside: list = []
         unmapped: list = []
-        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry, aside, unmapped)
+        hidden: list = []
+        rows, any_text = pdf_rows(doc, where, list(tax.layouts.values()), geometry, aside, unmapped, hidden)
     finally:
         doc.close()
     if not any_text:
@@ -294,6 +333,11 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
         if _AMOUNT_RE.search("".join(chars)):
             found.findings.append(Finding.of("convert:pdf-text-aside", Location(file=where), page=pno,
                                              n=len(chars), sample=_sample(chars)))
+    for pno, chars in hidden:  # read, but not on the page as shown: amounts among them are said
+        text = "".join(chars)
+        if m := _AMOUNT_RE.search(text):  # the sample from the first amount's line of figures
+            found.findings.append(Finding.of("convert:pdf-text-hidden", Location(file=where), page=pno,
+                                             n=len(chars), sample=_sample(text[max(0, m.start() - 8):])))
     for pno, n in unmapped:  # read as U+FFFD: amounts among them are lost, said with the page
         found.findings.append(Finding.of("convert:pdf-unmapped", Location(file=where), page=pno, n=n))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
