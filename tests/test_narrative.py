@@ -264,6 +264,28 @@ def test_years_dates_entity_and_placeholders():
     assert _check("2021年度收支总计0万元。") == [("narrative:zero-amount", "0万元")]
 
 
+def _located(lines, numbers):
+    """(code, line) of the narrative findings on `lines` read as a text file's, at line `numbers`."""
+    from juesuan.readers.narrative import narrative_blocks
+
+    inst = load_instance(EXAMPLE_XML)
+    blocks = narrative_blocks(lines, "t.txt", numbers)
+    inst = Instance(inst.header, list(inst.facts), blocks, "t.txt")
+    return sorted((f.code, f.location.line) for f in narrative(check_narrative(inst))), blocks
+
+
+def test_a_finding_is_located_on_its_heading_or_its_figure_line():
+    """A wrong year in a block's title is on the heading's line; a figure's finding on the line of the
+    figure, a .docx paragraph's soft breaks (one line holding "\n") included. Two readings that differ
+    only in where the text's lines were read are not one memo entry."""
+    lines = ["第三部分", "一、2020年度收入支出决算总体情况说明", "第一句。\n2021年度收支总计0万元。"]
+    got, blocks = _located(lines, [1, 2, 3])
+    assert got == [("narrative:year", 2), ("narrative:zero-amount", 3)]
+    assert len(blocks[0].sources) == len(blocks[0].text.split("\n")) == 2
+    got, _ = _located(lines, [1, 2, 30])  # the heading read where it was, its text further on
+    assert got == [("narrative:year", 2), ("narrative:zero-amount", 30)]
+
+
 def test_direction_word_against_the_numbers():
     title, key = "五、一般公共预算财政拨款支出决算情况说明", "3.5"
     ok = "（三）财政拨款支出决算具体情况\n2021年度财政拨款支出年初预算数为1951.91万元，支出决算数为2007.23万元，完成年初预算的102.83%，决算数大于年初预算数。"

@@ -857,6 +857,28 @@ def test_amounts_off_the_page_as_shown_are_read_and_said(tmp_path):
     assert [f.code for f in got.findings if f.code != "convert:pdf-text-hidden"] == [f.code for f in want.findings]
 
 
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_boxes_a_page_inherits_decide_what_is_shown(rotate):
+    """The media and crop boxes set on the /Pages node (PDFium's FPDFPage_GetMediaBox sees only the
+    page's own): the crop box shows the upper half, so the amount at y = 100 is off the page as shown
+    and the one at y = 700 on it, whichever way /Rotate turns the page."""
+    need_pdfium()
+    from juesuan.readers.pdfium import Document, Page
+    from juesuan.readers.pdfpages import hidden_chars
+
+    content = b"BT /F1 12 Tf 100 700 Td (1,234.56 shown) Tj ET BT /F1 12 Tf 100 100 Td (9,876.54 cut) Tj ET"
+    data = build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 600 800] /CropBox [0 400 600 800] >>",
+        b"<< /Type /Page /Parent 2 0 R /Rotate %d /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>" % rotate,
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ])
+    with Document(data, "x.pdf") as doc:
+        page = Page(doc, 0)
+        assert "".join(hidden_chars(page)) == "9,876.54 cut"
+
+
 def _bomb_stream(filters: bytes, body: bytes, pad: bytes = b"") -> bytes:
     """flate_bomb_objects(40) with its content stream's dictionary and data replaced."""
     objects = flate_bomb_objects(40)

@@ -87,7 +87,7 @@ def check_narrative(inst: Instance, prior: Instance | None = None, verbose: bool
     h = inst.header
     key = (inst.source, h.entity, h.fiscal_year, h.taxonomy, h.layout, verbose,
            None if prior is None else (prior.source, prior.header.layout, prior.header.fiscal_year),
-           tuple((b.key, b.title, b.text, b.location) for b in inst.narrative))
+           tuple((b.key, b.title, b.text, b.location, b.sources) for b in inst.narrative))
     hit = _MEMO.get(key)
     if hit is not None:
         seen, sig, found = hit
@@ -155,7 +155,8 @@ def _check_block(ctx: Ctx, block, bc: BlockClaims) -> None:
     first = next(iter(bc.sentences()), None)
     for y in bc.title_years:
         if y != fy and first is not None:
-            ctx.emit("narrative:year", bc, first, block, stated=str(y), expected=str(fy), where_zh="标题", where_en="title")
+            ctx.emit("narrative:year", bc, first, block, stated=str(y), expected=str(fy), where_zh="标题", where_en="title",
+                     title=True)
     for part in bc.parts:
         for s in part.sentences:
             _check_sentence(ctx, block, bc, part, s, fy)

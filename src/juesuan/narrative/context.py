@@ -126,12 +126,15 @@ class Ctx:
         return " ".join(x for x in parts if x)
 
     def emit(self, code: str, bc: BlockClaims, s: Sentence, block, fig: Figure | None = None, r=None,
-             **values) -> None:
+             title: bool = False, **values) -> None:
+        """Record a finding on sentence s (at fig, when given; title: on the block's heading)."""
         loc = block.location
         pos = s.start + (fig.start if fig is not None else 0)  # the figure's place, else the sentence's
         line_in = s.part.line_of(pos)
         docx = loc.xpath.startswith("/w:document/w:body/w:p[")
-        if line_in < len(block.sources):  # where the reader read that line (a PDF's page and line)
+        if title:  # the heading's own place
+            loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line, xpath=loc.xpath)
+        elif line_in < len(block.sources):  # where the reader read that line (a PDF's page and line)
             sheet, number = block.sources[line_in][0], _printed_line(s.part, block, line_in, pos)
             loc = (Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{number}]") if docx
                    else Location(file=loc.file or self.inst.source, sheet=sheet, line=number))

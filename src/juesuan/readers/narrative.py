@@ -49,6 +49,14 @@ def narrative_blocks(lines: Sequence[str], file: str = "", line_numbers: Sequenc
         kept = [(0, n) for o, n in segs if o <= shift][-1:] + [(o - shift, n) for o, n in segs if o > shift]
         return sheets[i] if sheets else "", tuple(kept)
 
+    def add(block: tuple, text: str, i: int, shift: int) -> None:
+        """A line's text into the block, one text line per line break it holds (a .docx paragraph's
+        soft breaks), each with its sources."""
+        for piece in text.split("\n"):
+            block[2].append(piece)
+            block[4].append(source(i, shift))
+            shift += len(piece) + 1
+
     blocks: list[tuple[str, str, list[str], int, list[tuple]]] = []
     for i in range(start + 1, end):
         s = lines[i].strip()
@@ -61,12 +69,12 @@ def narrative_blocks(lines: Sequence[str], file: str = "", line_numbers: Sequenc
             cut = s.find("说明")
             if cut != -1 and cut + 2 < len(s):
                 title, rest = s[: cut + 2], s[cut + 2 :].strip()
-            after = s[cut + 2 :]
-            first = [source(i, lead + cut + 2 + len(after) - len(after.lstrip()))] if rest else []
-            blocks.append((num, title, [rest] if rest else [], i, first))
+            blocks.append((num, title, [], i, []))
+            if rest:
+                after = s[cut + 2 :]
+                add(blocks[-1], rest, i, lead + cut + 2 + len(after) - len(after.lstrip()))
         elif blocks:
-            blocks[-1][2].append(s)
-            blocks[-1][4].append(source(i, lead))
+            add(blocks[-1], s, i, lead)
     out = []
     for num, title, body, i, sources in blocks:
         loc = Location(file=file, sheet=sheets[i] if sheets else "",

@@ -15,7 +15,7 @@ PDF is read. Per page:
   page's centre by the characters' median angle (Page.skew). Characters that then do not stand
   upright (turned otherwise, skewed by more than a ten-thousandth, or SKEW_TOL off a deskewed page's
   angle, or mirrored) are set aside (Page.aside), not read into lines where their boxes would make
-  wrong words and amounts; the page is the media box (Page.crop: the crop box a viewer shows, if set);
+  wrong words and amounts; the page is the media box (Page.shown: the part a viewer shows, cut to the crop box);
   characters PDFium generates itself (spaces and line breaks it infers) are left out; glyphs whose
   font maps them to no character (PDFium gives their glyph numbers) are read as U+FFFD, so that a
   cell of them is no amount (counted: Page.unmapped);
@@ -191,11 +191,11 @@ class Page:
         try:
             box = FS_RECTF()
             l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-            if lib.media_box(page, l, b, r, t):
+            self.shown = (box.left, box.bottom, box.right, box.top) if lib.shown_box(page, box) else None
+            if lib.media_box(page, l, b, r, t):  # the page's own (else inherited: what it shows, unturned)
                 self.box = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
             else:
-                self.box = (0.0, 0.0, lib.page_width(page), lib.page_height(page))
-            self.crop = (l.value, b.value, r.value, t.value) if lib.crop_box(page, l, b, r, t) else None
+                self.box = self.shown or (0.0, 0.0, lib.page_width(page), lib.page_height(page))
             self._size = lib.page_width(page), lib.page_height(page)  # as PDFium sizes it (its crop box)
             if not (0 <= self._size[0] <= MAX_PAGE_SIDE and 0 <= self._size[1] <= MAX_PAGE_SIDE):
                 raise UnusableInput.of("input:pdf-page-size", doc.where, page=index + 1, limit=MAX_PAGE_SIDE)

@@ -61,7 +61,7 @@ _FUNCTIONS = {
     "load_page": ("FPDF_LoadPage", H, (H, c_int)),
     "close_page": ("FPDF_ClosePage", None, (H,)),
     "media_box": ("FPDFPage_GetMediaBox", c_int, (H, F, F, F, F)),
-    "crop_box": ("FPDFPage_GetCropBox", c_int, (H, F, F, F, F)),  # False: the page sets none
+    "shown_box": ("FPDF_GetPageBoundingBox", c_int, (H, RECT)),  # media box cut to crop box, inherited ones too
     "rotation": ("FPDFPage_GetRotation", c_int, (H,)),
     "page_width": ("FPDF_GetPageWidthF", c_float, (H,)),
     "page_height": ("FPDF_GetPageHeightF", c_float, (H,)),

@@ -159,12 +159,12 @@ def pdf_rows(doc, file: str, layouts, geometry: dict | None = None, aside: list 
 
 def hidden_chars(page) -> list[str]:
     """The characters of a page that lie (by their centre) off the part a viewer shows and a printer
-    prints: its media box, cut to its crop box if it sets one. They are read as the file holds them
-    (so the old reader and PDFium agree), and the caller says so when amounts are among them."""
-    l, b, r, t = page.box  # in PDF user space, as the page is drawn
-    if page.crop is not None:
-        cl, cb, cr, ct = page.crop
-        l, b, r, t = max(l, min(cl, cr)), max(b, min(cb, ct)), min(r, max(cl, cr)), min(t, max(cb, ct))
+    prints: its media box cut to its crop box, its own or inherited (Page.shown, from PDFium). They
+    are read as the file holds them (so the old reader and PDFium agree), and the caller says so
+    when amounts are among them."""
+    l, b, r, t = page.shown or page.box  # in PDF user space, as the page is drawn
+    if not (l < r and b < t):  # a crop box off the media box: nothing shows
+        return [c.text for c in page.chars]
     (ox, oy), (ux, uy), (vx, vy) = (page.place(x, y) for x, y in ((l, b), (r, b), (l, t)))  # as read
     ux, uy, vx, vy = ux - ox, uy - oy, vx - ox, vy - oy  # its sides (turned, on a deskewed page)
     uu, vv = ux * ux + uy * uy, vx * vx + vy * vy
