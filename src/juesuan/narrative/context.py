@@ -79,6 +79,7 @@ class Ctx:
         self.checked: set[int] = set()
         self.bound: set[int] = set()
         self.seen: list[tuple[str, str, str | None]] = []  # the facts the checks looked at (memo key)
+        self.body: dict[int, list[str]] = {}  # id(block) -> the lines of its text
         self.prior_lay = None
         if prior is not None:
             try:
@@ -135,7 +136,10 @@ class Ctx:
         if title:  # the heading's own place
             loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line, xpath=loc.xpath)
         elif line_in < len(block.sources):  # where the reader read that line (a PDF's page and line)
-            sheet, number = block.sources[line_in][0], _printed_line(s.part, block, line_in, pos)
+            body = self.body.get(id(block))
+            if body is None:  # split once per block: a block may have thousands of findings
+                body = self.body[id(block)] = block.text.split("\n")
+            sheet, number = block.sources[line_in][0], _printed_line(s.part, block, line_in, pos, body[line_in])
             loc = (Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{number}]") if docx
                    else Location(file=loc.file or self.inst.source, sheet=sheet, line=number))
         elif docx and loc.line is None:
@@ -164,14 +168,14 @@ class Ctx:
             **values))
 
 
-def _printed_line(part, block, line_in: int, pos: int) -> int:
+def _printed_line(part, block, line_in: int, pos: int, line: str) -> int:
     """The source line of offset `pos` of a part's (normalised) text, on line `line_in` of the
-    block's text: that line's printed lines are (offset in the line, line number) pairs, their
-    offsets counted in the line as read; normalise the text before each to compare."""
+    block's text (`line`): that line's printed lines are (offset in the line, line number) pairs,
+    their offsets counted in the line as read; normalise the text before each to compare."""
     segs = block.sources[line_in][1]
     k = line_in - part.line
     off = pos - (part.breaks[k - 1] if k > 0 else 0)
-    text = block.text.split("\n")[line_in].strip()
+    text = line.strip()
     base = len(part.heading) if k == 0 and part.heading else 0  # the part's text starts after its heading
     for o, number in reversed(segs):
         if o <= base or len(norm(text[base:o])) <= off:

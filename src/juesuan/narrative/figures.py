@@ -3,6 +3,8 @@ figure with what it was read as. Plain slotted classes: extraction builds thousa
 
 from __future__ import annotations
 
+import bisect
+
 from .phrases import Binding
 
 
@@ -71,12 +73,7 @@ class Part:
 
     def line_of(self, offset: int) -> int:
         """The line within the block text (0-based) of an offset in the part's text."""
-        n = 0
-        for b in self.breaks:
-            if b > offset:
-                break
-            n += 1
-        return self.line + n
+        return self.line + bisect.bisect_right(self.breaks, offset)  # the breaks at or before it
 
 
 class BlockClaims:
