@@ -132,7 +132,6 @@ class Ctx:
         loc = block.location
         pos = s.start + (fig.start if fig is not None else 0)  # the figure's place, else the sentence's
         line_in = s.part.line_of(pos)
-        docx = loc.xpath.startswith("/w:document/w:body/w:p[")
         if title:  # the heading's own place
             loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line, xpath=loc.xpath)
         elif line_in < len(block.sources):  # where the reader read that line (a PDF's page and line)
@@ -140,11 +139,9 @@ class Ctx:
             if body is None:  # split once per block: a block may have thousands of findings
                 body = self.body[id(block)] = block.text.split("\n")
             sheet, number = block.sources[line_in][0], _printed_line(s.part, block, line_in, pos, body[line_in])
-            loc = (Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{number}]") if docx
+            loc = (Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{number}]")
+                   if loc.xpath.startswith("/w:document/w:body/w:p[")  # a .docx paragraph
                    else Location(file=loc.file or self.inst.source, sheet=sheet, line=number))
-        elif docx and loc.line is None:
-            n = int(loc.xpath[len("/w:document/w:body/w:p["):-1])
-            loc = Location(file=loc.file, xpath=f"/w:document/w:body/w:p[{n + line_in + 1}]")
         elif loc.line is not None:  # an instance's block element: its line plus the line in the text
             loc = Location(file=loc.file or self.inst.source, sheet=loc.sheet, line=loc.line + line_in,
                            xpath=loc.xpath)

@@ -341,8 +341,8 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
     for pno, n in unmapped:  # read as U+FFFD: amounts among them are lost, said with the page
         found.findings.append(Finding.of("convert:pdf-unmapped", Location(file=where), page=pno, n=n))
     header = make_header(entity or found.entity, year or found.year, found.layout.id, where)
-    texts, lines, sheets, segments = paragraphs(rows, geometry)
-    narrative = narrative_blocks(texts, where, lines, sheets, segments)
+    texts, sheets, segments = paragraphs(rows, geometry)
+    narrative = narrative_blocks(texts, where, [s[0][1] for s in segments], sheets, segments)
     inst = Instance(header, found.facts, narrative, source=where)
     return Conversion.from_tables(inst, found.findings, found.tables)
 
@@ -350,13 +350,13 @@ def read_pages(data: bytes, where: str, tax, layout: str | None, entity: str | N
 _HEADING_RE = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\d+(?:[、．]|\.(?!\d)))")
 
 
-def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int], list[str], list]:
+def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[str], list]:
     """The rows' texts with the lines of a paragraph wrapped at the right margin joined into one
     (so a sentence reads whole: "一般公共服务支出（类）2106.66万元，占71.73%"): a text line that
     ends near the page's right text margin (within 4 characters: a figure like 1511.89 is not
     broken, so ragged lines end short) continues on the next text line of the page when that one
     starts at the left margin (an indented line opens a paragraph) and is not a heading. Each joined line keeps
-    the location of its first line, and the (offset, line) of each printed line joined into it."""
+    its page and the (offset, line) of each printed line joined into it, its first line's first."""
     right: dict[str, float] = {}
     left: dict[str, float] = {}
     for r in rows:
@@ -365,7 +365,6 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
             right[r.loc.sheet] = max(right.get(r.loc.sheet, 0.0), g[1])
             left[r.loc.sheet] = min(left.get(r.loc.sheet, g[0]), g[0])
     texts: list[str] = []
-    lines: list[int] = []
     sheets: list[str] = []
     segments: list[list[tuple[int, int]]] = []
     prev = None
@@ -379,8 +378,7 @@ def paragraphs(rows: list[GridRow], geometry: dict) -> tuple[list[str], list[int
             texts[-1] += text.strip()
         else:
             texts.append(text)
-            lines.append(r.loc.line or 0)
             sheets.append(r.loc.sheet)
             segments.append([(0, r.loc.line or 0)])
         prev = (r.loc.sheet, g[1], g[2]) if g else None
-    return texts, lines, sheets, segments
+    return texts, sheets, segments
